@@ -1,0 +1,47 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SCENARIO ?= scenarios/baseline.yaml
+# A Python >= 3.12: $(PYTHON) if given, else python3.13/python3.12 on PATH, else pyenv's.
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
+	$$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 \
+	/root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3; do \
+	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
+	2>/dev/null && { command -v $$c; break; }; done)
+
+.PHONY: help run test lint bench clean-venv
+
+help:
+	@echo "make run    - set up .venv if needed, run $(SCENARIO), write results/ and plots"
+	@echo "make test   - set up .venv if needed and run the test suite"
+	@echo "make lint   - ruff"
+	@echo "make bench  - speed benchmark (not part of the tests)"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "alliance-sim needs Python 3.12 or newer (Mesa 3.5 requires it); install one or run 'make PYTHON=/path/to/python3.12'." >&2; \
+		exit 1; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) run.py $(SCENARIO)
+
+test: $(STAMP)
+	$(PY) -m ruff check sim tests run.py benchmarks
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check sim tests run.py benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_speed.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,100 @@
+"""Sanctions: imposing, tightening and relaxing; evasion; trade; diplomatic isolation."""
+
+import numpy as np
+
+from sim.actors import BLOC_IDX, CHINA, DPRK, NON_BLOC_IDX, RUSSIA, SANCTIONER_IDX
+from sim.param_arrays import Params
+from sim.world import DT, Reference, World
+
+_WEST = np.ix_(SANCTIONER_IDX, BLOC_IDX)
+
+
+def impose_sanctions(w: World, p: Params) -> None:
+    """Sanctions move toward each sanctioner's desired level (L5, L8, L25).
+
+    L25 "new sanctions and diplomatic initiatives aimed at further isolating Pyongyang and
+    Moscow"; L5, L8 the sanctions both members already face. Imposed intensity moves toward
+    the decided target (Sanctioner.decide) at sanction_speed a year; tightening raises tension
+    between imposer and target (L25 "an escalation of tensions").
+    """
+    speed = p.sanction_speed[:, SANCTIONER_IDX][:, :, None]
+    current = w.sanctions[:, SANCTIONER_IDX][:, :, BLOC_IDX]
+    target = w.sanction_target[:, SANCTIONER_IDX][:, :, BLOC_IDX]
+    step = DT * speed * (target - current)
+    w.sanctions[:, _WEST[0], _WEST[1]] = current + step
+    push = p.sanction_tension[:, None, None] * np.maximum(0.0, step)
+    tension = np.clip(w.tension[:, _WEST[0], _WEST[1]] + push, 0.0, 1.0)
+    w.tension[:, _WEST[0], _WEST[1]] = tension
+    w.tension[:, _WEST[1].T, _WEST[0].T] = tension.transpose(0, 2, 1)
+
+
+def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
+    """Direct trade falls with sanctions; evasion reroutes part of the loss (L8, L24).
+
+    Direct trade of a sanctioner with a member moves toward its 2024 level x exp(-bite x (the
+    rise of sanction intensity over 2024)) (Hufbauer, Schott & Elliott 2007: sanctions cut
+    trade). L8 "a potential ally in its bid to evade the embargo": of the trade so lost, a
+    share evasion_m x min(1, evasion_tolerance x China's alignment / its 2024 alignment) is
+    rerouted through China, and evasion_m x partner_channel_m x cooperation through the
+    partner. China's own trade with
+    each member changes by coalition_trade x (its alignment - 2024 alignment) (L13: keeping
+    its grip means enforcing sanctions). Russia-DPRK trade also grows with the pact's trade
+    expansion. Trade moves at trade_adjustment a year.
+    """
+    rise = w.sanctions[:, _WEST[0], _WEST[1]] - ref.sanctions[_WEST]
+    direct = ref.trade[_WEST] * np.exp(-p.sanction_bite[:, None, None] * rise)
+    lost = np.maximum(0.0, ref.trade[_WEST] - direct).sum(axis=1)  # (R, 2)
+    evasion = p.evasion[:, BLOC_IDX] if evasion_on else np.zeros_like(lost)
+    china_channel = np.minimum(1.0, p.evasion_tolerance[:, CHINA] * w.china_alignment
+                               / ref.china_alignment)
+    via_china = lost * evasion * china_channel[:, None]
+    channel = p.partner_channel[:, BLOC_IDX] * np.minimum(w.cooperation, 1.0)[:, None]
+    via_partner = lost * evasion * channel
+
+    target = w.trade.copy()
+    target[:, _WEST[0], _WEST[1]] = direct
+    china_shift = np.maximum(0.0, 1.0 + p.coalition_trade * (w.china_alignment
+                                                            - ref.china_alignment))
+    target[:, CHINA, BLOC_IDX] = ref.trade[CHINA, BLOC_IDX] * china_shift[:, None] + via_china
+    target[:, DPRK, RUSSIA] = (ref.trade[DPRK, RUSSIA] * w.trade_expansion
+                               + via_partner.sum(axis=1))
+    for a, b in ((DPRK, RUSSIA), (CHINA, DPRK), (CHINA, RUSSIA)):
+        target[:, b, a] = target[:, a, b]
+    target[:, _WEST[1].T, _WEST[0].T] = direct.transpose(0, 2, 1)
+    w.trade += DT * p.trade_adjustment[:, None, None] * (target - w.trade)
+    w.access = w.trade[:, BLOC_IDX].sum(axis=2)
+
+
+def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
+    """Isolation campaigns cut the West's ties with the bloc; China's follow its alignment.
+
+    L25 "diplomatic initiatives aimed at further isolating Pyongyang and Moscow": each
+    sanctioner's ties with both members move toward (1 - isolation_effort) x their 2024 level.
+    L13 "a wider coalition with Russia and North Korea": China's ties with both move toward
+    their 2024 level + coalition_ties x (its alignment - 2024 alignment). Ties move at
+    ties_adjustment a year.
+    """
+    target = w.ties.copy()
+    keep = 1.0 - w.isolation_effort[:, SANCTIONER_IDX][:, :, None]
+    target[:, _WEST[0], _WEST[1]] = ref.ties[_WEST] * keep
+    shift = p.coalition_ties * (w.china_alignment - ref.china_alignment)
+    target[:, CHINA, BLOC_IDX] = np.clip(ref.ties[CHINA, BLOC_IDX] + shift[:, None], 0.0, 1.0)
+    target[:, BLOC_IDX, CHINA] = target[:, CHINA, BLOC_IDX]
+    target[:, _WEST[1].T, _WEST[0].T] = target[:, _WEST[0], _WEST[1]].transpose(0, 2, 1)
+    w.ties += DT * p.ties_adjustment[:, None, None] * (target - w.ties)
+
+
+def isolation_index(w: World, ref: Reference) -> np.ndarray:
+    """The bloc's trade and diplomatic ties with the other actors, 2024 = 1, (R,).
+
+    Per member: the mean of (trade with non-members / 2024) and (ties with non-members /
+    2024); the bloc's index is the mean of its two members'.
+    """
+    trade_rest = w.trade[:, BLOC_IDX][:, :, NON_BLOC_IDX].sum(axis=2) / ref.trade_rest
+    ties_rest = w.ties[:, BLOC_IDX][:, :, NON_BLOC_IDX].sum(axis=2) / ref.ties_rest
+    return (0.5 * (trade_rest + ties_rest)).mean(axis=1)
+
+
+def lifeline_index(w: World, ref: Reference) -> np.ndarray:
+    """The bloc's total trade, evasion routes and each other included, 2024 = 1, (R,)."""
+    return (w.access / ref.access).mean(axis=1)

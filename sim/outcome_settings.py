@@ -1,0 +1,49 @@
+"""Thresholds that define the outcomes, with literature defaults (scenario key `outcomes:`)."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.actors import ACTORS
+
+ActorId = Literal[ACTORS]  # type: ignore[valid-type]
+
+
+class OutcomeSettings(BaseModel):
+    """Outcome thresholds. Each field's description is its documentation."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    arms_race_growth: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.08,
+        description="Annual spending growth both rivals must reach (Diehl 1983; Gibler, Rider "
+        "& Hutchison 2005 use 8 %).",
+    )
+    arms_race_years: Annotated[int, Field(ge=1, le=20)] = Field(
+        3,
+        description="Consecutive years both rivals must grow that fast (Diehl 1983; Gibler et "
+        "al. 2005: three).",
+    )
+    rival_pairs: list[tuple[ActorId, ActorId]] = Field(
+        default_factory=lambda: [("rok", "dprk"), ("japan", "dprk")],
+        description="Dyads checked for an arms race; the regional arms race is any of them "
+        "(L15: South Korea and Japan against the DPRK).",
+    )
+    isolation_threshold: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.85,
+        description="Isolation index (the bloc's trade and diplomatic ties with the other "
+        "actors, 2024 = 1) at or below which the bloc counts as isolated.",
+    )
+    lifeline_restored: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.95,
+        description="Lifeline index (the bloc's total trade including evasion routes and each "
+        "other, 2024 = 1) at or above which evasion has restored the bloc's lifeline.",
+    )
+    final_window_months: Annotated[int, Field(ge=1, le=120)] = Field(
+        12, description="Months at the end of the run averaged to judge end states."
+    )
+    de_escalation_drop: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.25,
+        description="Fall of peninsula tension (final window against June 2024) that counts "
+        "as de-escalation, provided no armed clash occurred.",
+    )

@@ -1,0 +1,90 @@
+"""Random shocks: one stream per replicate, drawn up front, in a fixed layout.
+
+Replicate r of a run with seed s draws from numpy's PCG64 seeded by
+SeedSequence(s, spawn_key=(r,)), whatever the number of replicates run alongside it, the
+chunking or the number of processes: so replicate r is the same everywhere. Every shock has a
+fixed slot in the layout below whatever the scenario switches on, so two scenarios run with
+the same seed see the same shocks (common random numbers): their difference is the policy,
+not the noise. Row t of a replicate's block is the same for any horizon.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.actors import BLOC, N_ACTORS, RIVALS
+
+N_CLASH_PAIRS = len(BLOC) * len(RIVALS)
+
+NORMAL_LAYOUT: dict[str, int] = {"spending": N_ACTORS, "gdp": N_ACTORS, "alignment": 1}
+"""Standard-normal shocks a month, by name and count."""
+
+UNIFORM_LAYOUT: dict[str, int] = {
+    "provocation_count": 1,
+    "provocation_size": 1,
+    "clash": N_CLASH_PAIRS,
+    "reciprocity": N_CLASH_PAIRS,
+    "leadership": 1,
+}
+"""Uniform(0, 1) shocks a month, by name and count."""
+
+N_NORMAL = sum(NORMAL_LAYOUT.values())
+N_UNIFORM = sum(UNIFORM_LAYOUT.values())
+
+
+def _slices(layout: dict[str, int]) -> dict[str, slice]:
+    out, start = {}, 0
+    for name, count in layout.items():
+        out[name] = slice(start, start + count)
+        start += count
+    return out
+
+
+NORMAL_SLICES = _slices(NORMAL_LAYOUT)
+UNIFORM_SLICES = _slices(UNIFORM_LAYOUT)
+
+
+def _stream(seed: int, replicate: int) -> np.random.Generator:
+    sequence = np.random.SeedSequence(seed, spawn_key=(replicate,))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def _to_normal(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
+    """Box-Muller (cosine branch); 1 - u1 lies in (0, 1], so the log is finite."""
+    return np.sqrt(-2.0 * np.log(1.0 - u1)) * np.cos(2.0 * np.pi * u2)
+
+
+@dataclass(frozen=True)
+class Month:
+    """The shocks of one month for all replicates, by name: `month.normal("gdp")` is (R, N)."""
+
+    normals: np.ndarray
+    uniforms: np.ndarray
+
+    def normal(self, name: str) -> np.ndarray:
+        return self.normals[:, NORMAL_SLICES[name]]
+
+    def uniform(self, name: str) -> np.ndarray:
+        return self.uniforms[:, UNIFORM_SLICES[name]]
+
+
+class Shocks:
+    """All shocks of a run, laid out (months, R, K) so that a month is one contiguous block.
+
+    Each replicate's block is one row-major stream of uniforms, (months, N_UNIFORM +
+    2 * N_NORMAL); normals come from pairs of them by Box-Muller, so row t of a replicate does
+    not depend on the horizon.
+    """
+
+    def __init__(self, seed: int, replicate_ids: np.ndarray, months: int) -> None:
+        draws = np.empty((len(replicate_ids), months, N_UNIFORM + 2 * N_NORMAL))
+        for column, replicate in enumerate(replicate_ids):
+            _stream(seed, int(replicate)).random(out=draws[column])
+        normals = _to_normal(draws[:, :, N_UNIFORM : N_UNIFORM + N_NORMAL],
+                             draws[:, :, N_UNIFORM + N_NORMAL :])
+        self.uniforms = np.ascontiguousarray(draws[:, :, :N_UNIFORM].transpose(1, 0, 2))
+        self.normals = np.ascontiguousarray(normals.transpose(1, 0, 2))
+
+    def month(self, t: int) -> Month:
+        """Shocks of month t (1-based, as the model counts steps)."""
+        return Month(self.normals[t - 1], self.uniforms[t - 1])

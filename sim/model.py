@@ -79,7 +79,7 @@ class AllianceModel(mesa.Model):
         if on("us_force_buildup"):
             escalation.us_force_buildup(w, p)
         if on("arms_buildup"):
-            escalation.arms_buildup(w, p, ref, s)
+            escalation.arms_buildup(w, p, ref, s, self.sim_scenario.spec.substeps)
         if on("budget_ceiling"):
             escalation.budget_ceiling(w, p)
         if on("tension_dynamics"):

@@ -128,6 +128,7 @@ class ScenarioSpec(BaseModel):
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     replicates: Annotated[int, Field(ge=1, le=10_000_000)] = 1
     horizon_months: Annotated[int, Field(ge=1, le=1200)] = 120
+    substeps: Annotated[int, Field(ge=1, le=1000)] = 1
     mechanisms: MechanismsSpec = Field(default_factory=MechanismsSpec)  # type: ignore[valid-type]
     world: WorldSpec = Field(default_factory=WorldSpec)  # type: ignore[valid-type]
     ukraine: UkraineSpec = Field(default_factory=UkraineSpec)  # type: ignore[valid-type]
@@ -168,6 +169,7 @@ class Scenario:
             "seed": self.spec.seed,
             "replicates": self.spec.replicates,
             "horizon_months": self.spec.horizon_months,
+            "substeps": self.spec.substeps,
         }
 
     def param(self, actor: str, name: str) -> Any:

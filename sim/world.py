@@ -37,6 +37,7 @@ class World:
     # per actor (R, N)
     spending: np.ndarray  # US$ bn/yr
     capability: np.ndarray  # US$ bn/yr of June-2024-equivalent military effort
+    capability_factor: np.ndarray  # capability per US$ of spending, 1 in 2024
     potential_gdp: np.ndarray  # US$ bn/yr, before sanction and energy losses
     gdp: np.ndarray  # US$ bn/yr
     isolation_effort: np.ndarray  # 0-1, decided by sanctioners
@@ -194,6 +195,7 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
     world = World(
         spending=spending,
         capability=spending.copy(),
+        capability_factor=np.ones((r, N_ACTORS)),
         potential_gdp=per_replicate(initial.gdp),
         gdp=per_replicate(initial.gdp),
         isolation_effort=np.zeros((r, N_ACTORS)),
@@ -211,8 +213,8 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
         war_intensity=params.intensity.copy(),
         cooperation=np.ones(r),
         exercise_intensity=np.full(r, exercise_2024),
-        munitions=np.zeros(r),
-        troops=np.zeros(r),
+        munitions=params.munitions[:, DPRK] * params.intensity,
+        troops=params.troops[:, DPRK] * params.intensity,
         energy_supply=np.full(r, energy_2024),
         trade_expansion=np.ones(r),
         china_alignment=alignment,

@@ -15,30 +15,35 @@ def update_capability(w: World, p: Params, ref: Reference) -> None:
     effort; L4: joint exercises and intelligence sharing raise both members'. Measured in
     June-2024-equivalent US$, the unit Richardson's reaction term needs.
     """
-    w.capability[:] = w.spending
     exercise_gain = (1.0 + p.exercise_boost * w.exercise_intensity) / (
         1.0 + p.exercise_boost * ref.exercise_intensity)
     cyber_gain = 1.0 + p.cyber_weight[:, None] * (w.cyber - ref.cyber)
-    w.capability[:, BLOC_IDX] *= (w.tech / ref.tech) * cyber_gain * exercise_gain[:, None]
+    w.capability_factor[:, BLOC_IDX] = (w.tech / ref.tech) * cyber_gain * exercise_gain[:, None]
+    w.capability = w.spending * w.capability_factor
 
 
-def arms_buildup(w: World, p: Params, ref: Reference, shocks: Month) -> None:
+def arms_buildup(w: World, p: Params, ref: Reference, shocks: Month, substeps: int = 1) -> None:
     """Richardson action-reaction: x_i += dt * (sum_j k_ij(t) C_j - a_i x_i + g_i(t)) + noise.
 
     L15: the DPRK's improved capabilities threaten South Korea and Japan, "possibly spiraling
     into a regional arm race". Richardson (1960), Arms and Insecurity; discrete (Euler) form,
     whose fixed point is Richardson's and which is stable for the symmetric dyad only if
-    dt < 2 / (a + sqrt(k*l)). g_i(t) adds to the calibrated grievance the US build-up above its
-    2024 level (L25) and the pull of the war in Ukraine on Russia (L6, L8). Budget shocks are
-    relative (spending_noise), so zero spending stays zero.
+    dt < 2 / (a + sqrt(k*l)); `substeps` Euler steps a month converge to the continuous path.
+    g_i(t) adds to the calibrated grievance the US build-up above its 2024 level (L25) and the
+    pull of the war in Ukraine on Russia (L6, L8). Budget shocks are relative
+    (spending_noise), once a month, so zero spending stays zero.
     """
-    drive = richardson_drive(p, w.capability, w.tension, ref.tension, w.us_buildup, ref.buildup)
     grievance = ref.grievance.copy()
     grievance[:, USA] += p.buildup_cost[:, USA] * (w.us_buildup - ref.buildup)
     grievance[:, RUSSIA] += p.war_pull[:, RUSSIA] * (w.war_intensity - 1.0)
-    change = drive - p.fatigue * w.spending + grievance
-    noise = p.spending_noise * np.sqrt(DT) * shocks.normal("spending")
-    w.spending += DT * change + w.spending * noise
+    dt = DT / substeps
+    for _ in range(substeps):
+        capability = w.spending * w.capability_factor
+        drive = richardson_drive(p, capability, w.tension, ref.tension, w.us_buildup,
+                                 ref.buildup)
+        w.spending += dt * (drive - p.fatigue * w.spending + grievance)
+    w.spending += w.spending * p.spending_noise * np.sqrt(DT) * shocks.normal("spending")
+    w.capability = w.spending * w.capability_factor
 
 
 def budget_ceiling(w: World, p: Params) -> None:

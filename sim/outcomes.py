@@ -15,6 +15,16 @@ from sim.outcome_settings import OutcomeSettings
 
 Arrays = Mapping[str, np.ndarray]
 
+
+def over_time(values: np.ndarray) -> np.ndarray:
+    """(T, R, ...) -> (R, ..., T), contiguous: reductions then run along the last axis.
+
+    NumPy sums a contiguous last axis the same way whatever the other dimensions, but may sum
+    other axes in another order; reducing along the last axis keeps each replicate's result
+    independent of how many replicates share the array (bit-for-bit reproducibility).
+    """
+    return np.ascontiguousarray(np.moveaxis(values, 0, -1))
+
 OUTCOMES = {
     "regional_arms_race": "an arms race in any of the rival pairs (Diehl 1983 criterion)",
     "armed_crisis": "an armed clash between a pact member and a rival occurred",
@@ -32,8 +42,9 @@ def annual_means(monthly: np.ndarray) -> np.ndarray:
 
     Only whole years are used: a 120-month run gives 10 years.
     """
-    years = (monthly.shape[0]) // 12
-    return monthly[: years * 12].reshape(years, 12, -1).mean(axis=1)
+    years = monthly.shape[0] // 12
+    by_replicate = over_time(monthly[: years * 12])  # (R, years * 12)
+    return by_replicate.reshape(-1, years, 12).mean(axis=2).T
 
 
 def annual_growth(monthly: np.ndarray) -> np.ndarray:
@@ -102,16 +113,17 @@ def _ols(target: np.ndarray, other: np.ndarray, own: np.ndarray
          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-replicate OLS of target (T, R) on [other, own, 1]; sums, not BLAS, so that each
     replicate's result does not depend on the batch it is in."""
-    columns = (other, own, np.ones_like(own))
-    gram = np.empty((target.shape[1], 3, 3))
-    rhs = np.empty((target.shape[1], 3))
+    columns = (over_time(other), over_time(own), np.ones((target.shape[1], target.shape[0])))
+    target = over_time(target)
+    gram = np.empty((target.shape[0], 3, 3))
+    rhs = np.empty((target.shape[0], 3))
     for i, ci in enumerate(columns):
-        rhs[:, i] = (ci * target).sum(axis=0)
+        rhs[:, i] = (ci * target).sum(axis=1)
         for j, cj in enumerate(columns):
-            gram[:, i, j] = (ci * cj).sum(axis=0)
+            gram[:, i, j] = (ci * cj).sum(axis=1)
     scale = np.abs(gram).max(axis=(1, 2))
     ok = np.abs(np.linalg.det(gram / scale[:, None, None])) > 1e-12
-    coef = np.full((target.shape[1], 3), np.nan)
+    coef = np.full((target.shape[0], 3), np.nan)
     if ok.any():
         coef[ok] = np.linalg.solve(gram[ok], rhs[ok][:, :, None])[:, :, 0]
     return coef[:, 0], coef[:, 1], coef[:, 2]
@@ -119,7 +131,7 @@ def _ols(target: np.ndarray, other: np.ndarray, own: np.ndarray
 
 def final_mean(series: np.ndarray, settings: OutcomeSettings) -> np.ndarray:
     """Mean over the final window (final_window_months) of a (months + 1, R) series."""
-    return series[-settings.final_window_months :].mean(axis=0)
+    return over_time(series[-settings.final_window_months :]).mean(axis=1)
 
 
 def isolation(isolation_idx: np.ndarray, lifeline: np.ndarray, settings: OutcomeSettings

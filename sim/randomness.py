@@ -4,8 +4,8 @@ Replicate r of a run with seed s draws from numpy's PCG64 seeded by
 SeedSequence(s, spawn_key=(r,)), whatever the number of replicates run alongside it, the
 chunking or the number of processes: so replicate r is the same everywhere. Every shock has a
 fixed slot in the layout below whatever the scenario switches on, so two scenarios run with
-the same seed see the same shocks (common random numbers): their difference is the policy,
-not the noise. Row t of a replicate's block is the same for any horizon.
+the same seed and horizon see the same shocks (common random numbers): their difference is
+the policy, not the noise.
 """
 
 from dataclasses import dataclass
@@ -49,11 +49,6 @@ def _stream(seed: int, replicate: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(sequence))
 
 
-def _to_normal(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
-    """Box-Muller (cosine branch); 1 - u1 lies in (0, 1], so the log is finite."""
-    return np.sqrt(-2.0 * np.log(1.0 - u1)) * np.cos(2.0 * np.pi * u2)
-
-
 @dataclass(frozen=True)
 class Month:
     """The shocks of one month for all replicates, by name: `month.normal("gdp")` is (R, N)."""
@@ -71,18 +66,19 @@ class Month:
 class Shocks:
     """All shocks of a run, laid out (months, R, K) so that a month is one contiguous block.
 
-    Each replicate's block is one row-major stream of uniforms, (months, N_UNIFORM +
-    2 * N_NORMAL); normals come from pairs of them by Box-Muller, so row t of a replicate does
-    not depend on the horizon.
+    Each replicate's stream gives first its uniforms (months, N_UNIFORM), then its standard
+    normals (months, N_NORMAL).
     """
 
     def __init__(self, seed: int, replicate_ids: np.ndarray, months: int) -> None:
-        draws = np.empty((len(replicate_ids), months, N_UNIFORM + 2 * N_NORMAL))
+        n = len(replicate_ids)
+        uniforms = np.empty((n, months, N_UNIFORM))
+        normals = np.empty((n, months, N_NORMAL))
         for column, replicate in enumerate(replicate_ids):
-            _stream(seed, int(replicate)).random(out=draws[column])
-        normals = _to_normal(draws[:, :, N_UNIFORM : N_UNIFORM + N_NORMAL],
-                             draws[:, :, N_UNIFORM + N_NORMAL :])
-        self.uniforms = np.ascontiguousarray(draws[:, :, :N_UNIFORM].transpose(1, 0, 2))
+            stream = _stream(seed, int(replicate))
+            stream.random(out=uniforms[column])
+            stream.standard_normal(out=normals[column])
+        self.uniforms = np.ascontiguousarray(uniforms.transpose(1, 0, 2))
         self.normals = np.ascontiguousarray(normals.transpose(1, 0, 2))
 
     def month(self, t: int) -> Month:

@@ -82,7 +82,8 @@ class World:
 
     def bloc_tension(self) -> np.ndarray:
         """Mean tension of the pact members with their rivals, (R,)."""
-        return self.tension[:, BLOC_IDX][:, :, RIVAL_IDX].mean(axis=(1, 2))
+        dyads = self.tension[:, BLOC_IDX][:, :, RIVAL_IDX]
+        return dyads.reshape(self.replicates, -1).mean(axis=1)
 
 
 @dataclass(frozen=True)

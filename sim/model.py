@@ -80,8 +80,6 @@ class AllianceModel(mesa.Model):
             escalation.us_force_buildup(w, p)
         if on("arms_buildup"):
             escalation.arms_buildup(w, p, ref, s, self.sim_scenario.spec.substeps)
-        if on("budget_ceiling"):
-            escalation.budget_ceiling(w, p)
         if on("tension_dynamics"):
             escalation.tension_dynamics(w, p, ref)
         if on("armed_clashes"):
@@ -118,3 +116,5 @@ class AllianceModel(mesa.Model):
             domestic.domestic_support(w, p, ref)
         if on("leadership_change"):
             domestic.leadership_change(w, p, ref, s)
+        if on("budget_ceiling"):
+            escalation.budget_ceiling(w, p)

@@ -1,7 +1,7 @@
 """Running scenarios: all replicates of a scenario in one batched model."""
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from sim.model import AllianceModel
 from sim.results import RunResult

@@ -114,7 +114,10 @@ class EventSpec(BaseModel):
     date: str | None = None
     set: dict[str, float] | None = None
     trigger: Literal[TRIGGERS] | None = None  # type: ignore[valid-type]
-    between: tuple[Literal[BLOC], Literal[RIVALS]] | None = None  # type: ignore[valid-type]
+    between: Annotated[
+        tuple[Literal[BLOC], Literal[RIVALS]] | None,  # type: ignore[valid-type]
+        Field(strict=False),  # YAML gives a list
+    ] = None
     note: str | None = None
 
 

@@ -48,6 +48,7 @@ class World:
     commitment: np.ndarray  # effective commitment to the pact, 0-1
     hardship: np.ndarray  # economic hardship relative to 2024 (share of output lost)
     access: np.ndarray  # total trade, US$ bn/yr (the economic lifeline)
+    rerouted_abroad: np.ndarray  # trade rerouted through countries outside the model
     # pairwise (R, N, N)
     trade: np.ndarray  # US$ bn/yr, symmetric
     tension: np.ndarray  # 0-1, symmetric
@@ -206,6 +207,7 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
         commitment=params.commitment[:, BLOC_IDX].copy(),
         hardship=np.zeros((r, 2)),
         access=per_replicate(access),
+        rerouted_abroad=np.zeros((r, 2)),
         trade=per_replicate(initial.trade),
         tension=tension,
         ties=per_replicate(initial.ties),

@@ -50,9 +50,11 @@ def budget_ceiling(w: World, p: Params) -> None:
     """Spending stays between 0 and max_burden x GDP: no state outspends its economy.
 
     Richardson's linear model has no ceiling; real budgets do (SIPRI burdens in the data file;
-    WMEAT puts the DPRK at 15 % of GDP or more).
+    WMEAT puts the DPRK at 15 % of GDP or more). Applied last in the month, against the
+    month's GDP.
     """
     np.clip(w.spending, 0.0, p.max_burden * w.gdp, out=w.spending)
+    w.capability = w.spending * w.capability_factor
 
 
 def joint_exercises(w: World, p: Params) -> None:

@@ -34,12 +34,14 @@ def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
     Direct trade of a sanctioner with a member moves toward its 2024 level x exp(-bite x (the
     rise of sanction intensity over 2024)) (Hufbauer, Schott & Elliott 2007: sanctions cut
     trade). L8 "a potential ally in its bid to evade the embargo": of the trade so lost, a
-    share evasion_m x min(1, evasion_tolerance x China's alignment / its 2024 alignment) is
-    rerouted through China, and evasion_m x partner_channel_m x cooperation through the
-    partner. China's own trade with
-    each member changes by coalition_trade x (its alignment - 2024 alignment) (L13: keeping
-    its grip means enforcing sanctions). Russia-DPRK trade also grows with the pact's trade
-    expansion. Trade moves at trade_adjustment a year.
+    share evasion_m x c is rerouted through China, c = min(1, evasion_tolerance x China's
+    alignment / its 2024 alignment), and evasion_m x min(third_country_channel, 1 - c) through
+    countries outside the model (India, Turkey, the UAE, Central Asia), which counts toward
+    the member's lifeline but not toward its ties with the actors. China's own trade with each
+    member changes by coalition_trade x (its alignment - 2024 alignment) (L13: keeping its
+    grip means enforcing sanctions). The members' help to each other is the pact's trade
+    expansion (L8) and energy aid (L9), not rerouting: the DPRK cannot absorb Russia's trade.
+    Trade moves at trade_adjustment a year.
     """
     rise = w.sanctions[:, _WEST[0], _WEST[1]] - ref.sanctions[_WEST]
     direct = ref.trade[_WEST] * np.exp(-p.sanction_bite[:, None, None] * rise)
@@ -48,21 +50,22 @@ def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
     china_channel = np.minimum(1.0, p.evasion_tolerance[:, CHINA] * w.china_alignment
                                / ref.china_alignment)
     via_china = lost * evasion * china_channel[:, None]
-    channel = p.partner_channel[:, BLOC_IDX] * np.minimum(w.cooperation, 1.0)[:, None]
-    via_partner = lost * evasion * channel
+    third = np.minimum(p.third_country_channel, 1.0 - china_channel)
+    via_abroad = lost * evasion * third[:, None]
 
     target = w.trade.copy()
     target[:, _WEST[0], _WEST[1]] = direct
     china_shift = np.maximum(0.0, 1.0 + p.coalition_trade * (w.china_alignment
                                                             - ref.china_alignment))
     target[:, CHINA, BLOC_IDX] = ref.trade[CHINA, BLOC_IDX] * china_shift[:, None] + via_china
-    target[:, DPRK, RUSSIA] = (ref.trade[DPRK, RUSSIA] * w.trade_expansion
-                               + via_partner.sum(axis=1))
+    target[:, DPRK, RUSSIA] = ref.trade[DPRK, RUSSIA] * w.trade_expansion
     for a, b in ((DPRK, RUSSIA), (CHINA, DPRK), (CHINA, RUSSIA)):
         target[:, b, a] = target[:, a, b]
     target[:, _WEST[1].T, _WEST[0].T] = direct.transpose(0, 2, 1)
-    w.trade += DT * p.trade_adjustment[:, None, None] * (target - w.trade)
-    w.access = w.trade[:, BLOC_IDX].sum(axis=2)
+    speed = DT * p.trade_adjustment
+    w.trade += speed[:, None, None] * (target - w.trade)
+    w.rerouted_abroad += speed[:, None] * (via_abroad - w.rerouted_abroad)
+    w.access = w.trade[:, BLOC_IDX].sum(axis=2) + w.rerouted_abroad
 
 
 def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:

@@ -15,25 +15,30 @@ python run.py SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
 python run.py validate FILE.yaml [FILE.yaml ...]"""
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+def _whole(text: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from {low:,} to {high:,}, got {text!r}")
     return value
+
+
+def _replicates(text: str) -> int:
+    return _whole(text, 1, 10_000_000)
 
 
 def _seed(text: str) -> int:
-    value = int(text)
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {value}")
-    return value
+    return _whole(text, 0, 2**63 - 1)
 
 
 def run_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run.py", usage=USAGE,
                                      description="Run a scenario and write its results.")
     parser.add_argument("scenario", type=Path, help="scenario YAML file")
-    parser.add_argument("--replicates", type=_positive, help="replicates (default: the file's)")
+    parser.add_argument("--replicates", type=_replicates, help="replicates (default: the file's)")
     parser.add_argument("--seed", type=_seed, help="random seed (default: the file's)")
     parser.add_argument("--out", type=Path, default=Path("results"),
                         help="results folder (default: results/)")

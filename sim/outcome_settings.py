@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from sim.actors import ACTORS
 
@@ -24,9 +24,8 @@ class OutcomeSettings(BaseModel):
         description="Consecutive years both rivals must grow that fast (Diehl 1983; Gibler et "
         "al. 2005: three).",
     )
-    rival_pairs: list[tuple[ActorId, ActorId]] = Field(
+    rival_pairs: list[Annotated[tuple[ActorId, ActorId], Strict(False)]] = Field(  # YAML: lists
         default_factory=lambda: [("rok", "dprk"), ("japan", "dprk")],
-        strict=False,  # YAML gives lists
         description="Dyads checked for an arms race; the regional arms race is any of them "
         "(L15: South Korea and Japan against the DPRK).",
     )

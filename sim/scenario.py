@@ -7,6 +7,7 @@ and `description` are never inherited. Errors name the file and line that wrote 
 value, its key path and what is allowed (ScenarioError).
 """
 
+import datetime as dt
 import difflib
 import hashlib
 import json
@@ -16,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, create_model
 
 from sim.actors import ACTORS, BLOC, RIVALS, SANCTIONERS
 from sim.outcome_settings import OutcomeSettings
@@ -30,11 +31,22 @@ TRIGGERS = ("provocation", "leadership_change", "armed_clash")
 STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 
 
-def month_of(text: str) -> int:
-    """'2025-03' -> months after June 2024 (9). Raises ValueError on a malformed date."""
-    year, month = (int(part) for part in text.split("-"))
+def month_of(when: "str | date") -> int:
+    """'2025-03' (or '2025-03-15', or a date) -> months after June 2024 (9).
+
+    Raises ValueError on a malformed date.
+    """
+    if isinstance(when, date):
+        year, month = when.year, when.month
+    else:
+        parts = when.split("-")
+        if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+            raise ValueError(when)
+        year, month = int(parts[0]), int(parts[1])
+        if len(parts) == 3:
+            date(year, month, int(parts[2]))  # validates the day
     if not 1 <= month <= 12:
-        raise ValueError(text)
+        raise ValueError(when)
     return (year - START.year) * 12 + (month - START.month)
 
 
@@ -111,8 +123,8 @@ class EventSpec(BaseModel):
     model_config = STRICT
 
     month: Annotated[int, Field(ge=1, le=1200)] | None = None
-    date: str | None = None
-    set: dict[str, float] | None = None
+    date: str | Annotated[dt.date, Strict()] | None = None  # YAML reads 2025-03-01 as a date
+    set: dict[str, Any] | None = None
     trigger: Literal[TRIGGERS] | None = None  # type: ignore[valid-type]
     between: Annotated[
         tuple[Literal[BLOC], Literal[RIVALS]] | None,  # type: ignore[valid-type]
@@ -153,7 +165,8 @@ class Scenario:
     spec: ScenarioSpec
     path: Path | None = None
     sources: tuple[Path, ...] = ()
-    provenance: Mapping[KeyPath, tuple[Path, int]] = field(default_factory=dict, repr=False)
+    provenance: Mapping[KeyPath, tuple[Path, int | None]] = field(default_factory=dict,
+                                                                  repr=False)
 
     @property
     def name(self) -> str:
@@ -201,28 +214,39 @@ class Scenario:
         data = self.spec.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
         data |= {"name": self.spec.name, **top}
         origin = _Origin(self.path, self.sources, dict(self.provenance))
-        for path, value in (changes or {}).items():
-            parts = _expand(path)
+        changed = [_expand(path) for path in (changes or {})] + [[key] for key in top]
+        for parts in changed:  # blame with_params() for every key it writes
+            origin.provenance[tuple(parts)] = (WITH_PARAMS, None)
+            for depth in range(1, len(parts)):
+                origin.provenance.setdefault(tuple(parts[:depth]), (WITH_PARAMS, None))
+        for parts, value in zip(changed, [*(changes or {}).values(), *top.values()],
+                                strict=True):
             _set_path(data, parts, value)
-            origin.provenance[tuple(parts)] = (Path("with_params()"), 0)
-        for key in top:
-            origin.provenance[(key,)] = (Path("with_params()"), 0)
         return validate(data, origin)
 
 
+WITH_PARAMS = Path("with_params()")
+
+
 def _expand(path: str) -> list[str]:
+    """"russia.commitment" -> ["actors", "russia", "commitment"]; sections stay as they are."""
     parts = path.split(".")
     if parts[0] in ACTORS:
         return ["actors", *parts]
+    if parts[0] not in TOP_LEVEL_KEYS or len(parts) == 1:
+        raise ScenarioError(WITH_PARAMS, None, path, _unknown_key_message(
+            parts[0], [*ACTORS, "world", "ukraine", "mechanisms", "outcomes"],
+            noun="actor or section") + "; write '<actor>.<parameter>' or '<section>.<key>'")
     return parts
 
 
 def _set_path(data: dict[str, Any], parts: list[str], value: Any) -> None:
     node = data
-    for part in parts[:-1]:
+    for depth, part in enumerate(parts[:-1], start=1):
         node = node.setdefault(part, {})
         if not isinstance(node, dict):
-            raise ScenarioError("<override>", None, ".".join(parts), "path runs through a value")
+            raise ScenarioError(WITH_PARAMS, None, ".".join(parts[:depth]),
+                                f"is a value, not a section: cannot set {'.'.join(parts)}")
     node[parts[-1]] = value
 
 
@@ -235,7 +259,7 @@ class _Origin:
 
     path: Path | None
     sources: tuple[Path, ...]
-    provenance: dict[KeyPath, tuple[Path, int]]
+    provenance: dict[KeyPath, tuple[Path, int | None]]
 
     def locate(self, key_path: KeyPath) -> tuple[str, int | None]:
         for depth in range(len(key_path), 0, -1):
@@ -354,8 +378,14 @@ def _to_scenario_error(error: Mapping[str, Any], origin: _Origin, data: Any) -> 
 def _extra_message(loc: KeyPath) -> str:
     bad = str(loc[-1])
     parent = loc[:-1]
+    if parent == ():
+        return _unknown_key_message(bad, TOP_LEVEL_KEYS)
     if parent == ("actors",):
         return _unknown_key_message(bad, ACTORS, noun="actor")
+    if len(parent) == 3 and parent[0] == "actors" and parent[2] == "initial":
+        model = _actor_model(str(parent[1])).model_fields["initial"].annotation
+        allowed = next(a for a in model.__args__ if a is not type(None)).model_fields
+        return _unknown_key_message(bad, allowed, noun=f"initial value of {parent[1]}")
     if len(parent) == 2 and parent[0] == "actors":
         actor = str(parent[1])
         owners = ACTOR_PARAMS[bad].owners if bad in ACTOR_PARAMS else ()
@@ -454,7 +484,7 @@ def _check_event(scenario: Scenario, i: int, event: EventSpec, origin: _Origin) 
             month = month_of(event.date)
         except ValueError:
             raise _fail(origin, (*loc, "date"), f"expected a date as YYYY-MM, got "
-                        f"{event.date!r}") from None
+                        f"{str(event.date)!r}") from None
         if month < 1:
             raise _fail(origin, (*loc, "date"), f"{event.date} is not after the start, 2024-06")
     month = scenario.event_month(event)
@@ -489,8 +519,12 @@ def _check_event_setting(origin: _Origin, loc: KeyPath, path: str, value: Any) -
     elif len(parts) == 2 and parts[0] == "ukraine":
         p = THEATRE_PARAMS.get(parts[1])
     if p is None:
-        raise _fail(origin, loc, "expected '<actor>.<parameter>', 'world.<parameter>' or "
-                    "'ukraine.intensity'")
+        known = [f"{o}.{n}" for n, q in ACTOR_PARAMS.items() for o in q.owners]
+        known += [f"world.{n}" for n in WORLD_PARAMS] + ["ukraine.intensity"]
+        close = difflib.get_close_matches(path, known, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise _fail(origin, loc, f"{hint}expected '<actor>.<parameter>', 'world.<parameter>' "
+                    "or 'ukraine.intensity'")
     if p.name == "grievance":
         raise _fail(origin, loc, "grievance is calibrated at the start and cannot be set by "
                     "an event; change the US build-up or the war's intensity instead")

@@ -4,6 +4,7 @@ PyYAML's composer keeps a start mark on every node; walking the node tree gives,
 key path such as ("actors", "rok", "fatigue"), the 1-based line where that key is written.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,17 @@ from typing import Any
 import yaml
 
 KeyPath = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading 1e-3 as a number (YAML 1.2) rather than as text."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 class ScenarioError(Exception):
@@ -48,12 +60,16 @@ def read_yaml(path: Path) -> YamlDoc:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(path, None, "", f"cannot read the file ({exc})") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark is where the broken construct opens (an unclosed bracket's line);
+        # the problem mark may lie past the end of the file.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(path, line, "", f"invalid YAML: {problem}") from None
+        context = getattr(exc, "context", None)
+        detail = f"{context}: {problem}" if context else problem
+        raise ScenarioError(path, line, "", f"invalid YAML: {detail}") from None
     lines: dict[KeyPath, int] = {(): 1}
     data = _construct(root, (), lines, path) if root is not None else None
     return YamlDoc(path, data, lines)
@@ -67,6 +83,9 @@ def _construct(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int], pa
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ScenarioError(path, line, dotted(key_path), "keys must be plain names")
             key = _scalar(key_node)
+            if not isinstance(key, str):
+                raise ScenarioError(path, line, dotted(key_path),
+                                    f"keys must be names, got {key!r}; quote it if it is a name")
             child = (*key_path, key)
             if key in out:
                 raise ScenarioError(
@@ -86,7 +105,7 @@ def _construct(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int], pa
 
 
 def _scalar(node: yaml.Node) -> Any:
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+    return _Loader("").construct_object(node, deep=True)
 
 
 def dotted(key_path: KeyPath) -> str:

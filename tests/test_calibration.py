@@ -1,0 +1,59 @@
+"""The data file: every number has a source and a year, and the model starts from it."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from sim import load_scenario, run
+from sim.actors import ACTORS
+from sim.calibration import DATA_FILE, load_data
+from sim.parameters import MECHANISMS
+from sim.world import DT
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def test_every_number_in_the_data_file_has_a_source_a_year_and_a_unit():
+    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    for section, entries in raw.items():
+        for key, entry in entries.items():
+            where = f"{section}.{key}"
+            assert set(entry) <= {"value", "unit", "year", "source", "note"}, where
+            assert isinstance(entry["value"], int | float), where
+            assert isinstance(entry["year"], int) and 2000 <= entry["year"] <= 2026, where
+            assert len(entry["source"]) > 10 and entry["unit"], where
+
+
+def test_dprk_figures_are_flagged_as_estimates():
+    data = load_data()
+    for section in ("military_spending", "gdp", "gdp_growth"):
+        assert "ESTIMATE" in data[section]["dprk"].note
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return run(load_scenario(SCENARIOS / "baseline.yaml").with_params(replicates=3),
+               progress=False)
+
+
+def test_the_run_starts_from_the_2024_data(baseline):
+    data = load_data()
+    start = baseline.arrays["spending"][0, 0]
+    np.testing.assert_allclose(start, [data["military_spending"][a].value for a in ACTORS])
+    assert baseline.series("munitions")[0, 0] == data["transfers"]["munitions_rounds"].value
+    assert baseline.series("energy_supply")[0, 0] == pytest.approx(
+        data["energy"]["non_russian_supply"].value + data["transfers"]["oil_to_dprk"].value)
+    assert str(baseline.dates[0].date()) == "2024-06-01"
+
+
+def test_grievance_is_calibrated_to_the_observed_spending_growth():
+    """With only the arms build-up on and no noise, month 1 grows at the data file's rate."""
+    changes = {f"mechanisms.{m}": m == "arms_buildup" for m in MECHANISMS}
+    changes |= {f"{a}.spending_noise": 0.0 for a in ACTORS}
+    scenario = load_scenario(SCENARIOS / "baseline.yaml").with_params(
+        changes, replicates=1, horizon_months=1)
+    spending = run(scenario, progress=False).arrays["spending"][:, 0]
+    growth = np.array([load_data()["spending_growth"][a].value for a in ACTORS])
+    np.testing.assert_allclose(spending[1], spending[0] * (1.0 + DT * growth), rtol=1e-12)

@@ -6,7 +6,7 @@ what the decisions do to the world. Decisions read only last month's state, so t
 in which agents decide does not matter.
 """
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -20,9 +20,8 @@ if TYPE_CHECKING:
 
 
 class Actor(mesa.Agent):
-    """A state the article names. `roles` says, as data, what it can do."""
+    """A state the article names: owns its parameters, decides its policy each month."""
 
-    roles: ClassVar[dict[str, bool]] = {"sanctioner": False, "pact_member": False}
     model: "AllianceModel"
 
     def __init__(self, model: "AllianceModel", actor_id: str) -> None:
@@ -31,7 +30,9 @@ class Actor(mesa.Agent):
         self.index = INDEX[actor_id]
 
     def parameters(self) -> dict[str, np.ndarray]:
-        """This actor's parameters: views of its entries in the shared parameter arrays."""
+        """This actor's parameters, (R,) views of its column of the shared parameter arrays:
+        writing into one changes the running model (a notebook can steer an actor mid-run).
+        Mapping parameters come as (R, N) views, one column per other actor."""
         p = self.model.params
         return {name: getattr(p, name)[:, self.index] for name in p.names()
                 if getattr(p, name).ndim > 1}
@@ -47,8 +48,6 @@ class Sanctioner(Actor):
     tension with the target over 2024), minus relax_with_dialogue x dialogue progress for the
     DPRK (L19): condemn, then punish (L17, L25), relax when talks move.
     """
-
-    roles: ClassVar[dict[str, bool]] = {"sanctioner": True, "pact_member": False}
 
     def decide(self) -> None:
         w, p, ref, i = self.model.world, self.model.params, self.model.reference, self.index
@@ -110,8 +109,6 @@ class PactMember(Actor):
     could also face domestic economic difficulties and political opposition"; for the DPRK,
     after a leadership change, post_change_commitment replaces commitment (L26).
     """
-
-    roles: ClassVar[dict[str, bool]] = {"sanctioner": False, "pact_member": True}
 
     def decide(self) -> None:
         w, p, i = self.model.world, self.model.params, self.index

@@ -9,9 +9,7 @@ import numpy as np
 import yaml
 
 from sim.actors import ACTORS, BLOC, INDEX, N_ACTORS, SANCTIONERS
-from sim.scenario import Scenario
-
-DATA_FILE = Path(__file__).parent / "data" / "calibration.yaml"
+from sim.scenario import DATA_FILE, Scenario
 
 
 @dataclass(frozen=True)

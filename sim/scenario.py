@@ -24,6 +24,9 @@ from sim.outcome_settings import OutcomeSettings
 from sim.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
 from sim.yaml_source import KeyPath, ScenarioError, YamlDoc, dotted, read_yaml
 
+DATA_FILE = Path(__file__).parent / "data" / "calibration.yaml"
+"""Every number the model starts from, with its source and year (sim/calibration.py)."""
+
 START = date(2024, 6, 1)
 """Month 0 of every run: the pact was signed on 19 June 2024 (L1)."""
 
@@ -174,9 +177,17 @@ class Scenario:
 
     @property
     def hash(self) -> str:
-        """Short SHA-256 of the resolved scenario: equal hashes, equal runs."""
-        text = json.dumps(self.resolved(), sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:12]
+        """Short SHA-256 of what decides a run: the resolved scenario, every parameter's
+        effective value (defaults included) and the data file. Equal hashes, equal inputs."""
+        effective = {
+            "actors": {name: {a: self.param(a, name) for a in p.owners}
+                       for name, p in ACTOR_PARAMS.items()},
+            "world": {name: self.world(name) for name in WORLD_PARAMS},
+        }
+        text = json.dumps([self.resolved(), effective], sort_keys=True)
+        digest = hashlib.sha256(text.encode())
+        digest.update(DATA_FILE.read_bytes())
+        return digest.hexdigest()[:12]
 
     def resolved(self) -> dict[str, Any]:
         """The scenario as run, without unset keys: what the manifest records."""

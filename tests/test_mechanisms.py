@@ -155,3 +155,14 @@ def test_rerouting_never_creates_trade():
         replicates=R)
     lifeline = run(tight, progress=False).series("lifeline_index")
     assert np.all(lifeline <= 1.0 + 1e-12)
+
+
+def test_an_actors_parameters_are_views_that_steer_the_running_model():
+    from sim.model import AllianceModel
+
+    model = AllianceModel(baseline(replicates=4, horizon_months=24))
+    usa = next(agent for agent in model.agents if agent.actor_id == "usa")
+    assert set(usa.parameters()) >= {"buildup", "fatigue", "reactivity"}
+    usa.parameters()["buildup"][:] = 0.9
+    model.step()
+    np.testing.assert_array_equal(model.world.us_buildup, np.full(4, 0.9))

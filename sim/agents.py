@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.actors import BLOC, BLOC_IDX, CHINA, DPRK, INDEX, PENINSULA_IDX, SANCTIONER_IDX, USA
+from sim.actors import (
+    BLOC,
+    BLOC_IDX,
+    CHINA,
+    DPRK,
+    INDEX,
+    PENINSULA_IDX,
+    SANCTIONER_IDX,
+    SANCTIONERS,
+    USA,
+)
 from sim.mechanisms.escalation import dprk_provocation_rate
 from sim.world import DT
 
@@ -51,11 +61,12 @@ class Sanctioner(Actor):
 
     def decide(self) -> None:
         w, p, ref, i = self.model.world, self.model.params, self.model.reference, self.index
+        row = SANCTIONERS.index(self.actor_id)
         rise = np.maximum(0.0, w.tension[:, i, BLOC_IDX] - ref.tension[i, BLOC_IDX])
-        target = (ref.sanctions[i, BLOC_IDX] + p.sanction_tightening[:, i, BLOC_IDX]
+        target = (ref.sanctions[row] + p.sanction_tightening[:, i, BLOC_IDX]
                   + p.sanction_response[:, i, None] * rise)
         target[:, 0] -= p.relax_with_dialogue[:, i] * w.dialogue_progress
-        w.sanction_target[:, i, BLOC_IDX] = np.clip(target, 0.0, 1.0)
+        w.sanction_target[:, row] = np.clip(target, 0.0, 1.0)
         w.isolation_effort[:, i] = p.isolation_effort[:, i]
 
 

@@ -64,23 +64,18 @@ class Month:
 
 
 class Shocks:
-    """All shocks of a run, laid out (months, R, K) so that a month is one contiguous block.
-
-    Each replicate's stream gives first its uniforms (months, N_UNIFORM), then its standard
-    normals (months, N_NORMAL).
-    """
+    """All shocks of a run, (R, months, K): each replicate's stream gives first its uniforms
+    (months, N_UNIFORM), then its standard normals (months, N_NORMAL)."""
 
     def __init__(self, seed: int, replicate_ids: np.ndarray, months: int) -> None:
         n = len(replicate_ids)
-        uniforms = np.empty((n, months, N_UNIFORM))
-        normals = np.empty((n, months, N_NORMAL))
-        for column, replicate in enumerate(replicate_ids):
+        self.uniforms = np.empty((n, months, N_UNIFORM))
+        self.normals = np.empty((n, months, N_NORMAL))
+        for row, replicate in enumerate(replicate_ids):
             stream = _stream(seed, int(replicate))
-            stream.random(out=uniforms[column])
-            stream.standard_normal(out=normals[column])
-        self.uniforms = np.ascontiguousarray(uniforms.transpose(1, 0, 2))
-        self.normals = np.ascontiguousarray(normals.transpose(1, 0, 2))
+            stream.random(out=self.uniforms[row])
+            stream.standard_normal(out=self.normals[row])
 
     def month(self, t: int) -> Month:
-        """Shocks of month t (1-based, as the model counts steps)."""
-        return Month(self.normals[t - 1], self.uniforms[t - 1])
+        """Shocks of month t (1-based, as the model counts steps), (R, K) views."""
+        return Month(self.normals[:, t - 1], self.uniforms[:, t - 1])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actors import ACTORS, BLOC, BLOC_IDX, CHINA, SANCTIONER_IDX, USA
+from sim.actors import ACTORS, BLOC, CHINA, USA
 from sim.mechanisms.cooperation import energy_shortfall
 from sim.mechanisms.sanctions import isolation_index, lifeline_index
 from sim.world import Reference, World
@@ -45,7 +45,7 @@ SERIES: tuple[Series, ...] = (
     Series("burden", "Military burden", "share of GDP", "actor",
            lambda w, r: w.spending / w.gdp),
     Series("sanctions_on", "Western sanctions on member", "mean intensity 0-1", "bloc",
-           lambda w, r: w.sanctions[:, SANCTIONER_IDX][:, :, BLOC_IDX].mean(axis=1)),
+           lambda w, r: w.sanctions.mean(axis=1)),
     Series("trade_access", "Member's total trade", "2024 = 1", "bloc",
            lambda w, r: w.access / r.access),
     Series("support", "Domestic support", "share 0-1", "bloc", lambda w, r: w.support),

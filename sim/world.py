@@ -1,7 +1,9 @@
 """The shared state of the world: numpy arrays with a leading replicate axis.
 
-Shapes: per-actor (R, N) in ACTORS order; per pact member (R, 2) in BLOC order; pairwise
-(R, N, N) indexed [replicate, actor, other]; region-wide (R,).
+Shapes: per-actor (R, N) in ACTORS order; per pact member (R, 2) in BLOC order; tension
+(R, N, N) indexed [replicate, actor, other]; the members' trade and ties (R, 2, N) indexed
+[replicate, member, other]; sanctions (R, 4, 2) indexed [replicate, sanctioner, member];
+region-wide (R,).
 
 June 2024 is the reference: `Reference` holds the 2024 values the mechanisms measure change
 against, and the calibration that makes the 2024 state consistent with the declared
@@ -21,6 +23,7 @@ from sim.actors import (
     PENINSULA_IDX,
     RIVAL_IDX,
     RUSSIA,
+    SANCTIONER_IDX,
     USA,
 )
 from sim.calibration import InitialState
@@ -49,12 +52,12 @@ class World:
     hardship: np.ndarray  # economic hardship relative to 2024 (share of output lost)
     access: np.ndarray  # total trade, US$ bn/yr (the economic lifeline)
     rerouted_abroad: np.ndarray  # trade rerouted through countries outside the model
-    # pairwise (R, N, N)
-    trade: np.ndarray  # US$ bn/yr, symmetric
-    tension: np.ndarray  # 0-1, symmetric
-    ties: np.ndarray  # diplomatic ties 0-1, symmetric
-    sanctions: np.ndarray  # intensity imposed by row on column, 0-1
-    sanction_target: np.ndarray  # desired intensity, decided by sanctioners
+    # relations
+    tension: np.ndarray  # (R, N, N) 0-1, symmetric
+    trade: np.ndarray  # (R, 2, N) the members' trade with each actor, US$ bn/yr
+    ties: np.ndarray  # (R, 2, N) the members' diplomatic ties with each actor, 0-1
+    sanctions: np.ndarray  # (R, 4, 2) intensity each sanctioner imposes on each member, 0-1
+    sanction_target: np.ndarray  # (R, 4, 2) desired intensity, decided by sanctioners
     # region-wide (R,)
     war_intensity: np.ndarray  # Ukraine theatre, 2024 = 1
     cooperation: np.ndarray  # pact cooperation, 2024 = 1
@@ -99,10 +102,10 @@ class Reference:
 
     spending: np.ndarray  # (N,)
     tension: np.ndarray  # (N, N)
-    tension_rest: np.ndarray  # (R, N, N)
-    trade: np.ndarray  # (N, N)
-    ties: np.ndarray  # (N, N)
-    sanctions: np.ndarray  # (N, N)
+    tension_rest: np.ndarray  # (N, N)
+    trade: np.ndarray  # (2, N)
+    ties: np.ndarray  # (2, N)
+    sanctions: np.ndarray  # (4, 2)
     access: np.ndarray  # (2,)
     trade_rest: np.ndarray  # (2,) the members' trade with non-members
     ties_rest: np.ndarray  # (2,)
@@ -133,11 +136,23 @@ def richardson_drive(params: Params, capability: np.ndarray, tension: np.ndarray
     capability, Dunne, Perlo-Freeman & Smith 2008), and a US build-up above its 2024 level
     replaces part of ROK's and Japan's reaction to the DPRK (reassurance, L17).
     """
-    sensitivity = params.tension_sensitivity[:, None, None]
-    k = params.reactivity * np.maximum(0.0, 1.0 + sensitivity * (tension - tension_2024))
+    factor = tension - tension_2024
+    factor *= params.tension_sensitivity[:, None, None]
+    factor += 1.0
+    np.maximum(factor, 0.0, out=factor)
+    factor *= params.reactivity
     relief = 1.0 - params.reassurance * (buildup - buildup_2024)[:, None]
-    k[:, :, DPRK] *= np.maximum(0.0, relief)
-    return (k * capability[:, None, :]).sum(axis=2)
+    factor[:, :, DPRK] *= np.maximum(0.0, relief)
+    factor *= capability[:, None, :]
+    return factor.sum(axis=2)
+
+
+def dprk_threat(params: Params, capability: np.ndarray, tension: np.ndarray,
+                tension_2024: np.ndarray) -> np.ndarray:
+    """The DPRK's row of richardson_drive: the threat it perceives, (R,)."""
+    factor = 1.0 + params.tension_sensitivity[:, None] * (tension[:, DPRK] - tension_2024[DPRK])
+    k = params.reactivity[:, DPRK] * np.maximum(0.0, factor)
+    return (k * capability).sum(axis=1)
 
 
 def create_world(initial: InitialState, params: Params) -> tuple[World, Reference]:
@@ -151,6 +166,8 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
     spending = per_replicate(initial.spending)
     tension = per_replicate(initial.tension)
     bloc_trade = initial.trade[BLOC_IDX]
+    bloc_ties = initial.ties[BLOC_IDX]
+    sanctions = initial.sanctions[np.ix_(SANCTIONER_IDX, BLOC_IDX)]
     access = bloc_trade.sum(axis=1)
     exercise_2024 = float(defaults.exercises[0, BLOC_IDX].mean())
     buildup_2024 = float(defaults.buildup[0, USA])
@@ -170,12 +187,12 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
         tension=initial.tension,
         tension_rest=_tension_rest(initial.tension, defaults, exercise_2024, buildup_2024,
                                    provocation_2024),
-        trade=initial.trade,
-        ties=initial.ties,
-        sanctions=initial.sanctions,
+        trade=bloc_trade,
+        ties=bloc_ties,
+        sanctions=sanctions,
         access=access,
         trade_rest=bloc_trade[:, NON_BLOC_IDX].sum(axis=1),
-        ties_rest=initial.ties[BLOC_IDX][:, NON_BLOC_IDX].sum(axis=1),
+        ties_rest=bloc_ties[:, NON_BLOC_IDX].sum(axis=1),
         dependence=access / initial.gdp[BLOC_IDX],
         support=initial.support,
         rival_tension=initial.tension[BLOC_IDX][:, RIVAL_IDX].mean(axis=1),
@@ -189,7 +206,7 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
         buildup=buildup_2024,
         provocation_rate=provocation_2024,
         cooperation_raw=cooperation_raw,
-        dprk_threat=drive[:, DPRK],
+        dprk_threat=dprk_threat(defaults, spending, tension, initial.tension),
         grievance=grievance,
         china_alignment=float(defaults.coalition_bias[0, CHINA]),
     )
@@ -208,11 +225,11 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
         hardship=np.zeros((r, 2)),
         access=per_replicate(access),
         rerouted_abroad=np.zeros((r, 2)),
-        trade=per_replicate(initial.trade),
         tension=tension,
-        ties=per_replicate(initial.ties),
-        sanctions=per_replicate(initial.sanctions),
-        sanction_target=per_replicate(initial.sanctions),
+        trade=per_replicate(bloc_trade),
+        ties=per_replicate(bloc_ties),
+        sanctions=per_replicate(sanctions),
+        sanction_target=per_replicate(sanctions),
         war_intensity=params.intensity.copy(),
         cooperation=np.ones(r),
         exercise_intensity=np.full(r, exercise_2024),
@@ -250,5 +267,4 @@ def _tension_rest(tension: np.ndarray, defaults: Params, exercise: float, buildu
     pressure[DPRK, PENINSULA_IDX] += provocation
     pressure = pressure + pressure.T
     decay = float(defaults.tension_decay[0])
-    rest = np.maximum(0.0, tension - pressure / decay)
-    return np.broadcast_to(rest, (defaults.fatigue.shape[0], *rest.shape)).copy()
+    return np.maximum(0.0, tension - pressure / decay)

@@ -5,7 +5,7 @@ import numpy as np
 from sim.actors import BLOC_IDX, CHINA, DPRK, PENINSULA_IDX, RIVAL_IDX, RUSSIA, USA
 from sim.param_arrays import Params
 from sim.randomness import Month
-from sim.world import DT, Reference, World, richardson_drive
+from sim.world import DT, Reference, World, dprk_threat, richardson_drive
 
 
 def update_capability(w: World, p: Params, ref: Reference) -> None:
@@ -89,8 +89,7 @@ def provocations(w: World, p: Params, shocks: Month) -> None:
 
 def dprk_provocation_rate(w: World, p: Params, ref: Reference) -> np.ndarray:
     """Expected provocations this month: the DPRK's policy (see NorthKorea.decide)."""
-    threat = richardson_drive(p, w.capability, w.tension, ref.tension, w.us_buildup,
-                              ref.buildup)[:, DPRK]
+    threat = dprk_threat(p, w.capability, w.tension, ref.tension)
     ratio = np.divide(threat, ref.dprk_threat, out=np.ones_like(threat),
                       where=ref.dprk_threat > 0)
     rate = p.provocation_rate[:, DPRK] * (1.0 + p.threat_response[:, DPRK] * (ratio - 1.0))
@@ -116,11 +115,12 @@ def tension_dynamics(w: World, p: Params, ref: Reference) -> None:
     state of 2024 pressures (world.Reference). Dialogue progress P lowers the resting tension
     of the DPRK with ROK, Japan and the US by a share dialogue_effect * P.
     """
-    rest = ref.tension_rest.copy()
-    relief = (1.0 - p.dialogue_effect * w.dialogue_progress)[:, None]
-    rest[:, DPRK, PENINSULA_IDX] *= relief
-    rest[:, PENINSULA_IDX, DPRK] *= relief
-    w.tension += DT * p.tension_decay[:, None, None] * (rest - w.tension)
+    rate = DT * p.tension_decay
+    w.tension += rate[:, None, None] * (ref.tension_rest - w.tension)
+    relief = (rate * p.dialogue_effect * w.dialogue_progress)[:, None]
+    peninsula = w.tension[:, DPRK, PENINSULA_IDX] - relief * ref.tension_rest[DPRK, PENINSULA_IDX]
+    w.tension[:, DPRK, PENINSULA_IDX] = peninsula
+    w.tension[:, PENINSULA_IDX, DPRK] = peninsula
     np.clip(w.tension, 0.0, 1.0, out=w.tension)
 
 

@@ -1,12 +1,15 @@
-"""Sanctions: imposing, tightening and relaxing; evasion; trade; diplomatic isolation."""
+"""Sanctions: imposing, tightening and relaxing; evasion; trade; diplomatic isolation.
+
+Trade and ties are kept for the pact members only, (R, 2, N) indexed [replicate, member,
+other actor]; the members' trade with each other appears in both rows. Sanctions are
+(R, 4, 2) indexed [replicate, sanctioner (SANCTIONERS order), member].
+"""
 
 import numpy as np
 
 from sim.actors import BLOC_IDX, CHINA, DPRK, NON_BLOC_IDX, RUSSIA, SANCTIONER_IDX
 from sim.param_arrays import Params
 from sim.world import DT, Reference, World
-
-_WEST = np.ix_(SANCTIONER_IDX, BLOC_IDX)
 
 
 def impose_sanctions(w: World, p: Params) -> None:
@@ -17,15 +20,15 @@ def impose_sanctions(w: World, p: Params) -> None:
     the decided target (Sanctioner.decide) at sanction_speed a year; tightening raises tension
     between imposer and target (L25 "an escalation of tensions").
     """
-    speed = p.sanction_speed[:, SANCTIONER_IDX][:, :, None]
-    current = w.sanctions[:, SANCTIONER_IDX][:, :, BLOC_IDX]
-    target = w.sanction_target[:, SANCTIONER_IDX][:, :, BLOC_IDX]
-    step = DT * speed * (target - current)
-    w.sanctions[:, _WEST[0], _WEST[1]] = current + step
+    speed = DT * p.sanction_speed[:, SANCTIONER_IDX]
+    step = speed[:, :, None] * (w.sanction_target - w.sanctions)
+    w.sanctions += step
     push = p.sanction_tension[:, None, None] * np.maximum(0.0, step)
-    tension = np.clip(w.tension[:, _WEST[0], _WEST[1]] + push, 0.0, 1.0)
-    w.tension[:, _WEST[0], _WEST[1]] = tension
-    w.tension[:, _WEST[1].T, _WEST[0].T] = tension.transpose(0, 2, 1)
+    for k, sanctioner in enumerate(SANCTIONER_IDX):
+        for m, member in enumerate(BLOC_IDX):
+            value = np.minimum(1.0, w.tension[:, sanctioner, member] + push[:, k, m])
+            w.tension[:, sanctioner, member] = value
+            w.tension[:, member, sanctioner] = value
 
 
 def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
@@ -43,9 +46,10 @@ def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
     expansion (L8) and energy aid (L9), not rerouting: the DPRK cannot absorb Russia's trade.
     Trade moves at trade_adjustment a year.
     """
-    rise = w.sanctions[:, _WEST[0], _WEST[1]] - ref.sanctions[_WEST]
-    direct = ref.trade[_WEST] * np.exp(-p.sanction_bite[:, None, None] * rise)
-    lost = np.maximum(0.0, ref.trade[_WEST] - direct).sum(axis=1)  # (R, 2)
+    west_2024 = ref.trade[:, SANCTIONER_IDX].T  # (4, 2): sanctioner x member
+    rise = w.sanctions - ref.sanctions
+    direct = west_2024 * np.exp(-p.sanction_bite[:, None, None] * rise)  # (R, 4, 2)
+    lost = np.maximum(0.0, west_2024 - direct).sum(axis=1)  # (R, 2)
     evasion = p.evasion[:, BLOC_IDX] if evasion_on else np.zeros_like(lost)
     china_channel = np.minimum(1.0, p.evasion_tolerance[:, CHINA] * w.china_alignment
                                / ref.china_alignment)
@@ -53,19 +57,18 @@ def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
     third = np.minimum(p.third_country_channel, 1.0 - china_channel)
     via_abroad = lost * evasion * third[:, None]
 
-    target = w.trade.copy()
-    target[:, _WEST[0], _WEST[1]] = direct
     china_shift = np.maximum(0.0, 1.0 + p.coalition_trade * (w.china_alignment
                                                             - ref.china_alignment))
-    target[:, CHINA, BLOC_IDX] = ref.trade[CHINA, BLOC_IDX] * china_shift[:, None] + via_china
-    target[:, DPRK, RUSSIA] = ref.trade[DPRK, RUSSIA] * w.trade_expansion
-    for a, b in ((DPRK, RUSSIA), (CHINA, DPRK), (CHINA, RUSSIA)):
-        target[:, b, a] = target[:, a, b]
-    target[:, _WEST[1].T, _WEST[0].T] = direct.transpose(0, 2, 1)
+    target = np.empty_like(w.trade)
+    target[:, :, SANCTIONER_IDX] = direct.transpose(0, 2, 1)
+    target[:, :, CHINA] = ref.trade[:, CHINA] * china_shift[:, None] + via_china
+    intra = ref.trade[0, RUSSIA] * w.trade_expansion
+    target[:, 0, DPRK] = target[:, 1, RUSSIA] = 0.0
+    target[:, 0, RUSSIA] = target[:, 1, DPRK] = intra
     speed = DT * p.trade_adjustment
     w.trade += speed[:, None, None] * (target - w.trade)
     w.rerouted_abroad += speed[:, None] * (via_abroad - w.rerouted_abroad)
-    w.access = w.trade[:, BLOC_IDX].sum(axis=2) + w.rerouted_abroad
+    w.access = w.trade.sum(axis=2) + w.rerouted_abroad
 
 
 def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
@@ -77,14 +80,14 @@ def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
     their 2024 level + coalition_ties x (its alignment - 2024 alignment). Ties move at
     ties_adjustment a year.
     """
-    target = w.ties.copy()
-    keep = 1.0 - w.isolation_effort[:, SANCTIONER_IDX][:, :, None]
-    target[:, _WEST[0], _WEST[1]] = ref.ties[_WEST] * keep
+    speed = (DT * p.ties_adjustment)[:, None, None]
+    keep = 1.0 - w.isolation_effort[:, SANCTIONER_IDX]  # (R, 4)
+    west = w.ties[:, :, SANCTIONER_IDX]
+    w.ties[:, :, SANCTIONER_IDX] = west + speed * (
+        ref.ties[:, SANCTIONER_IDX] * keep[:, None, :] - west)
     shift = p.coalition_ties * (w.china_alignment - ref.china_alignment)
-    target[:, CHINA, BLOC_IDX] = np.clip(ref.ties[CHINA, BLOC_IDX] + shift[:, None], 0.0, 1.0)
-    target[:, BLOC_IDX, CHINA] = target[:, CHINA, BLOC_IDX]
-    target[:, _WEST[1].T, _WEST[0].T] = target[:, _WEST[0], _WEST[1]].transpose(0, 2, 1)
-    w.ties += DT * p.ties_adjustment[:, None, None] * (target - w.ties)
+    china = np.clip(ref.ties[:, CHINA] + shift[:, None], 0.0, 1.0)
+    w.ties[:, :, CHINA] += speed[:, :, 0] * (china - w.ties[:, :, CHINA])
 
 
 def isolation_index(w: World, ref: Reference) -> np.ndarray:
@@ -93,8 +96,8 @@ def isolation_index(w: World, ref: Reference) -> np.ndarray:
     Per member: the mean of (trade with non-members / 2024) and (ties with non-members /
     2024); the bloc's index is the mean of its two members'.
     """
-    trade_rest = w.trade[:, BLOC_IDX][:, :, NON_BLOC_IDX].sum(axis=2) / ref.trade_rest
-    ties_rest = w.ties[:, BLOC_IDX][:, :, NON_BLOC_IDX].sum(axis=2) / ref.ties_rest
+    trade_rest = w.trade[:, :, NON_BLOC_IDX].sum(axis=2) / ref.trade_rest
+    ties_rest = w.ties[:, :, NON_BLOC_IDX].sum(axis=2) / ref.ties_rest
     return (0.5 * (trade_rest + ties_rest)).mean(axis=1)
 
 

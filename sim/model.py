@@ -28,10 +28,11 @@ class AllianceModel(mesa.Model):
             replicate r draws its own random stream, so its path is the same in any batch.
         params: parameter arrays to use instead of the scenario's (a sweep varies them
             along the replicate axis); must have len(replicate_ids) rows.
+        record: names of the series to record (default all; see sim.series).
     """
 
     def __init__(self, scenario: Scenario, replicate_ids: np.ndarray | None = None,
-                 params: Params | None = None) -> None:
+                 params: Params | None = None, record: tuple[str, ...] | None = None) -> None:
         spec = scenario.spec
         super().__init__(rng=spec.seed)
         self.sim_scenario = scenario
@@ -46,7 +47,7 @@ class AllianceModel(mesa.Model):
         self._switches = spec.mechanisms.model_dump()
         for actor_id, agent_class in AGENT_CLASSES.items():
             agent_class(self, actor_id)
-        self.recorder = Recorder(self.months, len(self.replicate_ids))
+        self.recorder = Recorder(self.months, len(self.replicate_ids), record)
         self.recorder.record(0, self.world, self.reference)
 
     def switch(self, mechanism: str) -> bool:

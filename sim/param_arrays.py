@@ -30,9 +30,10 @@ class Params:
     def names(self) -> list[str]:
         return list(self._arrays)
 
-    def set(self, name: str, value: float, actor: str | None = None,
+    def set(self, name: str, value: float | np.ndarray, actor: str | None = None,
             key: str | None = None) -> None:
-        """Set a parameter for every replicate (timed events)."""
+        """Set a parameter: one value for every replicate (timed events), or one value per
+        replicate, shape (R,) (a sweep's design)."""
         array = self._arrays[name]
         if actor is None:
             array[:] = value
@@ -40,6 +41,15 @@ class Params:
             array[:, INDEX[actor]] = value
         else:
             array[:, INDEX[actor], INDEX[key]] = value
+
+    def set_path(self, path: str, value: float | np.ndarray) -> None:
+        """Set by dotted path: "china.dialogue", "rok.reactivity.dprk", "world.clash_hazard",
+        "ukraine.intensity" (paths are validated where they are read, in sim.scenario)."""
+        parts = path.split(".")
+        if parts[0] in ("world", "ukraine"):
+            self.set(parts[1], value)
+        else:
+            self.set(parts[1], value, actor=parts[0], key=parts[2] if len(parts) == 3 else None)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, replicates: int) -> "Params":

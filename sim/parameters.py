@@ -549,3 +549,13 @@ MECHANISMS: dict[str, str] = {
     "tension_dynamics": "tension relaxation toward its resting level",
 }
 """Mechanisms a scenario can switch off by name (all on by default)."""
+
+
+def param_for_path(path: str) -> Param:
+    """The declaration behind a validated dotted path ("rok.reactivity.dprk", "world.x")."""
+    section, name = path.split(".")[:2]
+    if section == "world":
+        return WORLD_PARAMS[name]
+    if section == "ukraine":
+        return THEATRE_PARAMS[name]
+    return ACTOR_PARAMS[name]

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -10,8 +11,13 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.actors import ACTORS, NAMES
+from sim.outcomes import OUTCOMES
+from sim.parameters import param_for_path
 from sim.results import RunResult
 from sim.series import SERIES_BY_NAME
+
+if TYPE_CHECKING:
+    from sim.sweep import SweepResult
 
 COLORS = {
     "dprk": "#b2182b", "russia": "#ef8a62", "usa": "#2166ac", "china": "#d6a000",
@@ -167,3 +173,81 @@ def save_all(result: RunResult, folder: Path) -> list[str]:
         fig.savefig(folder / filename, dpi=110)
         plt.close(fig)
     return list(figures)
+
+
+def _axis_label(path: str) -> str:
+    return f"{path} ({param_for_path(path).unit})"
+
+
+def sweep_heatmaps(result: "SweepResult", outcomes: Sequence[str] | None = None) -> Figure:
+    """Share of runs with each outcome over pairs of swept parameters (mean within bins)."""
+    from sim.analysis import binned_means
+
+    sweep = result.scenario.spec.sweep
+    names = result.design.names
+    pairs = list(sweep.heatmaps or ([(names[0], names[1])] if len(names) > 1 else []))
+    outcomes = list(outcomes or sweep.outcomes or OUTCOMES)
+    if not pairs:
+        fig, ax = plt.subplots(figsize=(8, 4))
+        for name in outcomes:
+            ax.plot(result.shares[names[0]], result.shares[name] * 100, ".", label=name)
+        ax.set(xlabel=_axis_label(names[0]), ylabel="% of runs",
+               title=f"Sweep '{result.scenario.name}': outcomes over {names[0]}")
+        ax.legend(fontsize=8)
+        return fig
+    fig, axes = plt.subplots(len(pairs), len(outcomes), squeeze=False, layout="constrained",
+                             figsize=(3.3 * len(outcomes) + 1.5, 3.3 * len(pairs) + 1.0))
+    for row, (a, b) in enumerate(pairs):
+        for col, outcome in enumerate(outcomes):
+            ax = axes[row, col]
+            edges_a, edges_b, means = binned_means(result.design, result.shares, outcome, a, b)
+            mesh = ax.pcolormesh(edges_a, edges_b, means.T * 100, vmin=0, vmax=100,
+                                 cmap="viridis", shading="flat")
+            ax.set_facecolor("#dddddd")
+            ax.set_title(outcome.replace("_", " "), fontsize=9)
+            ax.set_xlabel(_axis_label(a), fontsize=8)
+            if col == 0:
+                ax.set_ylabel(_axis_label(b), fontsize=8)
+            ax.tick_params(labelsize=7)
+    fig.colorbar(mesh, ax=axes, label="% of runs with the outcome (grey: no design point)",
+                 shrink=0.8)
+    fig.suptitle(f"Sweep '{result.scenario.name}': {len(result.design.values)} points x "
+                 f"{result.scenario.spec.replicates} replicates ({result.design.kind} design); "
+                 "share of runs, mean within each cell", fontsize=11)
+    return fig
+
+
+def sensitivity_bars(result: "SweepResult") -> Figure:
+    """The sensitivity index of each swept parameter for each outcome, with confidence."""
+    table = result.sensitivity
+    outcomes = list(dict.fromkeys(table["outcome"])) or ["(no outcome varied)"]
+    fig, axes = plt.subplots(1, len(outcomes), squeeze=False,
+                             figsize=(3.3 * len(outcomes) + 1, 0.5 * len(result.design.names)
+                                      + 2.2), sharey=True)
+    for ax, outcome in zip(axes[0], outcomes, strict=True):
+        rows = table[table["outcome"] == outcome]
+        y = np.arange(len(result.design.names))
+        for k, (index, group) in enumerate(rows.groupby("index", sort=False)):
+            group = group.set_index("parameter").reindex(result.design.names)
+            ax.barh(y + 0.38 * k, group["value"], height=0.36, xerr=group["conf"].fillna(0),
+                    label=index, capsize=2)
+        ax.set_yticks(y + 0.19 * (len(rows["index"].unique()) - 1), result.design.names,
+                      fontsize=8)
+        ax.set_title(outcome.replace("_", " "), fontsize=9)
+        ax.set_xlabel("index (share of the outcome's variance, or mu*)", fontsize=8)
+        ax.grid(True, axis="x", alpha=0.3)
+        ax.legend(fontsize=7)
+    method = {"sobol": "Sobol indices", "morris": "Morris mu* and sigma",
+              "lhs": "RBD-FAST first-order indices", "grid": "Borgonovo delta"}
+    fig.suptitle(f"Sweep '{result.scenario.name}': what drives each outcome "
+                 f"({method[result.design.kind]}; bars: 95 % confidence)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def save_sweep_plots(result: "SweepResult", folder: Path) -> None:
+    (folder / "plots").mkdir(exist_ok=True)
+    for filename, fig in (("heatmaps.png", sweep_heatmaps(result)),
+                          ("sensitivity.png", sensitivity_bars(result))):
+        fig.savefig(folder / "plots" / filename, dpi=110, bbox_inches="tight")
+        plt.close(fig)

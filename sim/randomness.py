@@ -68,13 +68,17 @@ class Shocks:
     (months, N_UNIFORM), then its standard normals (months, N_NORMAL)."""
 
     def __init__(self, seed: int, replicate_ids: np.ndarray, months: int) -> None:
-        n = len(replicate_ids)
-        self.uniforms = np.empty((n, months, N_UNIFORM))
-        self.normals = np.empty((n, months, N_NORMAL))
-        for row, replicate in enumerate(replicate_ids):
+        unique, rows = np.unique(np.asarray(replicate_ids), return_inverse=True)
+        uniforms = np.empty((len(unique), months, N_UNIFORM))
+        normals = np.empty((len(unique), months, N_NORMAL))
+        for row, replicate in enumerate(unique):
             stream = _stream(seed, int(replicate))
-            stream.random(out=self.uniforms[row])
-            stream.standard_normal(out=self.normals[row])
+            stream.random(out=uniforms[row])
+            stream.standard_normal(out=normals[row])
+        # a sweep repeats replicate ids across its points: draw each stream once
+        same_order = len(unique) == len(rows) and np.array_equal(rows, np.arange(len(rows)))
+        self.uniforms = uniforms if same_order else uniforms[rows]
+        self.normals = normals if same_order else normals[rows]
 
     def month(self, t: int) -> Month:
         """Shocks of month t (1-based, as the model counts steps), (R, K) views."""

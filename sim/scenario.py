@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, crea
 
 from sim.actors import ACTORS, BLOC, RIVALS, SANCTIONERS
 from sim.outcome_settings import OutcomeSettings
+from sim.outcomes import OUTCOMES
 from sim.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
 from sim.yaml_source import KeyPath, ScenarioError, YamlDoc, dotted, read_yaml
 
@@ -136,6 +137,23 @@ class EventSpec(BaseModel):
     note: str | None = None
 
 
+class SweepSpec(BaseModel):
+    """A parameter sweep (`run.py sweep`): a design over parameter ranges, `replicates` runs
+    per point. See the README's sweep section."""
+
+    model_config = STRICT
+
+    design: Literal["grid", "lhs", "sobol", "morris"] = "lhs"
+    points: Annotated[int, Field(ge=1, le=10_000_000)] = 100
+    levels: Annotated[int, Field(ge=2, le=1000)] = 5
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] | None = None
+    parameters: Annotated[dict[str, Annotated[tuple[float, float], Strict(False)]],
+                          Field(min_length=1)]
+    outcomes: list[Literal[tuple(OUTCOMES)]] | None = None  # type: ignore[valid-type]
+    heatmaps: list[Annotated[tuple[str, str], Strict(False)]] | None = None
+    min_coverage: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+
+
 class ScenarioSpec(BaseModel):
     """A resolved scenario. See the README's scenario reference for every key."""
 
@@ -153,6 +171,7 @@ class ScenarioSpec(BaseModel):
     actors: ActorsSpec = Field(default_factory=ActorsSpec)  # type: ignore[valid-type]
     events: list[EventSpec] = Field(default_factory=list)
     outcomes: OutcomeSettings = Field(default_factory=OutcomeSettings)
+    sweep: SweepSpec | None = None
 
 
 TOP_LEVEL_KEYS = ("extends", *ScenarioSpec.model_fields)
@@ -289,6 +308,13 @@ def load_scenario(path: str | Path) -> Scenario:
     return validate(data, _Origin(path, sources, provenance))
 
 
+def scenario_from_json(text: str) -> Scenario:
+    """A scenario from its resolved form (`scenario.spec.model_dump_json()`): how worker
+    processes receive it."""
+    spec = ScenarioSpec.model_validate_json(text)
+    return validate(spec.model_dump(mode="python"), _Origin(None, (), {}))
+
+
 def _resolve(
     path: Path, chain: tuple[Path, ...]
 ) -> tuple[dict[str, Any], dict[KeyPath, tuple[Path, int]], tuple[Path, ...]]:
@@ -414,6 +440,8 @@ def _extra_message(loc: KeyPath) -> str:
         return _unknown_key_message(bad, OutcomeSettings.model_fields, noun="outcome setting")
     if len(parent) == 2 and parent[0] == "events":
         return _unknown_key_message(bad, EventSpec.model_fields, noun="event key")
+    if parent == ("sweep",):
+        return _unknown_key_message(bad, SweepSpec.model_fields, noun="sweep key")
     return f"unknown key '{bad}'"
 
 
@@ -476,8 +504,9 @@ def _check_consistency(scenario: Scenario, origin: _Origin) -> None:
     spec = scenario.spec
     for i, event in enumerate(spec.events):
         _check_event(scenario, i, event, origin)
-    for pair_key in ("tension",):
-        _check_symmetric(scenario, pair_key, origin)
+    _check_symmetric(scenario, "tension", origin)
+    if spec.sweep is not None:
+        _check_sweep(spec.sweep, origin)
 
 
 def _fail(origin: _Origin, loc: KeyPath, message: str) -> ScenarioError:
@@ -513,6 +542,11 @@ def _check_event(scenario: Scenario, i: int, event: EventSpec, origin: _Origin) 
 
 
 def _check_event_setting(origin: _Origin, loc: KeyPath, path: str, value: Any) -> None:
+    _check_value(origin, loc, _param_at(origin, loc, path), value)
+
+
+def _param_at(origin: _Origin, loc: KeyPath, path: str) -> Param:
+    """The parameter a dotted path names (events' `set:` and sweeps), or a ScenarioError."""
     parts = path.split(".")
     p: Param | None = None
     if len(parts) in (2, 3) and parts[0] in ACTORS and parts[1] in ACTOR_PARAMS:
@@ -538,11 +572,34 @@ def _check_event_setting(origin: _Origin, loc: KeyPath, path: str, value: Any) -
                     "or 'ukraine.intensity'")
     if p.name == "grievance":
         raise _fail(origin, loc, "grievance is calibrated at the start and cannot be set by "
-                    "an event; change the US build-up or the war's intensity instead")
+                    "an event or swept; change the US build-up or the war's intensity instead")
+    return p
+
+
+def _check_value(origin: _Origin, loc: KeyPath, p: Param, value: Any) -> None:
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise _fail(origin, loc, f"expected a number from {p.range_text}, got {_show(value)}")
     if not p.low <= value <= p.high:
         raise _fail(origin, loc, f"expected a number from {p.range_text}, got {value!r}")
+
+
+def _check_sweep(sweep: "SweepSpec", origin: _Origin) -> None:
+    loc: KeyPath = ("sweep",)
+    for path, (low, high) in sweep.parameters.items():
+        where = (*loc, "parameters", path)
+        p = _param_at(origin, where, path)
+        _check_value(origin, where, p, low)
+        _check_value(origin, where, p, high)
+        if not low < high:
+            raise _fail(origin, where, f"expected [low, high] with low < high, got [{low}, {high}]")
+    for i, pair in enumerate(sweep.heatmaps or []):
+        for path in pair:
+            if path not in sweep.parameters:
+                raise _fail(origin, (*loc, "heatmaps", i), f"'{path}' is not swept; swept: "
+                            f"{', '.join(sweep.parameters)}")
+    if sweep.design == "grid" and sweep.levels ** len(sweep.parameters) > 10_000_000:
+        raise _fail(origin, (*loc, "levels"), f"a grid of {sweep.levels} levels on "
+                    f"{len(sweep.parameters)} parameters has more than 10,000,000 points")
 
 
 def _check_symmetric(scenario: Scenario, key: str, origin: _Origin) -> None:

@@ -97,15 +97,25 @@ SERIES: tuple[Series, ...] = (
 SERIES_BY_NAME = {s.name: s for s in SERIES}
 
 
-class Recorder:
-    """Preallocated (months + 1, R, width) arrays, one per series; month 0 is June 2024."""
+OUTCOME_SERIES = ("spending", "clashes", "reciprocity", "isolation_index", "lifeline_index",
+                  "peninsula_tension", "leader_changed")
+"""What the outcome functions read (sim.outcomes): all a sweep needs to record."""
 
-    def __init__(self, months: int, replicates: int) -> None:
+
+class Recorder:
+    """Preallocated (months + 1, R, width) arrays, one per series; month 0 is June 2024.
+
+    `names` limits recording to some series (a sweep keeps only OUTCOME_SERIES).
+    """
+
+    def __init__(self, months: int, replicates: int, names: tuple[str, ...] | None = None
+                 ) -> None:
+        self.series = [s for s in SERIES if names is None or s.name in names]
         self.arrays = {
-            s.name: np.empty((months + 1, replicates, len(s.columns))) for s in SERIES
+            s.name: np.empty((months + 1, replicates, len(s.columns))) for s in self.series
         }
 
     def record(self, month: int, world: World, reference: Reference) -> None:
-        for s in SERIES:
+        for s in self.series:
             value = s.get(world, reference)
             self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]

@@ -25,22 +25,13 @@ class Timeline:
         """Apply this month's `set:` events, before anyone decides."""
         for event in self.by_month.get(month, ()):
             for path, value in (event.set or {}).items():
-                _set_parameter(model, path, value)
+                model.params.set_path(path, value)
 
     def trigger_steps(self, month: int, model: "AllianceModel") -> None:
         """Apply this month's `trigger:` events, after the month's own mechanisms."""
         for event in self.by_month.get(month, ()):
             if event.trigger is not None:
                 _trigger(model, event)
-
-
-def _set_parameter(model: "AllianceModel", path: str, value: float) -> None:
-    parts = path.split(".")
-    if parts[0] in ("world", "ukraine"):
-        model.params.set(parts[1], value)
-    else:
-        model.params.set(parts[1], value, actor=parts[0],
-                         key=parts[2] if len(parts) == 3 else None)
 
 
 def _trigger(model: "AllianceModel", event: EventSpec) -> None:

@@ -87,7 +87,7 @@ class Box:
 
 
 def discover(design: Design, shares: pd.DataFrame, outcome: str,
-             min_coverage: float = 0.5, min_cut: float = 0.05) -> Box | None:
+             min_coverage: float = 0.5, min_cut: float = 0.1) -> Box | None:
     """PRIM on the design points with the outcome's share as the response.
 
     Of the boxes on the peeling trajectory with coverage >= min_coverage, the densest; then

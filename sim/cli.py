@@ -1,18 +1,30 @@
-"""Command line: run a scenario, or validate scenario files (see README)."""
+"""Command line: run, compare and sweep scenarios, or validate scenario files (see README)."""
 
 import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sim.runner import run
-from sim.scenario import load_scenario
-from sim.storage import write_run
+import numpy as np
+import pandas as pd
+
+from sim.batch import DEFAULT_CHUNK
+from sim.scenario import Scenario, load_scenario
 from sim.yaml_source import ScenarioError
 
 USAGE = """\
 python run.py SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
+                            [--workers N | --scheduler ADDRESS] [--chunk-size C] [--resume DIR]
+python run.py compare A.yaml B.yaml ... [--replicates N] [--seed S] [--out DIR] [--no-plots]
+python run.py sweep SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
+                                  [--workers N | --scheduler ADDRESS] [--chunk-size C]
+                                  [--resume DIR]
 python run.py validate FILE.yaml [FILE.yaml ...]"""
+
+SERIES_LIMIT = 5000
+"""Above this many replicates (or with --workers / --scheduler), a run streams its outcomes
+to disk chunk by chunk and keeps series and plots for the first SERIES_SAMPLE replicates."""
+SERIES_SAMPLE = 1000
 
 
 def _whole(text: str, low: int, high: int) -> int:
@@ -34,23 +46,51 @@ def _seed(text: str) -> int:
     return _whole(text, 0, 2**63 - 1)
 
 
-def run_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="run.py", usage=USAGE,
-                                     description="Run a scenario and write its results.")
-    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+def _workers(text: str) -> int:
+    return _whole(text, 1, 1024)
+
+
+def _chunk(text: str) -> int:
+    return _whole(text, 1, 1_000_000)
+
+
+def _parser(prog: str, description: str, many: bool = False, scale: bool = False
+            ) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, usage=USAGE, description=description)
+    if many:
+        parser.add_argument("scenarios", type=Path, nargs="+", help="scenario YAML files")
+    else:
+        parser.add_argument("scenario", type=Path, help="scenario YAML file")
     parser.add_argument("--replicates", type=_replicates, help="replicates (default: the file's)")
     parser.add_argument("--seed", type=_seed, help="random seed (default: the file's)")
     parser.add_argument("--out", type=Path, default=Path("results"),
                         help="results folder (default: results/)")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    if scale:
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--workers", type=_workers, default=1,
+                           help="local worker processes (default 1)")
+        where.add_argument("--scheduler", help="address of a Dask distributed scheduler")
+        parser.add_argument("--chunk-size", type=_chunk, default=DEFAULT_CHUNK,
+                            help=f"runs per chunk (default {DEFAULT_CHUNK})")
+        parser.add_argument("--resume", type=Path, help="folder of an interrupted job to finish")
     return parser
 
 
-def validate_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="run.py validate", usage=USAGE,
-                                     description="Check scenario files without running them.")
-    parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
-    return parser
+def _load(path: Path, args: argparse.Namespace) -> Scenario:
+    scenario = load_scenario(path)
+    top = {k: v for k, v in (("replicates", args.replicates), ("seed", args.seed))
+           if v is not None}
+    return scenario.with_params(**top) if top else scenario
+
+
+def _print_shares(summary: pd.DataFrame) -> None:
+    table = summary.assign(
+        share=(summary["share"] * 100).map("{:5.1f} %".format),
+        interval=[f"{lo * 100:4.1f}-{hi * 100:5.1f} %" for lo, hi in
+                  zip(summary["ci_low"], summary["ci_high"], strict=True)],
+    )[["outcome", "share", "interval", "meaning"]]
+    print(table.to_string(index=False))
 
 
 def validate_files(files: list[Path]) -> int:
@@ -67,35 +107,100 @@ def validate_files(files: list[Path]) -> int:
     return status
 
 
-def run_scenario(args: argparse.Namespace, argv: list[str]) -> int:
+def run_command(args: argparse.Namespace, command: list[str]) -> int:
+    from sim.runner import run
+    from sim.storage import write_run
+    from sim.sweep import run_ensemble
+
     started = datetime.now(UTC)
-    try:
-        scenario = load_scenario(args.scenario)
-        if args.replicates is not None or args.seed is not None:
-            top = {k: v for k, v in (("replicates", args.replicates), ("seed", args.seed))
-                   if v is not None}
-            scenario = scenario.with_params(**top)
-    except ScenarioError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    result = run(scenario)
-    folder = write_run(result, args.out, ["python", "run.py", *argv], started,
-                       plots=not args.no_plots)
-    print(f"Scenario '{scenario.name}': {result.replicates} replicates x "
+    scenario = _load(args.scenario, args)
+    replicates = scenario.spec.replicates
+    chunked = (replicates > SERIES_LIMIT or args.workers > 1 or args.scheduler
+               or args.resume is not None)
+    print(f"Scenario '{scenario.name}': {replicates:,} replicates x "
           f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}")
-    summary = result.summary()
-    table = summary.assign(
-        share=(summary["share"] * 100).map("{:5.1f} %".format),
-        interval=[f"{lo * 100:4.1f}-{hi * 100:5.1f} %" for lo, hi in
-                  zip(summary["ci_low"], summary["ci_high"], strict=True)],
-    )[["outcome", "share", "interval", "meaning"]]
-    print(table.to_string(index=False))
+    if not chunked:
+        result = run(scenario)
+        folder = write_run(result, args.out, command, started, plots=not args.no_plots)
+        _print_shares(result.summary())
+    else:
+        folder, summary = run_ensemble(scenario, args.out, args.workers, args.scheduler,
+                                       args.chunk_size, args.resume, command)
+        sample = run(scenario, replicate_ids=np.arange(min(replicates, SERIES_SAMPLE)))
+        sample_folder = write_run(sample, folder, command, started, plots=not args.no_plots,
+                                  into=folder / "sample")
+        _print_shares(summary)
+        print(f"Series and plots of replicates 0-{len(sample.replicate_ids) - 1}: "
+              f"{sample_folder}")
     print(f"Results: {folder}")
     return 0
 
 
+def compare_command(args: argparse.Namespace, command: list[str]) -> int:
+    from sim.compare import compare
+    from sim.storage import write_comparison
+
+    started = datetime.now(UTC)
+    scenarios = [load_scenario(path) for path in args.scenarios]
+    comparison = compare(scenarios, args.replicates, args.seed)
+    folder = write_comparison(comparison, args.out, command, started, plots=not args.no_plots)
+    base = comparison.results[0]
+    print(f"{len(scenarios)} scenarios, {base.replicates:,} replicates each, seed "
+          f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI):")
+    print(comparison.outcome_wide().to_string())
+    print(f"Results: {folder}")
+    return 0
+
+
+def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
+    from sim.sweep import run_sweep
+
+    scenario = _load(args.scenario, args)
+    sweep = scenario.spec.sweep
+    if sweep is None:
+        raise ScenarioError(args.scenario, None, "sweep", "this scenario has no 'sweep:' block "
+                            "(see the README's sweep section)")
+    print(f"Sweep '{scenario.name}': {sweep.design} design over "
+          f"{', '.join(sweep.parameters)}; {scenario.spec.replicates} replicates a point")
+    result = run_sweep(scenario, args.out, args.workers, args.scheduler, args.chunk_size,
+                       args.resume, command, plots=not args.no_plots)
+    print(f"{len(result.design.values):,} points, {int(result.shares['runs'].sum()):,} runs")
+    _print_shares(result.summary)
+    if len(result.sensitivity):
+        top = (result.sensitivity.sort_values("value", ascending=False)
+               .groupby("outcome", sort=False).head(1))
+        print("Most influential parameter per outcome:")
+        print(top[["outcome", "parameter", "index", "value", "conf"]].round(3)
+              .to_string(index=False))
+    print("Scenario discovery (PRIM):")
+    print("\n".join(f"  {line}" for line in result.discoveries()) or "  nothing to find")
+    print(f"Results: {result.folder}")
+    return 0
+
+
+COMMANDS = {
+    "compare": (compare_command, "Run scenarios on the same seed and compare them.", True, False),
+    "sweep": (sweep_command, "Run a scenario's sweep block and analyse it.", False, True),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    command = ["python", "run.py", *argv]
     if argv[:1] == ["validate"]:
-        return validate_files(validate_parser().parse_args(argv[1:]).files)
-    return run_scenario(run_parser().parse_args(argv), argv)
+        parser = argparse.ArgumentParser(prog="run.py validate", usage=USAGE,
+                                         description="Check scenario files without running.")
+        parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
+        return validate_files(parser.parse_args(argv[1:]).files)
+    if argv[:1] and argv[0] in COMMANDS:
+        handler, description, many, scale = COMMANDS[argv[0]]
+        args = _parser(f"run.py {argv[0]}", description, many, scale).parse_args(argv[1:])
+    else:
+        handler = run_command
+        args = _parser("run.py", "Run a scenario and write its results.",
+                       scale=True).parse_args(argv)
+    try:
+        return handler(args, command)
+    except ScenarioError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

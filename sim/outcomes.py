@@ -193,7 +193,9 @@ def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float,
     share = successes / n
     centre = (share + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if successes == 0 else max(0.0, min(share, centre - half))
+    high = 1.0 if successes == n else min(1.0, max(share, centre + half))
+    return float(low), float(high)
 
 
 def summarize(outcomes: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from sim.results import RunResult
 from sim.series import SERIES_BY_NAME
 
 if TYPE_CHECKING:
+    from sim.compare import Comparison
     from sim.sweep import SweepResult
 
 COLORS = {
@@ -250,4 +251,113 @@ def save_sweep_plots(result: "SweepResult", folder: Path) -> None:
     for filename, fig in (("heatmaps.png", sweep_heatmaps(result)),
                           ("sensitivity.png", sensitivity_bars(result))):
         fig.savefig(folder / "plots" / filename, dpi=110, bbox_inches="tight")
+        plt.close(fig)
+
+
+SCENARIO_COLORS = plt.get_cmap("tab10").colors
+
+
+def _series_title(name: str, column: str | None) -> str:
+    who = f"{NAMES[column]}: " if column in NAMES else ""
+    return f"{who}{SERIES_BY_NAME[name].label}"
+
+
+def _comparison_title(comparison: "Comparison") -> str:
+    base = comparison.results[0]
+    return (f"{len(comparison.results)} scenarios on common random numbers: "
+            f"{base.replicates} replicates each, seed {base.scenario.spec.seed}")
+
+
+def compare_fans(comparison: "Comparison",
+                 series: Sequence[tuple[str, str | None]] | None = None) -> Figure:
+    """Key series of every scenario overlaid: median and 50 % band across replicates."""
+    from sim.compare import KEY_SERIES
+
+    series = list(series or KEY_SERIES)
+    cols = 3
+    rows = -(-len(series) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(14.5, 4.3 * rows), sharex=True, squeeze=False)
+    for ax, (name, column) in zip(axes.flat, series, strict=False):
+        for k, (label, result) in enumerate(zip(comparison.names, comparison.results,
+                                                strict=True)):
+            color = SCENARIO_COLORS[k % len(SCENARIO_COLORS)]
+            values = result.series(name, column)
+            low, median, high = np.quantile(values, (0.25, 0.5, 0.75), axis=1)
+            ax.fill_between(result.dates, low, high, color=color, alpha=0.18, lw=0)
+            ax.plot(result.dates, median, color=color, lw=1.8, label=label)
+        ax.set(title=_series_title(name, column), ylabel=SERIES_BY_NAME[name].unit)
+        _date_axis(ax)
+    for ax in axes.flat[len(series):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=8, title="scenario", title_fontsize=8)
+    fig.suptitle(f"{_comparison_title(comparison)}\nlines: median; bands: middle 50 % of "
+                 "replicates", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def compare_outcomes(comparison: "Comparison") -> Figure:
+    """Outcome shares of every scenario side by side, with 95 % Wilson intervals."""
+    table = comparison.outcome_table()
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    names = comparison.names
+    height = 0.8 / len(names)
+    fig, ax = plt.subplots(figsize=(10, 0.55 * len(outcomes) * max(2, len(names)) / 2 + 2))
+    y = np.arange(len(outcomes))[::-1]
+    for k, name in enumerate(names):
+        part = table[table["scenario"] == name].set_index("outcome").loc[outcomes]
+        share = part["share"].to_numpy() * 100
+        err = np.vstack([share - part["ci_low"] * 100, part["ci_high"] * 100 - share])
+        ax.barh(y + 0.4 - height * (k + 0.5), share, height=height * 0.9, xerr=err,
+                capsize=2, color=SCENARIO_COLORS[k % len(SCENARIO_COLORS)], label=name)
+    ax.set_yticks(y, [o.replace("_", " ") for o in outcomes])
+    ax.set(xlim=(0, 100), xlabel="% of replicates (bars: 95 % Wilson interval)",
+           title=_comparison_title(comparison))
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.legend(fontsize=8, title="scenario", title_fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def compare_differences(comparison: "Comparison",
+                        series: Sequence[tuple[str, str | None]] | None = None) -> Figure:
+    """Paired differences over time: each scenario minus the first, replicate by replicate."""
+    from sim.compare import KEY_SERIES
+
+    series = list(series or KEY_SERIES)
+    base = comparison.results[0]
+    cols = 3
+    rows = -(-len(series) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(14.5, 4.3 * rows), sharex=True, squeeze=False)
+    for ax, (name, column) in zip(axes.flat, series, strict=False):
+        reference = base.series(name, column)
+        for k, (label, result) in enumerate(zip(comparison.names[1:], comparison.results[1:],
+                                                strict=True), start=1):
+            color = SCENARIO_COLORS[k % len(SCENARIO_COLORS)]
+            difference = result.series(name, column) - reference
+            low, median, high = np.quantile(difference, (0.1, 0.5, 0.9), axis=1)
+            ax.fill_between(result.dates, low, high, color=color, alpha=0.18, lw=0)
+            ax.plot(result.dates, median, color=color, lw=1.8, label=f"{label} - "
+                    f"{comparison.names[0]}")
+        ax.axhline(0.0, color="black", lw=0.8)
+        ax.set(title=_series_title(name, column),
+               ylabel=f"difference, {SERIES_BY_NAME[name].unit}")
+        _date_axis(ax)
+    for ax in axes.flat[len(series):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle(f"{_comparison_title(comparison)}\npaired differences against "
+                 f"'{comparison.names[0]}': median and 10-90 % of replicates", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def save_comparison_plots(comparison: "Comparison", folder: Path) -> None:
+    (folder / "plots").mkdir(exist_ok=True)
+    figures = {"fans.png": compare_fans(comparison),
+               "outcomes.png": compare_outcomes(comparison)}
+    if len(comparison.results) > 1:
+        figures["paired_differences.png"] = compare_differences(comparison)
+    for filename, fig in figures.items():
+        fig.savefig(folder / "plots" / filename, dpi=110)
         plt.close(fig)

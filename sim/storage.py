@@ -14,10 +14,14 @@ import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.results import RunResult, series_catalog
+
+if TYPE_CHECKING:
+    from sim.compare import Comparison
 
 PACKAGES = ("alliance-sim", "mesa", "numpy", "pandas", "matplotlib", "pydantic", "pyyaml",
             "pyarrow", "tqdm")
@@ -75,11 +79,13 @@ def new_run_folder(root: Path, scenario_name: str, started: datetime, tag: str) 
 
 
 def write_run(result: RunResult, root: Path, command: list[str], started: datetime,
-              plots: bool = True) -> Path:
-    """Write the run into a new folder under root/<scenario>/ and return the folder."""
+              plots: bool = True, into: Path | None = None) -> Path:
+    """Write the run into a new folder under root/<scenario>/ (or into the new folder `into`)
+    and return the folder."""
     from sim.plots import save_all  # matplotlib only when plotting
 
-    final = new_run_folder(root, result.scenario.name, started, result.scenario.hash[:8])
+    final = into or new_run_folder(root, result.scenario.name, started,
+                                   result.scenario.hash[:8])
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = final.parent / f".{final.name}.partial-{os.getpid()}"
     temporary.mkdir()
@@ -102,3 +108,42 @@ def write_run(result: RunResult, root: Path, command: list[str], started: dateti
     return final
 
 
+
+
+def write_comparison(comparison: "Comparison", root: Path, command: list[str],
+                     started: datetime, plots: bool = True) -> Path:
+    """Write a comparison into a new folder under root/compare/ and return the folder."""
+    from sim.plots import save_comparison_plots
+
+    tag = "-vs-".join(comparison.names)[:80]
+    final = new_run_folder(root, "compare", started, tag)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = final.parent / f".{final.name}.partial-{os.getpid()}"
+    temporary.mkdir()
+    try:
+        comparison.outcome_table().to_csv(temporary / "outcomes.csv", index=False)
+        comparison.paired_differences().to_csv(temporary / "paired_differences.csv",
+                                               index=False)
+        comparison.paired_summary().to_csv(temporary / "paired_summary.csv", index=False)
+        if plots:
+            save_comparison_plots(comparison, temporary)
+        base = comparison.results[0]
+        record = {
+            "kind": "compare",
+            "scenarios": [{"name": name, "hash": r.scenario.hash,
+                           "files": [str(p) for p in r.scenario.sources],
+                           "resolved_scenario": r.scenario.resolved()}
+                          for name, r in zip(comparison.names, comparison.results, strict=True)],
+            "seed": base.scenario.spec.seed, "replicates": base.replicates,
+            "horizon_months": base.scenario.spec.horizon_months, "command": command,
+            "started_utc": started.isoformat(timespec="seconds"),
+            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "git_commit": _git_commit(), "versions": package_versions(),
+        }
+        (temporary / "manifest.json").write_text(json.dumps(record, indent=2) + "\n",
+                                                 encoding="utf-8")
+        temporary.rename(final)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return final

@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.analysis import Box, discover, sensitivity
 from sim.batch import (
     DEFAULT_CHUNK,
     Job,
@@ -29,6 +29,9 @@ from sim.scenario import Scenario
 from sim.storage import new_run_folder, package_versions
 from sim.yaml_source import ScenarioError
 
+if TYPE_CHECKING:
+    from sim.analysis import Box
+
 
 @dataclass
 class SweepResult:
@@ -40,7 +43,7 @@ class SweepResult:
     shares: pd.DataFrame  # one row per design point
     summary: pd.DataFrame  # share of all runs with each outcome
     sensitivity: pd.DataFrame
-    boxes: dict[str, Box | None] = field(default_factory=dict)
+    boxes: dict[str, "Box | None"] = field(default_factory=dict)
 
     def runs(self) -> pd.DataFrame:
         """One row per run (read from the folder)."""
@@ -103,6 +106,8 @@ def run_sweep(scenario: Scenario, root: Path = Path("results"), workers: int = 1
               resume: Path | None = None, command: list[str] | None = None,
               progress: bool | None = None, plots: bool = True) -> SweepResult:
     """Run the scenario's `sweep:` block and analyse it; write everything under root."""
+    from sim.analysis import discover, sensitivity  # SALib and the EMA Workbench load slowly
+
     sweep = scenario.spec.sweep
     if sweep is None:
         raise ScenarioError(scenario.path or "<scenario>", None, "sweep",

@@ -4,7 +4,8 @@ Inputs are a sweep's design points and the share of runs with each outcome at ea
 Sensitivity (SALib, Herman & Usher 2017): Sobol first-order and total indices for a `sobol`
 design (Sobol 2001; Saltelli 2002), Morris mu* and sigma for a `morris` design (Morris 1991;
 Campolongo et al. 2007), RBD-FAST first-order indices for a Latin hypercube (Tarantola et al.
-2006; Plischke 2010) and Borgonovo's delta for a grid (Borgonovo 2007). Scenario discovery:
+2006; Plischke 2010), and for a full-factorial grid the main-effect share of variance
+(Var(E[Y | X_i]) / Var(Y), the correlation ratio; Saltelli et al. 2008, ch. 1). Scenario discovery:
 PRIM (Friedman & Fisher 1999) as implemented in the EMA Workbench (Kwakkel 2017), finding the
 box of parameter values where an outcome is most likely (Bryant & Lempert 2010).
 """
@@ -28,7 +29,7 @@ def sensitivity(design: Design, shares: pd.DataFrame, outcomes: list[str],
 
     Outcomes whose share does not vary across the design get no rows (nothing to attribute).
     """
-    from SALib.analyze import delta, morris, rbd_fast, sobol
+    from SALib.analyze import morris, rbd_fast, sobol
 
     rows = []
     x = design.values
@@ -48,14 +49,22 @@ def sensitivity(design: Design, shares: pd.DataFrame, outcomes: list[str],
                 result = rbd_fast.analyze(design.problem, x, y, seed=seed)
                 indices = {"S1": "S1_conf"}
             else:
-                result = delta.analyze(design.problem, x, y, seed=seed, method="delta")
-                indices = {"delta": "delta_conf"}
+                result = {"S1": _main_effects(x, y)}
+                indices = {"S1": None}
         for i, name in enumerate(design.names):
             for index, conf in indices.items():
                 rows.append({"outcome": outcome, "parameter": name, "index": index,
                              "value": float(result[index][i]),
                              "conf": float(result[conf][i]) if conf else np.nan})
     return pd.DataFrame(rows, columns=["outcome", "parameter", "index", "value", "conf"])
+
+
+def _main_effects(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Var(E[y | x_i]) / Var(y) for each column of a full-factorial design."""
+    frame = pd.DataFrame(x).assign(y=y)
+    total = y.var()
+    return np.array([frame.groupby(i)["y"].mean().reindex(frame[i]).to_numpy().var() / total
+                     for i in range(x.shape[1])])
 
 
 @dataclass(frozen=True)

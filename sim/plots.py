@@ -239,7 +239,7 @@ def sensitivity_bars(result: "SweepResult") -> Figure:
         ax.grid(True, axis="x", alpha=0.3)
         ax.legend(fontsize=7)
     method = {"sobol": "Sobol indices", "morris": "Morris mu* and sigma",
-              "lhs": "RBD-FAST first-order indices", "grid": "Borgonovo delta"}
+              "lhs": "RBD-FAST first-order indices", "grid": "main-effect variance shares"}
     fig.suptitle(f"Sweep '{result.scenario.name}': what drives each outcome "
                  f"({method[result.design.kind]}; bars: 95 % confidence)", fontsize=11)
     fig.tight_layout()

@@ -23,7 +23,6 @@ from sim.batch import (
     point_shares,
     read_runs,
 )
-from sim.design import Design, build_design
 from sim.outcomes import OUTCOMES
 from sim.scenario import Scenario
 from sim.storage import new_run_folder, package_versions
@@ -31,6 +30,7 @@ from sim.yaml_source import ScenarioError
 
 if TYPE_CHECKING:
     from sim.analysis import Box
+    from sim.design import Design
 
 
 @dataclass
@@ -38,7 +38,7 @@ class SweepResult:
     """A finished sweep: per-point outcome shares and what drives them."""
 
     scenario: Scenario
-    design: Design
+    design: "Design"
     folder: Path
     shares: pd.DataFrame  # one row per design point
     summary: pd.DataFrame  # share of all runs with each outcome
@@ -106,7 +106,8 @@ def run_sweep(scenario: Scenario, root: Path = Path("results"), workers: int = 1
               resume: Path | None = None, command: list[str] | None = None,
               progress: bool | None = None, plots: bool = True) -> SweepResult:
     """Run the scenario's `sweep:` block and analyse it; write everything under root."""
-    from sim.analysis import discover, sensitivity  # SALib and the EMA Workbench load slowly
+    from sim.analysis import discover, sensitivity  # SciPy, SALib and the EMA Workbench
+    from sim.design import build_design  # load slowly: only sweeps need them
 
     sweep = scenario.spec.sweep
     if sweep is None:

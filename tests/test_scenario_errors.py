@@ -817,3 +817,26 @@ def test_cli_fractional_replicates_asks_for_a_whole_number(
     assert done.returncode == 2
     assert "_positive" not in done.stderr
     assert "whole number" in done.stderr
+
+
+# --- Sweeps ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("body", "line", "key", "message"), [
+    ("sweep:\n  parameters:\n    china.dialog: [0, 1]\n", 3, "sweep.parameters.china.dialog",
+     "did you mean 'china.dialogue'?"),
+    ("sweep:\n  parameters:\n    china.dialogue: [0, 2]\n", 3, "sweep.parameters.china.dialogue",
+     "expected a number from 0 to 1 (index 0-1), got 2"),
+    ("sweep:\n  parameters:\n    china.dialogue: [0.6, 0.2]\n", 3,
+     "sweep.parameters.china.dialogue", "expected [low, high] with low < high"),
+    ("sweep:\n  parameters:\n    china.dialogue: [0, 1]\n  heatmaps: [[china.dialogue, "
+     "usa.buildup]]\n", 4, "sweep.heatmaps[0]", "'usa.buildup' is not swept"),
+    ("sweep:\n  design: latin\n  parameters:\n    china.dialogue: [0, 1]\n", 2, "sweep.design",
+     "expected one of 'grid', 'lhs', 'sobol' or 'morris'"),
+    ("sweep:\n  parameters: {}\n", 2, "sweep.parameters", "expected"),
+])
+def test_bad_sweep_blocks_are_reported_at_their_line(write: Write, body, line, key, message):
+    path = write("sweep.yaml", body)
+    error = load_error(path)
+    assert (error.path, error.line, error.key) == (str(path), line, key)
+    assert message in error.message

@@ -19,7 +19,7 @@ help:
 	@echo "make run    - set up .venv if needed, run $(SCENARIO), write results/ and plots"
 	@echo "make test   - set up .venv if needed and run the test suite"
 	@echo "make lint   - ruff"
-	@echo "make bench  - speed benchmark (not part of the tests)"
+	@echo "make bench  - speed benchmarks (not part of the tests): 1,000 replicates, then 100,000 runs"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -42,6 +42,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_speed.py
+	$(PY) benchmarks/bench_scale.py
 
 clean-venv:
 	rm -rf $(VENV)

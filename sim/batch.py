@@ -15,6 +15,7 @@ Executors (all concurrent.futures): a thread for one worker, local processes for
 
 import hashlib
 import json
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import (
@@ -118,7 +119,13 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Ex
         with Client(scheduler) as client:
             yield client.get_executor()
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # forkserver: workers fork from a clean process, never from this (threaded) one
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods
+                                              else "spawn")
+        if context.get_start_method() == "forkserver":
+            context.set_forkserver_preload(["sim.batch"])  # import the model once
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             yield pool
     else:
         with ThreadPoolExecutor(max_workers=1) as pool:

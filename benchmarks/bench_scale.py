@@ -11,8 +11,11 @@ Runs the baseline scenario (scenarios/baseline.yaml, 120 monthly steps) --runs t
   (2) the same runs through `mesa.batch_run` (number_processes=1, spending collected monthly
       with a Mesa DataCollector, as in bench_speed.py): --batch-run-sample runs are timed and
       the total is EXTRAPOLATED to N; it writes nothing; goal: (2) / (1) at least 100;
-  (3) peak memory (maxrss) of this process (RUSAGE_SELF) and of the largest worker process
-      (RUSAGE_CHILDREN), in MiB: chunking bounds both, whatever N;
+  (3) peak memory, MiB: this process's maxrss (RUSAGE_SELF); the workers' as RUSAGE_CHILDREN
+      reports it (largest reaped child) and, because sim.batch starts workers from a
+      forkserver (so they are grandchildren that RUSAGE_CHILDREN never sees), as sampled from
+      /proc/<pid>/status VmHWM (peak RSS) of every descendant process during (1);
+      chunking bounds both, whatever N;
   (4) determinism: the outcomes of a few sampled replicates (chunk edges included), read back
       from the written parts, equal the same replicates run alone (`runner.run(...,
       replicate_ids=[r])`), column by column, exactly.
@@ -35,6 +38,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -76,6 +80,79 @@ def maxrss_mib(who: int) -> float:
     """Peak resident set size, MiB: RUSAGE_SELF, or RUSAGE_CHILDREN (largest reaped child)."""
     kib = resource.getrusage(who).ru_maxrss
     return kib / 1024 if sys.platform != "darwin" else kib / 2**20
+
+
+class DescendantPeaks:
+    """Peak RSS (VmHWM) of every descendant process, sampled from /proc while in the block.
+
+    Worker pools started from a forkserver are grandchildren, so RUSAGE_CHILDREN misses them
+    (and the forkserver stays alive); sampling their high-water mark works for any start
+    method. Growth between the last sample and a worker's exit is missed (small: a worker's
+    peak is in its chunks, and it idles before exiting). Linux only; elsewhere empty.
+    """
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.peaks: dict[int, float] = {}  # pid -> VmHWM, MiB
+        self.parents: dict[int, int] = {}  # pid -> ppid
+        self.helpers: set[int] = set()  # resource trackers, not sampled
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> "DescendantPeaks":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while True:
+            self.sample()
+            if self._stop.wait(self.interval):
+                return
+
+    def sample(self) -> None:
+        """Record the current VmHWM of every process descended from this one."""
+        proc = Path("/proc")
+        if not proc.is_dir():
+            return
+        parents: dict[int, int] = {}
+        for stat in proc.glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:
+                continue
+            parents[int(stat.parent.name)] = int(text.rsplit(")", 1)[1].split()[1])
+        mine, frontier = set(), {os.getpid()}
+        while frontier:
+            frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - mine
+            mine |= frontier
+        for pid in mine - self.helpers:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                if pid not in self.peaks and b"resource_tracker" in Path(
+                        f"/proc/{pid}/cmdline").read_bytes():
+                    self.helpers.add(pid)  # multiprocessing's resource tracker: no work
+                    continue
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    mib = int(line.split()[1]) / 1024
+                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), mib)
+                    self.parents[pid] = parents[pid]
+
+    def workers(self) -> list[float]:
+        """Peaks of the leaf processes (the workers; a forkserver has children)."""
+        has_children = set(self.parents.values())
+        return [mib for pid, mib in self.peaks.items() if pid not in has_children]
+
+    def others(self) -> list[float]:
+        """Peaks of the non-leaf descendants (a forkserver, if any)."""
+        has_children = set(self.parents.values())
+        return [mib for pid, mib in self.peaks.items() if pid in has_children]
 
 
 def folder_size(folder: Path) -> tuple[int, int, int]:
@@ -127,10 +204,11 @@ def bench(runs: int, workers: int, chunk_size: int, batch_run_sample: int, check
     rss_start = maxrss_mib(resource.RUSAGE_SELF)
     root = Path(tempfile.mkdtemp(prefix="bench_scale-", dir=base))
     try:
-        start = time.perf_counter()
-        folder, summary = run_ensemble(scenario, root=root, workers=workers,
-                                       chunk_size=chunk_size, progress=False)
-        seconds_1 = time.perf_counter() - start
+        with DescendantPeaks() as sampled:
+            start = time.perf_counter()
+            folder, summary = run_ensemble(scenario, root=root, workers=workers,
+                                           chunk_size=chunk_size, progress=False)
+            seconds_1 = time.perf_counter() - start
         rss_parent = maxrss_mib(resource.RUSAGE_SELF)
         rss_workers = maxrss_mib(resource.RUSAGE_CHILDREN)
         total_bytes, part_bytes, parts = folder_size(folder)
@@ -192,7 +270,9 @@ def bench(runs: int, workers: int, chunk_size: int, batch_run_sample: int, check
         "summary": summary[["outcome", "share", "ci_low", "ci_high"]].to_dict("records"),
         "peak_rss_mib_parent_before": rss_start,
         "peak_rss_mib_parent": rss_parent,
-        "peak_rss_mib_workers": rss_workers,
+        "peak_rss_mib_children_rusage": rss_workers,
+        "peak_rss_mib_workers_sampled": sorted(sampled.workers(), reverse=True),
+        "peak_rss_mib_forkserver_sampled": sorted(sampled.others(), reverse=True),
         "peak_rss_mib_parent_at_end": maxrss_mib(resource.RUSAGE_SELF),
         "determinism": check,
     }
@@ -200,6 +280,10 @@ def bench(runs: int, workers: int, chunk_size: int, batch_run_sample: int, check
 
 def _fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
+
+
+def _mib_list(values: list[float]) -> str:
+    return ", ".join(f"{v:.0f}" for v in values) + " MiB" if values else "none seen"
 
 
 def report(out: dict[str, Any]) -> str:
@@ -222,6 +306,8 @@ def report(out: dict[str, Any]) -> str:
                      f"{c['per_run_ms']:>11.3f} {_fmt(c['ratio'], '.1f'):>7}")
     one, two = out["cases"]
     check = out["determinism"]
+    workers = out["peak_rss_mib_workers_sampled"]
+    server = out["peak_rss_mib_forkserver_sampled"]
     goal_1 = GOAL_SECONDS * out["runs"] / 100_000
     lines += [
         "",
@@ -242,8 +328,11 @@ def report(out: dict[str, Any]) -> str:
         f"peak RSS (maxrss), chunk size {out['chunk_size']:,} ({out['chunks']} chunks): "
         f"parent {out['peak_rss_mib_parent']:.0f} MiB (before the run "
         f"{out['peak_rss_mib_parent_before']:.0f} MiB, at the end "
-        f"{out['peak_rss_mib_parent_at_end']:.0f} MiB after reading back and batch_run); "
-        f"largest worker {out['peak_rss_mib_workers']:.0f} MiB",
+        f"{out['peak_rss_mib_parent_at_end']:.0f} MiB after reading back and batch_run)",
+        f"  workers: RUSAGE_CHILDREN {out['peak_rss_mib_children_rusage']:.0f} MiB "
+        "(largest reaped child; forkserver workers are grandchildren it does not count);",
+        f"  sampled VmHWM of each worker: {_mib_list(workers)}"
+        f"{f' (forkserver {_mib_list(server)})' if server else ''}",
         "  chunking bounds memory: a worker holds one chunk, the parent a few finished ones, "
         "whatever N.",
         f"determinism, written parts == replicate run alone, every column, exact, "

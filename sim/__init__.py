@@ -15,13 +15,11 @@ In a notebook:
 from sim.compare import Comparison, compare
 from sim.model import AllianceModel
 from sim.outcome_settings import OutcomeSettings
-from sim.plots import (
+from sim.plots import dashboard, fan_charts, outcome_shares
+from sim.plots_explore import (
     compare_differences,
     compare_fans,
     compare_outcomes,
-    dashboard,
-    fan_charts,
-    outcome_shares,
     sensitivity_bars,
     sweep_heatmaps,
 )

@@ -97,7 +97,6 @@ def write_run(result: RunResult, root: Path, command: list[str], started: dateti
         result.outcomes.to_csv(temporary / "outcomes.csv", index=False)
         result.summary().to_csv(temporary / "summary.csv", index=False)
         if plots:
-            (temporary / "plots").mkdir()
             save_all(result, temporary / "plots")
         (temporary / "manifest.json").write_text(
             json.dumps(manifest(result, command, started), indent=2) + "\n", encoding="utf-8")
@@ -113,7 +112,7 @@ def write_run(result: RunResult, root: Path, command: list[str], started: dateti
 def write_comparison(comparison: "Comparison", root: Path, command: list[str],
                      started: datetime, plots: bool = True) -> Path:
     """Write a comparison into a new folder under root/compare/ and return the folder."""
-    from sim.plots import save_comparison_plots
+    from sim.plots_explore import save_comparison_plots
 
     tag = "-vs-".join(comparison.names)[:80]
     final = new_run_folder(root, "compare", started, tag)

@@ -135,7 +135,7 @@ def run_sweep(scenario: Scenario, root: Path = Path("results"), workers: int = 1
     (folder / "discovery.txt").write_text("\n".join(result.discoveries()) + "\n",
                                           encoding="utf-8")
     if plots:
-        from sim.plots import save_sweep_plots
+        from sim.plots_explore import save_sweep_plots
 
         save_sweep_plots(result, folder)
     finish_folder(folder, {"design_points": len(design.values)})

@@ -240,7 +240,8 @@ def bench(runs: int, workers: int, chunk_size: int, batch_run_sample: int, check
     collected_ok = len(rows) == len(ids_2) * (months + 1)
     del rows
 
-    case_1 = Case("(1)", f"run_ensemble, {runs:,} runs, {workers} workers, chunks of "
+    plural = "s" if workers > 1 else ""
+    case_1 = Case("(1)", f"run_ensemble, {runs:,} runs, {workers} worker{plural}, chunks of "
                   f"{chunk_size:,}, written", runs, runs, seconds_1, 1.0)
     est = "" if len(ids_2) == runs else f", EXTRAPOLATED from {len(ids_2)}"
     case_2 = Case("(2)", f"mesa.batch_run, {runs:,} runs, 1 process{est}, writes nothing",
@@ -308,6 +309,13 @@ def report(out: dict[str, Any]) -> str:
     check = out["determinism"]
     workers = out["peak_rss_mib_workers_sampled"]
     server = out["peak_rss_mib_forkserver_sampled"]
+    if workers:
+        above = max(workers) - (max(server) if server else out["peak_rss_mib_parent_before"])
+        growth = (f"{above:.0f} MiB, {1024 * above / out['chunk_size']:.0f} KiB per run of a "
+                  "chunk (a chunk's model needs about 55 KiB per run: much more means the "
+                  "models of finished chunks are kept)")
+    else:
+        growth = "no worker processes (one worker runs in a thread of this process)"
     goal_1 = GOAL_SECONDS * out["runs"] / 100_000
     lines += [
         "",
@@ -333,8 +341,9 @@ def report(out: dict[str, Any]) -> str:
         "(largest reaped child; forkserver workers are grandchildren it does not count);",
         f"  sampled VmHWM of each worker: {_mib_list(workers)}"
         f"{f' (forkserver {_mib_list(server)})' if server else ''}",
-        "  chunking bounds memory: a worker holds one chunk, the parent a few finished ones, "
-        "whatever N.",
+        "  chunking is meant to bound memory whatever N: a worker holds one chunk's model, the "
+        "parent a few finished chunks' tables;",
+        f"  worker peak above the forkserver: {growth}",
         f"determinism, written parts == replicate run alone, every column, exact, "
         f"r in {check['replicates_checked']}: "
         f"{'ok' if check['all_equal'] else 'FAILED'}; all {out['runs']:,} rows written in "

@@ -1,5 +1,7 @@
 """Running scenarios: all replicates of a scenario in one batched model."""
 
+import gc
+
 import numpy as np
 from tqdm import tqdm
 
@@ -33,4 +35,8 @@ def run(scenario: Scenario, replicates: int | None = None, seed: int | None = No
         while model.running:
             model.step()
             bar.update()
-    return RunResult(scenario, model.replicate_ids, model.recorder.arrays)
+    result = RunResult(scenario, model.replicate_ids, model.recorder.arrays)
+    if work >= PROGRESS_THRESHOLD:  # a model and its agents form cycles: free a big one now
+        del model
+        gc.collect()
+    return result

@@ -13,7 +13,6 @@ Executors (all concurrent.futures): a thread for one worker, local processes for
 `distributed.Client.get_executor()`). Swapping the executor changes no model code.
 """
 
-import gc
 import hashlib
 import json
 import multiprocessing
@@ -103,12 +102,7 @@ def run_rows(job: Job, start: int, stop: int) -> pd.DataFrame:
                           record=OUTCOME_SERIES)
     while model.running:
         model.step()
-    arrays = model.recorder.arrays
-    # A Mesa model and its agents refer to each other, so only the cycle collector frees a
-    # finished model; collect now, or a worker holds every chunk's shocks until it runs.
-    del model
-    gc.collect()
-    table = outcome_table(arrays, scenario.spec.outcomes, replicate)
+    table = outcome_table(model.release(), scenario.spec.outcomes, replicate)
     table.insert(0, "run", rows)
     table.insert(1, "point", point)
     for d, name in enumerate(job.names):

@@ -50,6 +50,17 @@ class AllianceModel(mesa.Model):
         self.recorder = Recorder(self.months, len(self.replicate_ids), record)
         self.recorder.record(0, self.world, self.reference)
 
+    def release(self) -> dict[str, np.ndarray]:
+        """Hand over the recorded arrays and drop the run's state.
+
+        A Mesa model and its agents refer to each other, so a finished model is freed only
+        when the cycle collector next runs; dropping the big arrays now returns their memory
+        at once (a sweep's worker runs chunk after chunk).
+        """
+        arrays = self.recorder.arrays
+        del self.world, self.shocks, self.shocks_now, self.params, self.recorder
+        return arrays
+
     def switch(self, mechanism: str) -> bool:
         """Is this mechanism on in the scenario?"""
         return self._switches[mechanism]

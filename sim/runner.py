@@ -1,7 +1,5 @@
 """Running scenarios: all replicates of a scenario in one batched model."""
 
-import gc
-
 import numpy as np
 from tqdm import tqdm
 
@@ -11,6 +9,7 @@ from sim.scenario import Scenario
 
 PROGRESS_THRESHOLD = 200_000
 """Replicate-months above which a run shows a progress bar (on a terminal)."""
+
 
 
 def run(scenario: Scenario, replicates: int | None = None, seed: int | None = None,
@@ -35,8 +34,4 @@ def run(scenario: Scenario, replicates: int | None = None, seed: int | None = No
         while model.running:
             model.step()
             bar.update()
-    result = RunResult(scenario, model.replicate_ids, model.recorder.arrays)
-    if work >= PROGRESS_THRESHOLD:  # a model and its agents form cycles: free a big one now
-        del model
-        gc.collect()
-    return result
+    return RunResult(scenario, model.replicate_ids, model.release())

@@ -3,13 +3,18 @@
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
 
 from sim.actors import ACTORS, BLOC, INDEX, N_ACTORS, SANCTIONERS
-from sim.scenario import DATA_FILE, Scenario
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
+
+DATA_FILE = Path(__file__).parent / "data" / "calibration.yaml"
+"""Every number the model starts from, with its source and year."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def _matrix(section: dict[str, Datum], symmetric: bool) -> np.ndarray:
     return out
 
 
-def initial_state(scenario: Scenario) -> InitialState:
+def initial_state(scenario: "Scenario") -> InitialState:
     """The data file's June 2024 state with the scenario's `initial:` overrides applied."""
     data = load_data()
     spending = _vector(data["military_spending"])

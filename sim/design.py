@@ -15,7 +15,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
 
-from sim.scenario import SweepSpec
+from sim.schema import SweepSpec
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ class AllianceModel(mesa.Model):
         self.replicate_ids = (np.arange(spec.replicates) if replicate_ids is None
                               else np.asarray(replicate_ids))
         self.months = spec.horizon_months
-        self.params = params or Params.from_scenario(scenario, len(self.replicate_ids))
+        self.params = (params if params is not None
+                       else Params.from_scenario(scenario, len(self.replicate_ids)))
         self.world, self.reference = create_world(initial_state(scenario), self.params)
         self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
         self.shocks_now: Month = self.shocks.month(1)
@@ -67,7 +68,7 @@ class AllianceModel(mesa.Model):
 
     def step(self) -> None:
         """One month: events, decisions, then the article's steps in order."""
-        month = self.steps
+        month = self.steps  # Mesa counts steps from 1
         self.shocks_now = self.shocks.month(month)
         self.timeline.set_parameters(month, self)
         self.world.war_intensity = self.params.intensity.copy()

@@ -1,6 +1,6 @@
 """Every parameter of the model, declared once: unit, range, meaning, basis and defaults.
 
-The scenario schema (sim/scenario.py) and the README's parameter reference are generated
+The scenario schema (sim/schema.py) and the README's parameter reference are generated
 from these tables, and values are validated against them at the edge, when a scenario is
 loaded; the model itself never re-checks them.
 

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from sim.outcomes import outcome_table, summarize
-from sim.scenario import START, Scenario
+from sim.scenario import Scenario
+from sim.schema import START
 from sim.series import SERIES, SERIES_BY_NAME
 
 

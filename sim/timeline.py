@@ -7,7 +7,8 @@ import numpy as np
 
 from sim.actors import BLOC, DPRK, PENINSULA_IDX, RIVALS
 from sim.mechanisms.escalation import add_tension, apply_clashes
-from sim.scenario import EventSpec, Scenario
+from sim.scenario import Scenario
+from sim.schema import EventSpec
 
 if TYPE_CHECKING:
     from sim.model import AllianceModel

@@ -11,7 +11,7 @@ from sim import load_scenario, run
 from sim.batch import Job, chunks, execute, make_executor, read_runs, run_rows
 from sim.compare import Comparison, compare
 from sim.design import Design, build_design
-from sim.scenario import SweepSpec
+from sim.schema import SweepSpec
 from sim.sweep import run_sweep
 from sim.yaml_source import ScenarioError
 

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from sim.actors import ACTORS
 from sim.parameters import ACTOR_PARAMS, WORLD_PARAMS, Param
-from sim.scenario import TOP_LEVEL_KEYS, Scenario, load_scenario
+from sim.scenario import Scenario, load_scenario
+from sim.schema import TOP_LEVEL_KEYS
 from sim.yaml_source import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -110,14 +111,22 @@ def run_rows(job: Job, start: int, stop: int) -> pd.DataFrame:
     return table
 
 
+class Pool(NamedTuple):
+    """An executor and how many chunks it runs at once."""
+
+    executor: Executor
+    slots: int
+
+
 @contextmanager
-def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Executor]:
-    """A concurrent.futures executor: Dask at `scheduler`, else `workers` local processes."""
+def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Pool]:
+    """A concurrent.futures executor: Dask at `scheduler`, else `workers` local processes
+    (a thread when workers is 1, so a small job pays no process start-up)."""
     if scheduler is not None:
         from distributed import Client
 
         with Client(scheduler) as client:
-            yield client.get_executor()
+            yield Pool(client.get_executor(), max(1, sum(client.nthreads().values())))
     elif workers > 1:
         # forkserver: workers fork from a clean process, never from this (threaded) one
         methods = multiprocessing.get_all_start_methods()
@@ -126,10 +135,10 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Ex
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["sim.batch"])  # import the model once
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            yield pool
+            yield Pool(pool, workers)
     else:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            yield pool
+            yield Pool(pool, 1)
 
 
 def part_path(folder: Path, index: int) -> Path:

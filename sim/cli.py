@@ -1,6 +1,7 @@
 """Command line: run, compare and sweep scenarios, or validate scenario files (see README)."""
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,8 +69,9 @@ def _parser(prog: str, description: str, many: bool = False, scale: bool = False
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     if scale:
         where = parser.add_mutually_exclusive_group()
-        where.add_argument("--workers", type=_workers, default=1,
-                           help="local worker processes (default 1)")
+        where.add_argument("--workers", type=_workers,
+                           help="local worker processes (default: one per CPU for sweeps and "
+                           "large runs)")
         where.add_argument("--scheduler", help="address of a Dask distributed scheduler")
         parser.add_argument("--chunk-size", type=_chunk, default=DEFAULT_CHUNK,
                             help=f"runs per chunk (default {DEFAULT_CHUNK})")
@@ -91,6 +93,10 @@ def _print_shares(summary: pd.DataFrame) -> None:
                   zip(summary["ci_low"], summary["ci_high"], strict=True)],
     )[["outcome", "share", "interval", "meaning"]]
     print(table.to_string(index=False))
+
+
+def _cpus() -> int:
+    return os.cpu_count() or 1
 
 
 def validate_files(files: list[Path]) -> int:
@@ -115,7 +121,7 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
     started = datetime.now(UTC)
     scenario = _load(args.scenario, args)
     replicates = scenario.spec.replicates
-    chunked = (replicates > SERIES_LIMIT or args.workers > 1 or args.scheduler
+    chunked = (replicates > SERIES_LIMIT or args.workers is not None or args.scheduler
                or args.resume is not None)
     print(f"Scenario '{scenario.name}': {replicates:,} replicates x "
           f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}")
@@ -124,8 +130,8 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
         folder = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary())
     else:
-        folder, summary = run_ensemble(scenario, args.out, args.workers, args.scheduler,
-                                       args.chunk_size, args.resume, command)
+        folder, summary = run_ensemble(scenario, args.out, args.workers or _cpus(),
+                                       args.scheduler, args.chunk_size, args.resume, command)
         sample = run(scenario, replicate_ids=np.arange(min(replicates, SERIES_SAMPLE)))
         sample_folder = write_run(sample, folder, command, started, plots=not args.no_plots,
                                   into=folder / "sample")
@@ -162,8 +168,8 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
                             "(see the README's sweep section)")
     print(f"Sweep '{scenario.name}': {sweep.design} design over "
           f"{', '.join(sweep.parameters)}; {scenario.spec.replicates} replicates a point")
-    result = run_sweep(scenario, args.out, args.workers, args.scheduler, args.chunk_size,
-                       args.resume, command, plots=not args.no_plots)
+    result = run_sweep(scenario, args.out, args.workers or _cpus(), args.scheduler,
+                       args.chunk_size, args.resume, command, plots=not args.no_plots)
     print(f"{len(result.design.values):,} points, {int(result.shares['runs'].sum()):,} runs")
     _print_shares(result.summary)
     if len(result.sensitivity):

@@ -96,8 +96,8 @@ def finish_folder(folder: Path, extra: dict) -> None:
 
 def run_job(job: Job, folder: Path, workers: int, scheduler: str | None, chunk_size: int,
             progress: bool | None) -> None:
-    with make_executor(workers, scheduler) as executor:
-        execute(job, folder, executor, chunk_size, in_flight=2 * max(workers, 2),
+    with make_executor(workers, scheduler) as pool:
+        execute(job, folder, pool.executor, chunk_size, in_flight=2 * max(pool.slots, 2),
                 progress=progress)
 
 

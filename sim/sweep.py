@@ -65,6 +65,9 @@ def start_folder(root: Path, scenario: Scenario, kind: str, job: Job, settings: 
         if manifest.get("job_key") != job.key or manifest.get("settings") != settings:
             raise ScenarioError(resume, None, "--resume", "this folder holds another job (its "
                                 "scenario, design or chunk size differs); start a new one")
+        if manifest.get("status") == "complete":
+            raise ScenarioError(resume, None, "--resume", "this job is already complete; "
+                                "its results are in the folder")
         return resume
     started = datetime.now(UTC)
     folder = new_run_folder(root, scenario.name, started, f"{kind}-{scenario.hash[:8]}")

@@ -100,7 +100,6 @@ class Reference:
     cooperation is 1. A scenario's departures from the defaults then act from month 1.
     """
 
-    spending: np.ndarray  # (N,)
     tension: np.ndarray  # (N, N)
     tension_rest: np.ndarray  # (N, N)
     trade: np.ndarray  # (2, N)
@@ -183,7 +182,6 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
     grievance = np.where(np.isnan(params.grievance), calibrated, params.grievance)
 
     reference = Reference(
-        spending=initial.spending,
         tension=initial.tension,
         tension_rest=_tension_rest(initial.tension, defaults, exercise_2024, buildup_2024,
                                    provocation_2024),

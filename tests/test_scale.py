@@ -208,3 +208,14 @@ def test_a_sweep_chunk_varies_parameters_along_the_replicate_axis(job):
     assert list(table["point"]) == [p for p in range(3) for _ in range(6)]
     assert list(table["replicate"]) == list(range(6)) * 3
     np.testing.assert_array_equal(table[list(NAMES)].to_numpy(), np.repeat(POINTS, 6, axis=0))
+
+
+def test_resuming_a_complete_job_is_refused_and_leaves_it_untouched(tmp_path):
+    sweep = {"design": "grid", "levels": 2, "parameters": {"china.dialogue": [0.0, 1.0]}}
+    scenario = load_scenario(SCENARIOS / "baseline.yaml").with_params(
+        {}, replicates=2, horizon_months=12, sweep=sweep)
+    done = run_sweep(scenario, tmp_path, progress=False, plots=False)
+    before = (done.folder / "points.csv").read_bytes()
+    with pytest.raises(ScenarioError, match="already complete"):
+        run_sweep(scenario, tmp_path, resume=done.folder, progress=False, plots=False)
+    assert (done.folder / "points.csv").read_bytes() == before

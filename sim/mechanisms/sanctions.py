@@ -8,6 +8,7 @@ other actor]; the members' trade with each other appears in both rows. Sanctions
 import numpy as np
 
 from sim.actors import BLOC_IDX, CHINA, DPRK, NON_BLOC_IDX, RUSSIA, SANCTIONER_IDX
+from sim.mechanisms.escalation import add_tension
 from sim.param_arrays import Params
 from sim.world import DT, Reference, World
 
@@ -25,10 +26,7 @@ def impose_sanctions(w: World, p: Params) -> None:
     w.sanctions += step
     push = p.sanction_tension[:, None, None] * np.maximum(0.0, step)
     for k, sanctioner in enumerate(SANCTIONER_IDX):
-        for m, member in enumerate(BLOC_IDX):
-            value = np.minimum(1.0, w.tension[:, sanctioner, member] + push[:, k, m])
-            w.tension[:, sanctioner, member] = value
-            w.tension[:, member, sanctioner] = value
+        add_tension(w, sanctioner, BLOC_IDX, push[:, k])
 
 
 def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:

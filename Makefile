@@ -13,12 +13,13 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help run test lint bench clean-venv
+.PHONY: help run test lint bench golden clean-venv
 
 help:
 	@echo "make run    - set up .venv if needed, run $(SCENARIO), write results/ and plots"
 	@echo "make test   - set up .venv if needed and run the test suite"
 	@echo "make lint   - ruff"
+	@echo "make golden - regenerate tests/golden/ after a change that moves results on purpose"
 	@echo "make bench  - speed benchmarks (not part of the tests): 1,000 replicates, then 100,000 runs"
 
 $(STAMP): pyproject.toml
@@ -43,6 +44,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_speed.py
 	$(PY) benchmarks/bench_scale.py
+
+golden: $(STAMP)
+	$(PY) tests/test_golden.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -3,8 +3,8 @@
 Runs the baseline scenario (scenarios/baseline.yaml, 120 monthly steps) --runs times
 (default 100,000) and reports, in one run:
 
-  (1) end to end, results written: `sim.sweep.run_ensemble(scenario.with_params(replicates=
-      N), root=<temporary folder>, workers=W, chunk_size=C, progress=False)`, timed from
+  (1) end to end, results written: `sim.execution.sweep.run_ensemble(scenario.with_params(
+      replicates=N), root=<temporary folder>, workers=W, chunk_size=C, progress=False)`, timed from
       before the call until it returns (process pool start-up, every chunk, the Parquet
       parts runs/part-*.parquet with one outcome row per run, summary.csv and manifest.json);
       also the size on disk of what it wrote and the number of part files; goal: under 60 s;
@@ -50,11 +50,11 @@ import pandas as pd
 from bench_speed import BASELINE, ROOT, BatchRunAllianceModel, baseline, sample_ids
 from mesa.batchrunner import batch_run
 
-from sim import runner
-from sim.batch import read_runs
-from sim.scenario import Scenario
-from sim.storage import package_versions
-from sim.sweep import run_ensemble
+from sim.execution import runner
+from sim.execution.sweep import run_ensemble
+from sim.provenance import package_versions
+from sim.results.parts import read_runs
+from sim.scenario.scenario import Scenario
 
 GOAL_SECONDS = 60.0
 GOAL_RATIO = 100.0

@@ -43,12 +43,12 @@ import mesa
 import numpy as np
 from mesa.batchrunner import batch_run
 
-from sim import runner
 from sim.actors import ACTORS
-from sim.model import AllianceModel
-from sim.results import RunResult
-from sim.scenario import Scenario, load_scenario
-from sim.storage import package_versions
+from sim.execution import runner
+from sim.model.model import AllianceModel
+from sim.provenance import package_versions
+from sim.results.run_result import RunResult
+from sim.scenario.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"

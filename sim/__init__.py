@@ -10,44 +10,61 @@ In a notebook:
 
     comparison = compare([scenario, load_scenario("scenarios/us_buildup.yaml")])
     comparison.outcome_wide(); compare_fans(comparison)
+
+The package's folders are its layers, each importing only those before it (checked by
+tests/test_layers.py):
+
+    actors, calendar, errors, files, provenance   shared by all
+    scenario/    what to run
+    model/       the world and its actors
+    results/     what follows from runs
+    execution/   how runs are carried out
+    plots/       figures from results
+    workflows, cli, reference                     what the command line does
+
+`import sim` loads only this file: each name below is imported on first use, so that
+`run.py validate` and worker processes do not pay for the model, plots or sweeps they do
+not use.
 """
 
-from sim.compare import Comparison, compare
-from sim.model import AllianceModel
-from sim.outcome_settings import OutcomeSettings
-from sim.plots import dashboard, fan_charts, outcome_shares
-from sim.plots_explore import (
-    compare_differences,
-    compare_fans,
-    compare_outcomes,
-    sensitivity_bars,
-    sweep_heatmaps,
-)
-from sim.results import RunResult, series_catalog
-from sim.runner import run
-from sim.scenario import Scenario, load_scenario
-from sim.sweep import SweepResult, run_sweep
-from sim.yaml_source import ScenarioError
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "AllianceModel",
-    "Comparison",
-    "OutcomeSettings",
-    "RunResult",
-    "Scenario",
-    "ScenarioError",
-    "SweepResult",
-    "compare",
-    "compare_differences",
-    "compare_fans",
-    "compare_outcomes",
-    "dashboard",
-    "fan_charts",
-    "load_scenario",
-    "outcome_shares",
-    "run",
-    "run_sweep",
-    "sensitivity_bars",
-    "series_catalog",
-    "sweep_heatmaps",
-]
+_EXPORTS = {
+    "AllianceModel": "sim.model.model",
+    "Comparison": "sim.results.comparison",
+    "OutcomeSettings": "sim.scenario.outcome_settings",
+    "RunResult": "sim.results.run_result",
+    "Scenario": "sim.scenario.scenario",
+    "ScenarioError": "sim.errors",
+    "SweepResult": "sim.results.sweep_result",
+    "UserError": "sim.errors",
+    "compare": "sim.execution.compare",
+    "compare_differences": "sim.plots.explore",
+    "compare_fans": "sim.plots.explore",
+    "compare_outcomes": "sim.plots.explore",
+    "dashboard": "sim.plots.runs",
+    "fan_charts": "sim.plots.runs",
+    "load_scenario": "sim.scenario.scenario",
+    "outcome_shares": "sim.plots.runs",
+    "run": "sim.execution.runner",
+    "run_sweep": "sim.workflows",
+    "sensitivity_bars": "sim.plots.explore",
+    "series_catalog": "sim.results.run_result",
+    "sweep_heatmaps": "sim.plots.explore",
+}
+"""The public API: each name and the module that defines it."""
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name]), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -19,7 +19,10 @@ N_ACTORS: Final = len(ACTORS)
 INDEX: Final = {actor: i for i, actor in enumerate(ACTORS)}
 
 BLOC: Final = ("dprk", "russia")
-"""The pact members (L1, L4). Arrays with a leading bloc axis use this order."""
+"""The pact members (L1, L4). Arrays with a bloc axis, (R, 2), use this order."""
+
+BLOC_DPRK, BLOC_RUSSIA = 0, 1
+"""Index of each member on a bloc axis: w.tech[:, BLOC_DPRK] is the DPRK's technology."""
 
 SANCTIONERS: Final = ("usa", "eu", "japan", "rok")
 """Actors that impose sanctions on the bloc and run isolation campaigns (L5, L8, L25)."""

@@ -3,15 +3,14 @@
 import argparse
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from sim.batch import DEFAULT_CHUNK
-from sim.scenario import Scenario, load_scenario
-from sim.yaml_source import ScenarioError
+from sim.errors import UserError
+from sim.execution.settings import DEFAULT_CHUNK
+from sim.provenance import utc_now
+from sim.scenario.scenario import Scenario, load_scenario
 
 USAGE = """\
 python run.py SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
@@ -24,8 +23,7 @@ python run.py validate FILE.yaml [FILE.yaml ...]"""
 
 SERIES_LIMIT = 5000
 """Above this many replicates (or with --workers / --scheduler), a run streams its outcomes
-to disk chunk by chunk and keeps series and plots for the first SERIES_SAMPLE replicates."""
-SERIES_SAMPLE = 1000
+to disk chunk by chunk and keeps series and plots for a sample (sim.workflows.run_chunked)."""
 
 
 def _whole(text: str, low: int, high: int) -> int:
@@ -81,9 +79,7 @@ def _parser(prog: str, description: str, many: bool = False, scale: bool = False
 
 def _load(path: Path, args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(path)
-    top = {k: v for k, v in (("replicates", args.replicates), ("seed", args.seed))
-           if v is not None}
-    return scenario.with_params(**top) if top else scenario
+    return scenario.with_overrides(replicates=args.replicates, seed=args.seed)
 
 
 def _print_shares(summary: pd.DataFrame) -> None:
@@ -104,7 +100,7 @@ def validate_files(files: list[Path]) -> int:
     for path in files:
         try:
             scenario = load_scenario(path)
-        except ScenarioError as error:
+        except UserError as error:
             print(f"error: {error}", file=sys.stderr)
             status = 2
             continue
@@ -114,11 +110,10 @@ def validate_files(files: list[Path]) -> int:
 
 
 def run_command(args: argparse.Namespace, command: list[str]) -> int:
-    from sim.runner import run
-    from sim.storage import write_run
-    from sim.sweep import run_ensemble
+    from sim.execution.runner import run
+    from sim.workflows import run_chunked, write_run
 
-    started = datetime.now(UTC)
+    started = utc_now()
     scenario = _load(args.scenario, args)
     replicates = scenario.spec.replicates
     chunked = (replicates > SERIES_LIMIT or args.workers is not None or args.scheduler
@@ -130,23 +125,20 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
         folder = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary())
     else:
-        folder, summary = run_ensemble(scenario, args.out, args.workers or _cpus(),
-                                       args.scheduler, args.chunk_size, args.resume, command)
-        sample = run(scenario, replicate_ids=np.arange(min(replicates, SERIES_SAMPLE)))
-        sample_folder = write_run(sample, folder, command, started, plots=not args.no_plots,
-                                  into=folder / "sample")
+        folder, summary, sample_folder = run_chunked(
+            scenario, args.out, args.workers or _cpus(), args.scheduler, args.chunk_size,
+            args.resume, command, started, plots=not args.no_plots)
         _print_shares(summary)
-        print(f"Series and plots of replicates 0-{len(sample.replicate_ids) - 1}: "
-              f"{sample_folder}")
+        print(f"Series and plots of the first replicates: {sample_folder}")
     print(f"Results: {folder}")
     return 0
 
 
 def compare_command(args: argparse.Namespace, command: list[str]) -> int:
-    from sim.compare import compare
-    from sim.storage import write_comparison
+    from sim.execution.compare import compare
+    from sim.workflows import write_comparison
 
-    started = datetime.now(UTC)
+    started = utc_now()
     scenarios = [load_scenario(path) for path in args.scenarios]
     comparison = compare(scenarios, args.replicates, args.seed)
     folder = write_comparison(comparison, args.out, command, started, plots=not args.no_plots)
@@ -159,13 +151,13 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
 
 
 def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
-    from sim.sweep import run_sweep
+    from sim.workflows import run_sweep
 
     scenario = _load(args.scenario, args)
     sweep = scenario.spec.sweep
     if sweep is None:
-        raise ScenarioError(args.scenario, None, "sweep", "this scenario has no 'sweep:' block "
-                            "(see the README's sweep section)")
+        raise UserError(args.scenario, None, "sweep", "this scenario has no 'sweep:' block "
+                        "(see the README's sweep section)")
     print(f"Sweep '{scenario.name}': {sweep.design} design over "
           f"{', '.join(sweep.parameters)}; {scenario.spec.replicates} replicates a point")
     result = run_sweep(scenario, args.out, args.workers or _cpus(), args.scheduler,
@@ -207,6 +199,6 @@ def main(argv: list[str] | None = None) -> int:
                        scale=True).parse_args(argv)
     try:
         return handler(args, command)
-    except ScenarioError as error:
+    except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

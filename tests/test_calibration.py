@@ -8,9 +8,9 @@ import yaml
 
 from sim import load_scenario, run
 from sim.actors import ACTORS
-from sim.calibration import DATA_FILE, load_data
-from sim.parameters import MECHANISMS
-from sim.world import DT
+from sim.calendar import DT
+from sim.scenario.data import DATA_FILE, load_data
+from sim.scenario.parameters import MECHANISMS
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

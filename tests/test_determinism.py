@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import load_scenario, run
-from sim.model import AllianceModel
+from sim.model.model import AllianceModel
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 R = 24

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, run
-from sim.parameters import MECHANISMS
+from sim.scenario.parameters import MECHANISMS
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 R = 60
@@ -158,7 +158,7 @@ def test_rerouting_never_creates_trade():
 
 
 def test_an_actors_parameters_are_views_that_steer_the_running_model():
-    from sim.model import AllianceModel
+    from sim.model.model import AllianceModel
 
     model = AllianceModel(baseline(replicates=4, horizon_months=24))
     usa = next(agent for agent in model.agents if agent.actor_id == "usa")

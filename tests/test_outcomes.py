@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from sim.actors import ACTORS, INDEX
-from sim.outcome_settings import OutcomeSettings
-from sim.outcomes import (
+from sim.results.outcomes import (
     annual_growth,
     annual_means,
     arms_race,
@@ -15,6 +14,7 @@ from sim.outcomes import (
     regional_growth,
     wilson_interval,
 )
+from sim.scenario.outcome_settings import OutcomeSettings
 
 SETTINGS = OutcomeSettings()
 

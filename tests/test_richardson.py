@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, run
-from sim.outcomes import richardson_fit
-from sim.world import DT
+from sim.calendar import DT
+from sim.results.outcomes import richardson_fit
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
 

@@ -8,12 +8,16 @@ import pandas as pd
 import pytest
 
 from sim import load_scenario, run
-from sim.batch import Job, chunks, execute, make_executor, read_runs, run_rows
-from sim.compare import Comparison, compare
-from sim.design import Design, build_design
-from sim.schema import SweepSpec
-from sim.sweep import run_sweep
-from sim.yaml_source import ScenarioError
+from sim.errors import ScenarioError, UserError
+from sim.execution.compare import compare
+from sim.execution.designs import build_design
+from sim.execution.executors import make_executor
+from sim.execution.jobs import Job, chunks, execute, run_rows
+from sim.results.analysis import Design
+from sim.results.comparison import Comparison
+from sim.results.parts import read_runs
+from sim.scenario.schema import SweepSpec
+from sim.workflows import run_sweep
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 NAMES = ("china.dialogue", "usa.buildup", "rok.reactivity.dprk")
@@ -100,7 +104,7 @@ def test_an_interrupted_sweep_resumes_where_it_stopped_with_the_same_results(tmp
 
 
 def run_sweep_interrupted(scenario, job, root: Path) -> None:
-    from sim.sweep import start_folder
+    from sim.execution.sweep import start_folder
 
     settings = {"chunk_size": 3, "design": scenario.spec.sweep.model_dump(mode="json")}
     folder = start_folder(root, scenario, "sweep", job, settings, [], None)
@@ -113,7 +117,7 @@ def test_resuming_another_jobs_folder_is_refused(tmp_path):
         {}, replicates=2, horizon_months=12, sweep=sweep)
     done = run_sweep(scenario, tmp_path, progress=False, plots=False)
     other = scenario.with_params({"sweep.levels": 3})
-    with pytest.raises(ScenarioError, match="holds another job"):
+    with pytest.raises(UserError, match="holds another job"):
         run_sweep(other, tmp_path, resume=done.folder, progress=False, plots=False)
 
 
@@ -147,7 +151,7 @@ def synthetic(kind: str, points: int = 256) -> tuple[Design, pd.DataFrame]:
 
 @pytest.mark.parametrize("kind", ["sobol", "morris", "lhs", "grid"])
 def test_sensitivity_analysis_ranks_the_parameter_that_drives_the_outcome_first(kind):
-    from sim.analysis import sensitivity
+    from sim.results.analysis import sensitivity
 
     design, shares = synthetic(kind)
     table = sensitivity(design, shares, ["outcome"])
@@ -157,7 +161,7 @@ def test_sensitivity_analysis_ranks_the_parameter_that_drives_the_outcome_first(
 
 
 def test_prim_finds_the_box_where_the_outcome_is_likely():
-    from sim.analysis import discover
+    from sim.results.analysis import discover
 
     design, shares = synthetic("lhs", points=1000)
     box = discover(design, shares, "outcome")
@@ -216,6 +220,6 @@ def test_resuming_a_complete_job_is_refused_and_leaves_it_untouched(tmp_path):
         {}, replicates=2, horizon_months=12, sweep=sweep)
     done = run_sweep(scenario, tmp_path, progress=False, plots=False)
     before = (done.folder / "points.csv").read_bytes()
-    with pytest.raises(ScenarioError, match="already complete"):
+    with pytest.raises(UserError, match="already complete"):
         run_sweep(scenario, tmp_path, resume=done.folder, progress=False, plots=False)
     assert (done.folder / "points.csv").read_bytes() == before

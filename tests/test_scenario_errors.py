@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.actors import ACTORS
-from sim.parameters import ACTOR_PARAMS, WORLD_PARAMS, Param
-from sim.scenario import Scenario, load_scenario
-from sim.schema import TOP_LEVEL_KEYS
-from sim.yaml_source import ScenarioError
+from sim.errors import ScenarioError
+from sim.scenario.parameters import ACTOR_PARAMS, WORLD_PARAMS, Param
+from sim.scenario.scenario import Scenario, load_scenario
+from sim.scenario.schema import TOP_LEVEL_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "scenarios").rglob("*.yaml"))
@@ -455,7 +455,7 @@ def test_malformed_event_date_asks_for_yyyy_mm(write: Write, bad_date: str) -> N
 def test_unquoted_full_date_is_read_as_its_month(write: Write) -> None:
     path = write("ev.yaml", "events:\n  - date: 2025-03-01\n    trigger: provocation\n")
     scenario = load_scenario(path)
-    assert scenario.event_month(scenario.spec.events[0]) == 9
+    assert scenario.spec.events[0].at_month == 9
 
 
 def test_event_date_before_the_start(write: Write) -> None:

@@ -1,0 +1,35 @@
+"""What a user did wrong, as one message: where (file, line, key) and what is allowed.
+
+Every error a user can cause (a scenario file, a `with_params` call, a command-line value, a
+results or job folder) is a UserError; the command line prints its message and exits with
+status 2, never with a traceback.
+"""
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class UserError(Exception):
+    """Bad input: one message naming the file (or call), the line, the key and the fix."""
+
+    def __init__(self, path: Path | str, line: int | None, key: str, message: str) -> None:
+        self.path, self.line, self.key, self.message = str(path), line, key, message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {key + ': ' if key else ''}{message}")
+
+
+class ScenarioError(UserError):
+    """Bad scenario content: a file, its `extends:` chain, or a `with_params` change."""
+
+
+def did_you_mean(bad: str, allowed: Iterable[str]) -> str:
+    """"did you mean 'x'? " for the closest allowed name, or "" when none is close."""
+    close = difflib.get_close_matches(bad, list(allowed), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def unknown_key_message(bad: str, allowed: Iterable[str], noun: str = "key") -> str:
+    """"unknown actor 'x'; did you mean 'y'? allowed: a, b, c"."""
+    allowed = list(allowed)
+    return f"unknown {noun} '{bad}'; {did_you_mean(bad, allowed)}allowed: {', '.join(allowed)}"

@@ -1,0 +1,170 @@
+"""The actors as Mesa agents: each owns its parameters and decides its policy each month.
+
+An agent reads the shared world arrays and writes its own decisions (its rows of the
+decision arrays) for all replicates at once; the mechanisms (sim/model/mechanisms/) then apply
+what the decisions do to the world. Decisions read only last month's state, so the order
+in which agents decide does not matter.
+"""
+
+from typing import Protocol
+
+import mesa
+import numpy as np
+
+from sim.actors import (
+    BLOC,
+    BLOC_DPRK,
+    BLOC_IDX,
+    CHINA,
+    DPRK,
+    INDEX,
+    PENINSULA_IDX,
+    SANCTIONER_IDX,
+    SANCTIONERS,
+    USA,
+)
+from sim.calendar import DT
+from sim.model.mechanisms.escalation import dprk_provocation_rate
+from sim.model.params import Params
+from sim.model.randomness import Month
+from sim.model.state import Reference, World
+
+
+class ActorModel(Protocol):
+    """What an actor reads from its model (sim.model.model.AllianceModel): the shared state,
+    the parameters, June 2024, this month's shocks and the scenario's mechanism switches."""
+
+    world: World
+    params: Params
+    reference: Reference
+    shocks_now: Month
+
+    def switch(self, mechanism: str) -> bool: ...
+
+
+class Actor(mesa.Agent):
+    """A state the article names: owns its parameters, decides its policy each month."""
+
+    model: ActorModel
+
+    def __init__(self, model: ActorModel, actor_id: str) -> None:
+        super().__init__(model)
+        self.actor_id = actor_id
+        self.index = INDEX[actor_id]
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """This actor's parameters, (R,) views of its column of the shared parameter arrays:
+        writing into one changes the running model (a notebook can steer an actor mid-run).
+        Mapping parameters come as (R, N) views, one column per other actor."""
+        p = self.model.params
+        return {name: getattr(p, name)[:, self.index] for name in p.names()
+                if getattr(p, name).ndim > 1}
+
+    def decide(self) -> None:
+        """No discretionary policy: its spending follows the Richardson build-up."""
+
+
+class Sanctioner(Actor):
+    """Sets its desired sanctions on each pact member and its isolation effort (L5, L8, L25).
+
+    Desired intensity = 2024 level + sanction_tightening + sanction_response x (rise of its
+    tension with the target over 2024), minus relax_with_dialogue x dialogue progress for the
+    DPRK (L19): condemn, then punish (L17, L25), relax when talks move.
+    """
+
+    def decide(self) -> None:
+        w, p, ref, i = self.model.world, self.model.params, self.model.reference, self.index
+        row = SANCTIONERS.index(self.actor_id)
+        rise = np.maximum(0.0, w.tension[:, i, BLOC_IDX] - ref.tension[i, BLOC_IDX])
+        target = (ref.sanctions[row] + p.sanction_tightening[:, i, BLOC_IDX]
+                  + p.sanction_response[:, i, None] * rise)
+        target[:, BLOC_DPRK] -= p.relax_with_dialogue[:, i] * w.dialogue_progress
+        w.sanction_target[:, row] = np.clip(target, 0.0, 1.0)
+        w.isolation_effort[:, i] = p.isolation_effort[:, i]
+
+
+class UnitedStates(Sanctioner):
+    """A sanctioner that also decides its regional force build-up (L17, L25).
+
+    Build-up = `buildup` + buildup_response x (rise of peninsula tension over 2024), in [0, 1]:
+    "it will come to the defense of its regional allies" (L17).
+    """
+
+    def decide(self) -> None:
+        super().decide()
+        w, p, ref = self.model.world, self.model.params, self.model.reference
+        rise = np.maximum(0.0, w.peninsula_tension() - ref.tension[DPRK, PENINSULA_IDX].mean())
+        w.us_buildup = np.clip(p.buildup[:, USA] + p.buildup_response[:, USA] * rise, 0.0, 1.0)
+
+
+class China(Actor):
+    """Chooses between keeping its grip on Pyongyang and a wider coalition; presses dialogue.
+
+    L13: Beijing "might see such an alliance as a loosening of its grip on Pyongyang" or "an
+    opening for countering U.S. influence in the region through a wider coalition"; L19
+    "called for dialogue". Alignment moves toward coalition_bias + rivalry_pull x (rise of
+    US-China tension) - instability_aversion x (the DPRK's provocation rate above 2024, in
+    events a month, plus 1 once an armed clash has happened) - sanction_fear x the West's mean
+    isolation effort, with noise. Its dialogue effort is `dialogue` x (1 - alignment).
+    """
+
+    def decide(self) -> None:
+        model = self.model
+        w, p, ref = model.world, model.params, model.reference
+        if model.switch("china_alignment"):
+            rivalry = w.tension[:, CHINA, USA] - ref.tension[CHINA, USA]
+            crisis = np.maximum(0.0, w.provocation_rate - ref.provocation_rate)
+            crisis = crisis + (w.clashes > 0)
+            fear = w.isolation_effort[:, SANCTIONER_IDX].mean(axis=1)
+            target = np.clip(p.coalition_bias[:, CHINA] + p.rivalry_pull[:, CHINA] * rivalry
+                             - p.instability_aversion[:, CHINA] * crisis
+                             - p.sanction_fear[:, CHINA] * fear, 0.0, 1.0)
+            noise = p.alignment_noise[:, CHINA] * np.sqrt(DT) * model.shocks_now.normal(
+                "alignment")[:, 0]
+            step = DT * p.alignment_speed[:, CHINA] * (target - w.china_alignment) + noise
+            w.china_alignment = np.clip(w.china_alignment + step, 0.0, 1.0)
+        w.dialogue_effort = p.dialogue[:, CHINA] * (1.0 - w.china_alignment)
+
+
+class PactMember(Actor):
+    """Decides how committed it is to the pact given politics at home (L4, L26).
+
+    Effective commitment = commitment x min(1, support / opposition_threshold): L26 "Putin
+    could also face domestic economic difficulties and political opposition"; for the DPRK,
+    after a leadership change, post_change_commitment replaces commitment (L26).
+    """
+
+    def decide(self) -> None:
+        w, p, i = self.model.world, self.model.params, self.index
+        m = BLOC.index(self.actor_id)
+        base = p.commitment[:, i]
+        if i == DPRK:
+            base = np.where(w.leader_changed, p.post_change_commitment[:, i], base)
+        backing = np.minimum(1.0, w.support[:, m] / p.opposition_threshold[:, i])
+        w.commitment[:, m] = base * backing
+
+
+class NorthKorea(PactMember):
+    """A pact member that also decides its rate of military provocations (L15).
+
+    Rate = provocation_rate x (1 + threat_response x (perceived threat / 2024 threat - 1)) x
+    (1 - dialogue_effect x dialogue progress); see mechanisms.escalation.provocations.
+    """
+
+    def decide(self) -> None:
+        super().decide()
+        model = self.model
+        if model.switch("provocations"):
+            model.world.provocation_rate = dprk_provocation_rate(model.world, model.params,
+                                                                 model.reference)
+
+
+AGENT_CLASSES: dict[str, type[Actor]] = {
+    "dprk": NorthKorea,
+    "russia": PactMember,
+    "usa": UnitedStates,
+    "china": China,
+    "rok": Sanctioner,
+    "japan": Sanctioner,
+    "eu": Sanctioner,
+}

@@ -1,0 +1,54 @@
+"""Timed events of a scenario: at a month, set parameters or force a step of the model.
+
+A forced step reuses the mechanism it forces (sim.model.mechanisms.escalation): a
+provocation is `provoke` with one event of magnitude 1; an armed clash is `apply_clashes`
+with the partners' reciprocity drawn as in `armed_clashes`.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim.actors import BLOC, RIVALS
+from sim.model.mechanisms.escalation import apply_clashes, partners_join, provoke
+from sim.model.params import Params
+from sim.model.randomness import Month
+from sim.model.state import World
+from sim.scenario.schema import EventSpec
+
+
+class Timeline:
+    """The scenario's events, by month."""
+
+    def __init__(self, events: Sequence[EventSpec]) -> None:
+        self.by_month: dict[int, list[EventSpec]] = defaultdict(list)
+        for event in events:
+            self.by_month[event.at_month].append(event)
+
+    def set_parameters(self, month: int, params: Params) -> None:
+        """Apply this month's `set:` events, before anyone decides."""
+        for event in self.by_month.get(month, ()):
+            for path, value in (event.set or {}).items():
+                params.set_path(path, value)
+
+    def trigger_steps(self, month: int, w: World, p: Params, shocks: Month) -> None:
+        """Apply this month's `trigger:` events, after the month's own mechanisms."""
+        for event in self.by_month.get(month, ()):
+            if event.trigger is not None:
+                _trigger(event, w, p, shocks)
+
+
+def _trigger(event: EventSpec, w: World, p: Params, shocks: Month) -> None:
+    """Force a step of the model in every replicate."""
+    if event.trigger == "provocation":
+        one = np.ones(w.replicates)
+        provoke(w, p, count=one, size=one)
+        w.provocations = w.provocations + 1.0
+    elif event.trigger == "leadership_change":
+        w.leader_changed[:] = True
+    elif event.trigger == "armed_clash" and event.between is not None:
+        member, rival = event.between
+        clash = np.zeros((w.replicates, len(BLOC), len(RIVALS)), dtype=bool)
+        clash[:, BLOC.index(member), RIVALS.index(rival)] = True
+        apply_clashes(w, clash, partners_join(w, shocks))

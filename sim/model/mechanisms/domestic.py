@@ -1,0 +1,67 @@
+"""Economy and domestic politics: output, hardship, support, leadership change."""
+
+import numpy as np
+
+from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, DPRK, RIVAL_IDX, RUSSIA
+from sim.calendar import DT
+from sim.model.params import Params
+from sim.model.randomness import Month
+from sim.model.state import Reference, World, energy_shortfall
+
+
+def grow_economies(w: World, p: Params, ref: Reference, shocks: Month) -> None:
+    """Output: trend growth with shocks, minus losses from lost trade and energy (L5, L9, L24).
+
+    Potential output grows at the data file's trend (IMF WEO 2024; Bank of Korea for the DPRK)
+    plus, for the DPRK, power-plant and transport projects (L9, infrastructure x cooperation)
+    and, for Russia, growth regained as the war ebbs (war_drag). A member's output is its
+    potential x (1 - 2024 trade/GDP x criticality x the share of its 2024 trade lost), and for
+    the DPRK x the energy factor (L9 energy shortages; energy_elasticity). Hardship is the
+    output so lost relative to 2024, plus Russia's war strain (L22, L26).
+    """
+    trend = np.broadcast_to(ref.gdp_trend, w.gdp.shape).copy()
+    trend[:, DPRK] += p.infrastructure[:, RUSSIA] * w.cooperation
+    trend[:, RUSSIA] += p.war_drag[:, RUSSIA] * (1.0 - w.war_intensity)
+    shock = p.gdp_noise * np.sqrt(DT) * shocks.normal("gdp")
+    w.potential_gdp *= np.exp(DT * trend + shock)
+
+    lost_trade = 1.0 - w.access / ref.access
+    factor = np.maximum(0.3, 1.0 - ref.dependence * p.criticality[:, BLOC_IDX] * lost_trade)
+    factor[:, BLOC_DPRK] *= (1.0 - p.energy_elasticity * energy_shortfall(w, ref)) / (
+        1.0 - p.energy_elasticity * ref.energy_shortfall)
+    w.gdp[:] = w.potential_gdp
+    w.gdp[:, BLOC_IDX] *= factor
+    w.hardship = 1.0 - factor
+    w.hardship[:, BLOC_RUSSIA] += p.war_strain[:, RUSSIA] * (w.war_intensity - 1.0)
+
+
+def domestic_support(w: World, p: Params, ref: Reference) -> None:
+    """Support at home: rally with external tension, erosion with hardship (L21, L22, L26).
+
+    L21 "greeted with approval both in North Korea and Russia"; L22 "a banner to rally
+    Russians behind Putin's leadership, especially hard-hit by Western sanctions and economic
+    problems"; Mueller (1970) rally-round-the-flag. d support / dt = support_recovery x (2024
+    level - support) + rally x (rise of mean tension with rivals over 2024) -
+    hardship_sensitivity x hardship.
+    """
+    tension = w.tension[:, BLOC_IDX][:, :, RIVAL_IDX].mean(axis=2)
+    rally = p.rally[:, BLOC_IDX] * (tension - ref.rival_tension)
+    recovery = p.support_recovery[:, BLOC_IDX] * (ref.support - w.support)
+    erosion = p.hardship_sensitivity[:, BLOC_IDX] * w.hardship
+    w.support += DT * (recovery + rally - erosion)
+    np.clip(w.support, 0.0, 1.0, out=w.support)
+
+
+def leadership_change(w: World, p: Params, ref: Reference, shocks: Month) -> None:
+    """A leadership change or instability in Pyongyang can break the commitment (L26).
+
+    L26 "any change in leadership or any political instability could potentially impact on
+    the country's commitment to the alliance". Monthly hazard = leadership_hazard x (1 + 3 x
+    the relative fall of support below 2024); after a change the DPRK's commitment is
+    post_change_commitment (PactMember.decide).
+    """
+    fall = np.maximum(0.0, (ref.support[BLOC_DPRK] - w.support[:, BLOC_DPRK])
+                      / ref.support[BLOC_DPRK])
+    hazard = p.leadership_hazard[:, DPRK] * (1.0 + 3.0 * fall)
+    happens = shocks.uniform("leadership")[:, 0] < -np.expm1(-hazard * DT)
+    w.leader_changed |= happens

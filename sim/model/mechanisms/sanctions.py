@@ -1,0 +1,97 @@
+"""Sanctions: imposing, tightening and relaxing; evasion; trade; diplomatic isolation.
+
+Trade and ties are kept for the pact members only, (R, 2, N) indexed [replicate, member,
+other actor]; the members' trade with each other appears in both rows. Sanctions are
+(R, 4, 2) indexed [replicate, sanctioner (SANCTIONERS order), member].
+"""
+
+import numpy as np
+
+from sim.actors import (
+    BLOC_DPRK,
+    BLOC_IDX,
+    BLOC_RUSSIA,
+    CHINA,
+    DPRK,
+    RUSSIA,
+    SANCTIONER_IDX,
+)
+from sim.calendar import DT
+from sim.model.mechanisms.escalation import add_tension
+from sim.model.params import Params
+from sim.model.state import Reference, World
+
+
+def impose_sanctions(w: World, p: Params) -> None:
+    """Sanctions move toward each sanctioner's desired level (L5, L8, L25).
+
+    L25 "new sanctions and diplomatic initiatives aimed at further isolating Pyongyang and
+    Moscow"; L5, L8 the sanctions both members already face. Imposed intensity moves toward
+    the decided target (Sanctioner.decide) at sanction_speed a year; tightening raises tension
+    between imposer and target (L25 "an escalation of tensions").
+    """
+    speed = DT * p.sanction_speed[:, SANCTIONER_IDX]
+    step = speed[:, :, None] * (w.sanction_target - w.sanctions)
+    w.sanctions += step
+    push = p.sanction_tension[:, None, None] * np.maximum(0.0, step)
+    for k, sanctioner in enumerate(SANCTIONER_IDX):
+        add_tension(w, sanctioner, BLOC_IDX, push[:, k])
+
+
+def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
+    """Direct trade falls with sanctions; evasion reroutes part of the loss (L8, L24).
+
+    Direct trade of a sanctioner with a member moves toward its 2024 level x exp(-bite x (the
+    rise of sanction intensity over 2024)) (Hufbauer, Schott & Elliott 2007: sanctions cut
+    trade). L8 "a potential ally in its bid to evade the embargo": of the trade so lost, a
+    share evasion_m x c is rerouted through China, c = min(1, evasion_tolerance x China's
+    alignment / its 2024 alignment), and evasion_m x min(third_country_channel, 1 - c) through
+    countries outside the model (India, Turkey, the UAE, Central Asia), which counts toward
+    the member's lifeline but not toward its ties with the actors. China's own trade with each
+    member changes by coalition_trade x (its alignment - 2024 alignment) (L13: keeping its
+    grip means enforcing sanctions). The members' help to each other is the pact's trade
+    expansion (L8) and energy aid (L9), not rerouting: the DPRK cannot absorb Russia's trade.
+    Trade moves at trade_adjustment a year.
+    """
+    west_2024 = ref.trade[:, SANCTIONER_IDX].T  # (4, 2): sanctioner x member
+    rise = w.sanctions - ref.sanctions
+    direct = west_2024 * np.exp(-p.sanction_bite[:, None, None] * rise)  # (R, 4, 2)
+    lost = np.maximum(0.0, west_2024 - direct).sum(axis=1)  # (R, 2)
+    evasion = p.evasion[:, BLOC_IDX] if evasion_on else np.zeros_like(lost)
+    china_channel = np.minimum(1.0, p.evasion_tolerance[:, CHINA] * w.china_alignment
+                               / ref.china_alignment)
+    via_china = lost * evasion * china_channel[:, None]
+    third = np.minimum(p.third_country_channel, 1.0 - china_channel)
+    via_abroad = lost * evasion * third[:, None]
+
+    china_shift = np.maximum(0.0, 1.0 + p.coalition_trade * (w.china_alignment
+                                                            - ref.china_alignment))
+    target = np.empty_like(w.trade)
+    target[:, :, SANCTIONER_IDX] = direct.transpose(0, 2, 1)
+    target[:, :, CHINA] = ref.trade[:, CHINA] * china_shift[:, None] + via_china
+    intra = ref.trade[0, RUSSIA] * w.trade_expansion
+    target[:, BLOC_DPRK, DPRK] = target[:, BLOC_RUSSIA, RUSSIA] = 0.0
+    target[:, BLOC_DPRK, RUSSIA] = target[:, BLOC_RUSSIA, DPRK] = intra
+    speed = DT * p.trade_adjustment
+    w.trade += speed[:, None, None] * (target - w.trade)
+    w.rerouted_abroad += speed[:, None] * (via_abroad - w.rerouted_abroad)
+    w.access = w.trade.sum(axis=2) + w.rerouted_abroad
+
+
+def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
+    """Isolation campaigns cut the West's ties with the bloc; China's follow its alignment.
+
+    L25 "diplomatic initiatives aimed at further isolating Pyongyang and Moscow": each
+    sanctioner's ties with both members move toward (1 - isolation_effort) x their 2024 level.
+    L13 "a wider coalition with Russia and North Korea": China's ties with both move toward
+    their 2024 level + coalition_ties x (its alignment - 2024 alignment). Ties move at
+    ties_adjustment a year.
+    """
+    speed = (DT * p.ties_adjustment)[:, None, None]
+    keep = 1.0 - w.isolation_effort[:, SANCTIONER_IDX]  # (R, 4)
+    west = w.ties[:, :, SANCTIONER_IDX]
+    w.ties[:, :, SANCTIONER_IDX] = west + speed * (
+        ref.ties[:, SANCTIONER_IDX] * keep[:, None, :] - west)
+    shift = p.coalition_ties * (w.china_alignment - ref.china_alignment)
+    china = np.clip(ref.ties[:, CHINA] + shift[:, None], 0.0, 1.0)
+    w.ties[:, :, CHINA] += speed[:, :, 0] * (china - w.ties[:, :, CHINA])

@@ -1,0 +1,139 @@
+"""The model: the article's actors and steps, for R replicates at once."""
+
+import mesa
+import numpy as np
+
+from sim.model.agents import AGENT_CLASSES
+from sim.model.calibration import create_world
+from sim.model.events import Timeline
+from sim.model.mechanisms import cooperation, domestic, escalation, sanctions
+from sim.model.params import Params
+from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
+from sim.model.recording import Recorder
+from sim.scenario.initial import initial_state
+from sim.scenario.scenario import Scenario
+
+
+class AllianceModel(mesa.Model):
+    """Regional effects of the 2024 Russia-DPRK mutual-defence pact, as an agent-based model.
+
+    Implements the steps the article describes (escalation, sanctions, cooperation, domestic
+    politics; sim/model/mechanisms/) for the seven actors it names (sim/model/agents.py), with
+    the war in
+    Ukraine as an exogenous theatre. Arms spending follows Richardson (1960). One model runs R
+    replicates in numpy arrays with a leading replicate axis; R = 1 is the ordinary single run.
+
+    Args:
+        scenario: what to run (sim.load_scenario); its seed and horizon apply.
+        replicate_ids: which replicates to run (default 0 .. scenario.replicates - 1);
+            replicate r draws its own random stream, so its path is the same in any batch.
+        params: parameter arrays to use instead of the scenario's (a sweep varies them
+            along the replicate axis); must have len(replicate_ids) rows.
+        record: names of the series to record (default all; see sim.model.recording).
+
+    Every draw comes from the replicates' own streams (`shocks_now`); Mesa's shared
+    `model.random` and `model.rng` refuse to draw, since one draw from them would make a
+    replicate's path depend on the batch it runs in.
+    """
+
+    def __init__(self, scenario: Scenario, replicate_ids: np.ndarray | None = None,
+                 params: Params | None = None, record: tuple[str, ...] | None = None) -> None:
+        spec = scenario.spec
+        super().__init__(rng=spec.seed)
+        self.random = self.rng = self.agents.random = ReplicateStreamsOnly()  # type: ignore[assignment]
+        self.sim_scenario = scenario
+        self.replicate_ids = (np.arange(spec.replicates) if replicate_ids is None
+                              else np.asarray(replicate_ids))
+        self.months = spec.horizon_months
+        self.params = (params if params is not None
+                       else Params.from_scenario(scenario, len(self.replicate_ids)))
+        self.world, self.reference = create_world(initial_state(scenario), self.params)
+        self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
+        self.shocks_now: Month = self.shocks.month(1)
+        self.timeline = Timeline(spec.events)
+        self._switches = spec.mechanisms.model_dump()
+        for actor_id, agent_class in AGENT_CLASSES.items():
+            agent_class(self, actor_id)
+        self.recorder = Recorder(self.months, len(self.replicate_ids), record)
+        self.recorder.record(0, self.world, self.reference)
+
+    def release(self) -> dict[str, np.ndarray]:
+        """Hand over the recorded arrays and drop the run's state.
+
+        A Mesa model and its agents refer to each other, so a finished model is freed only
+        when the cycle collector next runs; dropping the big arrays now returns their memory
+        at once (a sweep's worker runs chunk after chunk).
+        """
+        arrays = self.recorder.arrays
+        del self.world, self.shocks, self.shocks_now, self.params, self.recorder
+        return arrays
+
+    def switch(self, mechanism: str) -> bool:
+        """Is this mechanism on in the scenario?"""
+        return self._switches[mechanism]
+
+    def step(self) -> None:
+        """One month: events, decisions, then the article's steps in order."""
+        month = self.steps  # Mesa counts steps from 1
+        self.shocks_now = self.shocks.month(month)
+        self.timeline.set_parameters(month, self.params)
+        self.world.war_intensity = self.params.intensity.copy()
+        cooperation.pact_cooperation(self.world, self.params, self.reference)
+        self.agents.do("decide")
+        self._escalate()
+        self._sanction()
+        self._cooperate()
+        self._domestic_politics()
+        self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now)
+        self.recorder.record(month, self.world, self.reference)
+        self.running = month < self.months
+
+    def _escalate(self) -> None:
+        w, p, ref, s, on = self.world, self.params, self.reference, self.shocks_now, self.switch
+        if on("joint_exercises"):
+            escalation.joint_exercises(w, p)
+        escalation.update_capability(w, p, ref)
+        if on("provocations"):
+            escalation.provocations(w, p, s)
+        if on("us_force_buildup"):
+            escalation.us_force_buildup(w, p)
+        if on("arms_buildup"):
+            escalation.arms_buildup(w, p, ref, s, self.sim_scenario.spec.substeps)
+        if on("tension_dynamics"):
+            escalation.tension_dynamics(w, p, ref)
+        if on("armed_clashes"):
+            escalation.armed_clashes(w, p, s)
+
+    def _sanction(self) -> None:
+        w, p, ref, on = self.world, self.params, self.reference, self.switch
+        if on("sanctions"):
+            sanctions.impose_sanctions(w, p)
+        sanctions.move_trade(w, p, ref, evasion_on=on("evasion"))
+        if on("diplomatic_isolation"):
+            sanctions.diplomatic_isolation(w, p, ref)
+
+    def _cooperate(self) -> None:
+        w, p, ref, on = self.world, self.params, self.reference, self.switch
+        if on("technology_transfer"):
+            cooperation.technology_transfer(w, p)
+        if on("cyber_sharing"):
+            cooperation.cyber_sharing(w, p)
+        if on("munitions_for_war"):
+            cooperation.munitions_for_war(w, p)
+        if on("energy_aid"):
+            cooperation.energy_aid(w, p, ref)
+        if on("trade_expansion"):
+            cooperation.trade_expansion(w, p)
+        if on("china_dialogue"):
+            cooperation.china_dialogue(w, p)
+
+    def _domestic_politics(self) -> None:
+        w, p, ref, s, on = self.world, self.params, self.reference, self.shocks_now, self.switch
+        if on("economy"):
+            domestic.grow_economies(w, p, ref, s)
+        if on("domestic_politics"):
+            domestic.domestic_support(w, p, ref)
+        if on("leadership_change"):
+            domestic.leadership_change(w, p, ref, s)
+        if on("budget_ceiling"):
+            escalation.budget_ceiling(w, p)

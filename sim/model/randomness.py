@@ -1,0 +1,101 @@
+"""Random shocks: one stream per replicate, drawn up front, in a fixed layout.
+
+Replicate r of a run with seed s draws from numpy's PCG64 seeded by
+SeedSequence(s, spawn_key=(r,)), whatever the number of replicates run alongside it, the
+chunking or the number of processes: so replicate r is the same everywhere. Every shock has a
+fixed slot in the layout below whatever the scenario switches on, so two scenarios run with
+the same seed and horizon see the same shocks (common random numbers): their difference is
+the policy, not the noise.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.actors import BLOC, N_ACTORS, RIVALS
+
+N_CLASH_PAIRS = len(BLOC) * len(RIVALS)
+
+NORMAL_LAYOUT: dict[str, int] = {"spending": N_ACTORS, "gdp": N_ACTORS, "alignment": 1}
+"""Standard-normal shocks a month, by name and count."""
+
+UNIFORM_LAYOUT: dict[str, int] = {
+    "provocation_count": 1,
+    "provocation_size": 1,
+    "clash": N_CLASH_PAIRS,
+    "reciprocity": N_CLASH_PAIRS,
+    "leadership": 1,
+}
+"""Uniform(0, 1) shocks a month, by name and count."""
+
+N_NORMAL = sum(NORMAL_LAYOUT.values())
+N_UNIFORM = sum(UNIFORM_LAYOUT.values())
+
+
+def _slices(layout: dict[str, int]) -> dict[str, slice]:
+    out, start = {}, 0
+    for name, count in layout.items():
+        out[name] = slice(start, start + count)
+        start += count
+    return out
+
+
+NORMAL_SLICES = _slices(NORMAL_LAYOUT)
+UNIFORM_SLICES = _slices(UNIFORM_LAYOUT)
+
+
+def _stream(seed: int, replicate: int) -> np.random.Generator:
+    sequence = np.random.SeedSequence(seed, spawn_key=(replicate,))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+@dataclass(frozen=True)
+class Month:
+    """The shocks of one month for all replicates, by name: `month.normal("gdp")` is (R, N)."""
+
+    normals: np.ndarray
+    uniforms: np.ndarray
+
+    def normal(self, name: str) -> np.ndarray:
+        return self.normals[:, NORMAL_SLICES[name]]
+
+    def uniform(self, name: str) -> np.ndarray:
+        return self.uniforms[:, UNIFORM_SLICES[name]]
+
+
+class Shocks:
+    """All shocks of a run, (R, months, K): each replicate's stream gives first its uniforms
+    (months, N_UNIFORM), then its standard normals (months, N_NORMAL)."""
+
+    def __init__(self, seed: int, replicate_ids: np.ndarray, months: int) -> None:
+        unique, rows = np.unique(np.asarray(replicate_ids), return_inverse=True)
+        uniforms = np.empty((len(unique), months, N_UNIFORM))
+        normals = np.empty((len(unique), months, N_NORMAL))
+        for row, replicate in enumerate(unique):
+            stream = _stream(seed, int(replicate))
+            stream.random(out=uniforms[row])
+            stream.standard_normal(out=normals[row])
+        # a sweep repeats replicate ids across its points: draw each stream once
+        same_order = len(unique) == len(rows) and np.array_equal(rows, np.arange(len(rows)))
+        self.uniforms = uniforms if same_order else uniforms[rows]
+        self.normals = normals if same_order else normals[rows]
+
+    def month(self, t: int) -> Month:
+        """Shocks of month t (1-based, as the model counts steps), (R, K) views."""
+        return Month(self.normals[:, t - 1], self.uniforms[:, t - 1])
+
+
+class ReplicateStreamsOnly:
+    """Stands in for Mesa's shared `model.random` / `model.rng`: any use raises.
+
+    A draw from one generator shared by all replicates would make replicate r's path depend
+    on how many replicates run beside it; every draw must come from the replicate streams
+    (model.shocks_now)."""
+
+    def __getattr__(self, name: str) -> None:
+        if name.startswith("__"):  # copy, pickle and friends probe for optional hooks
+            raise AttributeError(name)
+        raise RuntimeError(
+            f"model.random / model.rng .{name}: AllianceModel draws only from per-replicate "
+            "streams (model.shocks_now, sim/model/randomness.py); a shared generator would "
+            "break bit-identical replicates. Add a slot to the shock layout instead.")

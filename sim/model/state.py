@@ -1,0 +1,132 @@
+"""The shared state of the world: numpy arrays with a leading replicate axis.
+
+Shapes: per-actor (R, N) in ACTORS order; per pact member (R, 2) in BLOC order; tension
+(R, N, N) indexed [replicate, actor, other]; the members' trade and ties (R, 2, N) indexed
+[replicate, member, other]; sanctions (R, 4, 2) indexed [replicate, sanctioner, member];
+region-wide (R,).
+
+June 2024 is the reference: `Reference` holds the 2024 values the mechanisms measure change
+against, and the calibration that makes the 2024 state consistent with the declared
+defaults (computed in sim/model/calibration.py). The derived measures at the end (isolation,
+lifeline, energy shortfall) are what outcomes and plots read besides the raw arrays.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.actors import BLOC_IDX, DPRK, NON_BLOC_IDX, PENINSULA_IDX, RIVAL_IDX
+
+
+@dataclass
+class World:
+    """Everything that changes during a run. Mechanisms read and write these arrays."""
+
+    # per actor (R, N)
+    spending: np.ndarray  # US$ bn/yr
+    capability: np.ndarray  # US$ bn/yr of June-2024-equivalent military effort
+    capability_factor: np.ndarray  # capability per US$ of spending, 1 in 2024
+    potential_gdp: np.ndarray  # US$ bn/yr, before sanction and energy losses
+    gdp: np.ndarray  # US$ bn/yr
+    isolation_effort: np.ndarray  # 0-1, decided by sanctioners
+    # per pact member (R, 2)
+    tech: np.ndarray  # military technology, US = 1
+    cyber: np.ndarray  # cyber capability, 0-1
+    support: np.ndarray  # domestic support, 0-1
+    commitment: np.ndarray  # effective commitment to the pact, 0-1
+    hardship: np.ndarray  # economic hardship relative to 2024 (share of output lost)
+    access: np.ndarray  # total trade, US$ bn/yr (the economic lifeline)
+    rerouted_abroad: np.ndarray  # trade rerouted through countries outside the model
+    # relations
+    tension: np.ndarray  # (R, N, N) 0-1, symmetric
+    trade: np.ndarray  # (R, 2, N) the members' trade with each actor, US$ bn/yr
+    ties: np.ndarray  # (R, 2, N) the members' diplomatic ties with each actor, 0-1
+    sanctions: np.ndarray  # (R, 4, 2) intensity each sanctioner imposes on each member, 0-1
+    sanction_target: np.ndarray  # (R, 4, 2) desired intensity, decided by sanctioners
+    # region-wide (R,)
+    war_intensity: np.ndarray  # Ukraine theatre, 2024 = 1
+    cooperation: np.ndarray  # pact cooperation, 2024 = 1
+    exercise_intensity: np.ndarray  # 0-1
+    munitions: np.ndarray  # million rounds/yr to Russia
+    troops: np.ndarray  # troops/yr to Russia
+    energy_supply: np.ndarray  # DPRK oil, million barrels/yr
+    trade_expansion: np.ndarray  # multiplier on 2024 Russia-DPRK trade
+    china_alignment: np.ndarray  # 0 = keeps its grip, 1 = coalition with the bloc
+    dialogue_effort: np.ndarray  # China's effort, 0-1
+    dialogue_progress: np.ndarray  # 0-1
+    us_buildup: np.ndarray  # 0-1
+    provocation_rate: np.ndarray  # expected DPRK provocations this month
+    provocations: np.ndarray  # DPRK provocations this month
+    clashes: np.ndarray  # armed clashes so far
+    reciprocity: np.ndarray  # times the reciprocity clause fired so far
+    leader_changed: np.ndarray  # bool: leadership change in Pyongyang has happened
+
+    @property
+    def replicates(self) -> int:
+        return self.spending.shape[0]
+
+    def peninsula_tension(self) -> np.ndarray:
+        """Mean tension of the DPRK with ROK, Japan and the US (L15), (R,)."""
+        return self.tension[:, DPRK, PENINSULA_IDX].mean(axis=1)
+
+    def bloc_tension(self) -> np.ndarray:
+        """Mean tension of the pact members with their rivals, (R,)."""
+        dyads = self.tension[:, BLOC_IDX][:, :, RIVAL_IDX]
+        return dyads.reshape(self.replicates, -1).mean(axis=1)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """June 2024: values change is measured against, and the calibration to the defaults.
+
+    The declared defaults describe 2024 behaviour. Calibration makes June 2024 consistent
+    with them: Richardson's grievance reproduces each actor's observed spending growth,
+    tension's resting level makes 2024 tension the steady state of 2024 pressures, and
+    cooperation is 1. A scenario's departures from the defaults then act from month 1.
+    """
+
+    tension: np.ndarray  # (N, N)
+    tension_rest: np.ndarray  # (N, N)
+    trade: np.ndarray  # (2, N)
+    ties: np.ndarray  # (2, N)
+    sanctions: np.ndarray  # (4, 2)
+    access: np.ndarray  # (2,)
+    trade_rest: np.ndarray  # (2,) the members' trade with non-members
+    ties_rest: np.ndarray  # (2,)
+    dependence: np.ndarray  # (2,) the members' 2024 trade / GDP
+    support: np.ndarray  # (2,)
+    rival_tension: np.ndarray  # (2,) the members' mean tension with their rivals
+    gdp_trend: np.ndarray  # (N,) continuous trend growth rate, log(1 + annual growth)
+    tech: np.ndarray  # (2,)
+    cyber: np.ndarray  # (2,)
+    energy_need: float
+    energy_non_russian: float
+    energy_shortfall: float
+    exercise_intensity: float
+    buildup: float
+    provocation_rate: float
+    cooperation_raw: float
+    dprk_threat: np.ndarray  # (R,)
+    grievance: np.ndarray  # (R, N) US$ bn/yr per yr
+    china_alignment: float
+
+
+def isolation_index(w: World, ref: Reference) -> np.ndarray:
+    """The bloc's trade and diplomatic ties with the other actors, 2024 = 1, (R,).
+
+    Per member: the mean of (trade with non-members / 2024) and (ties with non-members /
+    2024); the bloc's index is the mean of its two members'.
+    """
+    trade_rest = w.trade[:, :, NON_BLOC_IDX].sum(axis=2) / ref.trade_rest
+    ties_rest = w.ties[:, :, NON_BLOC_IDX].sum(axis=2) / ref.ties_rest
+    return (0.5 * (trade_rest + ties_rest)).mean(axis=1)
+
+
+def lifeline_index(w: World, ref: Reference) -> np.ndarray:
+    """The bloc's total trade, evasion routes and each other included, 2024 = 1, (R,)."""
+    return (w.access / ref.access).mean(axis=1)
+
+
+def energy_shortfall(w: World, ref: Reference) -> np.ndarray:
+    """Share of the DPRK's pre-2017 oil supply it lacks, (R,)."""
+    return np.maximum(0.0, 1.0 - w.energy_supply / ref.energy_need)

@@ -1,0 +1,75 @@
+"""The files a run or a comparison is written to, and the manifest that says how it was made.
+
+These functions fill a folder they are given; sim.workflows stages that folder (written under
+a hidden name, renamed into place only when complete) and adds the plots.
+
+A run's folder: series.parquet (tidy), arrays.npz (the N-d arrays), outcomes.csv (one row per
+replicate), summary.csv and manifest.json. A comparison's: outcomes.csv,
+paired_differences.csv, paired_summary.csv and manifest.json.
+"""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from sim.provenance import manifest, utc_now
+from sim.results.comparison import Comparison
+from sim.results.run_result import RunResult, series_catalog
+
+
+def new_run_folder(root: Path, scenario_name: str, started: datetime, tag: str) -> Path:
+    """A run folder name not yet taken: <UTC time>-<tag>, with -2, -3 ... if needed."""
+    base = f"{started.strftime('%Y%m%dT%H%M%SZ')}-{tag}"
+    parent = root / scenario_name
+    candidate, n = parent / base, 1
+    while candidate.exists():
+        n += 1
+        candidate = parent / f"{base}-{n}"
+    return candidate
+
+
+def run_manifest(result: RunResult, command: list[str], started: datetime) -> dict:
+    """What was run, with what, and when: enough to rerun it."""
+    scenario = result.scenario
+    return manifest(
+        "run", command, started, utc_now(),
+        scenario=scenario.name, scenario_hash=scenario.hash,
+        scenario_files=[str(p) for p in scenario.sources], seed=scenario.spec.seed,
+        replicates=result.replicates, horizon_months=scenario.spec.horizon_months,
+        start_month=str(result.dates[0].date()), resolved_scenario=scenario.resolved(),
+        series=series_catalog().to_dict(orient="records"))
+
+
+def write_run_files(result: RunResult, folder: Path, command: list[str],
+                    started: datetime) -> None:
+    """The run's tables, arrays and manifest, into `folder`."""
+    result.to_frame().to_parquet(folder / "series.parquet", index=False)
+    np.savez_compressed(folder / "arrays.npz", replicate=result.replicate_ids,
+                        dates=result.dates.strftime("%Y-%m").to_numpy(dtype=str),
+                        **result.arrays)
+    result.outcomes.to_csv(folder / "outcomes.csv", index=False)
+    result.summary().to_csv(folder / "summary.csv", index=False)
+    _write_json(folder / "manifest.json", run_manifest(result, command, started))
+
+
+def write_comparison_files(comparison: Comparison, folder: Path, command: list[str],
+                           started: datetime) -> None:
+    """The comparison's tables and manifest, into `folder`."""
+    comparison.outcome_table().to_csv(folder / "outcomes.csv", index=False)
+    comparison.paired_differences().to_csv(folder / "paired_differences.csv", index=False)
+    comparison.paired_summary().to_csv(folder / "paired_summary.csv", index=False)
+    base = comparison.results[0]
+    scenarios = [{"name": name, "hash": r.scenario.hash,
+                  "files": [str(p) for p in r.scenario.sources],
+                  "resolved_scenario": r.scenario.resolved()}
+                 for name, r in zip(comparison.names, comparison.results, strict=True)]
+    _write_json(folder / "manifest.json", manifest(
+        "compare", command, started, utc_now(), scenarios=scenarios,
+        seed=base.scenario.spec.seed, replicates=base.replicates,
+        horizon_months=base.scenario.spec.horizon_months))
+
+
+def _write_json(path: Path, record: dict) -> None:
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

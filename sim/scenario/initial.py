@@ -1,0 +1,98 @@
+"""June 2024 as a scenario starts it: the data file's values with the scenario's `initial:`
+overrides."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.actors import ACTORS, BLOC, INDEX, N_ACTORS, SANCTIONERS
+from sim.scenario.data import Datum, load_data
+from sim.scenario.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class InitialState:
+    """June 2024 as a scenario starts it: data-file values with the scenario's overrides.
+
+    Per-actor vectors have shape (N,) in ACTORS order, relations (N, N); bloc vectors have
+    shape (2,) in BLOC order.
+    """
+
+    spending: np.ndarray
+    spending_growth: np.ndarray
+    gdp: np.ndarray
+    gdp_growth: np.ndarray
+    trade: np.ndarray
+    tension: np.ndarray
+    ties: np.ndarray
+    sanctions: np.ndarray
+    tech: np.ndarray
+    cyber: np.ndarray
+    support: np.ndarray
+    energy_need: float
+    energy_non_russian: float
+
+
+def _vector(section: dict[str, Datum]) -> np.ndarray:
+    return np.array([section[a].value for a in ACTORS], dtype=float)
+
+
+def _matrix(section: dict[str, Datum], symmetric: bool) -> np.ndarray:
+    out = np.zeros((N_ACTORS, N_ACTORS))
+    for pair, datum in section.items():
+        a, b = pair.split("-")
+        out[INDEX[a], INDEX[b]] = datum.value
+        if symmetric:
+            out[INDEX[b], INDEX[a]] = datum.value
+    return out
+
+
+def initial_state(scenario: Scenario) -> InitialState:
+    """The data file's June 2024 state with the scenario's `initial:` overrides applied."""
+    data = load_data()
+    spending = _vector(data["military_spending"])
+    spending_growth = _vector(data["spending_growth"])
+    gdp = _vector(data["gdp"])
+    gdp_growth = _vector(data["gdp_growth"])
+    trade = _matrix(data["trade"], symmetric=True)
+    tension = _matrix(data["tension"], symmetric=True)
+    ties = _matrix(data["ties"], symmetric=True)
+    sanctions = _matrix(data["sanctions"], symmetric=False)
+    tech_data, domestic = data["technology"], data["domestic"]
+    tech = np.array([tech_data[f"tech_{m}"].value for m in BLOC])
+    cyber = np.array([tech_data[f"cyber_{m}"].value for m in BLOC])
+    support = np.array([domestic[f"support_{m}"].value for m in BLOC])
+
+    for actor in ACTORS:
+        spec = getattr(scenario.spec.actors, actor)
+        given = spec.initial if spec is not None else None
+        if given is None:
+            continue
+        i = INDEX[actor]
+        for name, vector in (("spending", spending), ("gdp", gdp),
+                             ("spending_growth", spending_growth), ("gdp_growth", gdp_growth)):
+            if getattr(given, name) is not None:
+                vector[i] = getattr(given, name)
+        for other, value in given.tension.items():
+            tension[i, INDEX[other]] = tension[INDEX[other], i] = value
+        if actor in BLOC:
+            m = BLOC.index(actor)
+            for name, vector in (("support", support), ("tech", tech), ("cyber", cyber)):
+                if getattr(given, name) is not None:
+                    vector[m] = getattr(given, name)
+            for other, value in given.ties.items():
+                ties[i, INDEX[other]] = ties[INDEX[other], i] = value
+            for other, value in given.trade.items():
+                trade[i, INDEX[other]] = trade[INDEX[other], i] = value
+        if actor in SANCTIONERS:
+            for target, value in given.sanctions.items():
+                sanctions[i, INDEX[target]] = value
+
+    energy = data["energy"]
+    return InitialState(
+        spending=spending, spending_growth=spending_growth, gdp=gdp, gdp_growth=gdp_growth,
+        trade=trade, tension=tension, ties=ties, sanctions=sanctions,
+        tech=tech, cyber=cyber, support=support,
+        energy_need=energy["pre_sanctions_supply"].value,
+        energy_non_russian=energy["non_russian_supply"].value,
+    )

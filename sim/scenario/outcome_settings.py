@@ -1,0 +1,64 @@
+"""The outcomes the article raises, declared: their names and meanings, and the thresholds that
+define them, with literature defaults (scenario key `outcomes:`). sim/results/outcomes.py
+computes each from the recorded series."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict
+
+from sim.actors import ACTORS
+
+ActorId = Literal[ACTORS]  # type: ignore[valid-type]
+
+OUTCOMES = {
+    "regional_arms_race": "an arms race in any of the rival pairs (Diehl 1983 criterion)",
+    "armed_crisis": "an armed clash between a pact member and a rival occurred",
+    "reciprocity_fired": "the partner joined a clash under the reciprocity clause (L4)",
+    "isolation_holds": "the bloc ends isolated and evasion has not restored its lifeline",
+    "isolation_fails": "the bloc was isolated, but evasion restored its lifeline by the end",
+    "de_escalation": "peninsula tension fell by de_escalation_drop and no clash occurred",
+    "leadership_change": "a leadership change in Pyongyang occurred (L26)",
+}
+"""Boolean outcomes reported as shares of replicates, with their definitions."""
+
+
+class OutcomeSettings(BaseModel):
+    """Outcome thresholds. Each field's description is its documentation."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    arms_race_growth: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.08,
+        description="Annual spending growth both rivals must reach (Diehl 1983; Gibler, Rider "
+        "& Hutchison 2005 use 8 %).",
+    )
+    arms_race_years: Annotated[int, Field(ge=1, le=20)] = Field(
+        3,
+        description="Consecutive years both rivals must grow that fast (Diehl 1983; Gibler et "
+        "al. 2005: three).",
+    )
+    rival_pairs: list[Annotated[tuple[ActorId, ActorId], Strict(False)]] = Field(  # YAML: lists
+        default_factory=lambda: [("rok", "dprk"), ("japan", "dprk")],
+        description="Dyads checked for an arms race; the regional arms race is any of them "
+        "(L15: South Korea and Japan against the DPRK).",
+    )
+    isolation_threshold: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.85,
+        description="Isolation index (the bloc's trade and diplomatic ties with the other "
+        "actors, 2024 = 1) at or below which the bloc counts as isolated.",
+    )
+    lifeline_restored: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        0.90,
+        description="Lifeline index (the bloc's total trade including evasion routes and each "
+        "other, 2024 = 1) at or above which evasion has restored the bloc's lifeline. Russia's "
+        "total trade was about 90 % of its 2021 level in 2023, after the 2022 sanctions "
+        "(Federal Customs Service: US$ 710 bn against US$ 789 bn).",
+    )
+    final_window_months: Annotated[int, Field(ge=1, le=120)] = Field(
+        12, description="Months at the end of the run averaged to judge end states."
+    )
+    de_escalation_drop: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.25,
+        description="Fall of peninsula tension (final window against June 2024) that counts "
+        "as de-escalation, provided no armed clash occurred.",
+    )

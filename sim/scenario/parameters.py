@@ -1,0 +1,552 @@
+"""Every parameter of the model, declared once: unit, range, meaning, basis and defaults.
+
+The scenario schema (sim/scenario/schema.py) and the README's parameter reference are generated
+from these tables, and values are validated against them at the edge, when a scenario is
+loaded; the model itself never re-checks them.
+
+Defaults are judgements unless the basis names a figure: no study estimates, say, how fast
+Beijing's alignment moves. They are meant to be swept (issue: "Explore at scale").
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sim.actors import ACTORS, BLOC, SANCTIONERS
+
+Value = float | Mapping[str, float] | None
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: what it means, its unit and allowed range, where it comes from.
+
+    `defaults` maps each actor that has the parameter to its default (world and theatre
+    parameters use the single key "world" / "ukraine"). A parameter with `keys` is a
+    mapping from those actor ids to numbers (e.g. reactivity to each rival); a key left
+    out of a scenario's mapping is 0. A `nullable` parameter may be null, meaning
+    "calibrated from the data".
+    """
+
+    name: str
+    unit: str
+    low: float
+    high: float
+    meaning: str
+    basis: str
+    defaults: Mapping[str, Value]
+    keys: tuple[str, ...] | None = None
+    nullable: bool = False
+    owners: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "owners", tuple(self.defaults))
+
+    @property
+    def range_text(self) -> str:
+        return f"{self.low:g} to {self.high:g} ({self.unit})"
+
+
+def _all(value: Value) -> dict[str, Value]:
+    return dict.fromkeys(ACTORS, value)
+
+
+ACTOR_PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        # --- Arms build-up: Richardson (1960) action-reaction, L15 -----------------------
+        Param(
+            "fatigue", "1/yr", 0.0, 50.0,
+            "Richardson's fatigue a: how fast spending falls back under its own economic burden "
+            "(above about 24/yr the monthly step itself is unstable: dt < 2/(a + sqrt(k*l))).",
+            "Richardson (1960) dx/dt = k*y - a*x + g; L15.",
+            {**_all(0.20), "russia": 0.25, "dprk": 0.25},
+        ),
+        Param(
+            "reactivity", "1/yr", 0.0, 5.0,
+            "Richardson's defence coefficient k toward each rival: spending added per year per "
+            "US$ of the rival's capability; rivals not listed get 0.",
+            "Richardson (1960); threat to ROK and Japan from DPRK capability, L15; "
+            "Dunne, Perlo-Freeman & Smith (2008) on threat = hostility x capability.",
+            {
+                "dprk": {"rok": 0.02, "usa": 0.001, "japan": 0.01},
+                "russia": {"eu": 0.03, "usa": 0.01},
+                "usa": {"china": 0.02, "russia": 0.03, "dprk": 0.5},
+                "china": {"usa": 0.01, "japan": 0.05},
+                "rok": {"dprk": 1.2, "china": 0.005},
+                "japan": {"dprk": 1.0, "china": 0.02, "russia": 0.01},
+                "eu": {"russia": 0.15},
+            },
+            keys=ACTORS,
+        ),
+        Param(
+            "grievance", "US$ bn/yr per yr", -1000.0, 1000.0,
+            "Richardson's grievance g: the push on spending that no rival explains. null = "
+            "calibrated so month-0 growth equals the data file's spending_growth.",
+            "Richardson (1960); calibration to SIPRI / EDA / MND growth (data file).",
+            _all(None),
+            nullable=True,
+        ),
+        Param(
+            "max_burden", "share of GDP", 0.0, 1.0,
+            "Budget ceiling: spending cannot exceed this share of GDP.",
+            "SIPRI 2024 burdens (data file); NATO 3.5 % core target (2025) for the EU; "
+            "WMEAT: DPRK 15 % of GDP or more.",
+            {"dprk": 0.30, "russia": 0.09, "usa": 0.06, "china": 0.04, "rok": 0.05,
+             "japan": 0.03, "eu": 0.035},
+        ),
+        Param(
+            "spending_noise", "1/sqrt(yr)", 0.0, 1.0,
+            "Relative volatility of military spending (budget shocks).",
+            "Modelling assumption: year-to-year SIPRI changes beyond trend are a few per cent.",
+            {**_all(0.03), "dprk": 0.06, "russia": 0.05},
+        ),
+        Param(
+            "gdp_noise", "1/sqrt(yr)", 0.0, 1.0,
+            "Volatility of potential output growth.",
+            "Modelling assumption: IMF WEO forecast errors are about 1-2 points a year.",
+            {**_all(0.015), "dprk": 0.03, "russia": 0.02},
+        ),
+        # --- Sanctions and isolation: L5, L8, L25 ------------------------------------------
+        Param(
+            "sanction_tightening", "index 0-1", -1.0, 1.0,
+            "Change of desired sanction intensity on each bloc member relative to the 2024 "
+            "level (negative = relax).",
+            "L25 'new sanctions ... aimed at further isolating Pyongyang and Moscow'.",
+            {a: {"dprk": 0.0, "russia": 0.0} for a in SANCTIONERS},
+            keys=BLOC,
+        ),
+        Param(
+            "sanction_response", "index per unit tension", 0.0, 5.0,
+            "How much desired sanctions rise per unit of tension with the target above its "
+            "2024 level.",
+            "L17, L25: condemnation followed by 'possible consequences'; "
+            "Hufbauer, Schott & Elliott (2007) on sanctions as crisis responses.",
+            {"usa": 0.8, "eu": 0.6, "japan": 0.6, "rok": 0.5},
+        ),
+        Param(
+            "sanction_speed", "1/yr", 0.0, 12.0,
+            "Rate at which imposed sanctions move toward the desired level.",
+            "Modelling assumption: EU packages came every 3-4 months in 2022-24.",
+            dict.fromkeys(SANCTIONERS, 1.5),
+        ),
+        Param(
+            "relax_with_dialogue", "index", 0.0, 1.0,
+            "Drop in desired sanctions on the DPRK at full dialogue progress.",
+            "L19, L29 dialogue track; 2018-19 summitry paused new US sanctions.",
+            {"usa": 0.3, "eu": 0.3, "japan": 0.2, "rok": 0.5},
+        ),
+        Param(
+            "isolation_effort", "index 0-1", 0.0, 1.0,
+            "Diplomatic isolation campaign beyond the 2024 level: share of its own ties with "
+            "the bloc an actor sets out to cut.",
+            "L25 'diplomatic initiatives aimed at further isolating Pyongyang and Moscow'.",
+            dict.fromkeys(SANCTIONERS, 0.0),
+        ),
+        # --- United States: L14, L17, L25 ---------------------------------------------------
+        Param(
+            "buildup", "index 0-1", 0.0, 1.0,
+            "US regional force build-up (posture, deployments) decided before any response.",
+            "L25 'a build-up of military forces in the area'; L17.",
+            {"usa": 0.2},
+        ),
+        Param(
+            "buildup_response", "index per unit tension", 0.0, 5.0,
+            "Rise of the US build-up per unit rise of peninsula tension over 2024.",
+            "L17 'it will come to the defense of its regional allies'.",
+            {"usa": 1.0},
+        ),
+        Param(
+            "buildup_cost", "US$ bn/yr per yr", 0.0, 500.0,
+            "Push on US spending growth at full build-up.",
+            "Modelling assumption: a major Indo-Pacific posture increase is tens of US$ bn a "
+            "year (order of the Pacific Deterrence Initiative, US$ 9-15 bn/yr 2023-25).",
+            {"usa": 40.0},
+        ),
+        Param(
+            "reassurance", "index 0-1", 0.0, 1.0,
+            "Share of the ally's reaction to the DPRK that a full US build-up replaces "
+            "(extended deterrence substitutes for own arms).",
+            "L17; alliance burden-sharing: Sandler & Hartley (1995); Lanoszka (2018).",
+            {"rok": 0.3, "japan": 0.3},
+        ),
+        # --- China: L13, L19, L29 -----------------------------------------------------------
+        Param(
+            "dialogue", "index 0-1", 0.0, 1.0,
+            "China's push for dialogue and 'stability' on the peninsula.",
+            "L19 'called for dialogue'; L29.",
+            {"china": 0.5},
+        ),
+        Param(
+            "coalition_bias", "index 0-1", 0.0, 1.0,
+            "China's resting alignment with the bloc (0 = keeps its grip on Pyongyang and "
+            "distances itself, 1 = a wider coalition against US influence). Also its 2024 "
+            "starting alignment.",
+            "L13.",
+            {"china": 0.35},
+        ),
+        Param(
+            "rivalry_pull", "index per unit tension", 0.0, 5.0,
+            "Pull toward the coalition per unit rise of US-China tension (the trade war).",
+            "L13 'already in a sort of trade war'; 'countering U.S. influence'.",
+            {"china": 1.0},
+        ),
+        Param(
+            "instability_aversion", "index per event", 0.0, 5.0,
+            "Push away from the bloc per recent DPRK provocation above the usual rate, and "
+            "per armed clash.",
+            "L13 'loosening of its grip on Pyongyang'; L19 'stability preaching'.",
+            {"china": 0.3},
+        ),
+        Param(
+            "sanction_fear", "index per unit effort", 0.0, 5.0,
+            "Push away from the bloc per unit of Western isolation effort (secondary-sanction "
+            "exposure).",
+            "L25; US secondary sanctions on Chinese banks (EO 14114, December 2023). Tuned so "
+            "that the tightened-sanctions scenario isolates the bloc in about a third of "
+            "replicates (Hufbauer, Schott & Elliott 2007: 34 % of episodes succeed).",
+            {"china": 0.1},
+        ),
+        Param(
+            "alignment_speed", "1/yr", 0.0, 12.0,
+            "Rate at which China's alignment moves toward its target.",
+            "Modelling assumption.",
+            {"china": 0.5},
+        ),
+        Param(
+            "alignment_noise", "1/sqrt(yr)", 0.0, 1.0,
+            "Volatility of China's alignment (leadership judgement, events outside the model).",
+            "Modelling assumption.",
+            {"china": 0.10},
+        ),
+        Param(
+            "evasion_tolerance", "index 0-1", 0.0, 1.0,
+            "Share of the bloc's sanction-lost trade China lets through at its 2024 alignment "
+            "(in proportion to its alignment, at most all).",
+            "L8 evasion; Russia-China trade rose to US$ 240 bn in 2023 (data file).",
+            {"china": 0.8},
+        ),
+        # --- The pact: L1, L4, L5, L8-L10, L21-L26 -----------------------------------------
+        Param(
+            "commitment", "probability", 0.0, 1.0,
+            "Probability of joining when the partner is in armed conflict (reciprocity "
+            "clause); also scales cooperation.",
+            "L4 'reciprocity if there is an armed conflict'; treaty article 4.",
+            {"dprk": 0.9, "russia": 0.6},
+        ),
+        Param(
+            "evasion", "index 0-1", 0.0, 1.0,
+            "Efficiency with which the member reroutes sanction-lost trade through China.",
+            "L8 'a potential ally in its bid to evade the embargo'; UN Panel of Experts ended "
+            "30 April 2024 (data file); Russia rerouted most of its lost EU trade in 2022-23 "
+            "(total trade US$ 710 bn in 2023, about 90 % of 2021's).",
+            {"dprk": 0.7, "russia": 0.8},
+        ),
+        Param(
+            "exercises", "index 0-1", 0.0, 1.0,
+            "Joint exercises, intelligence sharing and common defence strategies.",
+            "L4.",
+            {"dprk": 0.5, "russia": 0.5},
+        ),
+        Param(
+            "criticality", "multiplier", 0.0, 10.0,
+            "How much output a unit of lost trade costs, relative to its share of GDP "
+            "(fuel, food and inputs make the DPRK's imports vital).",
+            "L5, L9; Hufbauer, Schott & Elliott (2007) on costs to targets.",
+            {"dprk": 3.0, "russia": 1.0},
+        ),
+        Param(
+            "hardship_sensitivity", "per unit hardship per yr", 0.0, 10.0,
+            "Erosion of domestic support per unit of economic hardship.",
+            "L22 'hard-hit by Western sanctions and economic problems'; L26.",
+            {"dprk": 1.0, "russia": 1.5},
+        ),
+        Param(
+            "rally", "per unit tension", 0.0, 5.0,
+            "Rise of domestic support per unit rise of tension with rivals (rally effect).",
+            "L21-L22; Mueller (1970) rally-round-the-flag.",
+            {"dprk": 0.5, "russia": 0.3},
+        ),
+        Param(
+            "support_recovery", "1/yr", 0.0, 12.0,
+            "Rate at which support returns to its 2024 level.",
+            "Modelling assumption.",
+            {"dprk": 0.3, "russia": 0.3},
+        ),
+        Param(
+            "opposition_threshold", "share", 0.0, 1.0,
+            "Support below which the leadership's commitment to the pact erodes in proportion.",
+            "L26 'domestic economic difficulties and political opposition'.",
+            {"dprk": 0.5, "russia": 0.65},
+        ),
+        # --- DPRK: L9, L10, L15, L26 -----------------------------------------------------------
+        Param(
+            "provocation_rate", "events/month", 0.0, 10.0,
+            "Expected military provocations (missile launches, incursions) a month at 2024 "
+            "threat.",
+            "L15; modelling assumption of the order of DPRK launch events 2022-24.",
+            {"dprk": 1.0},
+        ),
+        Param(
+            "provocation_size", "tension per event", 0.0, 0.5,
+            "Mean tension spike a provocation causes with ROK, Japan and the US.",
+            "L15 'military provocations leading grave repercussions'.",
+            {"dprk": 0.015},
+        ),
+        Param(
+            "threat_response", "per unit threat ratio", 0.0, 10.0,
+            "Rise of the provocation rate per unit rise of the DPRK's perceived threat over 2024.",
+            "L15; L21 'threats against Kim Jong Un and Pyongyang'.",
+            {"dprk": 0.5},
+        ),
+        Param(
+            "munitions", "million rounds/yr", 0.0, 50.0,
+            "Munitions supplied to Russia at 2024 war intensity and cooperation.",
+            "MSMT first report (2025): about 9 million rounds in 2024 (data file).",
+            {"dprk": 9.0},
+        ),
+        Param(
+            "troops", "troops/yr", 0.0, 200000.0,
+            "Troops sent to Russia's war at 2024 intensity and cooperation.",
+            "MSMT first report (2025): over 11,000 in 2024 (data file).",
+            {"dprk": 11000.0},
+        ),
+        Param(
+            "combat_learning", "tech per 10,000 troop-years", 0.0, 1.0,
+            "Military-technology gain from combat experience in Ukraine.",
+            "Modelling assumption; L5 'know-how'.",
+            {"dprk": 0.01},
+        ),
+        Param(
+            "cyber_sharing", "1/yr", 0.0, 5.0,
+            "Rate at which Russia absorbs the DPRK's cyber capabilities.",
+            "L10 'Russia ... would be interested in acquiring specific cyber warfare "
+            "capabilities'.",
+            {"dprk": 0.1},
+        ),
+        Param(
+            "leadership_hazard", "1/yr", 0.0, 1.0,
+            "Yearly hazard of a leadership change or instability in Pyongyang at 2024 support.",
+            "L26 'any change in leadership or any political instability'.",
+            {"dprk": 0.02},
+        ),
+        Param(
+            "post_change_commitment", "probability", 0.0, 1.0,
+            "The DPRK's commitment to the pact after a leadership change.",
+            "L26 'could potentially impact on the country's commitment to the alliance'.",
+            {"dprk": 0.3},
+        ),
+        # --- Russia: L5, L8, L9, L10, L26 ------------------------------------------------------
+        Param(
+            "tech_transfer", "1/yr", 0.0, 5.0,
+            "Rate at which the DPRK's military technology closes the gap to Russia's.",
+            "L5 'access to Russian sophisticated military equipment, know-how'; L10.",
+            {"russia": 0.08},
+        ),
+        Param(
+            "energy_aid", "million barrels/yr", 0.0, 20.0,
+            "Oil and refined products sent to the DPRK at 2024 cooperation.",
+            "L8, L9; MSMT (2025): over 1 million barrels March-October 2024 (data file).",
+            {"russia": 1.5},
+        ),
+        Param(
+            "infrastructure", "growth points/yr", 0.0, 0.1,
+            "Extra potential growth of the DPRK economy at 2024 cooperation from power-plant, "
+            "transport and infrastructure projects.",
+            "L9 'jointly building energy and transport projects'.",
+            {"russia": 0.01},
+        ),
+        Param(
+            "trade_expansion", "1/yr", 0.0, 2.0,
+            "Growth rate of recorded Russia-DPRK trade at 2024 cooperation.",
+            "L8 'The two states are to expand their trade ties'.",
+            {"russia": 0.25},
+        ),
+        Param(
+            "war_pull", "US$ bn/yr per yr", 0.0, 500.0,
+            "Push on Russian spending growth per unit of war intensity (the war's demand).",
+            "L6, L8; SIPRI: Russian spending +37 % in 2024 (data file); sized so that without "
+            "the war Russia's equilibrium spending falls below its 2024 level.",
+            {"russia": 60.0},
+        ),
+        Param(
+            "war_drag", "growth points", 0.0, 0.2,
+            "Potential growth Russia regains per unit the war's intensity falls below 2024.",
+            "L22, L26 economic problems; modelling assumption.",
+            {"russia": 0.01},
+        ),
+        Param(
+            "war_strain", "hardship per unit intensity", 0.0, 1.0,
+            "Hardship (for domestic support) the war causes at 2024 intensity.",
+            "L26; casualties and mobilisation; modelling assumption.",
+            {"russia": 0.05},
+        ),
+    ]
+}
+
+WORLD_PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        Param(
+            "tension_decay", "1/yr", 0.0, 12.0,
+            "Rate at which tension relaxes toward its resting level.",
+            "Modelling assumption; Hensel (1999) on rivalry memory.",
+            {"world": 0.6},
+        ),
+        Param(
+            "tension_sensitivity", "per unit tension", 0.0, 10.0,
+            "How much Richardson reactivity rises per unit rise of tension over 2024 "
+            "(k_ij(t) = k_ij * (1 + s * (tension - tension_2024))).",
+            "Threat = hostility x capability: Dunne, Perlo-Freeman & Smith (2008).",
+            {"world": 1.0},
+        ),
+        Param(
+            "crisis_threshold", "tension", 0.0, 1.0,
+            "Tension above which armed clashes between a bloc member and a rival can occur.",
+            "L4, L15; Diehl (1983), Gibler et al. (2005): disputes escalate from rivalry.",
+            {"world": 0.9},
+        ),
+        Param(
+            "clash_hazard", "per month", 0.0, 1.0,
+            "Monthly chance of an armed clash at tension 1 (linear from the threshold).",
+            "Modelling assumption; tuned so that arms races do not all end in clashes "
+            "(Diehl 1983: about 25 %).",
+            {"world": 0.06},
+        ),
+        Param(
+            "exercise_boost", "share", 0.0, 2.0,
+            "Capability gain of the pact members at full joint-exercise intensity.",
+            "L4 'joint exercises, intelligence sharing, and common defense strategies'.",
+            {"world": 0.3},
+        ),
+        Param(
+            "exercise_tension", "tension/yr", 0.0, 1.0,
+            "Tension with ROK, Japan and the US added per year at full exercise intensity.",
+            "L4, L15.",
+            {"world": 0.08},
+        ),
+        Param(
+            "buildup_tension", "tension/yr", 0.0, 1.0,
+            "Tension of the US with the bloc and China added per year at full build-up.",
+            "L25 'an escalation of tensions'.",
+            {"world": 0.08},
+        ),
+        Param(
+            "sanction_tension", "tension per unit sanctions", 0.0, 2.0,
+            "Tension between imposer and target per unit of sanctions tightened.",
+            "L25 'an escalation of tensions'.",
+            {"world": 0.2},
+        ),
+        Param(
+            "cyber_weight", "capability share per unit cyber", 0.0, 5.0,
+            "Capability gain per unit of cyber capability gained since 2024.",
+            "L10.",
+            {"world": 1.0},
+        ),
+        Param(
+            "sanction_bite", "per unit intensity", 0.0, 20.0,
+            "Direct trade falls as exp(-bite * rise of sanction intensity over 2024).",
+            "L5, L8; Hufbauer, Schott & Elliott (2007): sanctions cut trade but rarely decide.",
+            {"world": 3.0},
+        ),
+        Param(
+            "trade_adjustment", "1/yr", 0.0, 12.0,
+            "Rate at which trade moves to its new level.",
+            "Modelling assumption: EU-Russia trade halved within about a year of 2022 sanctions.",
+            {"world": 1.0},
+        ),
+        Param(
+            "ties_adjustment", "1/yr", 0.0, 12.0,
+            "Rate at which diplomatic ties move to their new level.",
+            "Modelling assumption.",
+            {"world": 0.5},
+        ),
+        Param(
+            "coalition_ties", "ties per unit alignment", 0.0, 2.0,
+            "Rise of China's ties with the bloc per unit rise of its alignment over 2024.",
+            "L13 'a wider coalition with Russia and North Korea'.",
+            {"world": 0.5},
+        ),
+        Param(
+            "third_country_channel", "share", 0.0, 1.0,
+            "Share of the bloc's sanction-lost trade that evasion can reroute through countries "
+            "outside the model (India, Turkey, the UAE, Central Asia).",
+            "L8 evasion; Russian customs 2023: trade with India up 1.8-fold to US$ 64.9 bn, "
+            "with Turkey US$ 56.5 bn (Federal Customs Service, via RIA Novosti, 2024).",
+            {"world": 0.3},
+        ),
+        Param(
+            "coalition_trade", "trade share per unit alignment", 0.0, 5.0,
+            "Change of China's trade with each member per unit change of its alignment over "
+            "2024 (keeping its grip means enforcing UN sanctions more strictly).",
+            "L13 'a loosening of its grip on Pyongyang'; 98.3 % of DPRK trade is with China "
+            "(data file).",
+            {"world": 1.0},
+        ),
+        Param(
+            "dialogue_speed", "1/yr", 0.0, 12.0,
+            "Rate at which dialogue progress builds at full Chinese dialogue effort.",
+            "L19, L29; modelling assumption.",
+            {"world": 1.0},
+        ),
+        Param(
+            "dialogue_setback", "share per event", 0.0, 1.0,
+            "Share of dialogue progress a provocation undoes.",
+            "L15, L19.",
+            {"world": 0.05},
+        ),
+        Param(
+            "dialogue_effect", "share", 0.0, 1.0,
+            "Fall of resting peninsula tension at full dialogue progress.",
+            "L19, L29 'Diplomatic engagement and dialogue take on a new urgency'.",
+            {"world": 0.5},
+        ),
+        Param(
+            "strain_limit", "per unit hardship", 0.0, 10.0,
+            "Fall of pact cooperation per unit of the members' economic hardship.",
+            "L24 'harsh economic sanctions ... likely to constrain the extent of their "
+            "cooperation'.",
+            {"world": 2.0},
+        ),
+        Param(
+            "energy_elasticity", "output share per unit shortfall", 0.0, 1.0,
+            "DPRK output lost per unit of energy shortfall.",
+            "L9 'plagued by energy shortages and a crumbling infrastructure'.",
+            {"world": 0.3},
+        ),
+    ]
+}
+
+THEATRE_PARAMS: dict[str, Param] = {
+    "intensity": Param(
+        "intensity", "index, 2024 = 1", 0.0, 3.0,
+        "Intensity of the war in Ukraine (0 = ceasefire). Drives Russia's spending push, its "
+        "demand for DPRK munitions and troops, and its war strain.",
+        "L6, L8, L18; MSMT (2025) transfers (data file).",
+        {"ukraine": 1.0},
+    ),
+}
+
+MECHANISMS: dict[str, str] = {
+    "arms_buildup": "Richardson action-reaction spending (L15)",
+    "budget_ceiling": "spending between 0 and max_burden x GDP",
+    "joint_exercises": "pact exercises and intelligence sharing (L4)",
+    "technology_transfer": "Russian military technology to the DPRK (L5, L10)",
+    "cyber_sharing": "DPRK cyber capability to Russia (L10)",
+    "munitions_for_war": "DPRK munitions and troops for Russia's war (L8; MSMT 2025)",
+    "provocations": "DPRK military provocations (L15)",
+    "us_force_buildup": "US regional force build-up (L25)",
+    "china_dialogue": "China's dialogue track (L19, L29)",
+    "china_alignment": "China's choice between its grip and a coalition (L13)",
+    "armed_clashes": "armed clashes and the reciprocity clause (L4, L15)",
+    "sanctions": "imposing, tightening and relaxing sanctions (L5, L8, L25)",
+    "evasion": "rerouting sanction-lost trade through China and the partner (L8)",
+    "trade_expansion": "Russia-DPRK trade expansion (L8)",
+    "diplomatic_isolation": "isolation campaigns and China's ties (L13, L25)",
+    "energy_aid": "Russian energy and infrastructure aid to the DPRK (L8, L9)",
+    "economy": "output growth, sanction and energy losses (L5, L9, L24)",
+    "domestic_politics": "domestic support, rally and hardship (L21, L22, L26)",
+    "leadership_change": "leadership change in Pyongyang (L26)",
+    "tension_dynamics": "tension relaxation toward its resting level",
+}
+"""Mechanisms a scenario can switch off by name (all on by default)."""
+

@@ -1,0 +1,216 @@
+"""Scenario files: load, resolve `extends:`, validate against the parameter tables.
+
+A scenario is YAML. Everything is optional; what is left out takes the default declared in
+sim/scenario/parameters.py or the value in the data file. `extends: other.yaml` (relative to the
+file) starts from another scenario: mappings merge key by key, `events` accumulate, `name`
+and `description` are never inherited. Errors name the file and line that wrote the bad
+value, its key path and what is allowed (ScenarioError).
+"""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.errors import ScenarioError, unknown_key_message
+from sim.scenario import paths
+from sim.scenario.checks import Origin, check_consistency, first_error
+from sim.scenario.data import DATA_FILE
+from sim.scenario.parameters import ACTOR_PARAMS, WORLD_PARAMS
+from sim.scenario.schema import TOP_LEVEL_KEYS, ScenarioSpec
+from sim.scenario.yaml_source import KeyPath, YamlDoc, read_yaml
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: what to run. Immutable; `with_params` returns a changed copy."""
+
+    spec: ScenarioSpec
+    path: Path | None = None
+    sources: tuple[Path, ...] = ()
+    provenance: Mapping[KeyPath, tuple[Path, int | None]] = field(default_factory=dict,
+                                                                  repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def hash(self) -> str:
+        """Short SHA-256 of what decides a run: the resolved scenario, every parameter's
+        effective value (defaults included) and the data file. Equal hashes, equal inputs."""
+        effective = {
+            "actors": {name: {a: self.param(a, name) for a in p.owners}
+                       for name, p in ACTOR_PARAMS.items()},
+            "world": {name: self.world(name) for name in WORLD_PARAMS},
+        }
+        text = json.dumps([self.resolved(), effective], sort_keys=True)
+        digest = hashlib.sha256(text.encode())
+        digest.update(DATA_FILE.read_bytes())
+        return digest.hexdigest()[:12]
+
+    def resolved(self) -> dict[str, Any]:
+        """The scenario as run, without unset keys: what the manifest records."""
+        return self.spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True) | {
+            "name": self.spec.name,
+            "seed": self.spec.seed,
+            "replicates": self.spec.replicates,
+            "horizon_months": self.spec.horizon_months,
+            "substeps": self.spec.substeps,
+        }
+
+    def param(self, actor: str, name: str) -> Any:
+        """Effective value of an actor parameter: the scenario's, merged over the default."""
+        default = ACTOR_PARAMS[name].defaults[actor]
+        actor_spec = getattr(self.spec.actors, actor)
+        given = getattr(actor_spec, name) if actor_spec is not None else None
+        if isinstance(default, Mapping) or ACTOR_PARAMS[name].keys is not None:
+            return {**(default or {}), **(given or {})}
+        return default if given is None else given
+
+    def world(self, name: str) -> float:
+        given = getattr(self.spec.world, name)
+        return WORLD_PARAMS[name].defaults["world"] if given is None else given
+
+    def with_params(self, changes: Mapping[str, Any] | None = None, **top: Any) -> "Scenario":
+        """A copy with parameters changed, validated like a file.
+
+        `changes` maps dotted paths to values: "russia.commitment", "rok.reactivity.dprk",
+        "world.clash_hazard", "ukraine.intensity", "mechanisms.provocations",
+        "outcomes.arms_race_growth". Keyword arguments set top-level keys (replicates=500).
+        """
+        data = self.spec.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+        data |= {"name": self.spec.name, **top}
+        origin = Origin(self.path, self.sources, dict(self.provenance))
+        changed = [_expand(path) for path in (changes or {})] + [[key] for key in top]
+        for parts in changed:  # blame with_params() for every key it writes
+            origin.provenance[tuple(parts)] = (WITH_PARAMS, None)
+            for depth in range(1, len(parts)):
+                origin.provenance.setdefault(tuple(parts[:depth]), (WITH_PARAMS, None))
+        for parts, value in zip(changed, [*(changes or {}).values(), *top.values()],
+                                strict=True):
+            _set_path(data, parts, value)
+        return validate(data, origin)
+
+    def with_overrides(self, replicates: int | None = None, seed: int | None = None
+                       ) -> "Scenario":
+        """A copy with these replicates and seed; None keeps the scenario's own."""
+        top = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
+        return self.with_params(**top) if top else self
+
+
+WITH_PARAMS = Path("with_params()")
+
+
+def _expand(path: str) -> list[str]:
+    try:
+        return paths.key_path(path)
+    except paths.PathError as error:
+        raise ScenarioError(WITH_PARAMS, None, path, str(error)) from None
+
+
+def _set_path(data: dict[str, Any], parts: list[str], value: Any) -> None:
+    node = data
+    for depth, part in enumerate(parts[:-1], start=1):
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ScenarioError(WITH_PARAMS, None, ".".join(parts[:depth]),
+                                f"is a value, not a section: cannot set {'.'.join(parts)}")
+    node[parts[-1]] = value
+
+
+# --- Loading and validation -------------------------------------------------------------
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load a scenario file, following `extends:`. Raises ScenarioError on any bad input."""
+    path = Path(path)
+    data, provenance, sources = _resolve(path, ())
+    data.setdefault("name", path.stem)
+    data.setdefault("description", "")
+    return validate(data, Origin(path, sources, provenance))
+
+
+def scenario_from_json(text: str) -> Scenario:
+    """A scenario from its resolved form (`scenario.spec.model_dump_json()`): how worker
+    processes receive it."""
+    spec = ScenarioSpec.model_validate_json(text)
+    return validate(spec.model_dump(mode="python"), Origin(None, (), {}))
+
+
+def _resolve(
+    path: Path, chain: tuple[Path, ...]
+) -> tuple[dict[str, Any], dict[KeyPath, tuple[Path, int]], tuple[Path, ...]]:
+    doc = read_yaml(path)
+    if doc.data is None:
+        doc = YamlDoc(doc.path, {}, doc.lines)
+    if not isinstance(doc.data, dict):
+        raise ScenarioError(path, 1, "", "a scenario must be a mapping of keys such as "
+                            "'seed:', 'actors:', 'events:'")
+    unknown = [k for k in doc.data if k not in TOP_LEVEL_KEYS]
+    if unknown:
+        raise ScenarioError(path, doc.line_of((unknown[0],)), str(unknown[0]),
+                            unknown_key_message(str(unknown[0]), TOP_LEVEL_KEYS))
+    own = {k: v for k, v in doc.data.items() if k != "extends"}
+    own_provenance = {kp: (path, line) for kp, line in doc.lines.items() if kp}
+    if "extends" not in doc.data:
+        return own, own_provenance, (path,)
+    target = doc.data["extends"]
+    line = doc.line_of(("extends",))
+    if not isinstance(target, str):
+        raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
+    parent_path = (path.parent / target).resolve()
+    cycle = (*chain, path.resolve())
+    if parent_path in cycle:
+        loop = " -> ".join(p.name for p in (*cycle, parent_path))
+        raise ScenarioError(path, line, "extends", f"extends forms a cycle: {loop}")
+    if not parent_path.is_file():
+        raise ScenarioError(path, line, "extends", f"no scenario file at {target} "
+                            f"(looked for {parent_path})")
+    parent, parent_provenance, parent_sources = _resolve(parent_path, cycle)
+    for key in ("name", "description"):
+        parent.pop(key, None)
+    merged, provenance = _merge(parent, parent_provenance, own, own_provenance)
+    return merged, provenance, (*parent_sources, path)
+
+
+def _merge(
+    base: dict[str, Any], base_prov: dict[KeyPath, tuple[Path, int]],
+    over: dict[str, Any], over_prov: dict[KeyPath, tuple[Path, int]],
+) -> tuple[dict[str, Any], dict[KeyPath, tuple[Path, int]]]:
+    """Deep-merge `over` into `base`; events accumulate (their indices shift)."""
+    merged = _deep_merge(base, over)
+    provenance = dict(base_prov)
+    shift = len(base.get("events") or [])
+    for key_path, where in over_prov.items():
+        if key_path[:1] == ("events",) and len(key_path) > 1 and isinstance(key_path[1], int):
+            key_path = ("events", key_path[1] + shift, *key_path[2:])
+        provenance[key_path] = where
+    if isinstance(base.get("events"), list) and isinstance(over.get("events"), list):
+        merged["events"] = [*base["events"], *over["events"]]
+    return merged, provenance
+
+
+def _deep_merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = _deep_merge(base[key], value) if key in base else value
+        return out
+    return over
+
+
+def validate(data: dict[str, Any], origin: Origin) -> Scenario:
+    """Validate merged scenario data; raise ScenarioError naming the first problem."""
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        raise first_error(exc, origin) from None
+    check_consistency(spec, origin)
+    return Scenario(spec, origin.path, origin.sources, origin.provenance)
+
+

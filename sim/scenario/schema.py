@@ -1,0 +1,147 @@
+"""The scenario file's schema: pydantic models generated from the parameter tables.
+
+Strict types (a number is not text, a whole number is not 2.5), no unknown keys, and each
+parameter's declared range. Checks that span keys (events, sweeps, symmetric relations) are
+in sim/scenario/checks.py; loading and `extends:` in sim/scenario/scenario.py.
+"""
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, create_model
+
+from sim.actors import ACTORS, BLOC, RIVALS, SANCTIONERS
+from sim.calendar import month_of
+from sim.scenario.outcome_settings import OUTCOMES, OutcomeSettings
+from sim.scenario.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
+
+TRIGGERS = ("provocation", "leadership_change", "armed_clash")
+STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+
+def _number(p: Param) -> Any:
+    return Annotated[float, Field(ge=p.low, le=p.high)]
+
+
+def _param_type(p: Param, owner: str) -> Any:
+    if p.keys is not None:
+        keys = tuple(k for k in p.keys if k != owner)
+        return dict[Literal[keys], _number(p)]  # type: ignore[valid-type]
+    return _number(p)
+
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Growth = Annotated[float, Field(ge=-0.5, le=1.0)]
+Amount = Annotated[float, Field(ge=0.0, le=1e6)]
+
+
+def initial_model(actor: str) -> type[BaseModel]:
+    others = Literal[tuple(a for a in ACTORS if a != actor)]  # type: ignore[valid-type]
+    fields: dict[str, Any] = {
+        "spending": (Amount | None, None),
+        "gdp": (Amount | None, None),
+        "spending_growth": (Growth | None, None),
+        "gdp_growth": (Growth | None, None),
+        "tension": (dict[others, Share], {}),
+    }
+    if actor in BLOC:
+        fields |= {
+            "support": (Share | None, None),
+            "tech": (Share | None, None),
+            "cyber": (Share | None, None),
+            "ties": (dict[others, Share], {}),
+            "trade": (dict[others, Amount], {}),
+        }
+    if actor in SANCTIONERS:
+        fields["sanctions"] = (dict[Literal[BLOC], Share], {})  # type: ignore[valid-type]
+    return create_model(f"Initial_{actor}", __config__=STRICT, **fields)
+
+
+def actor_model(actor: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        name: (_param_type(p, actor) | None, None)
+        for name, p in ACTOR_PARAMS.items()
+        if actor in p.owners
+    }
+    fields["initial"] = (initial_model(actor) | None, None)
+    return create_model(f"Actor_{actor}", __config__=STRICT, **fields)
+
+
+ActorsSpec = create_model(
+    "ActorsSpec", __config__=STRICT, **{a: (actor_model(a) | None, None) for a in ACTORS}
+)
+WorldSpec = create_model(
+    "WorldSpec", __config__=STRICT,
+    **{name: (_number(p) | None, None) for name, p in WORLD_PARAMS.items()},
+)
+UkraineSpec = create_model(
+    "UkraineSpec", __config__=STRICT,
+    **{name: (_number(p) | None, None) for name, p in THEATRE_PARAMS.items()},
+)
+MechanismsSpec = create_model(
+    "MechanismsSpec", __config__=STRICT, **dict.fromkeys(MECHANISMS, (bool, True))
+)
+
+
+class EventSpec(BaseModel):
+    """A timed event: at a month (or date), set parameters or trigger a step."""
+
+    model_config = STRICT
+
+    month: Annotated[int, Field(ge=1, le=1200)] | None = None
+    date: str | Annotated[dt.date, Strict()] | None = None  # YAML reads 2025-03-01 as a date
+    set: dict[str, Any] | None = None
+    trigger: Literal[TRIGGERS] | None = None  # type: ignore[valid-type]
+    between: Annotated[
+        tuple[Literal[BLOC], Literal[RIVALS]] | None,  # type: ignore[valid-type]
+        Field(strict=False),  # YAML gives a list
+    ] = None
+    note: str | None = None
+
+    @property
+    def at_month(self) -> int:
+        """The month the event happens (its `month:`, or its `date:` counted from June 2024);
+        ValueError on a malformed date."""
+        return self.month if self.month is not None else month_of(self.date or "")
+
+
+class SweepSpec(BaseModel):
+    """A parameter sweep (`run.py sweep`): a design over parameter ranges, `replicates` runs
+    per point. See the README's sweep section."""
+
+    model_config = STRICT
+
+    design: Literal["grid", "lhs", "sobol", "morris"] = "lhs"
+    points: Annotated[int, Field(ge=1, le=10_000_000)] = 100
+    levels: Annotated[int, Field(ge=2, le=1000)] = 5
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] | None = None
+    parameters: Annotated[dict[str, Annotated[tuple[float, float], Strict(False)]],
+                          Field(min_length=1)]
+    outcomes: list[Literal[tuple(OUTCOMES)]] | None = None  # type: ignore[valid-type]
+    heatmaps: list[Annotated[tuple[str, str], Strict(False)]] | None = None
+    min_coverage: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+
+
+class ScenarioSpec(BaseModel):
+    """A resolved scenario. See the README's scenario reference for every key."""
+
+    model_config = STRICT
+
+    name: str = ""
+    description: str = ""
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+    replicates: Annotated[int, Field(ge=1, le=10_000_000)] = 1
+    horizon_months: Annotated[int, Field(ge=1, le=1200)] = 120
+    substeps: Annotated[int, Field(ge=1, le=1000)] = 1
+    mechanisms: MechanismsSpec = Field(default_factory=MechanismsSpec)  # type: ignore[valid-type]
+    world: WorldSpec = Field(default_factory=WorldSpec)  # type: ignore[valid-type]
+    ukraine: UkraineSpec = Field(default_factory=UkraineSpec)  # type: ignore[valid-type]
+    actors: ActorsSpec = Field(default_factory=ActorsSpec)  # type: ignore[valid-type]
+    events: list[EventSpec] = Field(default_factory=list)
+    outcomes: OutcomeSettings = Field(default_factory=OutcomeSettings)
+    sweep: SweepSpec | None = None
+
+
+TOP_LEVEL_KEYS = ("extends", *ScenarioSpec.model_fields)
+
+

@@ -18,7 +18,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 help:
 	@echo "make run    - set up .venv if needed, run $(SCENARIO), write results/ and plots"
 	@echo "make test   - set up .venv if needed and run the test suite"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make golden - regenerate tests/golden/ after a change that moves results on purpose"
 	@echo "make bench  - speed benchmarks (not part of the tests): 1,000 replicates, then 100,000 runs"
 
@@ -36,10 +36,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check sim tests run.py benchmarks
+	$(PY) -m ruff format --check sim tests run.py benchmarks
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check sim tests run.py benchmarks
+	$(PY) -m ruff format --check sim tests run.py benchmarks
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_speed.py

@@ -12,7 +12,7 @@ Runs the baseline scenario (scenarios/baseline.yaml, 120 monthly steps) --runs t
       with a Mesa DataCollector, as in bench_speed.py): --batch-run-sample runs are timed and
       the total is EXTRAPOLATED to N; it writes nothing; goal: (2) / (1) at least 100;
   (3) peak memory, MiB: this process's maxrss (RUSAGE_SELF); the workers' as RUSAGE_CHILDREN
-      reports it (largest reaped child) and, because sim.batch starts workers from a
+      reports it (largest reaped child) and, because sim.execution.executors starts workers from a
       forkserver (so they are grandchildren that RUSAGE_CHILDREN never sees), as sampled from
       /proc/<pid>/status VmHWM (peak RSS) of every descendant process during (1);
       chunking bounds both, whatever N;

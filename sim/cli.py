@@ -4,13 +4,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sim.errors import UserError
 from sim.execution.settings import DEFAULT_CHUNK
 from sim.provenance import utc_now
 from sim.scenario.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd  # only to annotate: the command line loads pandas when it runs
 
 USAGE = """\
 python run.py SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
@@ -82,7 +84,7 @@ def _load(path: Path, args: argparse.Namespace) -> Scenario:
     return scenario.with_overrides(replicates=args.replicates, seed=args.seed)
 
 
-def _print_shares(summary: pd.DataFrame) -> None:
+def _print_shares(summary: "pd.DataFrame") -> None:
     table = summary.assign(
         share=(summary["share"] * 100).map("{:5.1f} %".format),
         interval=[f"{lo * 100:4.1f}-{hi * 100:5.1f} %" for lo, hi in

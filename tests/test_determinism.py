@@ -57,3 +57,14 @@ def test_scenarios_with_the_same_seed_share_their_shocks():
     a, b = AllianceModel(base), AllianceModel(variant)
     assert np.array_equal(a.shocks.normals, b.shocks.normals)
     assert np.array_equal(a.shocks.uniforms, b.shocks.uniforms)
+
+
+def test_mesas_shared_generators_refuse_to_draw():
+    """A draw from model.rng / model.random (or a shuffled activation) would tie a replicate's
+    path to its batch; the model refuses them and names the per-replicate streams."""
+    model = AllianceModel(load_scenario(SCENARIOS / "baseline.yaml").with_params(replicates=2))
+    for draw in (lambda: model.rng.random(), lambda: model.random.random(),
+                 lambda: model.agents.shuffle_do("decide")):
+        with pytest.raises(RuntimeError, match="per-replicate streams"):
+            draw()
+    model.step()  # the model itself never touches them

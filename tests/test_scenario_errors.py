@@ -1,7 +1,7 @@
 """Bad scenario input gives one clear ScenarioError: file, line, key path and what is allowed.
 
 Each test writes a small scenario into pytest's tmp_path and states, as a claim, where the
-error must point and what it must say. Ranges and units are read from sim/parameters.py so
+error must point and what it must say. Ranges and units are read from sim/scenario/parameters.py so
 the claims follow the declared tables.
 """
 

@@ -132,8 +132,10 @@ class DescendantPeaks:
         for pid in mine - self.helpers:
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
-                if pid not in self.peaks and b"resource_tracker" in Path(
-                        f"/proc/{pid}/cmdline").read_bytes():
+                if (
+                    pid not in self.peaks
+                    and b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                ):
                     self.helpers.add(pid)  # multiprocessing's resource tracker: no work
                     continue
             except OSError:
@@ -158,8 +160,11 @@ class DescendantPeaks:
 def folder_size(folder: Path) -> tuple[int, int, int]:
     """(bytes of all files, bytes of the part files, number of part files) under `folder`."""
     files = [p for p in folder.rglob("*") if p.is_file()]
-    parts = [p for p in files if p.parent.name == "runs" and p.name.startswith("part-")
-             and p.suffix == ".parquet"]
+    parts = [
+        p
+        for p in files
+        if p.parent.name == "runs" and p.name.startswith("part-") and p.suffix == ".parquet"
+    ]
     return sum(p.stat().st_size for p in files), sum(p.stat().st_size for p in parts), len(parts)
 
 
@@ -170,8 +175,7 @@ def check_ids(runs: int, chunk_size: int, sample: int) -> np.ndarray:
     return np.unique(np.concatenate([spread, np.array(edges, dtype=int)]))
 
 
-def check_determinism(scenario: Scenario, written: pd.DataFrame, ids: np.ndarray
-                      ) -> dict[str, Any]:
+def check_determinism(scenario: Scenario, written: pd.DataFrame, ids: np.ndarray) -> dict[str, Any]:
     """Compare replicate r's written outcome row with replicate r run alone, column by column.
 
     Exact equality (same dtype and value; NaN equals NaN only in the same place).
@@ -190,14 +194,25 @@ def check_determinism(scenario: Scenario, written: pd.DataFrame, ids: np.ndarray
             a, b = alone[column].to_numpy(), row[column].to_numpy()
             equal_nan = a.dtype.kind == "f"
             if a.dtype != b.dtype or not np.array_equal(a, b, equal_nan=equal_nan):
-                mismatches.append(f"r={r} {column}: written {b[0]!r} ({b.dtype}), "
-                                  f"alone {a[0]!r} ({a.dtype})")
-    return {"replicates_checked": [int(r) for r in ids], "all_equal": not mismatches,
-            "mismatches": mismatches}
+                mismatches.append(
+                    f"r={r} {column}: written {b[0]!r} ({b.dtype}), alone {a[0]!r} ({a.dtype})"
+                )
+    return {
+        "replicates_checked": [int(r) for r in ids],
+        "all_equal": not mismatches,
+        "mismatches": mismatches,
+    }
 
 
-def bench(runs: int, workers: int, chunk_size: int, batch_run_sample: int, check_sample: int,
-          base: Path | None, keep: bool) -> dict[str, Any]:
+def bench(
+    runs: int,
+    workers: int,
+    chunk_size: int,
+    batch_run_sample: int,
+    check_sample: int,
+    base: Path | None,
+    keep: bool,
+) -> dict[str, Any]:
     """Run the cases and the check; return everything as a JSON-ready dict."""
     scenario = baseline().with_params(replicates=runs)
     months = scenario.spec.horizon_months
@@ -206,8 +221,9 @@ def bench(runs: int, workers: int, chunk_size: int, batch_run_sample: int, check
     try:
         with DescendantPeaks() as sampled:
             start = time.perf_counter()
-            folder, summary = run_ensemble(scenario, root=root, workers=workers,
-                                           chunk_size=chunk_size, progress=False)
+            folder, summary = run_ensemble(
+                scenario, root=root, workers=workers, chunk_size=chunk_size, progress=False
+            )
             seconds_1 = time.perf_counter() - start
         rss_parent = maxrss_mib(resource.RUSAGE_SELF)
         rss_workers = maxrss_mib(resource.RUSAGE_CHILDREN)
@@ -215,9 +231,12 @@ def bench(runs: int, workers: int, chunk_size: int, batch_run_sample: int, check
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
         written = read_runs(folder)
-        complete = (len(written) == runs and manifest.get("status") == "complete"
-                    and np.array_equal(written["run"].to_numpy(), np.arange(runs))
-                    and np.array_equal(written["replicate"].to_numpy(), np.arange(runs)))
+        complete = (
+            len(written) == runs
+            and manifest.get("status") == "complete"
+            and np.array_equal(written["run"].to_numpy(), np.arange(runs))
+            and np.array_equal(written["replicate"].to_numpy(), np.arange(runs))
+        )
         ids_4 = check_ids(runs, chunk_size, check_sample)
         check = check_determinism(scenario, written, ids_4)
         check["all_rows_written_in_order"] = bool(complete)
@@ -229,23 +248,37 @@ def bench(runs: int, workers: int, chunk_size: int, batch_run_sample: int, check
             shutil.rmtree(root, ignore_errors=True)
 
     ids_2 = sample_ids(runs, batch_run_sample)
-    batch_args: dict[str, Any] = {"rng": [scenario.spec.seed], "number_processes": 1,
-                                  "data_collection_period": 1, "max_steps": months,
-                                  "display_progress": False}
+    batch_args: dict[str, Any] = {
+        "rng": [scenario.spec.seed],
+        "number_processes": 1,
+        "data_collection_period": 1,
+        "max_steps": months,
+        "display_progress": False,
+    }
     batch_run(BatchRunAllianceModel, parameters={"replicate": [0]}, **batch_args)  # warm-up
     start = time.perf_counter()
-    rows = batch_run(BatchRunAllianceModel, parameters={"replicate": ids_2.tolist()},
-                     **batch_args)
+    rows = batch_run(BatchRunAllianceModel, parameters={"replicate": ids_2.tolist()}, **batch_args)
     seconds_2 = time.perf_counter() - start
     collected_ok = len(rows) == len(ids_2) * (months + 1)
     del rows
 
     plural = "s" if workers > 1 else ""
-    case_1 = Case("(1)", f"run_ensemble, {runs:,} runs, {workers} worker{plural}, chunks of "
-                  f"{chunk_size:,}, written", runs, runs, seconds_1, 1.0)
+    case_1 = Case(
+        "(1)",
+        f"run_ensemble, {runs:,} runs, {workers} worker{plural}, chunks of {chunk_size:,}, written",
+        runs,
+        runs,
+        seconds_1,
+        1.0,
+    )
     est = "" if len(ids_2) == runs else f", EXTRAPOLATED from {len(ids_2)}"
-    case_2 = Case("(2)", f"mesa.batch_run, {runs:,} runs, 1 process{est}, writes nothing",
-                  runs, len(ids_2), seconds_2 * runs / len(ids_2))
+    case_2 = Case(
+        "(2)",
+        f"mesa.batch_run, {runs:,} runs, 1 process{est}, writes nothing",
+        runs,
+        len(ids_2),
+        seconds_2 * runs / len(ids_2),
+    )
     case_2.ratio = case_2.seconds / case_1.seconds
     return {
         "scenario": str(BASELINE.relative_to(ROOT)),
@@ -303,17 +336,21 @@ def report(out: dict[str, Any]) -> str:
         f"{'case':<5} {'what':<76} {'seconds':>9} {'per-run ms':>11} {'ratio':>7}",
     ]
     for c in out["cases"]:
-        lines.append(f"{c['case']:<5} {c['what']:<76} {c['seconds']:>9.1f} "
-                     f"{c['per_run_ms']:>11.3f} {_fmt(c['ratio'], '.1f'):>7}")
+        lines.append(
+            f"{c['case']:<5} {c['what']:<76} {c['seconds']:>9.1f} "
+            f"{c['per_run_ms']:>11.3f} {_fmt(c['ratio'], '.1f'):>7}"
+        )
     one, two = out["cases"]
     check = out["determinism"]
     workers = out["peak_rss_mib_workers_sampled"]
     server = out["peak_rss_mib_forkserver_sampled"]
     if workers:
         above = max(workers) - (max(server) if server else out["peak_rss_mib_parent_before"])
-        growth = (f"{above:.0f} MiB, {1024 * above / out['chunk_size']:.0f} KiB per run of a "
-                  "chunk (a chunk's model needs about 55 KiB per run: much more means the "
-                  "models of finished chunks are kept)")
+        growth = (
+            f"{above:.0f} MiB, {1024 * above / out['chunk_size']:.0f} KiB per run of a "
+            "chunk (a chunk's model needs about 55 KiB per run: much more means the "
+            "models of finished chunks are kept)"
+        )
     else:
         growth = "no worker processes (one worker runs in a thread of this process)"
     goal_1 = GOAL_SECONDS * out["runs"] / 100_000
@@ -358,28 +395,52 @@ def report(out: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command line: run the benchmark, print the table, optionally write JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=100_000,
-                        help="runs N of the baseline (default 100000)")
-    parser.add_argument("--workers", type=int, default=2,
-                        help="worker processes for (1) (default 2, the machine's cores)")
-    parser.add_argument("--chunk-size", type=int, default=5000,
-                        help="runs per chunk and per part file in (1) (default 5000)")
-    parser.add_argument("--batch-run-sample", type=int, default=30,
-                        help="mesa.batch_run runs timed in (2), extrapolated to N (default 30)")
-    parser.add_argument("--check-sample", type=int, default=6,
-                        help="replicates compared in (4) (default 6)")
-    parser.add_argument("--tmp-dir", type=Path, default=None,
-                        help="where to make the temporary results folder (default: system's)")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the temporary results folder")
+    parser.add_argument(
+        "--runs", type=int, default=100_000, help="runs N of the baseline (default 100000)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="worker processes for (1) (default 2, the machine's cores)",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=5000,
+        help="runs per chunk and per part file in (1) (default 5000)",
+    )
+    parser.add_argument(
+        "--batch-run-sample",
+        type=int,
+        default=30,
+        help="mesa.batch_run runs timed in (2), extrapolated to N (default 30)",
+    )
+    parser.add_argument(
+        "--check-sample", type=int, default=6, help="replicates compared in (4) (default 6)"
+    )
+    parser.add_argument(
+        "--tmp-dir",
+        type=Path,
+        default=None,
+        help="where to make the temporary results folder (default: system's)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary results folder")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write results here")
     args = parser.parse_args(argv)
     for name in ("runs", "workers", "chunk_size", "batch_run_sample", "check_sample"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
 
-    out = bench(args.runs, args.workers, args.chunk_size, args.batch_run_sample,
-                args.check_sample, args.tmp_dir, args.keep)
+    out = bench(
+        args.runs,
+        args.workers,
+        args.chunk_size,
+        args.batch_run_sample,
+        args.check_sample,
+        args.tmp_dir,
+        args.keep,
+    )
     print(report(out))
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -138,8 +138,10 @@ def timed(func: Callable[[], Any], repeats: int) -> tuple[list[float], Any, floa
 
 def same_replicate(batched: RunResult, column: int, single: RunResult) -> bool:
     """Is column `column` of the batched run identical to the single run, in every series?"""
-    return all(np.array_equal(batched.arrays[name][:, column:column + 1], single.arrays[name])
-               for name in batched.arrays)
+    return all(
+        np.array_equal(batched.arrays[name][:, column : column + 1], single.arrays[name])
+        for name in batched.arrays
+    )
 
 
 def bench(replicates: int, sample: int, batch_run_sample: int, repeats: int) -> dict[str, Any]:
@@ -149,14 +151,28 @@ def bench(replicates: int, sample: int, batch_run_sample: int, repeats: int) -> 
     runner.run(scenario, replicates=1, progress=False)  # warm-up: imports, caches
 
     times_a, _, _ = timed(lambda: runner.run(scenario, replicates=1, progress=False), repeats)
-    case_a = Case("(a)", f"one run, R = 1 (median of {repeats})", 1, 1,
-                  statistics.median(times_a), min(times_a))
+    case_a = Case(
+        "(a)",
+        f"one run, R = 1 (median of {repeats})",
+        1,
+        1,
+        statistics.median(times_a),
+        min(times_a),
+    )
 
     rss_before_b = peak_rss_mib()
     times_b, batched, rss_first_b = timed(
-        lambda: runner.run(scenario, replicates=replicates, progress=False), repeats)
-    case_b = Case("(b)", f"{replicates:,} replicates in one batched model (median of {repeats})",
-                  replicates, replicates, statistics.median(times_b), min(times_b), 1.0)
+        lambda: runner.run(scenario, replicates=replicates, progress=False), repeats
+    )
+    case_b = Case(
+        "(b)",
+        f"{replicates:,} replicates in one batched model (median of {repeats})",
+        replicates,
+        replicates,
+        statistics.median(times_b),
+        min(times_b),
+        1.0,
+    )
     batched_mib = sum(a.nbytes for a in batched.arrays.values()) / 2**20
     rss_after_b = peak_rss_mib()
 
@@ -167,14 +183,25 @@ def bench(replicates: int, sample: int, batch_run_sample: int, repeats: int) -> 
     equal_c = [same_replicate(batched, int(r), s) for r, s in zip(ids_c, singles, strict=True)]
     del singles
     est_c = "" if len(ids_c) == replicates else f", est. from {len(ids_c)}"
-    case_c = Case("(c)", f"{replicates:,} single runs one after another{est_c}", replicates,
-                  len(ids_c), seconds_c * replicates / len(ids_c))
+    case_c = Case(
+        "(c)",
+        f"{replicates:,} single runs one after another{est_c}",
+        replicates,
+        len(ids_c),
+        seconds_c * replicates / len(ids_c),
+    )
 
     ids_d = sample_ids(replicates, batch_run_sample)
     start = time.perf_counter()
-    rows = batch_run(BatchRunAllianceModel, parameters={"replicate": ids_d.tolist()},
-                     rng=[scenario.spec.seed], number_processes=1, data_collection_period=1,
-                     max_steps=months, display_progress=False)
+    rows = batch_run(
+        BatchRunAllianceModel,
+        parameters={"replicate": ids_d.tolist()},
+        rng=[scenario.spec.seed],
+        number_processes=1,
+        data_collection_period=1,
+        max_steps=months,
+        display_progress=False,
+    )
     seconds_d = time.perf_counter() - start
     columns = [f"spending_{a}" for a in ACTORS]
     collected = np.array([[row[c] for c in columns] for row in rows])
@@ -182,14 +209,22 @@ def bench(replicates: int, sample: int, batch_run_sample: int, repeats: int) -> 
     month_of_row = np.array([row["Step"] for row in rows]).astype(int)
     spending = batched.arrays["spending"]
     equal_d = [
-        bool(np.array_equal(collected[replicate_of_row == r],
-                            spending[month_of_row[replicate_of_row == r], r]))
+        bool(
+            np.array_equal(
+                collected[replicate_of_row == r], spending[month_of_row[replicate_of_row == r], r]
+            )
+        )
         and int((replicate_of_row == r).sum()) == months + 1
         for r in ids_d
     ]
     est_d = "" if len(ids_d) == replicates else f", est. from {len(ids_d)}"
-    case_d = Case("(d)", f"mesa.batch_run, {replicates:,} runs, 1 process{est_d}", replicates,
-                  len(ids_d), seconds_d * replicates / len(ids_d))
+    case_d = Case(
+        "(d)",
+        f"mesa.batch_run, {replicates:,} runs, 1 process{est_d}",
+        replicates,
+        len(ids_d),
+        seconds_d * replicates / len(ids_d),
+    )
 
     for case in (case_a, case_c, case_d):
         case.ratio_vs_batched = case.per_run_ms / case_b.per_run_ms
@@ -203,8 +238,9 @@ def bench(replicates: int, sample: int, batch_run_sample: int, repeats: int) -> 
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
         "versions": package_versions(),
-        "cases": [asdict(c) | {"per_run_ms": c.per_run_ms}
-                  for c in (case_a, case_b, case_c, case_d)],
+        "cases": [
+            asdict(c) | {"per_run_ms": c.per_run_ms} for c in (case_a, case_b, case_c, case_d)
+        ],
         "times_a": times_a,
         "times_b": times_b,
         "speedup_batched_vs_single": speedup_c,
@@ -213,12 +249,16 @@ def bench(replicates: int, sample: int, batch_run_sample: int, repeats: int) -> 
         "goal_batched_met": case_b.seconds < GOAL_BATCHED_SECONDS * replicates / 1000,
         "goal_speedup": GOAL_SPEEDUP,
         "goal_speedup_met": speedup_c >= GOAL_SPEEDUP,
-        "bit_for_bit_single": {"replicates_checked": ids_c.tolist(), "all_equal": all(equal_c),
-                               "unequal": [int(r) for r, ok in zip(ids_c, equal_c, strict=True)
-                                           if not ok]},
+        "bit_for_bit_single": {
+            "replicates_checked": ids_c.tolist(),
+            "all_equal": all(equal_c),
+            "unequal": [int(r) for r, ok in zip(ids_c, equal_c, strict=True) if not ok],
+        },
         "bit_for_bit_batch_run_spending": {
-            "replicates_checked": ids_d.tolist(), "all_equal": all(equal_d),
-            "unequal": [int(r) for r, ok in zip(ids_d, equal_d, strict=True) if not ok]},
+            "replicates_checked": ids_d.tolist(),
+            "all_equal": all(equal_d),
+            "unequal": [int(r) for r, ok in zip(ids_d, equal_d, strict=True) if not ok],
+        },
         "batched_arrays_mib": batched_mib,
         "peak_rss_mib_before_batched": rss_before_b,
         "peak_rss_mib_after_first_batched": rss_first_b,
@@ -247,7 +287,8 @@ def report(out: dict[str, Any]) -> str:
         lines.append(
             f"{c['case']:<5} {c['what']:<58} {c['seconds']:>9.3f} "
             f"{_fmt(c['best_seconds'], '.3f'):>8} {c['per_run_ms']:>11.3f} "
-            f"{_fmt(c['ratio_vs_batched'], '.1f'):>17}")
+            f"{_fmt(c['ratio_vs_batched'], '.1f'):>17}"
+        )
     b = out["cases"][1]
     single, via_mesa = out["bit_for_bit_single"], out["bit_for_bit_batch_run_spending"]
     goal_b = GOAL_BATCHED_SECONDS * out["replicates"] / 1000
@@ -286,14 +327,27 @@ def report(out: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command line: run the benchmark, print the table, optionally write JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=1000,
-                        help="replicates N in (b); runs in (c) and (d) (default 1000)")
-    parser.add_argument("--sample", type=int, default=100,
-                        help="single runs timed in (c), extrapolated to N (default 100)")
-    parser.add_argument("--batch-run-sample", type=int, default=50,
-                        help="mesa.batch_run runs timed in (d), extrapolated to N (default 50)")
-    parser.add_argument("--repeats", type=int, default=5,
-                        help="timed repeats of (a) and (b) (default 5)")
+    parser.add_argument(
+        "--replicates",
+        type=int,
+        default=1000,
+        help="replicates N in (b); runs in (c) and (d) (default 1000)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=100,
+        help="single runs timed in (c), extrapolated to N (default 100)",
+    )
+    parser.add_argument(
+        "--batch-run-sample",
+        type=int,
+        default=50,
+        help="mesa.batch_run runs timed in (d), extrapolated to N (default 50)",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="timed repeats of (a) and (b) (default 5)"
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write results here")
     args = parser.parse_args(argv)
     for name in ("replicates", "sample", "batch_run_sample", "repeats"):
@@ -306,8 +360,10 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(out, indent=2) + "\n")
         print(f"wrote {args.json}")
-    checks = out["bit_for_bit_single"]["all_equal"] and out["bit_for_bit_batch_run_spending"][
-        "all_equal"]
+    checks = (
+        out["bit_for_bit_single"]["all_equal"]
+        and out["bit_for_bit_batch_run_spending"]["all_equal"]
+    )
     return 0 if checks else 1
 
 

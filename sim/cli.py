@@ -35,7 +35,8 @@ def _whole(text: str, low: int, high: int) -> int:
         value = None
     if value is None or not low <= value <= high:
         raise argparse.ArgumentTypeError(
-            f"expected a whole number from {low:,} to {high:,}, got {text!r}")
+            f"expected a whole number from {low:,} to {high:,}, got {text!r}"
+        )
     return value
 
 
@@ -55,8 +56,9 @@ def _chunk(text: str) -> int:
     return _whole(text, 1, 1_000_000)
 
 
-def _parser(prog: str, description: str, many: bool = False, scale: bool = False
-            ) -> argparse.ArgumentParser:
+def _parser(
+    prog: str, description: str, many: bool = False, scale: bool = False
+) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, usage=USAGE, description=description)
     if many:
         parser.add_argument("scenarios", type=Path, nargs="+", help="scenario YAML files")
@@ -64,17 +66,24 @@ def _parser(prog: str, description: str, many: bool = False, scale: bool = False
         parser.add_argument("scenario", type=Path, help="scenario YAML file")
     parser.add_argument("--replicates", type=_replicates, help="replicates (default: the file's)")
     parser.add_argument("--seed", type=_seed, help="random seed (default: the file's)")
-    parser.add_argument("--out", type=Path, default=Path("results"),
-                        help="results folder (default: results/)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("results"), help="results folder (default: results/)"
+    )
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     if scale:
         where = parser.add_mutually_exclusive_group()
-        where.add_argument("--workers", type=_workers,
-                           help="local worker processes (default: one per CPU for sweeps and "
-                           "large runs)")
+        where.add_argument(
+            "--workers",
+            type=_workers,
+            help="local worker processes (default: one per CPU for sweeps and large runs)",
+        )
         where.add_argument("--scheduler", help="address of a Dask distributed scheduler")
-        parser.add_argument("--chunk-size", type=_chunk, default=DEFAULT_CHUNK,
-                            help=f"runs per chunk (default {DEFAULT_CHUNK})")
+        parser.add_argument(
+            "--chunk-size",
+            type=_chunk,
+            default=DEFAULT_CHUNK,
+            help=f"runs per chunk (default {DEFAULT_CHUNK})",
+        )
         parser.add_argument("--resume", type=Path, help="folder of an interrupted job to finish")
     return parser
 
@@ -87,8 +96,10 @@ def _load(path: Path, args: argparse.Namespace) -> Scenario:
 def _print_shares(summary: "pd.DataFrame") -> None:
     table = summary.assign(
         share=(summary["share"] * 100).map("{:5.1f} %".format),
-        interval=[f"{lo * 100:4.1f}-{hi * 100:5.1f} %" for lo, hi in
-                  zip(summary["ci_low"], summary["ci_high"], strict=True)],
+        interval=[
+            f"{lo * 100:4.1f}-{hi * 100:5.1f} %"
+            for lo, hi in zip(summary["ci_low"], summary["ci_high"], strict=True)
+        ],
     )[["outcome", "share", "interval", "meaning"]]
     print(table.to_string(index=False))
 
@@ -106,8 +117,10 @@ def validate_files(files: list[Path]) -> int:
             print(f"error: {error}", file=sys.stderr)
             status = 2
             continue
-        print(f"ok: {path} (scenario '{scenario.name}', {scenario.spec.replicates} replicates, "
-              f"{scenario.spec.horizon_months} months, hash {scenario.hash})")
+        print(
+            f"ok: {path} (scenario '{scenario.name}', {scenario.spec.replicates} replicates, "
+            f"{scenario.spec.horizon_months} months, hash {scenario.hash})"
+        )
     return status
 
 
@@ -118,18 +131,32 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
     started = utc_now()
     scenario = _load(args.scenario, args)
     replicates = scenario.spec.replicates
-    chunked = (replicates > SERIES_LIMIT or args.workers is not None or args.scheduler
-               or args.resume is not None)
-    print(f"Scenario '{scenario.name}': {replicates:,} replicates x "
-          f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}")
+    chunked = (
+        replicates > SERIES_LIMIT
+        or args.workers is not None
+        or args.scheduler
+        or args.resume is not None
+    )
+    print(
+        f"Scenario '{scenario.name}': {replicates:,} replicates x "
+        f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}"
+    )
     if not chunked:
         result = run(scenario)
         folder = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary())
     else:
         folder, summary, sample_folder = run_chunked(
-            scenario, args.out, args.workers or _cpus(), args.scheduler, args.chunk_size,
-            args.resume, command, started, plots=not args.no_plots)
+            scenario,
+            args.out,
+            args.workers or _cpus(),
+            args.scheduler,
+            args.chunk_size,
+            args.resume,
+            command,
+            started,
+            plots=not args.no_plots,
+        )
         _print_shares(summary)
         print(f"Series and plots of the first replicates: {sample_folder}")
     print(f"Results: {folder}")
@@ -145,8 +172,10 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     comparison = compare(scenarios, args.replicates, args.seed)
     folder = write_comparison(comparison, args.out, command, started, plots=not args.no_plots)
     base = comparison.results[0]
-    print(f"{len(scenarios)} scenarios, {base.replicates:,} replicates each, seed "
-          f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI):")
+    print(
+        f"{len(scenarios)} scenarios, {base.replicates:,} replicates each, seed "
+        f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI):"
+    )
     print(comparison.outcome_wide().to_string())
     print(f"Results: {folder}")
     return 0
@@ -158,20 +187,38 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
     scenario = _load(args.scenario, args)
     sweep = scenario.spec.sweep
     if sweep is None:
-        raise UserError(args.scenario, None, "sweep", "this scenario has no 'sweep:' block "
-                        "(see the README's sweep section)")
-    print(f"Sweep '{scenario.name}': {sweep.design} design over "
-          f"{', '.join(sweep.parameters)}; {scenario.spec.replicates} replicates a point")
-    result = run_sweep(scenario, args.out, args.workers or _cpus(), args.scheduler,
-                       args.chunk_size, args.resume, command, plots=not args.no_plots)
+        raise UserError(
+            args.scenario,
+            None,
+            "sweep",
+            "this scenario has no 'sweep:' block (see the README's sweep section)",
+        )
+    print(
+        f"Sweep '{scenario.name}': {sweep.design} design over "
+        f"{', '.join(sweep.parameters)}; {scenario.spec.replicates} replicates a point"
+    )
+    result = run_sweep(
+        scenario,
+        args.out,
+        args.workers or _cpus(),
+        args.scheduler,
+        args.chunk_size,
+        args.resume,
+        command,
+        plots=not args.no_plots,
+    )
     print(f"{len(result.design.values):,} points, {int(result.shares['runs'].sum()):,} runs")
     _print_shares(result.summary)
     if len(result.sensitivity):
-        top = (result.sensitivity.sort_values("value", ascending=False)
-               .groupby("outcome", sort=False).head(1))
+        top = (
+            result.sensitivity.sort_values("value", ascending=False)
+            .groupby("outcome", sort=False)
+            .head(1)
+        )
         print("Most influential parameter per outcome:")
-        print(top[["outcome", "parameter", "index", "value", "conf"]].round(3)
-              .to_string(index=False))
+        print(
+            top[["outcome", "parameter", "index", "value", "conf"]].round(3).to_string(index=False)
+        )
     print("Scenario discovery (PRIM):")
     print("\n".join(f"  {line}" for line in result.discoveries()) or "  nothing to find")
     print(f"Results: {result.folder}")
@@ -188,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     command = ["python", "run.py", *argv]
     if argv[:1] == ["validate"]:
-        parser = argparse.ArgumentParser(prog="run.py validate", usage=USAGE,
-                                         description="Check scenario files without running.")
+        parser = argparse.ArgumentParser(
+            prog="run.py validate", usage=USAGE, description="Check scenario files without running."
+        )
         parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
         return validate_files(parser.parse_args(argv[1:]).files)
     if argv[:1] and argv[0] in COMMANDS:
@@ -197,8 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser(f"run.py {argv[0]}", description, many, scale).parse_args(argv[1:])
     else:
         handler = run_command
-        args = _parser("run.py", "Run a scenario and write its results.",
-                       scale=True).parse_args(argv)
+        args = _parser("run.py", "Run a scenario and write its results.", scale=True).parse_args(
+            argv
+        )
     try:
         return handler(args, command)
     except UserError as error:

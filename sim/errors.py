@@ -24,12 +24,12 @@ class ScenarioError(UserError):
 
 
 def did_you_mean(bad: str, allowed: Iterable[str]) -> str:
-    """"did you mean 'x'? " for the closest allowed name, or "" when none is close."""
+    """ "did you mean 'x'? " for the closest allowed name, or "" when none is close."""
     close = difflib.get_close_matches(bad, list(allowed), n=1)
     return f"did you mean '{close[0]}'? " if close else ""
 
 
 def unknown_key_message(bad: str, allowed: Iterable[str], noun: str = "key") -> str:
-    """"unknown actor 'x'; did you mean 'y'? allowed: a, b, c"."""
+    """ "unknown actor 'x'; did you mean 'y'? allowed: a, b, c"."""
     allowed = list(allowed)
     return f"unknown {noun} '{bad}'; {did_you_mean(bad, allowed)}allowed: {', '.join(allowed)}"

@@ -13,8 +13,22 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("alliance-sim", "mesa", "numpy", "pandas", "scipy", "matplotlib", "pydantic",
-            "pyyaml", "pyarrow", "tqdm", "SALib", "ema_workbench", "dask", "distributed")
+PACKAGES = (
+    "alliance-sim",
+    "mesa",
+    "numpy",
+    "pandas",
+    "scipy",
+    "matplotlib",
+    "pydantic",
+    "pyyaml",
+    "pyarrow",
+    "tqdm",
+    "SALib",
+    "ema_workbench",
+    "dask",
+    "distributed",
+)
 """Libraries whose version a manifest records: those that compute, read or write results."""
 
 
@@ -32,8 +46,14 @@ def package_versions() -> dict[str, str]:
 def git_commit() -> str | None:
     """The commit of the code that ran, or None outside a git checkout."""
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                             cwd=Path(__file__).parent, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parent,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None
@@ -47,11 +67,20 @@ def stamp(when: datetime) -> str:
     return when.isoformat(timespec="seconds")
 
 
-def manifest(kind: str, command: list[str], started: datetime, finished: datetime | None = None,
-             **fields: Any) -> dict[str, Any]:
+def manifest(
+    kind: str,
+    command: list[str],
+    started: datetime,
+    finished: datetime | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
     """A manifest: what kind of result, its own fields, and how it was made."""
-    record: dict[str, Any] = {"kind": kind, **fields, "command": command,
-                              "started_utc": stamp(started)}
+    record: dict[str, Any] = {
+        "kind": kind,
+        **fields,
+        "command": command,
+        "started_utc": stamp(started),
+    }
     if finished is not None:
         record["finished_utc"] = stamp(finished)
     record |= {"git_commit": git_commit(), "versions": package_versions()}

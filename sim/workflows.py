@@ -27,12 +27,17 @@ SERIES_SAMPLE = 1000
 """A chunked run keeps series and plots for its first SERIES_SAMPLE replicates."""
 
 
-def write_run(result: RunResult, root: Path, command: list[str], started: datetime,
-              plots: bool = True, into: Path | None = None) -> Path:
+def write_run(
+    result: RunResult,
+    root: Path,
+    command: list[str],
+    started: datetime,
+    plots: bool = True,
+    into: Path | None = None,
+) -> Path:
     """Write the run into a new folder under root/<scenario>/ (or into the new folder `into`)
     and return the folder."""
-    final = into or new_run_folder(root, result.scenario.name, started,
-                                   result.scenario.hash[:8])
+    final = into or new_run_folder(root, result.scenario.name, started, result.scenario.hash[:8])
     with staged_folder(final) as folder:
         if plots:
             from sim.plots.runs import save_all
@@ -42,8 +47,9 @@ def write_run(result: RunResult, root: Path, command: list[str], started: dateti
     return final
 
 
-def write_comparison(comparison: Comparison, root: Path, command: list[str],
-                     started: datetime, plots: bool = True) -> Path:
+def write_comparison(
+    comparison: Comparison, root: Path, command: list[str], started: datetime, plots: bool = True
+) -> Path:
     """Write a comparison into a new folder under root/compare/ and return the folder."""
     final = new_run_folder(root, "compare", started, "-vs-".join(comparison.names)[:80])
     with staged_folder(final) as folder:
@@ -55,33 +61,45 @@ def write_comparison(comparison: Comparison, root: Path, command: list[str],
     return final
 
 
-def run_chunked(scenario: Scenario, root: Path, workers: int, scheduler: str | None,
-                chunk_size: int, resume: Path | None, command: list[str],
-                started: datetime, plots: bool = True
-                ) -> tuple[Path, pd.DataFrame, Path]:
+def run_chunked(
+    scenario: Scenario,
+    root: Path,
+    workers: int,
+    scheduler: str | None,
+    chunk_size: int,
+    resume: Path | None,
+    command: list[str],
+    started: datetime,
+    plots: bool = True,
+) -> tuple[Path, pd.DataFrame, Path]:
     """A large run: all replicates' outcomes streamed to a job folder in chunks, and the
     series and plots of the first SERIES_SAMPLE replicates in its `sample/` folder (identical
     to those replicates of the large run). Returns (folder, summary, sample folder)."""
-    folder, summary = run_ensemble(scenario, root, workers, scheduler, chunk_size, resume,
-                                   command)
-    sample = run(scenario, replicate_ids=np.arange(min(scenario.spec.replicates,
-                                                       SERIES_SAMPLE)))
+    folder, summary = run_ensemble(scenario, root, workers, scheduler, chunk_size, resume, command)
+    sample = run(scenario, replicate_ids=np.arange(min(scenario.spec.replicates, SERIES_SAMPLE)))
     sample_folder = write_run(sample, folder, command, started, plots, into=folder / "sample")
     return folder, summary, sample_folder
 
 
-def run_sweep(scenario: Scenario, root: Path = Path("results"), workers: int = 1,
-              scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
-              resume: Path | None = None, command: list[str] | None = None,
-              progress: bool | None = None, plots: bool = True) -> SweepResult:
+def run_sweep(
+    scenario: Scenario,
+    root: Path = Path("results"),
+    workers: int = 1,
+    scheduler: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    resume: Path | None = None,
+    command: list[str] | None = None,
+    progress: bool | None = None,
+    plots: bool = True,
+) -> SweepResult:
     """Run the scenario's `sweep:` block, analyse it, write everything (plots included) under
     root, and mark its folder complete."""
-    result = execute_sweep(scenario, root, workers, scheduler, chunk_size, resume, command,
-                           progress)
+    result = execute_sweep(
+        scenario, root, workers, scheduler, chunk_size, resume, command, progress
+    )
     if plots:
         from sim.plots.explore import save_sweep_plots
 
         save_sweep_plots(result, result.folder)
     finish_folder(result.folder, {"design_points": len(result.design.values)})
     return result
-

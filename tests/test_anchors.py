@@ -18,8 +18,12 @@ def outcomes(name: str, replicates: int) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def pooled() -> pd.DataFrame:
     """Replicates of scenarios that span calm to escalatory: many arms races, many without."""
-    return pd.concat([outcomes(name, 400) for name in
-                      ("baseline", "us_buildup", "china_coalition", "china_grip_dialogue")])
+    return pd.concat(
+        [
+            outcomes(name, 400)
+            for name in ("baseline", "us_buildup", "china_coalition", "china_grip_dialogue")
+        ]
+    )
 
 
 def test_sanctions_are_not_reliably_decisive():

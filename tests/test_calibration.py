@@ -34,8 +34,7 @@ def test_dprk_figures_are_flagged_as_estimates():
 
 @pytest.fixture(scope="module")
 def baseline():
-    return run(load_scenario(SCENARIOS / "baseline.yaml").with_params(replicates=3),
-               progress=False)
+    return run(load_scenario(SCENARIOS / "baseline.yaml").with_params(replicates=3), progress=False)
 
 
 def test_the_run_starts_from_the_2024_data(baseline):
@@ -44,7 +43,8 @@ def test_the_run_starts_from_the_2024_data(baseline):
     np.testing.assert_allclose(start, [data["military_spending"][a].value for a in ACTORS])
     assert baseline.series("munitions")[0, 0] == data["transfers"]["munitions_rounds"].value
     assert baseline.series("energy_supply")[0, 0] == pytest.approx(
-        data["energy"]["non_russian_supply"].value + data["transfers"]["oil_to_dprk"].value)
+        data["energy"]["non_russian_supply"].value + data["transfers"]["oil_to_dprk"].value
+    )
     assert str(baseline.dates[0].date()) == "2024-06-01"
 
 
@@ -53,7 +53,8 @@ def test_grievance_is_calibrated_to_the_observed_spending_growth():
     changes = {f"mechanisms.{m}": m == "arms_buildup" for m in MECHANISMS}
     changes |= {f"{a}.spending_noise": 0.0 for a in ACTORS}
     scenario = load_scenario(SCENARIOS / "baseline.yaml").with_params(
-        changes, replicates=1, horizon_months=1)
+        changes, replicates=1, horizon_months=1
+    )
     spending = run(scenario, progress=False).arrays["spending"][:, 0]
     growth = np.array([load_data()["spending_growth"][a].value for a in ACTORS])
     np.testing.assert_allclose(spending[1], spending[0] * (1.0 + DT * growth), rtol=1e-12)

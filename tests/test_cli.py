@@ -12,16 +12,25 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "run.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
 def short_scenario(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scenarios")
     path = folder / "short.yaml"
-    path.write_text(f"extends: {ROOT / 'scenarios' / 'sanctions_isolation.yaml'}\n"
-                    "horizon_months: 36\nreplicates: 4\n", encoding="utf-8")
+    path.write_text(
+        f"extends: {ROOT / 'scenarios' / 'sanctions_isolation.yaml'}\n"
+        "horizon_months: 36\nreplicates: 4\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -78,16 +87,32 @@ def test_sweep_writes_shares_sensitivity_discovery_and_plots(tmp_path):
     scenario.write_text(
         f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\nreplicates: 4\nhorizon_months: 24\n"
         "sweep:\n  design: grid\n  levels: 3\n  parameters:\n"
-        "    china.dialogue: [0, 1]\n    usa.buildup: [0, 1]\n", encoding="utf-8")
-    done = cli("sweep", str(scenario), "--workers", "2", "--chunk-size", "5",
-               "--out", str(tmp_path / "out"))
+        "    china.dialogue: [0, 1]\n    usa.buildup: [0, 1]\n",
+        encoding="utf-8",
+    )
+    done = cli(
+        "sweep",
+        str(scenario),
+        "--workers",
+        "2",
+        "--chunk-size",
+        "5",
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert done.returncode == 0, done.stderr
     assert "9 points, 36 runs" in done.stdout
     (folder,) = (tmp_path / "out" / "tiny_sweep").iterdir()
     assert len(pd.read_csv(folder / "points.csv")) == 9
     assert json.loads((folder / "manifest.json").read_text())["status"] == "complete"
-    for name in ("design.csv", "summary.csv", "sensitivity.csv", "discovery.txt",
-                 "plots/heatmaps.png", "plots/sensitivity.png"):
+    for name in (
+        "design.csv",
+        "summary.csv",
+        "sensitivity.csv",
+        "discovery.txt",
+        "plots/heatmaps.png",
+        "plots/sensitivity.png",
+    ):
         assert (folder / name).exists(), name
 
 

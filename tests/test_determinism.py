@@ -17,7 +17,8 @@ R = 24
 @pytest.fixture(scope="module")
 def sanctions():
     return load_scenario(SCENARIOS / "sanctions_isolation.yaml").with_params(
-        replicates=R, horizon_months=60)
+        replicates=R, horizon_months=60
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,9 @@ def test_same_scenario_and_seed_give_identical_results(sanctions, batch):
     assert_same(batch, again, list(range(R)))
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ids=st.lists(st.integers(0, R - 1), min_size=1, max_size=5, unique=True))
 def test_a_replicate_is_the_same_in_any_batch(sanctions, batch, ids):
     part = run(sanctions, replicate_ids=np.array(ids), progress=False)
@@ -63,8 +65,11 @@ def test_mesas_shared_generators_refuse_to_draw():
     """A draw from model.rng / model.random (or a shuffled activation) would tie a replicate's
     path to its batch; the model refuses them and names the per-replicate streams."""
     model = AllianceModel(load_scenario(SCENARIOS / "baseline.yaml").with_params(replicates=2))
-    for draw in (lambda: model.rng.random(), lambda: model.random.random(),
-                 lambda: model.agents.shuffle_do("decide")):
+    for draw in (
+        lambda: model.rng.random(),
+        lambda: model.random.random(),
+        lambda: model.agents.shuffle_do("decide"),
+    ):
         with pytest.raises(RuntimeError, match="per-replicate streams"):
             draw()
     model.step()  # the model itself never touches them

@@ -25,10 +25,18 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 REPLICATES, MONTHS = 50, 36
 
 SERIES = (
-    ("spending", "rok"), ("spending", "japan"), ("spending", "dprk"), ("spending", "russia"),
-    ("gdp", "russia"), ("peninsula_tension", None), ("isolation_index", None),
-    ("lifeline_index", None), ("china_alignment", None), ("dialogue_progress", None),
-    ("support", "russia"), ("tech", "dprk"),
+    ("spending", "rok"),
+    ("spending", "japan"),
+    ("spending", "dprk"),
+    ("spending", "russia"),
+    ("gdp", "russia"),
+    ("peninsula_tension", None),
+    ("isolation_index", None),
+    ("lifeline_index", None),
+    ("china_alignment", None),
+    ("dialogue_progress", None),
+    ("support", "russia"),
+    ("tech", "dprk"),
 )
 """Series pinned month by month, for every replicate (floats written in their shortest
 round-trip form, so equal text is equal values)."""
@@ -43,7 +51,8 @@ EVENTS = [
 
 def case(name: str) -> RunResult:
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(
-        replicates=REPLICATES, horizon_months=MONTHS)
+        replicates=REPLICATES, horizon_months=MONTHS
+    )
     if name == "events":
         scenario = scenario.with_params(events=EVENTS, name="baseline_events")
     return run(scenario, progress=False)
@@ -54,8 +63,10 @@ def outcomes_csv(result: RunResult) -> str:
 
 
 def series_csv(result: RunResult) -> str:
-    columns = {"month": np.repeat(np.arange(MONTHS + 1), REPLICATES),
-               "replicate": np.tile(result.replicate_ids, MONTHS + 1)}
+    columns = {
+        "month": np.repeat(np.arange(MONTHS + 1), REPLICATES),
+        "replicate": np.tile(result.replicate_ids, MONTHS + 1),
+    }
     for name, column in SERIES:
         label = f"{name}_{column}" if column else name
         columns[label] = result.series(name, column).reshape(-1)
@@ -71,8 +82,7 @@ def result(request: pytest.FixtureRequest) -> tuple[str, RunResult]:
 
 
 @pytest.mark.parametrize("kind", list(FILES))
-def test_results_match_the_golden_files_exactly(result: tuple[str, RunResult], kind: str
-                                                ) -> None:
+def test_results_match_the_golden_files_exactly(result: tuple[str, RunResult], kind: str) -> None:
     name, run_result = result
     path = GOLDEN / f"{name}_{kind}.csv"
     expected = path.read_text(encoding="utf-8")
@@ -80,10 +90,15 @@ def test_results_match_the_golden_files_exactly(result: tuple[str, RunResult], k
     if actual != expected:
         old = pd.read_csv(path)
         new = pd.read_csv(pd.io.common.StringIO(actual))
-        moved = [c for c in old.columns if c not in new.columns
-                 or not old[c].equals(new[c])] if old.shape == new.shape else ["shape"]
-        pytest.fail(f"{path.name} changed in {moved[:8]}; if on purpose, regenerate with "
-                    "`make golden` and explain the change")
+        moved = (
+            [c for c in old.columns if c not in new.columns or not old[c].equals(new[c])]
+            if old.shape == new.shape
+            else ["shape"]
+        )
+        pytest.fail(
+            f"{path.name} changed in {moved[:8]}; if on purpose, regenerate with "
+            "`make golden` and explain the change"
+        )
 
 
 def test_the_event_case_differs_from_the_baseline() -> None:

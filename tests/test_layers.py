@@ -52,14 +52,22 @@ def sim_imports(path: Path) -> list[tuple[str, bool, int]]:
         for child in ast.iter_child_nodes(node):
             nested = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
             if isinstance(child, ast.Import):
-                found.extend((a.name, in_function, child.lineno) for a in child.names
-                             if a.name.split(".")[0] == "sim")
-            elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module and (
-                    child.module.split(".")[0] == "sim"):
+                found.extend(
+                    (a.name, in_function, child.lineno)
+                    for a in child.names
+                    if a.name.split(".")[0] == "sim"
+                )
+            elif (
+                isinstance(child, ast.ImportFrom)
+                and child.level == 0
+                and child.module
+                and (child.module.split(".")[0] == "sim")
+            ):
                 for alias in child.names:  # `from sim.scenario import paths` imports a module
                     sub = f"{child.module}.{alias.name}"
-                    found.append((sub if sub in MODULES else child.module, in_function,
-                                  child.lineno))
+                    found.append(
+                        (sub if sub in MODULES else child.module, in_function, child.lineno)
+                    )
             visit(child, nested)
 
     visit(tree, False)
@@ -77,7 +85,8 @@ def test_a_module_imports_only_its_own_or_earlier_layers(module: str) -> None:
     for target, _, line in sim_imports(MODULES[module]):
         assert layer(target) <= layer(module), (
             f"{module}:{line} imports {target}: layer {LAYERS[layer(module)]} may not import "
-            f"layer {LAYERS[layer(target)]}")
+            f"layer {LAYERS[layer(target)]}"
+        )
 
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if layer(m) < len(LAYERS) - 1))
@@ -87,8 +96,9 @@ def test_no_function_level_imports_of_sim_below_the_entry_layer(module: str) -> 
 
 
 def test_there_are_no_import_cycles() -> None:
-    graph = {m: {t for t, _, _ in sim_imports(p) if t in MODULES and t != m}
-             for m, p in MODULES.items()}
+    graph = {
+        m: {t for t, _, _ in sim_imports(p) if t in MODULES and t != m} for m, p in MODULES.items()
+    }
     state: dict[str, str] = {}
 
     def visit(module: str, path: list[str]) -> None:
@@ -111,13 +121,24 @@ def test_the_forkserver_preloads_modules_that_exist() -> None:
 
 
 def test_import_sim_and_validate_load_neither_the_model_nor_plots_nor_sweeps() -> None:
-    heavy = ("mesa", "matplotlib", "pandas", "scipy", "SALib", "ema_workbench", "dask",
-             "distributed")
-    code = ("import sys, sim; from sim.cli import main; "
-            "status = main(['validate', 'scenarios/baseline.yaml']); "
-            f"print(status, [m for m in {heavy!r} if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.splitlines()[-1]
+    heavy = (
+        "mesa",
+        "matplotlib",
+        "pandas",
+        "scipy",
+        "SALib",
+        "ema_workbench",
+        "dask",
+        "distributed",
+    )
+    code = (
+        "import sys, sim; from sim.cli import main; "
+        "status = main(['validate', 'scenarios/baseline.yaml']); "
+        f"print(status, [m for m in {heavy!r} if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()[-1]
     assert out == "0 []"
 
 

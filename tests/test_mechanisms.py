@@ -35,8 +35,10 @@ def base():
 
 
 def test_tighter_sanctions_lower_the_targets_trade_and_output(base):
-    tight = run(load_scenario(SCENARIOS / "sanctions_isolation.yaml").with_params(
-        replicates=R), progress=False)
+    tight = run(
+        load_scenario(SCENARIOS / "sanctions_isolation.yaml").with_params(replicates=R),
+        progress=False,
+    )
     assert np.all(end(tight, "sanctions_on", "russia") > end(base, "sanctions_on", "russia"))
     assert np.all(end(tight, "trade_access", "russia") < end(base, "trade_access", "russia"))
     assert np.mean(end(tight, "gdp", "russia") < end(base, "gdp", "russia")) > 0.9
@@ -61,7 +63,8 @@ def test_more_threat_raises_the_rivals_spending(base):
 def test_provocations_raise_tension(base):
     provocative = simulate({"dprk.provocation_rate": 3.0})
     assert np.mean(provocative.series("peninsula_tension")[1:]) > np.mean(
-        base.series("peninsula_tension")[1:])
+        base.series("peninsula_tension")[1:]
+    )
 
 
 def test_energy_aid_eases_the_dprks_shortage(base):
@@ -71,28 +74,40 @@ def test_energy_aid_eases_the_dprks_shortage(base):
 
 
 def test_us_buildup_raises_tension_but_reassures_allies(base):
-    built_up = run(load_scenario(SCENARIOS / "us_buildup.yaml").with_params(replicates=R),
-                   progress=False)
+    built_up = run(
+        load_scenario(SCENARIOS / "us_buildup.yaml").with_params(replicates=R), progress=False
+    )
     two_years = 30
     assert np.all(built_up.series("us_buildup")[two_years] > base.series("us_buildup")[two_years])
     assert np.mean(built_up.series("peninsula_tension")[two_years]) > np.mean(
-        base.series("peninsula_tension")[two_years])
+        base.series("peninsula_tension")[two_years]
+    )
     assert np.mean(built_up.series("spending", "rok")[two_years]) < np.mean(
-        base.series("spending", "rok")[two_years])
+        base.series("spending", "rok")[two_years]
+    )
 
 
 def test_china_coalition_restores_the_lifeline_grip_cuts_it():
-    runs = {name: run(load_scenario(SCENARIOS / f"{name}.yaml").with_params(replicates=R),
-                      progress=False) for name in ("china_coalition", "china_grip_dialogue")}
-    assert np.all(end(runs["china_coalition"], "lifeline_index")
-                  > end(runs["china_grip_dialogue"], "lifeline_index"))
+    runs = {
+        name: run(
+            load_scenario(SCENARIOS / f"{name}.yaml").with_params(replicates=R), progress=False
+        )
+        for name in ("china_coalition", "china_grip_dialogue")
+    }
+    assert np.all(
+        end(runs["china_coalition"], "lifeline_index")
+        > end(runs["china_grip_dialogue"], "lifeline_index")
+    )
     assert np.mean(end(runs["china_grip_dialogue"], "peninsula_tension")) < np.mean(
-        end(runs["china_coalition"], "peninsula_tension"))
+        end(runs["china_coalition"], "peninsula_tension")
+    )
 
 
 def test_leadership_change_cuts_the_pacts_cooperation(base):
-    changed = run(load_scenario(SCENARIOS / "leadership_change.yaml").with_params(replicates=R),
-                  progress=False)
+    changed = run(
+        load_scenario(SCENARIOS / "leadership_change.yaml").with_params(replicates=R),
+        progress=False,
+    )
     assert np.all(changed.series("leader_changed")[-1] == 1)
     assert np.all(end(changed, "commitment", "dprk") <= end(base, "commitment", "dprk"))
     assert np.mean(end(changed, "commitment", "dprk")) < np.mean(end(base, "commitment", "dprk"))
@@ -100,8 +115,10 @@ def test_leadership_change_cuts_the_pacts_cooperation(base):
 
 
 def test_ceasefire_cuts_munitions_and_russian_war_spending(base):
-    ceasefire = run(load_scenario(SCENARIOS / "ukraine_ceasefire.yaml").with_params(
-        replicates=R), progress=False)
+    ceasefire = run(
+        load_scenario(SCENARIOS / "ukraine_ceasefire.yaml").with_params(replicates=R),
+        progress=False,
+    )
     assert np.mean(end(ceasefire, "munitions")) < 0.2 * np.mean(end(base, "munitions"))
     assert np.mean(end(ceasefire, "spending", "russia")) < np.mean(end(base, "spending", "russia"))
 
@@ -115,10 +132,15 @@ def test_dialogue_lowers_peninsula_tension(base):
 def test_reciprocity_clause_fires_with_probability_commitment():
     """A forced DPRK-ROK clash: Russia joins in a share of replicates equal to its commitment."""
     commitment, n = 0.4, 2000
-    scenario = baseline({"russia.commitment": commitment, "mechanisms.armed_clashes": False,
-                         "mechanisms.domestic_politics": False},
-                        replicates=n, horizon_months=3).with_params(
-        {}, events=[{"month": 2, "trigger": "armed_clash", "between": ["dprk", "rok"]}])
+    scenario = baseline(
+        {
+            "russia.commitment": commitment,
+            "mechanisms.armed_clashes": False,
+            "mechanisms.domestic_politics": False,
+        },
+        replicates=n,
+        horizon_months=3,
+    ).with_params({}, events=[{"month": 2, "trigger": "armed_clash", "between": ["dprk", "rok"]}])
     result = run(scenario, progress=False)
     fired = result.series("reciprocity")[-1]
     assert np.all(result.series("clashes")[-1] == 1)
@@ -133,9 +155,15 @@ def test_reciprocity_clause_fires_with_probability_commitment():
 def test_provocations_follow_the_poisson_rate():
     rate, n = 1.5, 400
     only = dict.fromkeys(MECHANISMS, False) | {"provocations": True}
-    scenario = baseline({"dprk.provocation_rate": rate, "dprk.threat_response": 0.0,
-                         **{f"mechanisms.{m}": on for m, on in only.items()}},
-                        replicates=n, horizon_months=24)
+    scenario = baseline(
+        {
+            "dprk.provocation_rate": rate,
+            "dprk.threat_response": 0.0,
+            **{f"mechanisms.{m}": on for m, on in only.items()},
+        },
+        replicates=n,
+        horizon_months=24,
+    )
     counts = run(scenario, progress=False).series("provocations")[1:]
     assert counts.mean() == pytest.approx(rate, rel=0.05)
     assert counts.var() == pytest.approx(rate, rel=0.1)
@@ -150,9 +178,15 @@ def test_budget_ceiling_caps_spending_at_a_share_of_gdp():
 def test_rerouting_never_creates_trade():
     """Evasion moves lost trade; with expansion off and China fixed, trade cannot exceed 2024."""
     tight = load_scenario(SCENARIOS / "sanctions_isolation.yaml").with_params(
-        {"mechanisms.trade_expansion": False, "mechanisms.china_alignment": False,
-         "russia.evasion": 1.0, "dprk.evasion": 1.0, "china.evasion_tolerance": 1.0},
-        replicates=R)
+        {
+            "mechanisms.trade_expansion": False,
+            "mechanisms.china_alignment": False,
+            "russia.evasion": 1.0,
+            "dprk.evasion": 1.0,
+            "china.evasion_tolerance": 1.0,
+        },
+        replicates=R,
+    )
     lifeline = run(tight, progress=False).series("lifeline_index")
     assert np.all(lifeline <= 1.0 + 1e-12)
 

@@ -39,12 +39,18 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[nbformat.Noteboo
     # whatever python3 kernelspecs the user or the system has installed.
     kernels = tmp_path_factory.mktemp("kernels")
     write_kernel_spec(kernels / "python3")
-    km = AsyncKernelManager(kernel_name="python3",
-                            kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]))
+    km = AsyncKernelManager(
+        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)])
+    )
     argv = km.kernel_spec.argv
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    client = NotebookClient(notebook, km=km, kernel_name="python3", timeout=300,
-                            resources={"metadata": {"path": str(ROOT)}})
+    client = NotebookClient(
+        notebook,
+        km=km,
+        kernel_name="python3",
+        timeout=300,
+        resources={"metadata": {"path": str(ROOT)}},
+    )
     client.execute()  # raises CellExecutionError on the first failing cell
     return notebook, argv
 
@@ -70,8 +76,9 @@ def test_notebook_shows_results(executed: tuple[nbformat.NotebookNode, list]) ->
 
     assert "peninsula_tension" in _output_text(_cell(notebook, "series_catalog()"))
 
-    images = [o for c in notebook.cells for o in c.get("outputs", [])
-              if "image/png" in o.get("data", {})]
+    images = [
+        o for c in notebook.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+    ]
     assert len(images) >= 2  # the dashboard and the comparison figure
 
 

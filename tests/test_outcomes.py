@@ -43,12 +43,15 @@ def test_annual_growth_recovers_the_yearly_rates():
     np.testing.assert_allclose(annual_growth(monthly_path(rates))[:, 0], rates)
 
 
-@pytest.mark.parametrize(("rok", "dprk", "race"), [
-    ([0.10, 0.09, 0.12, 0.01], [0.085, 0.20, 0.09, 0.00], True),  # three years both >= 8 %
-    ([0.10, 0.09, 0.01, 0.12], [0.08, 0.20, 0.09, 0.09], False),  # broken run
-    ([0.10, 0.10, 0.10, 0.10], [0.07, 0.07, 0.07, 0.07], False),  # one rival too slow
-    ([0.02, 0.10, 0.10, 0.10], [0.00, 0.10, 0.10, 0.10], True),   # the run may start late
-])
+@pytest.mark.parametrize(
+    ("rok", "dprk", "race"),
+    [
+        ([0.10, 0.09, 0.12, 0.01], [0.085, 0.20, 0.09, 0.00], True),  # three years both >= 8 %
+        ([0.10, 0.09, 0.01, 0.12], [0.08, 0.20, 0.09, 0.09], False),  # broken run
+        ([0.10, 0.10, 0.10, 0.10], [0.07, 0.07, 0.07, 0.07], False),  # one rival too slow
+        ([0.02, 0.10, 0.10, 0.10], [0.00, 0.10, 0.10, 0.10], True),  # the run may start late
+    ],
+)
 def test_arms_race_needs_both_rivals_above_8_percent_for_3_years(rok, dprk, race):
     assert arms_race(spending(rok, dprk), "rok", "dprk", SETTINGS)[0] == race
 

@@ -14,7 +14,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_readme_block_is_generated_from_the_current_code(name: str) -> None:
     text = README.read_text(encoding="utf-8")
     start, end = markers(name)
-    block = text[text.index(start): text.index(end) + len(end)]
+    block = text[text.index(start) : text.index(end) + len(end)]
     assert block == render(name), "README.md is stale: run `python -m sim.reference README.md`"
 
 

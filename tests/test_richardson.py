@@ -45,9 +45,17 @@ def test_runaway_dyad_matches_discrete_and_continuous_solutions():
 
 def test_equilibrium_matches_closed_form_for_an_asymmetric_dyad():
     a, b, k, l_, g, h = 1.0, 0.8, 0.5, 0.3, 1.0, 0.5
-    x, y = dyad(**{"rok.fatigue": a, "dprk.fatigue": b, "rok.reactivity.dprk": k,
-                   "dprk.reactivity.rok": l_, "rok.grievance": g, "dprk.grievance": h,
-                   "horizon_months": 600})
+    x, y = dyad(
+        **{
+            "rok.fatigue": a,
+            "dprk.fatigue": b,
+            "rok.reactivity.dprk": k,
+            "dprk.reactivity.rok": l_,
+            "rok.grievance": g,
+            "dprk.grievance": h,
+            "horizon_months": 600,
+        }
+    )
     margin = a * b - k * l_
     assert x[-1] == pytest.approx((b * g + k * h) / margin, rel=1e-9)
     assert y[-1] == pytest.approx((a * h + l_ * g) / margin, rel=1e-9)
@@ -61,9 +69,16 @@ def test_monthly_step_is_stable_only_below_the_discrete_bound(fatigue, stable):
     The rivals start apart so that the mode x - y, whose multiplier is 1 - dt (a + k), is
     excited.
     """
-    x, _ = dyad(**{"rok.fatigue": fatigue, "dprk.fatigue": fatigue,
-                   "rok.reactivity.dprk": 1.0, "dprk.reactivity.rok": 1.0,
-                   "rok.initial.spending": 0.1, "horizon_months": 240})
+    x, _ = dyad(
+        **{
+            "rok.fatigue": fatigue,
+            "dprk.fatigue": fatigue,
+            "rok.reactivity.dprk": 1.0,
+            "dprk.reactivity.rok": 1.0,
+            "rok.initial.spending": 0.1,
+            "horizon_months": 240,
+        }
+    )
     equilibrium = 1.0 / (fatigue - 1.0)
     bound = 2.0 / (fatigue + 1.0)
     assert (bound > DT) is stable
@@ -76,11 +91,21 @@ def test_monthly_step_is_stable_only_below_the_discrete_bound(fatigue, stable):
 def test_fitted_dyad_recovers_richardson_coefficients_and_margin():
     a, b, k, l_, g, h = 0.9, 0.6, 0.4, 0.7, 2.0, 1.0
     scenario = load_scenario(SCENARIOS / "richardson_stable.yaml").with_params(
-        {"rok.fatigue": a, "dprk.fatigue": b, "rok.reactivity.dprk": k,
-         "dprk.reactivity.rok": l_, "rok.grievance": g, "dprk.grievance": h,
-         "rok.initial.spending": 5.0, "dprk.initial.spending": 0.5})
+        {
+            "rok.fatigue": a,
+            "dprk.fatigue": b,
+            "rok.reactivity.dprk": k,
+            "dprk.reactivity.rok": l_,
+            "rok.grievance": g,
+            "dprk.grievance": h,
+            "rok.initial.spending": 5.0,
+            "dprk.initial.spending": 0.5,
+        }
+    )
     result = run(scenario, progress=False)
-    fit = {key: float(value[0]) for key, value in
-           richardson_fit(result.arrays["spending"], "rok", "dprk").items()}
+    fit = {
+        key: float(value[0])
+        for key, value in richardson_fit(result.arrays["spending"], "rok", "dprk").items()
+    }
     expected = {"k": k, "a": a, "g": g, "l": l_, "b": b, "h": h, "margin": a * b - k * l_}
     assert fit == pytest.approx(expected, rel=1e-6)

@@ -26,8 +26,7 @@ POINTS = np.array([[0.1, 0.2, 1.0], [0.9, 0.8, 1.5], [0.5, 0.5, 0.7]])
 
 @pytest.fixture(scope="module")
 def scenario():
-    return load_scenario(SCENARIOS / "baseline.yaml").with_params(
-        replicates=6, horizon_months=36)
+    return load_scenario(SCENARIOS / "baseline.yaml").with_params(replicates=6, horizon_months=36)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +44,8 @@ def reference(job, tmp_path_factory):
 
 @pytest.mark.parametrize(("workers", "chunk_size"), [(1, 4), (2, 5), (2, 1)])
 def test_results_are_bit_identical_for_any_workers_and_chunk_size(
-        job, reference, tmp_path, workers, chunk_size):
+    job, reference, tmp_path, workers, chunk_size
+):
     with make_executor(workers) as (executor, _):
         execute(job, tmp_path, executor, chunk_size=chunk_size, progress=False)
     pd.testing.assert_frame_equal(read_runs(tmp_path), reference, check_exact=True)
@@ -53,15 +53,19 @@ def test_results_are_bit_identical_for_any_workers_and_chunk_size(
 
 def test_a_dask_cluster_gives_the_same_results(job, reference, tmp_path):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            make_executor(scheduler=cluster.scheduler_address) as (executor, _):
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        make_executor(scheduler=cluster.scheduler_address) as (executor, _),
+    ):
         execute(job, tmp_path, executor, chunk_size=7, progress=False)
     pd.testing.assert_frame_equal(read_runs(tmp_path), reference, check_exact=True)
 
 
 def test_each_run_of_a_sweep_is_the_scenario_run_alone_with_that_points_parameters(
-        scenario, job, reference):
+    scenario, job, reference
+):
     point, replicate = 1, 4
     alone = scenario.with_params(dict(zip(NAMES, POINTS[point], strict=True)))
     single = run(alone, replicate_ids=np.array([replicate]), progress=False).outcomes
@@ -86,7 +90,8 @@ class FailingAfter(Executor):
 def test_an_interrupted_sweep_resumes_where_it_stopped_with_the_same_results(tmp_path):
     sweep = {"design": "lhs", "points": 4, "parameters": {"china.dialogue": [0.0, 1.0]}}
     scenario = load_scenario(SCENARIOS / "baseline.yaml").with_params(
-        {}, replicates=5, horizon_months=24, sweep=sweep)
+        {}, replicates=5, horizon_months=24, sweep=sweep
+    )
     whole = run_sweep(scenario, tmp_path / "whole", chunk_size=3, progress=False, plots=False)
 
     design = build_design(scenario.spec.sweep, scenario.spec.seed)
@@ -97,8 +102,9 @@ def test_an_interrupted_sweep_resumes_where_it_stopped_with_the_same_results(tmp
     assert len(list((folder / "runs").glob("part-*.parquet"))) == 2
     with make_executor(1) as (executor, _):
         assert execute(job, folder, executor, chunk_size=3, progress=False) == 5
-    resumed = run_sweep(scenario, tmp_path / "cut", chunk_size=3, resume=folder,
-                        progress=False, plots=False)
+    resumed = run_sweep(
+        scenario, tmp_path / "cut", chunk_size=3, resume=folder, progress=False, plots=False
+    )
     pd.testing.assert_frame_equal(resumed.runs(), whole.runs(), check_exact=True)
     pd.testing.assert_frame_equal(resumed.shares, whole.shares, check_exact=True)
 
@@ -114,19 +120,30 @@ def run_sweep_interrupted(scenario, job, root: Path) -> None:
 def test_resuming_another_jobs_folder_is_refused(tmp_path):
     sweep = {"design": "grid", "levels": 2, "parameters": {"china.dialogue": [0.0, 1.0]}}
     scenario = load_scenario(SCENARIOS / "baseline.yaml").with_params(
-        {}, replicates=2, horizon_months=12, sweep=sweep)
+        {}, replicates=2, horizon_months=12, sweep=sweep
+    )
     done = run_sweep(scenario, tmp_path, progress=False, plots=False)
     other = scenario.with_params({"sweep.levels": 3})
     with pytest.raises(UserError, match="holds another job"):
         run_sweep(other, tmp_path, resume=done.folder, progress=False, plots=False)
 
 
-@pytest.mark.parametrize(("kind", "expected_points"), [
-    ("grid", 4 ** 3), ("lhs", 16), ("sobol", 16 * (3 + 2)), ("morris", 16 * (3 + 1)),
-])
+@pytest.mark.parametrize(
+    ("kind", "expected_points"),
+    [
+        ("grid", 4**3),
+        ("lhs", 16),
+        ("sobol", 16 * (3 + 2)),
+        ("morris", 16 * (3 + 1)),
+    ],
+)
 def test_designs_have_the_documented_size_and_stay_in_bounds(kind, expected_points):
-    spec = SweepSpec(design=kind, points=16, levels=4,
-                     parameters={"a.x": (0.0, 1.0), "b.y": (2.0, 4.0), "c.z": (-1.0, 1.0)})
+    spec = SweepSpec(
+        design=kind,
+        points=16,
+        levels=4,
+        parameters={"a.x": (0.0, 1.0), "b.y": (2.0, 4.0), "c.z": (-1.0, 1.0)},
+    )
     design = build_design(spec, seed=3)
     assert design.values.shape == (expected_points, 3)
     low = np.array([0.0, 2.0, -1.0])
@@ -142,8 +159,12 @@ def test_designs_have_the_documented_size_and_stay_in_bounds(kind, expected_poin
 
 def synthetic(kind: str, points: int = 256) -> tuple[Design, pd.DataFrame]:
     """A design whose outcome depends on the first parameter only: likely when a < 0.3."""
-    spec = SweepSpec(design=kind, points=points, levels=4,
-                     parameters={"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)})
+    spec = SweepSpec(
+        design=kind,
+        points=points,
+        levels=4,
+        parameters={"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)},
+    )
     design = build_design(spec, seed=5)
     share = np.where(design.values[:, 0] < 0.3, 0.9, 0.05)
     return design, pd.DataFrame({"outcome": share})
@@ -189,8 +210,9 @@ def test_paired_differences_are_tighter_than_unpaired_ones():
     variant = load_scenario(SCENARIOS / "us_buildup.yaml")
     paired = compare([base, variant]).paired_differences()
     rok = paired[(paired["variable"] == "spending") & (paired["actor"] == "rok")]
-    independent = (rok["value"].to_numpy()
-                   - np.random.default_rng(0).permutation(rok["baseline_value"].to_numpy()))
+    independent = rok["value"].to_numpy() - np.random.default_rng(0).permutation(
+        rok["baseline_value"].to_numpy()
+    )
     assert rok["difference"].std() < 0.5 * independent.std()
 
 
@@ -217,7 +239,8 @@ def test_a_sweep_chunk_varies_parameters_along_the_replicate_axis(job):
 def test_resuming_a_complete_job_is_refused_and_leaves_it_untouched(tmp_path):
     sweep = {"design": "grid", "levels": 2, "parameters": {"china.dialogue": [0.0, 1.0]}}
     scenario = load_scenario(SCENARIOS / "baseline.yaml").with_params(
-        {}, replicates=2, horizon_months=12, sweep=sweep)
+        {}, replicates=2, horizon_months=12, sweep=sweep
+    )
     done = run_sweep(scenario, tmp_path, progress=False, plots=False)
     before = (done.folder / "points.csv").read_bytes()
     with pytest.raises(UserError, match="already complete"):

@@ -34,11 +34,13 @@ def build_design(sweep: SweepSpec, seed: int) -> Design:
     elif sweep.design == "sobol":
         from SALib.sample import sobol as sobol_sample
 
-        values = sobol_sample.sample(design.problem, sweep.points, calc_second_order=False,
-                                     seed=seed)
+        values = sobol_sample.sample(
+            design.problem, sweep.points, calc_second_order=False, seed=seed
+        )
     else:
         from SALib.sample import morris as morris_sample
 
-        values = morris_sample.sample(design.problem, sweep.points, num_levels=sweep.levels,
-                                      seed=seed)
+        values = morris_sample.sample(
+            design.problem, sweep.points, num_levels=sweep.levels, seed=seed
+        )
     return Design(sweep.design, names, np.asarray(values, dtype=float), bounds)

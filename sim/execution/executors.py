@@ -36,8 +36,7 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Po
     elif workers > 1:
         # forkserver: workers fork from a clean process, never from this (threaded) one
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods
-                                              else "spawn")
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(FORKSERVER_PRELOAD)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

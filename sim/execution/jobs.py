@@ -48,8 +48,9 @@ class Job:
     @classmethod
     def sweep(cls, scenario: Scenario, names: tuple[str, ...], values: np.ndarray) -> "Job":
         """`scenario.spec.replicates` runs at each design point."""
-        return cls(_to_json(scenario), names, np.asarray(values, dtype=float),
-                   scenario.spec.replicates)
+        return cls(
+            _to_json(scenario), names, np.asarray(values, dtype=float), scenario.spec.replicates
+        )
 
     @property
     def runs(self) -> int:
@@ -84,8 +85,7 @@ def run_rows(job: Job, start: int, stop: int) -> pd.DataFrame:
     params = Params.from_scenario(scenario, len(rows))
     for d, name in enumerate(job.names):
         params.set_path(name, job.values[point, d])
-    model = AllianceModel(scenario, replicate_ids=replicate, params=params,
-                          record=OUTCOME_SERIES)
+    model = AllianceModel(scenario, replicate_ids=replicate, params=params, record=OUTCOME_SERIES)
     while model.running:
         model.step()
     table = outcome_table(model.release(), scenario.spec.outcomes, replicate)
@@ -101,8 +101,14 @@ def chunks(runs: int, size: int) -> list[tuple[int, int, int]]:
     return [(i, start, min(start + size, runs)) for i, start in enumerate(range(0, runs, size))]
 
 
-def execute(job: Job, folder: Path, executor: Executor, chunk_size: int = DEFAULT_CHUNK,
-            in_flight: int = 4, progress: bool | None = None) -> int:
+def execute(
+    job: Job,
+    folder: Path,
+    executor: Executor,
+    chunk_size: int = DEFAULT_CHUNK,
+    in_flight: int = 4,
+    progress: bool | None = None,
+) -> int:
     """Run every chunk of `job` not yet on disk under `folder`; return the chunks run.
 
     Chunks are submitted `in_flight` at a time and written as they complete, so memory holds
@@ -113,8 +119,14 @@ def execute(job: Job, folder: Path, executor: Executor, chunk_size: int = DEFAUL
     done_runs = job.runs - sum(stop - start for _, start, stop in todo)
     pending: dict[Future, tuple[int, int, int]] = {}
     queue = iter(todo)
-    with tqdm(total=job.runs, initial=done_runs, unit="run", desc="runs", smoothing=0.1,
-              disable=None if progress is None else not progress) as bar:
+    with tqdm(
+        total=job.runs,
+        initial=done_runs,
+        unit="run",
+        desc="runs",
+        smoothing=0.1,
+        disable=None if progress is None else not progress,
+    ) as bar:
         while True:
             for chunk in queue:
                 pending[executor.submit(run_rows, job, chunk[1], chunk[2])] = chunk
@@ -126,7 +138,8 @@ def execute(job: Job, folder: Path, executor: Executor, chunk_size: int = DEFAUL
             for future in finished:
                 index, start, stop = pending.pop(future)
                 table = future.result()
-                write_atomically(part_path(folder, index),
-                                 lambda tmp, t=table: t.to_parquet(tmp, index=False))
+                write_atomically(
+                    part_path(folder, index), lambda tmp, t=table: t.to_parquet(tmp, index=False)
+                )
                 bar.update(stop - start)
     return len(todo)

@@ -11,9 +11,13 @@ PROGRESS_THRESHOLD = 200_000
 """Replicate-months above which a run shows a progress bar (on a terminal)."""
 
 
-
-def run(scenario: Scenario, replicates: int | None = None, seed: int | None = None,
-        replicate_ids: np.ndarray | None = None, progress: bool | None = None) -> RunResult:
+def run(
+    scenario: Scenario,
+    replicates: int | None = None,
+    seed: int | None = None,
+    replicate_ids: np.ndarray | None = None,
+    progress: bool | None = None,
+) -> RunResult:
     """Run a scenario and return its recorded series.
 
     replicates / seed override the scenario's. replicate_ids runs a subset (replicate r is the
@@ -27,8 +31,9 @@ def run(scenario: Scenario, replicates: int | None = None, seed: int | None = No
         disable = None if work >= PROGRESS_THRESHOLD else True
     else:
         disable = not progress
-    with tqdm(total=model.months, unit="month", desc=scenario.name, leave=False,
-              disable=disable) as bar:
+    with tqdm(
+        total=model.months, unit="month", desc=scenario.name, leave=False, disable=disable
+    ) as bar:
         while model.running:
             model.step()
             bar.update()

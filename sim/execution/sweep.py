@@ -26,8 +26,15 @@ from sim.scenario.outcome_settings import OUTCOMES
 from sim.scenario.scenario import Scenario
 
 
-def start_folder(root: Path, scenario: Scenario, kind: str, job: Job, settings: dict,
-                 command: list[str], resume: Path | None) -> Path:
+def start_folder(
+    root: Path,
+    scenario: Scenario,
+    kind: str,
+    job: Job,
+    settings: dict,
+    command: list[str],
+    resume: Path | None,
+) -> Path:
     """A new job folder with its manifest, or the folder of an interrupted job to resume."""
     if resume is not None:
         manifest_path = resume / "manifest.json"
@@ -35,20 +42,39 @@ def start_folder(root: Path, scenario: Scenario, kind: str, job: Job, settings: 
             raise UserError(resume, None, "--resume", "no manifest.json: not a job folder")
         record = json.loads(manifest_path.read_text(encoding="utf-8"))
         if record.get("job_key") != job.key or record.get("settings") != settings:
-            raise UserError(resume, None, "--resume", "this folder holds another job (its "
-                            "scenario, design or chunk size differs); start a new one")
+            raise UserError(
+                resume,
+                None,
+                "--resume",
+                "this folder holds another job (its "
+                "scenario, design or chunk size differs); start a new one",
+            )
         if record.get("status") == "complete":
-            raise UserError(resume, None, "--resume", "this job is already complete; "
-                            "its results are in the folder")
+            raise UserError(
+                resume,
+                None,
+                "--resume",
+                "this job is already complete; its results are in the folder",
+            )
         return resume
     started = utc_now()
     folder = new_run_folder(root, scenario.name, started, f"{kind}-{scenario.hash[:8]}")
     folder.mkdir(parents=True)
     record = manifest(
-        kind, command, started, status="running", scenario=scenario.name,
-        scenario_hash=scenario.hash, job_key=job.key, settings=settings, runs=job.runs,
-        points=len(job.values), replicates_per_point=job.replicates, seed=scenario.spec.seed,
-        resolved_scenario=scenario.resolved())
+        kind,
+        command,
+        started,
+        status="running",
+        scenario=scenario.name,
+        scenario_hash=scenario.hash,
+        job_key=job.key,
+        settings=settings,
+        runs=job.runs,
+        points=len(job.values),
+        replicates_per_point=job.replicates,
+        seed=scenario.spec.seed,
+        resolved_scenario=scenario.resolved(),
+    )
     _write_manifest(folder, record)
     return folder
 
@@ -64,23 +90,42 @@ def finish_folder(folder: Path, extra: dict) -> None:
     _write_manifest(folder, record)
 
 
-def run_job(job: Job, folder: Path, workers: int, scheduler: str | None, chunk_size: int,
-            progress: bool | None) -> None:
+def run_job(
+    job: Job,
+    folder: Path,
+    workers: int,
+    scheduler: str | None,
+    chunk_size: int,
+    progress: bool | None,
+) -> None:
     with make_executor(workers, scheduler) as pool:
-        execute(job, folder, pool.executor, chunk_size, in_flight=2 * max(pool.slots, 2),
-                progress=progress)
+        execute(
+            job,
+            folder,
+            pool.executor,
+            chunk_size,
+            in_flight=2 * max(pool.slots, 2),
+            progress=progress,
+        )
 
 
-def execute_sweep(scenario: Scenario, root: Path = Path("results"), workers: int = 1,
-                  scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
-                  resume: Path | None = None, command: list[str] | None = None,
-                  progress: bool | None = None) -> SweepResult:
+def execute_sweep(
+    scenario: Scenario,
+    root: Path = Path("results"),
+    workers: int = 1,
+    scheduler: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    resume: Path | None = None,
+    command: list[str] | None = None,
+    progress: bool | None = None,
+) -> SweepResult:
     """Run the scenario's `sweep:` block, analyse it and write the tables into its job folder
     (left with status "running": the caller adds plots, then calls finish_folder)."""
     sweep = scenario.spec.sweep
     if sweep is None:
-        raise UserError(scenario.path or "<scenario>", None, "sweep",
-                        "this scenario has no 'sweep:' block")
+        raise UserError(
+            scenario.path or "<scenario>", None, "sweep", "this scenario has no 'sweep:' block"
+        )
     design = build_design(sweep, scenario.spec.seed)
     job = Job.sweep(scenario, design.names, design.values)
     settings = {"chunk_size": chunk_size, "design": sweep.model_dump(mode="json")}
@@ -95,20 +140,26 @@ def execute_sweep(scenario: Scenario, root: Path = Path("results"), workers: int
     result = SweepResult(scenario, design, folder, shares, summary, indices, boxes)
 
     pd.DataFrame(design.values, columns=list(design.names)).rename_axis("point").to_csv(
-        folder / "design.csv")
+        folder / "design.csv"
+    )
     shares.to_csv(folder / "points.csv", index=False)
     summary.to_csv(folder / "summary.csv", index=False)
     indices.to_csv(folder / "sensitivity.csv", index=False)
     result.boxes_table().to_csv(folder / "discovery.csv", index=False)
-    (folder / "discovery.txt").write_text("\n".join(result.discoveries()) + "\n",
-                                          encoding="utf-8")
+    (folder / "discovery.txt").write_text("\n".join(result.discoveries()) + "\n", encoding="utf-8")
     return result
 
 
-def run_ensemble(scenario: Scenario, root: Path = Path("results"), workers: int = 1,
-                 scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK,
-                 resume: Path | None = None, command: list[str] | None = None,
-                 progress: bool | None = None) -> tuple[Path, pd.DataFrame]:
+def run_ensemble(
+    scenario: Scenario,
+    root: Path = Path("results"),
+    workers: int = 1,
+    scheduler: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    resume: Path | None = None,
+    command: list[str] | None = None,
+    progress: bool | None = None,
+) -> tuple[Path, pd.DataFrame]:
     """All replicates of a scenario, chunked and streamed to disk; returns (folder, summary)."""
     job = Job.ensemble(scenario)
     settings = {"chunk_size": chunk_size}

@@ -57,8 +57,9 @@ class Actor(mesa.Agent):
         writing into one changes the running model (a notebook can steer an actor mid-run).
         Mapping parameters come as (R, N) views, one column per other actor."""
         p = self.model.params
-        return {name: getattr(p, name)[:, self.index] for name in p.names()
-                if getattr(p, name).ndim > 1}
+        return {
+            name: getattr(p, name)[:, self.index] for name in p.names() if getattr(p, name).ndim > 1
+        }
 
     def decide(self) -> None:
         """No discretionary policy: its spending follows the Richardson build-up."""
@@ -76,8 +77,11 @@ class Sanctioner(Actor):
         w, p, ref, i = self.model.world, self.model.params, self.model.reference, self.index
         row = SANCTIONERS.index(self.actor_id)
         rise = np.maximum(0.0, w.tension[:, i, BLOC_IDX] - ref.tension[i, BLOC_IDX])
-        target = (ref.sanctions[row] + p.sanction_tightening[:, i, BLOC_IDX]
-                  + p.sanction_response[:, i, None] * rise)
+        target = (
+            ref.sanctions[row]
+            + p.sanction_tightening[:, i, BLOC_IDX]
+            + p.sanction_response[:, i, None] * rise
+        )
         target[:, BLOC_DPRK] -= p.relax_with_dialogue[:, i] * w.dialogue_progress
         w.sanction_target[:, row] = np.clip(target, 0.0, 1.0)
         w.isolation_effort[:, i] = p.isolation_effort[:, i]
@@ -116,11 +120,19 @@ class China(Actor):
             crisis = np.maximum(0.0, w.provocation_rate - ref.provocation_rate)
             crisis = crisis + (w.clashes > 0)
             fear = w.isolation_effort[:, SANCTIONER_IDX].mean(axis=1)
-            target = np.clip(p.coalition_bias[:, CHINA] + p.rivalry_pull[:, CHINA] * rivalry
-                             - p.instability_aversion[:, CHINA] * crisis
-                             - p.sanction_fear[:, CHINA] * fear, 0.0, 1.0)
-            noise = p.alignment_noise[:, CHINA] * np.sqrt(DT) * model.shocks_now.normal(
-                "alignment")[:, 0]
+            target = np.clip(
+                p.coalition_bias[:, CHINA]
+                + p.rivalry_pull[:, CHINA] * rivalry
+                - p.instability_aversion[:, CHINA] * crisis
+                - p.sanction_fear[:, CHINA] * fear,
+                0.0,
+                1.0,
+            )
+            noise = (
+                p.alignment_noise[:, CHINA]
+                * np.sqrt(DT)
+                * model.shocks_now.normal("alignment")[:, 0]
+            )
             step = DT * p.alignment_speed[:, CHINA] * (target - w.china_alignment) + noise
             w.china_alignment = np.clip(w.china_alignment + step, 0.0, 1.0)
         w.dialogue_effort = p.dialogue[:, CHINA] * (1.0 - w.china_alignment)
@@ -155,8 +167,9 @@ class NorthKorea(PactMember):
         super().decide()
         model = self.model
         if model.switch("provocations"):
-            model.world.provocation_rate = dprk_provocation_rate(model.world, model.params,
-                                                                 model.reference)
+            model.world.provocation_rate = dprk_provocation_rate(
+                model.world, model.params, model.reference
+            )
 
 
 AGENT_CLASSES: dict[str, type[Actor]] = {

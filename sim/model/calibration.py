@@ -44,8 +44,12 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
     exercise_2024 = float(defaults.exercises[0, BLOC_IDX].mean())
     buildup_2024 = float(defaults.buildup[0, USA])
     provocation_2024 = float(defaults.provocation_rate[0, DPRK])
-    cooperation_raw = float(np.min(defaults.commitment[0, BLOC_IDX] * np.minimum(
-        1.0, initial.support / defaults.opposition_threshold[0, BLOC_IDX])))
+    cooperation_raw = float(
+        np.min(
+            defaults.commitment[0, BLOC_IDX]
+            * np.minimum(1.0, initial.support / defaults.opposition_threshold[0, BLOC_IDX])
+        )
+    )
     energy_2024 = initial.energy_non_russian + float(defaults.energy_aid[0, RUSSIA])
     buildup = np.full(r, buildup_2024)
 
@@ -56,8 +60,9 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
 
     reference = Reference(
         tension=initial.tension,
-        tension_rest=_tension_rest(initial.tension, defaults, exercise_2024, buildup_2024,
-                                   provocation_2024),
+        tension_rest=_tension_rest(
+            initial.tension, defaults, exercise_2024, buildup_2024, provocation_2024
+        ),
         trade=bloc_trade,
         ties=bloc_ties,
         sanctions=sanctions,
@@ -121,8 +126,9 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
     return world, reference
 
 
-def _tension_rest(tension: np.ndarray, defaults: Params, exercise: float, buildup: float,
-                  provocation_rate: float) -> np.ndarray:
+def _tension_rest(
+    tension: np.ndarray, defaults: Params, exercise: float, buildup: float, provocation_rate: float
+) -> np.ndarray:
     """Resting tension: the level toward which tension decays once 2024 pressures stop.
 
     2024 tension is the steady state of 2024 pressures (exercises, the US posture, the

@@ -36,17 +36,26 @@ class AllianceModel(mesa.Model):
     replicate's path depend on the batch it runs in.
     """
 
-    def __init__(self, scenario: Scenario, replicate_ids: np.ndarray | None = None,
-                 params: Params | None = None, record: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        replicate_ids: np.ndarray | None = None,
+        params: Params | None = None,
+        record: tuple[str, ...] | None = None,
+    ) -> None:
         spec = scenario.spec
         super().__init__(rng=spec.seed)
         self.random = self.rng = self.agents.random = ReplicateStreamsOnly()  # type: ignore[assignment]
         self.sim_scenario = scenario
-        self.replicate_ids = (np.arange(spec.replicates) if replicate_ids is None
-                              else np.asarray(replicate_ids))
+        self.replicate_ids = (
+            np.arange(spec.replicates) if replicate_ids is None else np.asarray(replicate_ids)
+        )
         self.months = spec.horizon_months
-        self.params = (params if params is not None
-                       else Params.from_scenario(scenario, len(self.replicate_ids)))
+        self.params = (
+            params
+            if params is not None
+            else Params.from_scenario(scenario, len(self.replicate_ids))
+        )
         self.world, self.reference = create_world(initial_state(scenario), self.params)
         self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
         self.shocks_now: Month = self.shocks.month(1)

@@ -31,8 +31,9 @@ class Params:
     def names(self) -> list[str]:
         return list(self._arrays)
 
-    def set(self, name: str, value: float | np.ndarray, actor: str | None = None,
-            key: str | None = None) -> None:
+    def set(
+        self, name: str, value: float | np.ndarray, actor: str | None = None, key: str | None = None
+    ) -> None:
         """Set a parameter: one value for every replicate (timed events), or one value per
         replicate, shape (R,) (a sweep's design)."""
         array = self._arrays[name]
@@ -100,5 +101,3 @@ def _values(scenario: Scenario) -> dict[str, dict[str, Value]]:
         given = getattr(scenario.spec.ukraine, name)
         values[name] = {"ukraine": p.defaults["ukraine"] if given is None else given}
     return values
-
-

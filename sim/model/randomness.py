@@ -98,4 +98,5 @@ class ReplicateStreamsOnly:
         raise RuntimeError(
             f"model.random / model.rng .{name}: AllianceModel draws only from per-replicate "
             "streams (model.shocks_now, sim/model/randomness.py); a shared generator would "
-            "break bit-identical replicates. Add a slot to the shock layout instead.")
+            "break bit-identical replicates. Add a slot to the shock layout instead."
+        )

@@ -37,67 +37,145 @@ class Series:
 
 SERIES: tuple[Series, ...] = (
     Series("spending", "Military spending", "US$ bn/yr", "actor", lambda w, r: w.spending),
-    Series("capability", "Military capability", "US$ bn/yr, 2024-equivalent", "actor",
-           lambda w, r: w.capability),
+    Series(
+        "capability",
+        "Military capability",
+        "US$ bn/yr, 2024-equivalent",
+        "actor",
+        lambda w, r: w.capability,
+    ),
     Series("gdp", "GDP", "US$ bn/yr", "actor", lambda w, r: w.gdp),
-    Series("burden", "Military burden", "share of GDP", "actor",
-           lambda w, r: w.spending / w.gdp),
-    Series("sanctions_on", "Western sanctions on member", "mean intensity 0-1", "bloc",
-           lambda w, r: w.sanctions.mean(axis=1)),
-    Series("trade_access", "Member's total trade", "2024 = 1", "bloc",
-           lambda w, r: w.access / r.access),
+    Series("burden", "Military burden", "share of GDP", "actor", lambda w, r: w.spending / w.gdp),
+    Series(
+        "sanctions_on",
+        "Western sanctions on member",
+        "mean intensity 0-1",
+        "bloc",
+        lambda w, r: w.sanctions.mean(axis=1),
+    ),
+    Series(
+        "trade_access", "Member's total trade", "2024 = 1", "bloc", lambda w, r: w.access / r.access
+    ),
     Series("support", "Domestic support", "share 0-1", "bloc", lambda w, r: w.support),
-    Series("commitment", "Effective commitment to the pact", "probability", "bloc",
-           lambda w, r: w.commitment),
-    Series("hardship", "Economic hardship vs 2024", "share of output", "bloc",
-           lambda w, r: w.hardship),
+    Series(
+        "commitment",
+        "Effective commitment to the pact",
+        "probability",
+        "bloc",
+        lambda w, r: w.commitment,
+    ),
+    Series(
+        "hardship", "Economic hardship vs 2024", "share of output", "bloc", lambda w, r: w.hardship
+    ),
     Series("tech", "Military technology", "US = 1", "bloc", lambda w, r: w.tech),
     Series("cyber", "Cyber capability", "index 0-1", "bloc", lambda w, r: w.cyber),
-    Series("war_intensity", "War in Ukraine", "2024 = 1", "ukraine",
-           lambda w, r: w.war_intensity),
-    Series("cooperation", "Pact cooperation", "2024 = 1", "bloc_pact",
-           lambda w, r: w.cooperation),
-    Series("exercises", "Joint exercise intensity", "index 0-1", "bloc_pact",
-           lambda w, r: w.exercise_intensity),
-    Series("munitions", "DPRK munitions to Russia", "million rounds/yr", "dprk_to_russia",
-           lambda w, r: w.munitions),
-    Series("troops", "DPRK troops to Russia", "troops/yr", "dprk_to_russia",
-           lambda w, r: w.troops),
-    Series("energy_supply", "DPRK oil supply", "million barrels/yr", "dprk",
-           lambda w, r: w.energy_supply),
-    Series("energy_shortfall", "DPRK energy shortfall", "share of pre-2017 supply", "dprk",
-           energy_shortfall),
-    Series("china_alignment", "China's alignment with the bloc", "0 grip - 1 coalition",
-           "china", lambda w, r: w.china_alignment),
-    Series("dialogue_effort", "China's dialogue effort", "index 0-1", "china",
-           lambda w, r: w.dialogue_effort),
-    Series("dialogue_progress", "Dialogue progress", "index 0-1", "region",
-           lambda w, r: w.dialogue_progress),
+    Series("war_intensity", "War in Ukraine", "2024 = 1", "ukraine", lambda w, r: w.war_intensity),
+    Series("cooperation", "Pact cooperation", "2024 = 1", "bloc_pact", lambda w, r: w.cooperation),
+    Series(
+        "exercises",
+        "Joint exercise intensity",
+        "index 0-1",
+        "bloc_pact",
+        lambda w, r: w.exercise_intensity,
+    ),
+    Series(
+        "munitions",
+        "DPRK munitions to Russia",
+        "million rounds/yr",
+        "dprk_to_russia",
+        lambda w, r: w.munitions,
+    ),
+    Series("troops", "DPRK troops to Russia", "troops/yr", "dprk_to_russia", lambda w, r: w.troops),
+    Series(
+        "energy_supply",
+        "DPRK oil supply",
+        "million barrels/yr",
+        "dprk",
+        lambda w, r: w.energy_supply,
+    ),
+    Series(
+        "energy_shortfall",
+        "DPRK energy shortfall",
+        "share of pre-2017 supply",
+        "dprk",
+        energy_shortfall,
+    ),
+    Series(
+        "china_alignment",
+        "China's alignment with the bloc",
+        "0 grip - 1 coalition",
+        "china",
+        lambda w, r: w.china_alignment,
+    ),
+    Series(
+        "dialogue_effort",
+        "China's dialogue effort",
+        "index 0-1",
+        "china",
+        lambda w, r: w.dialogue_effort,
+    ),
+    Series(
+        "dialogue_progress",
+        "Dialogue progress",
+        "index 0-1",
+        "region",
+        lambda w, r: w.dialogue_progress,
+    ),
     Series("us_buildup", "US regional build-up", "index 0-1", "usa", lambda w, r: w.us_buildup),
-    Series("peninsula_tension", "Tension: DPRK vs ROK, Japan, US", "index 0-1", "region",
-           lambda w, r: w.peninsula_tension()),
-    Series("bloc_tension", "Tension: bloc vs rivals", "index 0-1", "region",
-           lambda w, r: w.bloc_tension()),
-    Series("us_china_tension", "Tension: US vs China", "index 0-1", "region",
-           lambda w, r: w.tension[:, USA, CHINA]),
-    Series("isolation_index", "Bloc's ties with the rest", "2024 = 1", "bloc_pact",
-           isolation_index),
-    Series("lifeline_index", "Bloc's economic lifeline", "2024 = 1", "bloc_pact",
-           lifeline_index),
-    Series("provocations", "DPRK provocations", "events/month", "dprk",
-           lambda w, r: w.provocations),
+    Series(
+        "peninsula_tension",
+        "Tension: DPRK vs ROK, Japan, US",
+        "index 0-1",
+        "region",
+        lambda w, r: w.peninsula_tension(),
+    ),
+    Series(
+        "bloc_tension",
+        "Tension: bloc vs rivals",
+        "index 0-1",
+        "region",
+        lambda w, r: w.bloc_tension(),
+    ),
+    Series(
+        "us_china_tension",
+        "Tension: US vs China",
+        "index 0-1",
+        "region",
+        lambda w, r: w.tension[:, USA, CHINA],
+    ),
+    Series(
+        "isolation_index", "Bloc's ties with the rest", "2024 = 1", "bloc_pact", isolation_index
+    ),
+    Series("lifeline_index", "Bloc's economic lifeline", "2024 = 1", "bloc_pact", lifeline_index),
+    Series(
+        "provocations", "DPRK provocations", "events/month", "dprk", lambda w, r: w.provocations
+    ),
     Series("clashes", "Armed clashes so far", "count", "region", lambda w, r: w.clashes),
-    Series("reciprocity", "Reciprocity clause fired so far", "count", "bloc_pact",
-           lambda w, r: w.reciprocity),
-    Series("leader_changed", "Leadership change in Pyongyang", "0/1", "dprk",
-           lambda w, r: w.leader_changed),
+    Series(
+        "reciprocity",
+        "Reciprocity clause fired so far",
+        "count",
+        "bloc_pact",
+        lambda w, r: w.reciprocity,
+    ),
+    Series(
+        "leader_changed",
+        "Leadership change in Pyongyang",
+        "0/1",
+        "dprk",
+        lambda w, r: w.leader_changed,
+    ),
 )
 SERIES_BY_NAME = {s.name: s for s in SERIES}
 
 
 KEY_SERIES: tuple[tuple[str, str | None], ...] = (
-    ("spending", "rok"), ("spending", "japan"), ("spending", "dprk"),
-    ("peninsula_tension", None), ("isolation_index", None), ("lifeline_index", None),
+    ("spending", "rok"),
+    ("spending", "japan"),
+    ("spending", "dprk"),
+    ("peninsula_tension", None),
+    ("isolation_index", None),
+    ("lifeline_index", None),
 )
 """The series fans and comparisons show by default: the regional arms race (L15), tension,
 and isolation (L8, L25), as (series, column)."""
@@ -110,8 +188,7 @@ class Recorder:
     sim.results.outcomes.OUTCOME_INPUTS).
     """
 
-    def __init__(self, months: int, replicates: int, names: tuple[str, ...] | None = None
-                 ) -> None:
+    def __init__(self, months: int, replicates: int, names: tuple[str, ...] | None = None) -> None:
         self.series = [s for s in SERIES if names is None or s.name in names]
         self.arrays = {
             s.name: np.empty((months + 1, replicates, len(s.columns))) for s in self.series

@@ -15,8 +15,13 @@ from sim.model.recording import SERIES_BY_NAME
 from sim.results.run_result import RunResult
 
 COLORS = {
-    "dprk": "#b2182b", "russia": "#ef8a62", "usa": "#2166ac", "china": "#d6a000",
-    "rok": "#4393c3", "japan": "#762a83", "eu": "#1b7837",
+    "dprk": "#b2182b",
+    "russia": "#ef8a62",
+    "usa": "#2166ac",
+    "china": "#d6a000",
+    "rok": "#4393c3",
+    "japan": "#762a83",
+    "eu": "#1b7837",
 }
 BAND_NOTE = "lines: median of replicates; bands: 10-90 % of replicates"
 
@@ -29,9 +34,16 @@ def date_axis(ax: Axes) -> None:
     ax.grid(True, alpha=0.3)
 
 
-def band(ax: Axes, result: RunResult, name: str, column: str | None = None,
-         label: str | None = None, color: str | None = None, scale: float = 1.0,
-         quantiles: Sequence[float] = (0.1, 0.9)) -> None:
+def band(
+    ax: Axes,
+    result: RunResult,
+    name: str,
+    column: str | None = None,
+    label: str | None = None,
+    color: str | None = None,
+    scale: float = 1.0,
+    quantiles: Sequence[float] = (0.1, 0.9),
+) -> None:
     """Median line with a shaded band between two quantiles over replicates."""
     values = result.series(name, column) * scale
     median = np.median(values, axis=1)
@@ -41,12 +53,12 @@ def band(ax: Axes, result: RunResult, name: str, column: str | None = None,
         ax.fill_between(result.dates, low, high, color=line.get_color(), alpha=0.18, lw=0)
 
 
-def panel_grid(panels: int, cols: int = 3, width: float = 14.0, height: float = 4.2
-               ) -> tuple[Figure, np.ndarray]:
+def panel_grid(
+    panels: int, cols: int = 3, width: float = 14.0, height: float = 4.2
+) -> tuple[Figure, np.ndarray]:
     """A grid of panels sharing dates; the cells beyond `panels` are hidden."""
     rows = -(-panels // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(width, height * rows), sharex=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(width, height * rows), sharex=True, squeeze=False)
     for ax in axes.flat[panels:]:
         ax.set_visible(False)
     return fig, axes

@@ -30,12 +30,16 @@ class Design:
     @property
     def problem(self) -> dict:
         """The design as a SALib problem."""
-        return {"num_vars": len(self.names), "names": list(self.names),
-                "bounds": [list(b) for b in self.bounds]}
+        return {
+            "num_vars": len(self.names),
+            "names": list(self.names),
+            "bounds": [list(b) for b in self.bounds],
+        }
 
 
-def sensitivity(design: Design, shares: pd.DataFrame, outcomes: list[str],
-                seed: int = 0) -> pd.DataFrame:
+def sensitivity(
+    design: Design, shares: pd.DataFrame, outcomes: list[str], seed: int = 0
+) -> pd.DataFrame:
     """One row per outcome, parameter and index: the method suited to the design.
 
     Outcomes whose share does not vary across the design get no rows (nothing to attribute).
@@ -64,9 +68,15 @@ def sensitivity(design: Design, shares: pd.DataFrame, outcomes: list[str],
                 indices = {"S1": None}
         for i, name in enumerate(design.names):
             for index, conf in indices.items():
-                rows.append({"outcome": outcome, "parameter": name, "index": index,
-                             "value": float(result[index][i]),
-                             "conf": float(result[conf][i]) if conf else np.nan})
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "parameter": name,
+                        "index": index,
+                        "value": float(result[index][i]),
+                        "conf": float(result[conf][i]) if conf else np.nan,
+                    }
+                )
     return pd.DataFrame(rows, columns=["outcome", "parameter", "index", "value", "conf"])
 
 
@@ -74,8 +84,12 @@ def _main_effects(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Var(E[y | x_i]) / Var(y) for each column of a full-factorial design."""
     frame = pd.DataFrame(x).assign(y=y)
     total = y.var()
-    return np.array([frame.groupby(i)["y"].mean().reindex(frame[i]).to_numpy().var() / total
-                     for i in range(x.shape[1])])
+    return np.array(
+        [
+            frame.groupby(i)["y"].mean().reindex(frame[i]).to_numpy().var() / total
+            for i in range(x.shape[1])
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -102,12 +116,19 @@ class Box:
             else:
                 terms.append(f"{name} < {high:.3g}")
         where = " and ".join(terms) if terms else "anywhere in the design"
-        return (f"{self.outcome} is likely when {where} (coverage {self.coverage:.0%}, "
-                f"density {self.density:.0%}, vs {self.base_rate:.0%} overall)")
+        return (
+            f"{self.outcome} is likely when {where} (coverage {self.coverage:.0%}, "
+            f"density {self.density:.0%}, vs {self.base_rate:.0%} overall)"
+        )
 
 
-def discover(design: Design, shares: pd.DataFrame, outcome: str,
-             min_coverage: float = 0.5, min_cut: float = 0.1) -> Box | None:
+def discover(
+    design: Design,
+    shares: pd.DataFrame,
+    outcome: str,
+    min_coverage: float = 0.5,
+    min_cut: float = 0.1,
+) -> Box | None:
     """PRIM on the design points with the outcome's share as the response.
 
     Of the boxes on the peeling trajectory with coverage >= min_coverage, the densest; then
@@ -138,13 +159,19 @@ def discover(design: Design, shares: pd.DataFrame, outcome: str,
         if (low, high) != (full_low, full_high):
             limits[name] = (low, high)
             inside &= (design.values[:, d] >= low) & (design.values[:, d] <= high)
-    return Box(outcome, limits, coverage=float(y[inside].sum() / y.sum()),
-               density=float(y[inside].mean()), mass=float(inside.mean()),
-               base_rate=float(y.mean()))
+    return Box(
+        outcome,
+        limits,
+        coverage=float(y[inside].sum() / y.sum()),
+        density=float(y[inside].mean()),
+        mass=float(inside.mean()),
+        base_rate=float(y.mean()),
+    )
 
 
-def binned_means(design: Design, shares: pd.DataFrame, outcome: str, a: str, b: str,
-                 bins: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def binned_means(
+    design: Design, shares: pd.DataFrame, outcome: str, a: str, b: str, bins: int = 8
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean share of `outcome` over a bins x bins grid of parameters a and b: (edges_a,
     edges_b, means), NaN where no point falls. A grid design uses its own levels."""
     i, j = design.names.index(a), design.names.index(b)

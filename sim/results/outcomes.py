@@ -33,6 +33,7 @@ def over_time(values: np.ndarray) -> np.ndarray:
     """
     return np.ascontiguousarray(np.moveaxis(values, 0, -1))
 
+
 def annual_means(monthly: np.ndarray) -> np.ndarray:
     """Yearly means of a monthly rate (months + 1, R) -> (years, R); year 0 = Jun 2024-May 2025.
 
@@ -73,8 +74,9 @@ def arms_race(spending: np.ndarray, a: str, b: str, settings: OutcomeSettings) -
     return longest_joint_run(both) >= settings.arms_race_years
 
 
-def regional_growth(spending: np.ndarray, actors: tuple[str, ...] = ("rok", "japan", "dprk")
-                    ) -> np.ndarray:
+def regional_growth(
+    spending: np.ndarray, actors: tuple[str, ...] = ("rok", "japan", "dprk")
+) -> np.ndarray:
     """Compound annual growth of the actors' combined spending over the whole years of a run.
 
     The regional index (README, Outcomes): combined South Korean, Japanese and North Korean
@@ -88,8 +90,9 @@ def regional_growth(spending: np.ndarray, actors: tuple[str, ...] = ("rok", "jap
     return (annual[-1] / annual[0]) ** (1.0 / years) - 1.0
 
 
-def richardson_fit(spending: np.ndarray, a: str, b: str, dt: float = 1.0 / 12.0
-                   ) -> dict[str, np.ndarray]:
+def richardson_fit(
+    spending: np.ndarray, a: str, b: str, dt: float = 1.0 / 12.0
+) -> dict[str, np.ndarray]:
     """Fit Richardson's dyad dx/dt = k y - a x + g, dy/dt = l x - b y + h by least squares.
 
     Regresses each rival's monthly change (per year) on the other's and its own spending and a
@@ -105,8 +108,9 @@ def richardson_fit(spending: np.ndarray, a: str, b: str, dt: float = 1.0 / 12.0
     return fit
 
 
-def _ols(target: np.ndarray, other: np.ndarray, own: np.ndarray
-         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _ols(
+    target: np.ndarray, other: np.ndarray, own: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-replicate OLS of target (T, R) on [other, own, 1]; sums, not BLAS, so that each
     replicate's result does not depend on the batch it is in."""
     columns = (over_time(other), over_time(own), np.ones((target.shape[1], target.shape[0])))
@@ -130,8 +134,9 @@ def final_mean(series: np.ndarray, settings: OutcomeSettings) -> np.ndarray:
     return over_time(series[-settings.final_window_months :]).mean(axis=1)
 
 
-def isolation(isolation_idx: np.ndarray, lifeline: np.ndarray, settings: OutcomeSettings
-              ) -> tuple[np.ndarray, np.ndarray]:
+def isolation(
+    isolation_idx: np.ndarray, lifeline: np.ndarray, settings: OutcomeSettings
+) -> tuple[np.ndarray, np.ndarray]:
     """Whether isolating the bloc holds or fails, per replicate.
 
     L25: the West seeks to isolate Pyongyang and Moscow; L8: evasion through each other and
@@ -147,8 +152,9 @@ def isolation(isolation_idx: np.ndarray, lifeline: np.ndarray, settings: Outcome
     return isolated_end & ~restored, isolated_ever & restored
 
 
-def de_escalation(tension: np.ndarray, clashes: np.ndarray, settings: OutcomeSettings
-                  ) -> np.ndarray:
+def de_escalation(
+    tension: np.ndarray, clashes: np.ndarray, settings: OutcomeSettings
+) -> np.ndarray:
     """The dialogue track wins (L19, L29): peninsula tension, averaged over the final window,
     is at least de_escalation_drop below June 2024, and no armed clash occurred."""
     fell = final_mean(tension, settings) <= (1.0 - settings.de_escalation_drop) * tension[0]
@@ -172,28 +178,37 @@ def _arms_races(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarr
         races.append(race)
         table[f"arms_race_{a}_{b}"] = race
         table[f"richardson_margin_{a}_{b}"] = richardson_fit(spending, a, b)["margin"]
-    table["regional_arms_race"] = (np.any(races, axis=0) if races
-                                   else np.zeros(spending.shape[1], dtype=bool))
+    table["regional_arms_race"] = (
+        np.any(races, axis=0) if races else np.zeros(spending.shape[1], dtype=bool)
+    )
     table["regional_spending_growth"] = regional_growth(spending)
     return table
 
 
 def _clashes(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
-    return {"armed_crisis": arrays["clashes"][-1, :, 0] > 0,
-            "reciprocity_fired": arrays["reciprocity"][-1, :, 0] > 0}
+    return {
+        "armed_crisis": arrays["clashes"][-1, :, 0] > 0,
+        "reciprocity_fired": arrays["reciprocity"][-1, :, 0] > 0,
+    }
 
 
 def _isolation(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
     index, lifeline = arrays["isolation_index"][:, :, 0], arrays["lifeline_index"][:, :, 0]
     holds, fails = isolation(index, lifeline, settings)
-    return {"isolation_holds": holds, "isolation_fails": fails,
-            "final_isolation_index": final_mean(index, settings),
-            "final_lifeline_index": final_mean(lifeline, settings)}
+    return {
+        "isolation_holds": holds,
+        "isolation_fails": fails,
+        "final_isolation_index": final_mean(index, settings),
+        "final_lifeline_index": final_mean(lifeline, settings),
+    }
 
 
 def _de_escalation(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
-    return {"de_escalation": de_escalation(arrays["peninsula_tension"][:, :, 0],
-                                           arrays["clashes"][:, :, 0], settings)}
+    return {
+        "de_escalation": de_escalation(
+            arrays["peninsula_tension"][:, :, 0], arrays["clashes"][:, :, 0], settings
+        )
+    }
 
 
 def _leadership(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
@@ -213,8 +228,9 @@ OUTCOME_SERIES: tuple[str, ...] = tuple(dict.fromkeys(s for m in MEASURES for s 
 """Every series the outcomes read: all a run that keeps only outcomes must record."""
 
 
-def outcome_table(arrays: Arrays, settings: OutcomeSettings,
-                  replicate_ids: np.ndarray) -> pd.DataFrame:
+def outcome_table(
+    arrays: Arrays, settings: OutcomeSettings, replicate_ids: np.ndarray
+) -> pd.DataFrame:
     """One row per replicate: every outcome, and the measures behind them.
 
     Each measure sees only the series it declares, so a missing declaration fails here.
@@ -243,8 +259,16 @@ def share_table(hits: Mapping[str, int], n: int, count: str = "replicates") -> p
     rows = []
     for name, k in hits.items():
         low, high = wilson_interval(k, n)
-        rows.append({"outcome": name, "share": k / n if n else float("nan"),
-                     "ci_low": low, "ci_high": high, count: n, "meaning": OUTCOMES[name]})
+        rows.append(
+            {
+                "outcome": name,
+                "share": k / n if n else float("nan"),
+                "ci_low": low,
+                "ci_high": high,
+                count: n,
+                "meaning": OUTCOMES[name],
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -25,12 +25,17 @@ def part_files(folder: Path) -> list[Path]:
 
 def read_runs(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """All runs of a finished job, in run order."""
-    return pd.concat([pd.read_parquet(p, columns=columns) for p in part_files(folder)],
-                     ignore_index=True)
+    return pd.concat(
+        [pd.read_parquet(p, columns=columns) for p in part_files(folder)], ignore_index=True
+    )
 
 
-def point_shares(folder: Path, names: Sequence[str], values: np.ndarray,
-                 outcomes: tuple[str, ...] = tuple(OUTCOMES)) -> pd.DataFrame:
+def point_shares(
+    folder: Path,
+    names: Sequence[str],
+    values: np.ndarray,
+    outcomes: tuple[str, ...] = tuple(OUTCOMES),
+) -> pd.DataFrame:
     """Share of runs with each outcome at each design point (values: (P, D) of the swept
     parameters `names`), read one part at a time."""
     hits = np.zeros((len(values), len(outcomes)))
@@ -49,8 +54,9 @@ def point_shares(folder: Path, names: Sequence[str], values: np.ndarray,
     return shares
 
 
-def overall_summary(shares: pd.DataFrame, outcomes: tuple[str, ...] = tuple(OUTCOMES)
-                    ) -> pd.DataFrame:
+def overall_summary(
+    shares: pd.DataFrame, outcomes: tuple[str, ...] = tuple(OUTCOMES)
+) -> pd.DataFrame:
     """Share of all runs with each outcome, with 95 % Wilson intervals."""
     runs = shares["runs"]
     hits = {name: round(float((shares[name] * runs).sum())) for name in outcomes}

@@ -27,8 +27,7 @@ class RunResult:
     dates: pd.DatetimeIndex = field(init=False)
 
     def __post_init__(self) -> None:
-        self.dates = pd.DatetimeIndex(month_starts(self.scenario.spec.horizon_months),
-                                      freq="MS")
+        self.dates = pd.DatetimeIndex(month_starts(self.scenario.spec.horizon_months), freq="MS")
 
     @property
     def replicates(self) -> int:
@@ -40,8 +39,12 @@ class RunResult:
         index = spec.columns.index(column) if column is not None else 0
         return self.arrays[name][:, :, index]
 
-    def quantiles(self, name: str, column: str | None = None,
-                  q: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
+    def quantiles(
+        self,
+        name: str,
+        column: str | None = None,
+        q: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95),
+    ) -> pd.DataFrame:
         """Quantiles over replicates of one series, indexed by date."""
         values = np.quantile(self.series(name, column), q, axis=1).T
         return pd.DataFrame(values, index=self.dates, columns=list(q))
@@ -55,13 +58,17 @@ class RunResult:
                 continue
             values = self.arrays[spec.name]  # (T, R, k)
             t, r, k = values.shape
-            frames.append(pd.DataFrame({
-                "replicate": np.tile(np.repeat(self.replicate_ids, k), t),
-                "month": np.repeat(months, r * k),
-                "actor": np.tile(np.array(spec.columns), t * r),
-                "variable": spec.name,
-                "value": values.reshape(-1),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "replicate": np.tile(np.repeat(self.replicate_ids, k), t),
+                        "month": np.repeat(months, r * k),
+                        "actor": np.tile(np.array(spec.columns), t * r),
+                        "variable": spec.name,
+                        "value": values.reshape(-1),
+                    }
+                )
+            )
         frame = pd.concat(frames, ignore_index=True)
         frame.insert(2, "date", self.dates[frame["month"].to_numpy()])
         for column in ("actor", "variable"):
@@ -80,5 +87,9 @@ class RunResult:
 
 def series_catalog() -> pd.DataFrame:
     """Every recorded series: name, label, unit and columns."""
-    return pd.DataFrame([{"variable": s.name, "label": s.label, "unit": s.unit,
-                          "columns": ", ".join(s.columns)} for s in SERIES])
+    return pd.DataFrame(
+        [
+            {"variable": s.name, "label": s.label, "unit": s.unit, "columns": ", ".join(s.columns)}
+            for s in SERIES
+        ]
+    )

@@ -37,8 +37,28 @@ class SweepResult:
             if box is None:
                 continue
             for parameter, (low, high) in box.limits.items():
-                rows.append({"outcome": name, "parameter": parameter, "low": low,
-                             "high": high, "coverage": box.coverage, "density": box.density,
-                             "mass": box.mass, "base_rate": box.base_rate})
-        return pd.DataFrame(rows, columns=["outcome", "parameter", "low", "high", "coverage",
-                                           "density", "mass", "base_rate"])
+                rows.append(
+                    {
+                        "outcome": name,
+                        "parameter": parameter,
+                        "low": low,
+                        "high": high,
+                        "coverage": box.coverage,
+                        "density": box.density,
+                        "mass": box.mass,
+                        "base_rate": box.base_rate,
+                    }
+                )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "outcome",
+                "parameter",
+                "low",
+                "high",
+                "coverage",
+                "density",
+                "mass",
+                "base_rate",
+            ],
+        )

@@ -34,41 +34,66 @@ def run_manifest(result: RunResult, command: list[str], started: datetime) -> di
     """What was run, with what, and when: enough to rerun it."""
     scenario = result.scenario
     return manifest(
-        "run", command, started, utc_now(),
-        scenario=scenario.name, scenario_hash=scenario.hash,
-        scenario_files=[str(p) for p in scenario.sources], seed=scenario.spec.seed,
-        replicates=result.replicates, horizon_months=scenario.spec.horizon_months,
-        start_month=str(result.dates[0].date()), resolved_scenario=scenario.resolved(),
-        series=series_catalog().to_dict(orient="records"))
+        "run",
+        command,
+        started,
+        utc_now(),
+        scenario=scenario.name,
+        scenario_hash=scenario.hash,
+        scenario_files=[str(p) for p in scenario.sources],
+        seed=scenario.spec.seed,
+        replicates=result.replicates,
+        horizon_months=scenario.spec.horizon_months,
+        start_month=str(result.dates[0].date()),
+        resolved_scenario=scenario.resolved(),
+        series=series_catalog().to_dict(orient="records"),
+    )
 
 
-def write_run_files(result: RunResult, folder: Path, command: list[str],
-                    started: datetime) -> None:
+def write_run_files(result: RunResult, folder: Path, command: list[str], started: datetime) -> None:
     """The run's tables, arrays and manifest, into `folder`."""
     result.to_frame().to_parquet(folder / "series.parquet", index=False)
-    np.savez_compressed(folder / "arrays.npz", replicate=result.replicate_ids,
-                        dates=result.dates.strftime("%Y-%m").to_numpy(dtype=str),
-                        **result.arrays)
+    np.savez_compressed(
+        folder / "arrays.npz",
+        replicate=result.replicate_ids,
+        dates=result.dates.strftime("%Y-%m").to_numpy(dtype=str),
+        **result.arrays,
+    )
     result.outcomes.to_csv(folder / "outcomes.csv", index=False)
     result.summary().to_csv(folder / "summary.csv", index=False)
     _write_json(folder / "manifest.json", run_manifest(result, command, started))
 
 
-def write_comparison_files(comparison: Comparison, folder: Path, command: list[str],
-                           started: datetime) -> None:
+def write_comparison_files(
+    comparison: Comparison, folder: Path, command: list[str], started: datetime
+) -> None:
     """The comparison's tables and manifest, into `folder`."""
     comparison.outcome_table().to_csv(folder / "outcomes.csv", index=False)
     comparison.paired_differences().to_csv(folder / "paired_differences.csv", index=False)
     comparison.paired_summary().to_csv(folder / "paired_summary.csv", index=False)
     base = comparison.results[0]
-    scenarios = [{"name": name, "hash": r.scenario.hash,
-                  "files": [str(p) for p in r.scenario.sources],
-                  "resolved_scenario": r.scenario.resolved()}
-                 for name, r in zip(comparison.names, comparison.results, strict=True)]
-    _write_json(folder / "manifest.json", manifest(
-        "compare", command, started, utc_now(), scenarios=scenarios,
-        seed=base.scenario.spec.seed, replicates=base.replicates,
-        horizon_months=base.scenario.spec.horizon_months))
+    scenarios = [
+        {
+            "name": name,
+            "hash": r.scenario.hash,
+            "files": [str(p) for p in r.scenario.sources],
+            "resolved_scenario": r.scenario.resolved(),
+        }
+        for name, r in zip(comparison.names, comparison.results, strict=True)
+    ]
+    _write_json(
+        folder / "manifest.json",
+        manifest(
+            "compare",
+            command,
+            started,
+            utc_now(),
+            scenarios=scenarios,
+            seed=base.scenario.spec.seed,
+            replicates=base.replicates,
+            horizon_months=base.scenario.spec.horizon_months,
+        ),
+    )
 
 
 def _write_json(path: Path, record: dict) -> None:

@@ -53,8 +53,9 @@ def _loc(error: Mapping[str, Any]) -> KeyPath:
 def to_scenario_error(error: Mapping[str, Any], origin: Origin) -> ScenarioError:
     loc = _loc(error)
     # pydantic reports union members (e.g. "float", "dict[...]") in the location; drop them.
-    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in
-                                                                 ("float", "int", "str"))))
+    loc = tuple(
+        p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("float", "int", "str")))
+    )
     path, line = origin.locate(loc)
     key = dotted(loc)
     got = error.get("input")
@@ -63,8 +64,9 @@ def to_scenario_error(error: Mapping[str, Any], origin: Origin) -> ScenarioError
         return ScenarioError(path, line, key, _extra_message(loc))
     if kind == "literal_error" and "[key]" in error["loc"]:
         bad_key = error["loc"][-2] if error["loc"][-1] == "[key]" else loc[-1]
-        return ScenarioError(path, line, key, f"unknown key '{bad_key}'; expected one of "
-                             f"{error['ctx']['expected']}")
+        return ScenarioError(
+            path, line, key, f"unknown key '{bad_key}'; expected one of {error['ctx']['expected']}"
+        )
     expected = _expected(loc) or _pydantic_expectation(error)
     return ScenarioError(path, line, key, f"expected {expected}, got {_show(got)}")
 
@@ -167,24 +169,36 @@ def _fail(origin: Origin, loc: KeyPath, message: str) -> ScenarioError:
 def _check_event(spec: ScenarioSpec, i: int, event: EventSpec, origin: Origin) -> None:
     loc: KeyPath = ("events", i)
     if (event.month is None) == (event.date is None):
-        raise _fail(origin, loc, "give exactly one of 'month: N' (months after June 2024) or "
-                    "'date: YYYY-MM'")
+        raise _fail(
+            origin,
+            loc,
+            "give exactly one of 'month: N' (months after June 2024) or 'date: YYYY-MM'",
+        )
     try:
         month = event.at_month
     except ValueError:
-        raise _fail(origin, (*loc, "date"), f"expected a date as YYYY-MM, got "
-                    f"{str(event.date)!r}") from None
+        raise _fail(
+            origin, (*loc, "date"), f"expected a date as YYYY-MM, got {str(event.date)!r}"
+        ) from None
     if month < 1:
         raise _fail(origin, (*loc, "date"), f"{event.date} is not after the start, 2024-06")
     if month > spec.horizon_months:
-        raise _fail(origin, loc, f"month {month} is after the horizon "
-                    f"({spec.horizon_months} months)")
+        raise _fail(
+            origin, loc, f"month {month} is after the horizon ({spec.horizon_months} months)"
+        )
     if (event.set is None) == (event.trigger is None):
-        raise _fail(origin, loc, "give exactly one of 'set: {path: value}' or 'trigger: "
-                    f"{' | '.join(TRIGGERS)}'")
+        raise _fail(
+            origin,
+            loc,
+            f"give exactly one of 'set: {{path: value}}' or 'trigger: {' | '.join(TRIGGERS)}'",
+        )
     if (event.trigger == "armed_clash") != (event.between is not None):
-        raise _fail(origin, loc, "'trigger: armed_clash' needs 'between: [bloc member, rival]' "
-                    "and 'between' needs that trigger")
+        raise _fail(
+            origin,
+            loc,
+            "'trigger: armed_clash' needs 'between: [bloc member, rival]' "
+            "and 'between' needs that trigger",
+        )
     for path, value in (event.set or {}).items():
         _check_event_setting(origin, (*loc, "set", path), path, value)
 
@@ -200,8 +214,12 @@ def _param_at(origin: Origin, loc: KeyPath, path: str) -> Param:
     except PathError as error:
         raise _fail(origin, loc, str(error)) from None
     if p.name == "grievance":
-        raise _fail(origin, loc, "grievance is calibrated at the start and cannot be set by "
-                    "an event or swept; change the US build-up or the war's intensity instead")
+        raise _fail(
+            origin,
+            loc,
+            "grievance is calibrated at the start and cannot be set by "
+            "an event or swept; change the US build-up or the war's intensity instead",
+        )
     return p
 
 
@@ -224,11 +242,18 @@ def _check_sweep(sweep: SweepSpec, origin: Origin) -> None:
     for i, pair in enumerate(sweep.heatmaps or []):
         for path in pair:
             if path not in sweep.parameters:
-                raise _fail(origin, (*loc, "heatmaps", i), f"'{path}' is not swept; swept: "
-                            f"{', '.join(sweep.parameters)}")
+                raise _fail(
+                    origin,
+                    (*loc, "heatmaps", i),
+                    f"'{path}' is not swept; swept: {', '.join(sweep.parameters)}",
+                )
     if sweep.design == "grid" and sweep.levels ** len(sweep.parameters) > 10_000_000:
-        raise _fail(origin, (*loc, "levels"), f"a grid of {sweep.levels} levels on "
-                    f"{len(sweep.parameters)} parameters has more than 10,000,000 points")
+        raise _fail(
+            origin,
+            (*loc, "levels"),
+            f"a grid of {sweep.levels} levels on "
+            f"{len(sweep.parameters)} parameters has more than 10,000,000 points",
+        )
 
 
 def _check_symmetric(spec: ScenarioSpec, key: str, origin: Origin) -> None:
@@ -238,9 +263,15 @@ def _check_symmetric(spec: ScenarioSpec, key: str, origin: Origin) -> None:
         given = getattr(spec_a.initial, key, None) or {} if spec_a and spec_a.initial else {}
         for b, value in given.items():
             spec_b = getattr(spec.actors, b)
-            other = (getattr(spec_b.initial, key, None) or {}).get(a) if (
-                spec_b and spec_b.initial) else None
+            other = (
+                (getattr(spec_b.initial, key, None) or {}).get(a)
+                if (spec_b and spec_b.initial)
+                else None
+            )
             if other is not None and other != value:
-                raise _fail(origin, ("actors", b, "initial", key, a),
-                            f"{key} between {a} and {b} is symmetric but given as {value} and "
-                            f"{other}; give it once")
+                raise _fail(
+                    origin,
+                    ("actors", b, "initial", key, a),
+                    f"{key} between {a} and {b} is symmetric but given as {value} and "
+                    f"{other}; give it once",
+                )

@@ -69,8 +69,12 @@ def initial_state(scenario: Scenario) -> InitialState:
         if given is None:
             continue
         i = INDEX[actor]
-        for name, vector in (("spending", spending), ("gdp", gdp),
-                             ("spending_growth", spending_growth), ("gdp_growth", gdp_growth)):
+        for name, vector in (
+            ("spending", spending),
+            ("gdp", gdp),
+            ("spending_growth", spending_growth),
+            ("gdp_growth", gdp_growth),
+        ):
             if getattr(given, name) is not None:
                 vector[i] = getattr(given, name)
         for other, value in given.tension.items():
@@ -90,9 +94,17 @@ def initial_state(scenario: Scenario) -> InitialState:
 
     energy = data["energy"]
     return InitialState(
-        spending=spending, spending_growth=spending_growth, gdp=gdp, gdp_growth=gdp_growth,
-        trade=trade, tension=tension, ties=ties, sanctions=sanctions,
-        tech=tech, cyber=cyber, support=support,
+        spending=spending,
+        spending_growth=spending_growth,
+        gdp=gdp,
+        gdp_growth=gdp_growth,
+        trade=trade,
+        tension=tension,
+        ties=ties,
+        sanctions=sanctions,
+        tech=tech,
+        cyber=cyber,
+        support=support,
         energy_need=energy["pre_sanctions_supply"].value,
         energy_non_russian=energy["non_russian_supply"].value,
     )

@@ -49,8 +49,9 @@ def parse(path: str) -> ParamPath:
         actor, name = parts[0], parts[1]
         p = ACTOR_PARAMS[name]
         if actor not in p.owners:
-            raise PathError(f"'{name}' is not a parameter of {actor}; it belongs to "
-                            f"{', '.join(p.owners)}")
+            raise PathError(
+                f"'{name}' is not a parameter of {actor}; it belongs to {', '.join(p.owners)}"
+            )
         if (len(parts) == 3) != (p.keys is not None):
             form = f"{actor}.{name}.<actor>" if p.keys else f"{actor}.{name}"
             raise PathError(f"write this parameter as '{form}'")
@@ -63,8 +64,9 @@ def parse(path: str) -> ParamPath:
     if len(parts) == 2 and parts[0] == "ukraine" and parts[1] in THEATRE_PARAMS:
         return ParamPath(THEATRE_PARAMS[parts[1]])
     hint = did_you_mean(path, known_parameter_paths())
-    raise PathError(f"{hint}expected '<actor>.<parameter>', 'world.<parameter>' or "
-                    "'ukraine.intensity'")
+    raise PathError(
+        f"{hint}expected '<actor>.<parameter>', 'world.<parameter>' or 'ukraine.intensity'"
+    )
 
 
 def key_path(path: str) -> list[str]:
@@ -75,7 +77,8 @@ def key_path(path: str) -> list[str]:
     if parts[0] in ACTORS:
         return ["actors", *parts]
     if parts[0] not in TOP_LEVEL_KEYS or len(parts) == 1:
-        raise PathError(unknown_key_message(parts[0], [*ACTORS, *SECTIONS],
-                                            noun="actor or section")
-                        + "; write '<actor>.<parameter>' or '<section>.<key>'")
+        raise PathError(
+            unknown_key_message(parts[0], [*ACTORS, *SECTIONS], noun="actor or section")
+            + "; write '<actor>.<parameter>' or '<section>.<key>'"
+        )
     return parts

@@ -32,8 +32,7 @@ class Scenario:
     spec: ScenarioSpec
     path: Path | None = None
     sources: tuple[Path, ...] = ()
-    provenance: Mapping[KeyPath, tuple[Path, int | None]] = field(default_factory=dict,
-                                                                  repr=False)
+    provenance: Mapping[KeyPath, tuple[Path, int | None]] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -44,8 +43,9 @@ class Scenario:
         """Short SHA-256 of what decides a run: the resolved scenario, every parameter's
         effective value (defaults included) and the data file. Equal hashes, equal inputs."""
         effective = {
-            "actors": {name: {a: self.param(a, name) for a in p.owners}
-                       for name, p in ACTOR_PARAMS.items()},
+            "actors": {
+                name: {a: self.param(a, name) for a in p.owners} for name, p in ACTOR_PARAMS.items()
+            },
             "world": {name: self.world(name) for name in WORLD_PARAMS},
         }
         text = json.dumps([self.resolved(), effective], sort_keys=True)
@@ -91,13 +91,11 @@ class Scenario:
             origin.provenance[tuple(parts)] = (WITH_PARAMS, None)
             for depth in range(1, len(parts)):
                 origin.provenance.setdefault(tuple(parts[:depth]), (WITH_PARAMS, None))
-        for parts, value in zip(changed, [*(changes or {}).values(), *top.values()],
-                                strict=True):
+        for parts, value in zip(changed, [*(changes or {}).values(), *top.values()], strict=True):
             _set_path(data, parts, value)
         return validate(data, origin)
 
-    def with_overrides(self, replicates: int | None = None, seed: int | None = None
-                       ) -> "Scenario":
+    def with_overrides(self, replicates: int | None = None, seed: int | None = None) -> "Scenario":
         """A copy with these replicates and seed; None keeps the scenario's own."""
         top = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
         return self.with_params(**top) if top else self
@@ -118,8 +116,12 @@ def _set_path(data: dict[str, Any], parts: list[str], value: Any) -> None:
     for depth, part in enumerate(parts[:-1], start=1):
         node = node.setdefault(part, {})
         if not isinstance(node, dict):
-            raise ScenarioError(WITH_PARAMS, None, ".".join(parts[:depth]),
-                                f"is a value, not a section: cannot set {'.'.join(parts)}")
+            raise ScenarioError(
+                WITH_PARAMS,
+                None,
+                ".".join(parts[:depth]),
+                f"is a value, not a section: cannot set {'.'.join(parts)}",
+            )
     node[parts[-1]] = value
 
 
@@ -149,12 +151,20 @@ def _resolve(
     if doc.data is None:
         doc = YamlDoc(doc.path, {}, doc.lines)
     if not isinstance(doc.data, dict):
-        raise ScenarioError(path, 1, "", "a scenario must be a mapping of keys such as "
-                            "'seed:', 'actors:', 'events:'")
+        raise ScenarioError(
+            path,
+            1,
+            "",
+            "a scenario must be a mapping of keys such as 'seed:', 'actors:', 'events:'",
+        )
     unknown = [k for k in doc.data if k not in TOP_LEVEL_KEYS]
     if unknown:
-        raise ScenarioError(path, doc.line_of((unknown[0],)), str(unknown[0]),
-                            unknown_key_message(str(unknown[0]), TOP_LEVEL_KEYS))
+        raise ScenarioError(
+            path,
+            doc.line_of((unknown[0],)),
+            str(unknown[0]),
+            unknown_key_message(str(unknown[0]), TOP_LEVEL_KEYS),
+        )
     own = {k: v for k, v in doc.data.items() if k != "extends"}
     own_provenance = {kp: (path, line) for kp, line in doc.lines.items() if kp}
     if "extends" not in doc.data:
@@ -169,8 +179,9 @@ def _resolve(
         loop = " -> ".join(p.name for p in (*cycle, parent_path))
         raise ScenarioError(path, line, "extends", f"extends forms a cycle: {loop}")
     if not parent_path.is_file():
-        raise ScenarioError(path, line, "extends", f"no scenario file at {target} "
-                            f"(looked for {parent_path})")
+        raise ScenarioError(
+            path, line, "extends", f"no scenario file at {target} (looked for {parent_path})"
+        )
     parent, parent_provenance, parent_sources = _resolve(parent_path, cycle)
     for key in ("name", "description"):
         parent.pop(key, None)
@@ -179,8 +190,10 @@ def _resolve(
 
 
 def _merge(
-    base: dict[str, Any], base_prov: dict[KeyPath, tuple[Path, int]],
-    over: dict[str, Any], over_prov: dict[KeyPath, tuple[Path, int]],
+    base: dict[str, Any],
+    base_prov: dict[KeyPath, tuple[Path, int]],
+    over: dict[str, Any],
+    over_prov: dict[KeyPath, tuple[Path, int]],
 ) -> tuple[dict[str, Any], dict[KeyPath, tuple[Path, int]]]:
     """Deep-merge `over` into `base`; events accumulate (their indices shift)."""
     merged = _deep_merge(base, over)
@@ -212,5 +225,3 @@ def validate(data: dict[str, Any], origin: Origin) -> Scenario:
         raise first_error(exc, origin) from None
     check_consistency(spec, origin)
     return Scenario(spec, origin.path, origin.sources, origin.provenance)
-
-

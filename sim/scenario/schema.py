@@ -71,11 +71,13 @@ ActorsSpec = create_model(
     "ActorsSpec", __config__=STRICT, **{a: (actor_model(a) | None, None) for a in ACTORS}
 )
 WorldSpec = create_model(
-    "WorldSpec", __config__=STRICT,
+    "WorldSpec",
+    __config__=STRICT,
     **{name: (_number(p) | None, None) for name, p in WORLD_PARAMS.items()},
 )
 UkraineSpec = create_model(
-    "UkraineSpec", __config__=STRICT,
+    "UkraineSpec",
+    __config__=STRICT,
     **{name: (_number(p) | None, None) for name, p in THEATRE_PARAMS.items()},
 )
 MechanismsSpec = create_model(
@@ -115,8 +117,9 @@ class SweepSpec(BaseModel):
     points: Annotated[int, Field(ge=1, le=10_000_000)] = 100
     levels: Annotated[int, Field(ge=2, le=1000)] = 5
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] | None = None
-    parameters: Annotated[dict[str, Annotated[tuple[float, float], Strict(False)]],
-                          Field(min_length=1)]
+    parameters: Annotated[
+        dict[str, Annotated[tuple[float, float], Strict(False)]], Field(min_length=1)
+    ]
     outcomes: list[Literal[tuple(OUTCOMES)]] | None = None  # type: ignore[valid-type]
     heatmaps: list[Annotated[tuple[str, str], Strict(False)]] | None = None
     min_coverage: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
@@ -143,5 +146,3 @@ class ScenarioSpec(BaseModel):
 
 
 TOP_LEVEL_KEYS = ("extends", *ScenarioSpec.model_fields)
-
-

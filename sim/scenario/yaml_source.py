@@ -77,12 +77,18 @@ def _construct(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int], pa
                 raise ScenarioError(path, line, dotted(key_path), "keys must be plain names")
             key = _scalar(key_node)
             if not isinstance(key, str):
-                raise ScenarioError(path, line, dotted(key_path),
-                                    f"keys must be names, got {key!r}; quote it if it is a name")
+                raise ScenarioError(
+                    path,
+                    line,
+                    dotted(key_path),
+                    f"keys must be names, got {key!r}; quote it if it is a name",
+                )
             child = (*key_path, key)
             if key in out:
                 raise ScenarioError(
-                    path, line, dotted(child),
+                    path,
+                    line,
+                    dotted(child),
                     "this key is written twice in the same mapping",
                 )
             lines[child] = line

@@ -89,5 +89,3 @@ def china_dialogue(w: World, p: Params) -> None:
     room = (1.0 - w.dialogue_progress) * (1.0 - w.peninsula_tension())
     w.dialogue_progress += DT * p.dialogue_speed * w.dialogue_effort * room
     np.clip(w.dialogue_progress, 0.0, 1.0, out=w.dialogue_progress)
-
-

@@ -28,7 +28,8 @@ def grow_economies(w: World, p: Params, ref: Reference, shocks: Month) -> None:
     lost_trade = 1.0 - w.access / ref.access
     factor = np.maximum(0.3, 1.0 - ref.dependence * p.criticality[:, BLOC_IDX] * lost_trade)
     factor[:, BLOC_DPRK] *= (1.0 - p.energy_elasticity * energy_shortfall(w, ref)) / (
-        1.0 - p.energy_elasticity * ref.energy_shortfall)
+        1.0 - p.energy_elasticity * ref.energy_shortfall
+    )
     w.gdp[:] = w.potential_gdp
     w.gdp[:, BLOC_IDX] *= factor
     w.hardship = 1.0 - factor
@@ -60,8 +61,9 @@ def leadership_change(w: World, p: Params, ref: Reference, shocks: Month) -> Non
     the relative fall of support below 2024); after a change the DPRK's commitment is
     post_change_commitment (PactMember.decide).
     """
-    fall = np.maximum(0.0, (ref.support[BLOC_DPRK] - w.support[:, BLOC_DPRK])
-                      / ref.support[BLOC_DPRK])
+    fall = np.maximum(
+        0.0, (ref.support[BLOC_DPRK] - w.support[:, BLOC_DPRK]) / ref.support[BLOC_DPRK]
+    )
     hazard = p.leadership_hazard[:, DPRK] * (1.0 + 3.0 * fall)
     happens = shocks.uniform("leadership")[:, 0] < -np.expm1(-hazard * DT)
     w.leader_changed |= happens

@@ -9,9 +9,14 @@ from sim.model.randomness import Month
 from sim.model.state import Reference, World
 
 
-def richardson_drive(params: Params, capability: np.ndarray, tension: np.ndarray,
-                     tension_2024: np.ndarray, buildup: np.ndarray,
-                     buildup_2024: float) -> np.ndarray:
+def richardson_drive(
+    params: Params,
+    capability: np.ndarray,
+    tension: np.ndarray,
+    tension_2024: np.ndarray,
+    buildup: np.ndarray,
+    buildup_2024: float,
+) -> np.ndarray:
     """Sum over rivals of k_ij(t) * C_j: the reaction term of Richardson's equation, (R, N).
 
     k_ij(t) = k_ij * (1 + s * (tension_ij - tension_ij(2024))) (threat = hostility x
@@ -29,8 +34,9 @@ def richardson_drive(params: Params, capability: np.ndarray, tension: np.ndarray
     return factor.sum(axis=2)
 
 
-def dprk_threat(params: Params, capability: np.ndarray, tension: np.ndarray,
-                tension_2024: np.ndarray) -> np.ndarray:
+def dprk_threat(
+    params: Params, capability: np.ndarray, tension: np.ndarray, tension_2024: np.ndarray
+) -> np.ndarray:
     """The DPRK's row of richardson_drive: the threat it perceives, (R,)."""
     factor = 1.0 + params.tension_sensitivity[:, None] * (tension[:, DPRK] - tension_2024[DPRK])
     k = params.reactivity[:, DPRK] * np.maximum(0.0, factor)
@@ -45,7 +51,8 @@ def update_capability(w: World, p: Params, ref: Reference) -> None:
     June-2024-equivalent US$, the unit Richardson's reaction term needs.
     """
     exercise_gain = (1.0 + p.exercise_boost * w.exercise_intensity) / (
-        1.0 + p.exercise_boost * ref.exercise_intensity)
+        1.0 + p.exercise_boost * ref.exercise_intensity
+    )
     cyber_gain = 1.0 + p.cyber_weight[:, None] * (w.cyber - ref.cyber)
     w.capability_factor[:, BLOC_IDX] = (w.tech / ref.tech) * cyber_gain * exercise_gain[:, None]
     w.capability = w.spending * w.capability_factor
@@ -68,8 +75,7 @@ def arms_buildup(w: World, p: Params, ref: Reference, shocks: Month, substeps: i
     dt = DT / substeps
     for _ in range(substeps):
         capability = w.spending * w.capability_factor
-        drive = richardson_drive(p, capability, w.tension, ref.tension, w.us_buildup,
-                                 ref.buildup)
+        drive = richardson_drive(p, capability, w.tension, ref.tension, w.us_buildup, ref.buildup)
         w.spending += dt * (drive - p.fatigue * w.spending + grievance)
     w.spending += w.spending * p.spending_noise * np.sqrt(DT) * shocks.normal("spending")
     w.capability = w.spending * w.capability_factor
@@ -127,8 +133,7 @@ def provoke(w: World, p: Params, count: np.ndarray, size: np.ndarray) -> None:
 def dprk_provocation_rate(w: World, p: Params, ref: Reference) -> np.ndarray:
     """Expected provocations this month: the DPRK's policy (see NorthKorea.decide)."""
     threat = dprk_threat(p, w.capability, w.tension, ref.tension)
-    ratio = np.divide(threat, ref.dprk_threat, out=np.ones_like(threat),
-                      where=ref.dprk_threat > 0)
+    ratio = np.divide(threat, ref.dprk_threat, out=np.ones_like(threat), where=ref.dprk_threat > 0)
     rate = p.provocation_rate[:, DPRK] * (1.0 + p.threat_response[:, DPRK] * (ratio - 1.0))
     return np.maximum(0.0, rate * (1.0 - p.dialogue_effect * w.dialogue_progress))
 

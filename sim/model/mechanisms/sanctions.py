@@ -58,14 +58,16 @@ def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
     direct = west_2024 * np.exp(-p.sanction_bite[:, None, None] * rise)  # (R, 4, 2)
     lost = np.maximum(0.0, west_2024 - direct).sum(axis=1)  # (R, 2)
     evasion = p.evasion[:, BLOC_IDX] if evasion_on else np.zeros_like(lost)
-    china_channel = np.minimum(1.0, p.evasion_tolerance[:, CHINA] * w.china_alignment
-                               / ref.china_alignment)
+    china_channel = np.minimum(
+        1.0, p.evasion_tolerance[:, CHINA] * w.china_alignment / ref.china_alignment
+    )
     via_china = lost * evasion * china_channel[:, None]
     third = np.minimum(p.third_country_channel, 1.0 - china_channel)
     via_abroad = lost * evasion * third[:, None]
 
-    china_shift = np.maximum(0.0, 1.0 + p.coalition_trade * (w.china_alignment
-                                                            - ref.china_alignment))
+    china_shift = np.maximum(
+        0.0, 1.0 + p.coalition_trade * (w.china_alignment - ref.china_alignment)
+    )
     target = np.empty_like(w.trade)
     target[:, :, SANCTIONER_IDX] = direct.transpose(0, 2, 1)
     target[:, :, CHINA] = ref.trade[:, CHINA] * china_shift[:, None] + via_china
@@ -91,7 +93,8 @@ def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
     keep = 1.0 - w.isolation_effort[:, SANCTIONER_IDX]  # (R, 4)
     west = w.ties[:, :, SANCTIONER_IDX]
     w.ties[:, :, SANCTIONER_IDX] = west + speed * (
-        ref.ties[:, SANCTIONER_IDX] * keep[:, None, :] - west)
+        ref.ties[:, SANCTIONER_IDX] * keep[:, None, :] - west
+    )
     shift = p.coalition_ties * (w.china_alignment - ref.china_alignment)
     china = np.clip(ref.ties[:, CHINA] + shift[:, None], 0.0, 1.0)
     w.ties[:, :, CHINA] += speed[:, :, 0] * (china - w.ties[:, :, CHINA])

@@ -4,7 +4,7 @@ Runs the baseline scenario (scenarios/baseline.yaml, 120 monthly steps) --runs t
 (default 100,000) and reports, in one run:
 
   (1) end to end, results written: `sim.execution.sweep.run_ensemble(scenario.with_params(
-      replicates=N), root=<temporary folder>, workers=W, chunk_size=C, progress=False)`, timed from
+      replicates=N), JobSettings(<temporary folder>, W, chunk_size=C, progress=False))`, timed from
       before the call until it returns (process pool start-up, every chunk, the Parquet
       parts runs/part-*.parquet with one outcome row per run, summary.csv and manifest.json);
       also the size on disk of what it wrote and the number of part files; goal: under 60 s;
@@ -51,6 +51,7 @@ from bench_speed import BASELINE, ROOT, BatchRunAllianceModel, baseline, sample_
 from mesa.batchrunner import batch_run
 
 from sim.execution import runner
+from sim.execution.settings import JobSettings
 from sim.execution.sweep import run_ensemble
 from sim.provenance import package_versions
 from sim.results.parts import read_runs
@@ -221,9 +222,8 @@ def bench(
     try:
         with DescendantPeaks() as sampled:
             start = time.perf_counter()
-            folder, summary = run_ensemble(
-                scenario, root=root, workers=workers, chunk_size=chunk_size, progress=False
-            )
+            options = JobSettings(root, workers, chunk_size=chunk_size, progress=False)
+            folder, summary = run_ensemble(scenario, options)
             seconds_1 = time.perf_counter() - start
         rss_parent = maxrss_mib(resource.RUSAGE_SELF)
         rss_workers = maxrss_mib(resource.RUSAGE_CHILDREN)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.errors import UserError
-from sim.execution.settings import DEFAULT_CHUNK
+from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.provenance import utc_now
 from sim.scenario.scenario import Scenario, load_scenario
 
@@ -108,6 +108,17 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
+def _job_settings(args: argparse.Namespace, command: list[str]) -> JobSettings:
+    return JobSettings(
+        args.out,
+        args.workers or _cpus(),
+        args.scheduler,
+        args.chunk_size,
+        args.resume,
+        tuple(command),
+    )
+
+
 def validate_files(files: list[Path]) -> int:
     status = 0
     for path in files:
@@ -147,15 +158,7 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
         _print_shares(result.summary())
     else:
         folder, summary, sample_folder = run_chunked(
-            scenario,
-            args.out,
-            args.workers or _cpus(),
-            args.scheduler,
-            args.chunk_size,
-            args.resume,
-            command,
-            started,
-            plots=not args.no_plots,
+            scenario, _job_settings(args, command), started, plots=not args.no_plots
         )
         _print_shares(summary)
         print(f"Series and plots of the first replicates: {sample_folder}")
@@ -182,11 +185,11 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
 
 
 def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
-    from sim.workflows import run_sweep
+    from sim.workflows import sweep
 
     scenario = _load(args.scenario, args)
-    sweep = scenario.spec.sweep
-    if sweep is None:
+    spec = scenario.spec.sweep
+    if spec is None:
         raise UserError(
             args.scenario,
             None,
@@ -194,19 +197,10 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
             "this scenario has no 'sweep:' block (see the README's sweep section)",
         )
     print(
-        f"Sweep '{scenario.name}': {sweep.design} design over "
-        f"{', '.join(sweep.parameters)}; {scenario.spec.replicates} replicates a point"
+        f"Sweep '{scenario.name}': {spec.design} design over "
+        f"{', '.join(spec.parameters)}; {scenario.spec.replicates} replicates a point"
     )
-    result = run_sweep(
-        scenario,
-        args.out,
-        args.workers or _cpus(),
-        args.scheduler,
-        args.chunk_size,
-        args.resume,
-        command,
-        plots=not args.no_plots,
-    )
+    result = sweep(scenario, _job_settings(args, command), plots=not args.no_plots)
     print(f"{len(result.design.values):,} points, {int(result.shares['runs'].sum()):,} runs")
     _print_shares(result.summary)
     if len(result.sensitivity):

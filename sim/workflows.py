@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.execution.runner import run
-from sim.execution.settings import DEFAULT_CHUNK
+from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.execution.sweep import execute_sweep, finish_folder, run_ensemble
 from sim.files import staged_folder
 from sim.results.comparison import Comparison
@@ -62,23 +62,28 @@ def write_comparison(
 
 
 def run_chunked(
-    scenario: Scenario,
-    root: Path,
-    workers: int,
-    scheduler: str | None,
-    chunk_size: int,
-    resume: Path | None,
-    command: list[str],
-    started: datetime,
-    plots: bool = True,
+    scenario: Scenario, options: JobSettings, started: datetime, plots: bool = True
 ) -> tuple[Path, pd.DataFrame, Path]:
     """A large run: all replicates' outcomes streamed to a job folder in chunks, and the
     series and plots of the first SERIES_SAMPLE replicates in its `sample/` folder (identical
     to those replicates of the large run). Returns (folder, summary, sample folder)."""
-    folder, summary = run_ensemble(scenario, root, workers, scheduler, chunk_size, resume, command)
+    folder, summary = run_ensemble(scenario, options)
     sample = run(scenario, replicate_ids=np.arange(min(scenario.spec.replicates, SERIES_SAMPLE)))
+    command = list(options.command)
     sample_folder = write_run(sample, folder, command, started, plots, into=folder / "sample")
     return folder, summary, sample_folder
+
+
+def sweep(scenario: Scenario, options: JobSettings, plots: bool = True) -> SweepResult:
+    """Run the scenario's `sweep:` block, analyse it, write everything (plots included) into
+    its job folder, and mark the folder complete."""
+    result = execute_sweep(scenario, options)
+    if plots:
+        from sim.plots.explore import save_sweep_plots
+
+        save_sweep_plots(result, result.folder)
+    finish_folder(result.folder, {"design_points": len(result.design.values)})
+    return result
 
 
 def run_sweep(
@@ -92,14 +97,8 @@ def run_sweep(
     progress: bool | None = None,
     plots: bool = True,
 ) -> SweepResult:
-    """Run the scenario's `sweep:` block, analyse it, write everything (plots included) under
-    root, and mark its folder complete."""
-    result = execute_sweep(
-        scenario, root, workers, scheduler, chunk_size, resume, command, progress
+    """`sweep` with its settings as arguments (see JobSettings): the notebook's entry."""
+    options = JobSettings(
+        root, workers, scheduler, chunk_size, resume, tuple(command or ()), progress
     )
-    if plots:
-        from sim.plots.explore import save_sweep_plots
-
-        save_sweep_plots(result, result.folder)
-    finish_folder(result.folder, {"design_points": len(result.design.values)})
-    return result
+    return sweep(scenario, options, plots)

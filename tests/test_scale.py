@@ -13,6 +13,8 @@ from sim.execution.compare import compare
 from sim.execution.designs import build_design
 from sim.execution.executors import make_executor
 from sim.execution.jobs import Job, chunks, execute, run_rows
+from sim.execution.settings import JobSettings
+from sim.execution.sweep import start_folder
 from sim.results.analysis import Design
 from sim.results.comparison import Comparison
 from sim.results.parts import read_runs
@@ -110,10 +112,9 @@ def test_an_interrupted_sweep_resumes_where_it_stopped_with_the_same_results(tmp
 
 
 def run_sweep_interrupted(scenario, job, root: Path) -> None:
-    from sim.execution.sweep import start_folder
 
     settings = {"chunk_size": 3, "design": scenario.spec.sweep.model_dump(mode="json")}
-    folder = start_folder(root, scenario, "sweep", job, settings, [], None)
+    folder = start_folder(scenario, "sweep", job, settings, JobSettings(root))
     execute(job, folder, FailingAfter(2), chunk_size=3, in_flight=1, progress=False)
 
 

@@ -15,7 +15,7 @@ from sim.errors import UserError
 from sim.execution.designs import build_design
 from sim.execution.executors import make_executor
 from sim.execution.jobs import Job, execute
-from sim.execution.settings import DEFAULT_CHUNK
+from sim.execution.settings import JobSettings
 from sim.files import write_text_atomically
 from sim.provenance import manifest, stamp, utc_now
 from sim.results.analysis import discover, sensitivity
@@ -27,15 +27,10 @@ from sim.scenario.scenario import Scenario
 
 
 def start_folder(
-    root: Path,
-    scenario: Scenario,
-    kind: str,
-    job: Job,
-    settings: dict,
-    command: list[str],
-    resume: Path | None,
+    scenario: Scenario, kind: str, job: Job, settings: dict, options: JobSettings
 ) -> Path:
     """A new job folder with its manifest, or the folder of an interrupted job to resume."""
+    resume = options.resume
     if resume is not None:
         manifest_path = resume / "manifest.json"
         if not manifest_path.is_file():
@@ -58,11 +53,11 @@ def start_folder(
             )
         return resume
     started = utc_now()
-    folder = new_run_folder(root, scenario.name, started, f"{kind}-{scenario.hash[:8]}")
+    folder = new_run_folder(options.root, scenario.name, started, f"{kind}-{scenario.hash[:8]}")
     folder.mkdir(parents=True)
     record = manifest(
         kind,
-        command,
+        list(options.command),
         started,
         status="running",
         scenario=scenario.name,
@@ -90,35 +85,19 @@ def finish_folder(folder: Path, extra: dict) -> None:
     _write_manifest(folder, record)
 
 
-def run_job(
-    job: Job,
-    folder: Path,
-    workers: int,
-    scheduler: str | None,
-    chunk_size: int,
-    progress: bool | None,
-) -> None:
-    with make_executor(workers, scheduler) as pool:
+def run_job(job: Job, folder: Path, options: JobSettings) -> None:
+    with make_executor(options.workers, options.scheduler) as pool:
         execute(
             job,
             folder,
             pool.executor,
-            chunk_size,
+            options.chunk_size,
             in_flight=2 * max(pool.slots, 2),
-            progress=progress,
+            progress=options.progress,
         )
 
 
-def execute_sweep(
-    scenario: Scenario,
-    root: Path = Path("results"),
-    workers: int = 1,
-    scheduler: str | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
-    resume: Path | None = None,
-    command: list[str] | None = None,
-    progress: bool | None = None,
-) -> SweepResult:
+def execute_sweep(scenario: Scenario, options: JobSettings) -> SweepResult:
     """Run the scenario's `sweep:` block, analyse it and write the tables into its job folder
     (left with status "running": the caller adds plots, then calls finish_folder)."""
     sweep = scenario.spec.sweep
@@ -128,9 +107,9 @@ def execute_sweep(
         )
     design = build_design(sweep, scenario.spec.seed)
     job = Job.sweep(scenario, design.names, design.values)
-    settings = {"chunk_size": chunk_size, "design": sweep.model_dump(mode="json")}
-    folder = start_folder(root, scenario, "sweep", job, settings, command or [], resume)
-    run_job(job, folder, workers, scheduler, chunk_size, progress)
+    settings = {"chunk_size": options.chunk_size, "design": sweep.model_dump(mode="json")}
+    folder = start_folder(scenario, "sweep", job, settings, options)
+    run_job(job, folder, options)
 
     outcomes = list(sweep.outcomes or OUTCOMES)
     shares = point_shares(folder, job.names, job.values)
@@ -150,21 +129,12 @@ def execute_sweep(
     return result
 
 
-def run_ensemble(
-    scenario: Scenario,
-    root: Path = Path("results"),
-    workers: int = 1,
-    scheduler: str | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
-    resume: Path | None = None,
-    command: list[str] | None = None,
-    progress: bool | None = None,
-) -> tuple[Path, pd.DataFrame]:
+def run_ensemble(scenario: Scenario, options: JobSettings) -> tuple[Path, pd.DataFrame]:
     """All replicates of a scenario, chunked and streamed to disk; returns (folder, summary)."""
     job = Job.ensemble(scenario)
-    settings = {"chunk_size": chunk_size}
-    folder = start_folder(root, scenario, "ensemble", job, settings, command or [], resume)
-    run_job(job, folder, workers, scheduler, chunk_size, progress)
+    settings = {"chunk_size": options.chunk_size}
+    folder = start_folder(scenario, "ensemble", job, settings, options)
+    run_job(job, folder, options)
     summary = overall_summary(point_shares(folder, job.names, job.values))
     summary.to_csv(folder / "summary.csv", index=False)
     finish_folder(folder, {})

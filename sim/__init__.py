@@ -24,6 +24,7 @@ from sim.plots_explore import (
     sweep_heatmaps,
 )
 from sim.results import RunResult, series_catalog
+from sim.run_folder import load_run
 from sim.runner import run
 from sim.scenario import Scenario, load_scenario
 from sim.sweep import SweepResult, run_sweep
@@ -43,6 +44,7 @@ __all__ = [
     "compare_outcomes",
     "dashboard",
     "fan_charts",
+    "load_run",
     "load_scenario",
     "outcome_shares",
     "run",

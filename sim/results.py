@@ -81,6 +81,12 @@ class RunResult:
         """Share of replicates with each outcome, with 95 % Wilson intervals."""
         return summarize(self.outcomes)
 
+    def to_xarray(self):  # -> xarray.Dataset (xarray is optional)
+        """The series as an xarray Dataset (see sim.run_folder.to_xarray)."""
+        from sim.run_folder import to_xarray
+
+        return to_xarray(self)
+
 
 def series_catalog() -> pd.DataFrame:
     """Every recorded series: name, label, unit and columns."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.results import RunResult, series_catalog
+from sim.run_folder import tidy_series
 
 if TYPE_CHECKING:
     from sim.compare import Comparison
@@ -90,7 +91,7 @@ def write_run(result: RunResult, root: Path, command: list[str], started: dateti
     temporary = final.parent / f".{final.name}.partial-{os.getpid()}"
     temporary.mkdir()
     try:
-        result.to_frame().to_parquet(temporary / "series.parquet", index=False)
+        tidy_series(result).to_parquet(temporary / "series.parquet", index=False)
         np.savez_compressed(temporary / "arrays.npz", replicate=result.replicate_ids,
                             dates=result.dates.strftime("%Y-%m").to_numpy(dtype=str),
                             **result.arrays)

@@ -400,7 +400,11 @@ def save_scenario(what_if: WhatIf, path: str | Path, description: str | None = N
     top: dict[str, Any] = {"extends": extends.as_posix(), "name": name,
                            "description": description or f"{what_if.base.name} with "
                            f"{what_if.describe()} (saved from the explorer)."}
-    if what_if.replicates != what_if.base.spec.replicates:
+    on_file = load_scenario(base_file).spec
+    for key in ("seed", "horizon_months", "substeps"):  # changed in Python after loading
+        if getattr(what_if.base.spec, key) != getattr(on_file, key):
+            top[key] = getattr(what_if.base.spec, key)
+    if what_if.replicates != on_file.replicates:
         top["replicates"] = what_if.replicates
     body = yaml.safe_dump(top | _nested(what_if.changes()), sort_keys=False,
                           allow_unicode=True)
@@ -416,7 +420,9 @@ def save_scenario(what_if: WhatIf, path: str | Path, description: str | None = N
             expected = expected.with_params(replicates=what_if.replicates)
         if effective_parameters(saved) != effective_parameters(expected):
             raise ScenarioError(path, None, "", "the saved file does not reproduce the "
-                                "explorer's settings (a bug: please report it)")
+                                "explorer's settings: the starting scenario differs from "
+                                f"{base_file} by more than seed, replicates and horizon; "
+                                "start the explorer from a scenario file")
     except BaseException:
         path.unlink(missing_ok=True)
         raise

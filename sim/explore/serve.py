@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -78,6 +79,10 @@ def environment(data_dir: Path, scenario: Path | None, replicates: int | None) -
     return env
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None, prog: str = "alliance-sim explore") -> int:
     parser = argparse.ArgumentParser(
         prog=prog, epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -100,6 +105,7 @@ def main(argv: list[str] | None = None, prog: str = "alliance-sim explore") -> i
               "(or 'make explore')", file=sys.stderr)
         return 2
     data_dir = Path(tempfile.mkdtemp(prefix="alliance-sim-voila-"))
+    signal.signal(signal.SIGTERM, _interrupt)  # stop Voila on SIGTERM as on Ctrl-C
     try:
         offline_template(data_dir)
         print(f"The explorer: http://{HOST}:{args.port}/ (Ctrl-C stops it)", flush=True)

@@ -81,7 +81,7 @@ def regional_growth(spending: np.ndarray, actors: tuple[str, ...] = ("rok", "jap
                     ) -> np.ndarray:
     """Compound annual growth of the actors' combined spending over the whole years of a run.
 
-    The regional index of MODEL.md: combined South Korean, Japanese and North Korean
+    The regional index (README, Outcomes): combined South Korean, Japanese and North Korean
     spending growth (L15).
     """
     combined = spending[:, :, [INDEX[x] for x in actors]].sum(axis=2)

@@ -1,4 +1,4 @@
-"""Published base rates a plausible model must respect (MODEL.md, validation anchors)."""
+"""Published base rates a plausible model must respect (README.md, "Validation anchors")."""
 
 from pathlib import Path
 

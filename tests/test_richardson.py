@@ -1,4 +1,5 @@
-"""Richardson (1960) anchors of MODEL.md: a two-actor dyad with every other mechanism off."""
+"""Richardson (1960) anchors (README.md, "Validation anchors"): a two-actor dyad with every
+other mechanism off."""
 
 from pathlib import Path
 

@@ -56,6 +56,14 @@ def offline_template(data_dir: Path) -> Path:
     return folder
 
 
+def kernel_spec(data_dir: Path) -> Path:
+    """A `python3` kernel spec running this interpreter, first on JUPYTER_PATH: the page's
+    kernel is this environment's Python whatever kernels the user has installed."""
+    from ipykernel.kernelspec import write_kernel_spec
+
+    return Path(write_kernel_spec(data_dir / "kernels" / "python3"))
+
+
 def voila_command(port: int, open_browser: bool = False,
                   notebook: Path = NOTEBOOK) -> list[str]:
     command = [sys.executable, "-m", "voila", str(notebook), f"--Voila.ip={HOST}",
@@ -108,6 +116,7 @@ def main(argv: list[str] | None = None, prog: str = "alliance-sim explore") -> i
     signal.signal(signal.SIGTERM, _interrupt)  # stop Voila on SIGTERM as on Ctrl-C
     try:
         offline_template(data_dir)
+        kernel_spec(data_dir)
         print(f"The explorer: http://{HOST}:{args.port}/ (Ctrl-C stops it)", flush=True)
         process = subprocess.Popen(voila_command(args.port, args.open),
                                    env=environment(data_dir, args.scenario, args.replicates))

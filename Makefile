@@ -13,7 +13,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help run test lint bench golden clean-venv
+.PHONY: help run test lint bench golden explore notebook clean-venv
 
 help:
 	@echo "make run    - set up .venv if needed, run $(SCENARIO), write results/ and plots"
@@ -21,6 +21,8 @@ help:
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make golden - regenerate tests/golden/ after a change that moves results on purpose"
 	@echo "make bench  - speed benchmarks (not part of the tests): 1,000 replicates, then 100,000 runs"
+	@echo "make explore  - the what-if explorer as a web page on http://127.0.0.1:8866/ (Voila)"
+	@echo "make notebook - JupyterLab on 127.0.0.1 in notebooks/"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -42,6 +44,16 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check sim tests run.py benchmarks
 	$(PY) -m ruff format --check sim tests run.py benchmarks
+
+explore: $(STAMP)
+	$(PY) -m sim explore $(if $(filter command line,$(origin SCENARIO)),$(SCENARIO))
+
+$(VENV)/.notebook: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,notebook]'
+	@touch $@
+
+notebook: $(VENV)/.notebook
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_speed.py

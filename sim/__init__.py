@@ -45,6 +45,7 @@ _EXPORTS = {
     "compare_outcomes": "sim.plots.explore",
     "dashboard": "sim.plots.runs",
     "fan_charts": "sim.plots.runs",
+    "load_run": "sim.results.run_folder",
     "load_scenario": "sim.scenario.scenario",
     "outcome_shares": "sim.plots.runs",
     "run": "sim.execution.runner",

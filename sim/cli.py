@@ -21,7 +21,17 @@ python run.py compare A.yaml B.yaml ... [--replicates N] [--seed S] [--out DIR] 
 python run.py sweep SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
                                   [--workers N | --scheduler ADDRESS] [--chunk-size C]
                                   [--resume DIR]
-python run.py validate FILE.yaml [FILE.yaml ...]"""
+python run.py validate FILE.yaml [FILE.yaml ...]
+python run.py explore [SCENARIO.yaml] [--port P] [--replicates N]
+(`alliance-sim` and `python -m sim` take the same commands; `run` may be given as one.)"""
+
+EXAMPLES = {
+    "run": "example:\n  alliance-sim run scenarios/us_buildup.yaml --replicates 500 --seed 7",
+    "compare": "example:\n  alliance-sim compare scenarios/baseline.yaml "
+    "scenarios/sanctions_isolation.yaml --replicates 400",
+    "sweep": "example:\n  alliance-sim sweep scenarios/sweeps/drivers_lhs.yaml --workers 2",
+    "validate": "example:\n  alliance-sim validate scenarios/*.yaml",
+}
 
 SERIES_LIMIT = 5000
 """Above this many replicates (or with --workers / --scheduler), a run streams its outcomes
@@ -57,9 +67,15 @@ def _chunk(text: str) -> int:
 
 
 def _parser(
-    prog: str, description: str, many: bool = False, scale: bool = False
+    prog: str, description: str, many: bool = False, scale: bool = False, example: str = ""
 ) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, usage=USAGE, description=description)
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        usage=USAGE,
+        description=description,
+        epilog=example,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     if many:
         parser.add_argument("scenarios", type=Path, nargs="+", help="scenario YAML files")
     else:
@@ -225,23 +241,38 @@ COMMANDS = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
     argv = sys.argv[1:] if argv is None else argv
-    command = ["python", "run.py", *argv]
+    command = [*(["python", prog] if prog.endswith(".py") else [prog]), *argv]
+    if argv[:1] == ["run"]:  # `alliance-sim run X.yaml` is `python run.py X.yaml`
+        argv = argv[1:]
+    if argv[:1] == ["explore"]:
+        from sim.explore.serve import main as explore
+
+        return explore(argv[1:], prog=f"{prog} explore")
     if argv[:1] == ["validate"]:
         parser = argparse.ArgumentParser(
-            prog="run.py validate", usage=USAGE, description="Check scenario files without running."
+            prog=f"{prog} validate",
+            usage=USAGE,
+            description="Check scenario files without running.",
+            epilog=EXAMPLES["validate"],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
         return validate_files(parser.parse_args(argv[1:]).files)
     if argv[:1] and argv[0] in COMMANDS:
         handler, description, many, scale = COMMANDS[argv[0]]
-        args = _parser(f"run.py {argv[0]}", description, many, scale).parse_args(argv[1:])
+        args = _parser(f"{prog} {argv[0]}", description, many, scale, EXAMPLES[argv[0]]).parse_args(
+            argv[1:]
+        )
     else:
         handler = run_command
-        args = _parser("run.py", "Run a scenario and write its results.", scale=True).parse_args(
-            argv
-        )
+        args = _parser(
+            f"{prog} run" if prog != "run.py" else prog,
+            "Run a scenario and write its results.",
+            scale=True,
+            example=EXAMPLES["run"],
+        ).parse_args(argv)
     try:
         return handler(args, command)
     except UserError as error:

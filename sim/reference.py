@@ -135,11 +135,16 @@ def layout() -> str:
     for name in LAYERS:
         rows.append(f"| **`sim/{name}/`** | {_cell(_summary(PACKAGE / name / '__init__.py'))} |")
         rows += _rows(PACKAGE / name)
+    rows.append("| **entry** | What the command line, the notebook and the explorer call. |")
     rows += [
         f"| `{p.relative_to(PACKAGE.parent).as_posix()}` | {_cell(_summary(p))} |"
         for p in sorted(PACKAGE.glob("*.py"))
         if p.stem not in (*SHARED, "__init__")
     ]
+    for sub in sorted(PACKAGE.iterdir()):
+        if (sub / "__init__.py").is_file() and sub.name not in LAYERS:
+            rows.append(f"| `sim/{sub.name}/` | {_cell(_summary(sub / '__init__.py'))} |")
+            rows += _rows(sub)
     return "\n".join(rows)
 
 

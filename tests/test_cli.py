@@ -44,7 +44,18 @@ def test_a_run_writes_series_outcomes_manifest_and_plots(short_scenario, tmp_pat
     assert "regional_arms_race" in done.stdout and "Results:" in done.stdout
     (folder,) = run_folders(tmp_path)
     series = pd.read_parquet(folder / "series.parquet")
-    assert set(series.columns) == {"replicate", "month", "date", "actor", "variable", "value"}
+    assert set(series.columns) == {
+        "scenario",
+        "replicate",
+        "month",
+        "date",
+        "actor",
+        "variable",
+        "value",
+        "unit",
+    }
+    assert set(series["scenario"]) == {"short"}
+    assert set(series.loc[series["variable"] == "spending", "unit"]) == {"US$ bn/yr"}
     assert series["replicate"].nunique() == 6 and series["month"].max() == 36
     assert len(pd.read_csv(folder / "outcomes.csv")) == 6
     manifest = json.loads((folder / "manifest.json").read_text())

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,9 @@ from sim.calendar import month_starts
 from sim.model.recording import SERIES, SERIES_BY_NAME
 from sim.results.outcomes import outcome_table, summarize
 from sim.scenario.scenario import Scenario
+
+if TYPE_CHECKING:
+    import xarray  # optional: only RunResult.to_xarray needs it
 
 
 @dataclass
@@ -83,6 +87,57 @@ class RunResult:
     def summary(self) -> pd.DataFrame:
         """Share of replicates with each outcome, with 95 % Wilson intervals."""
         return summarize(self.outcomes)
+
+    def to_xarray(self) -> "xarray.Dataset":
+        """One variable per recorded series, dims (date, replicate[, actor | member]), with
+        label and unit attributes; month as a coordinate along date."""
+        try:
+            import xarray as xr
+        except ImportError:
+            raise ImportError(
+                "RunResult.to_xarray needs xarray: pip install xarray (or "
+                "pip install -e '.[notebook]')"
+            ) from None
+        coords = {
+            "date": pd.DatetimeIndex(self.dates),
+            "replicate": self.replicate_ids,
+            "month": ("date", np.arange(len(self.dates))),
+        }
+        variables = {}
+        for spec in SERIES:
+            if spec.name not in self.arrays:
+                continue
+            values = self.arrays[spec.name]
+            attrs = {"label": spec.label, "unit": spec.unit}
+            if spec.scope == "actor":
+                variables[spec.name] = xr.DataArray(
+                    values,
+                    dims=("date", "replicate", "actor"),
+                    coords={"actor": list(spec.columns)},
+                    attrs=attrs,
+                )
+            elif spec.scope == "bloc":
+                variables[spec.name] = xr.DataArray(
+                    values,
+                    dims=("date", "replicate", "member"),
+                    coords={"member": list(spec.columns)},
+                    attrs=attrs | {"scope": "pact members"},
+                )
+            else:
+                variables[spec.name] = xr.DataArray(
+                    values[:, :, 0], dims=("date", "replicate"), attrs=attrs | {"scope": spec.scope}
+                )
+        scenario = self.scenario
+        return xr.Dataset(
+            variables,
+            coords=coords,
+            attrs={
+                "scenario": scenario.name,
+                "scenario_hash": scenario.hash,
+                "seed": scenario.spec.seed,
+                "description": scenario.spec.description,
+            },
+        )
 
 
 def series_catalog() -> pd.DataFrame:

@@ -13,7 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from sim.model.recording import SERIES
 from sim.provenance import manifest, utc_now
 from sim.results.comparison import Comparison
 from sim.results.run_result import RunResult, series_catalog
@@ -28,6 +30,16 @@ def new_run_folder(root: Path, scenario_name: str, started: datetime, tag: str) 
         n += 1
         candidate = parent / f"{base}-{n}"
     return candidate
+
+
+def tidy_series(result: RunResult) -> pd.DataFrame:
+    """The tidy series as written to series.parquet: to_frame() with the scenario's name
+    and each variable's unit."""
+    frame = result.to_frame()
+    units = {s.name: s.unit for s in SERIES}
+    frame.insert(0, "scenario", pd.Categorical([result.scenario.name] * len(frame)))
+    frame["unit"] = frame["variable"].map(units).astype("category")
+    return frame
 
 
 def run_manifest(result: RunResult, command: list[str], started: datetime) -> dict:
@@ -52,7 +64,7 @@ def run_manifest(result: RunResult, command: list[str], started: datetime) -> di
 
 def write_run_files(result: RunResult, folder: Path, command: list[str], started: datetime) -> None:
     """The run's tables, arrays and manifest, into `folder`."""
-    result.to_frame().to_parquet(folder / "series.parquet", index=False)
+    tidy_series(result).to_parquet(folder / "series.parquet", index=False)
     np.savez_compressed(
         folder / "arrays.npz",
         replicate=result.replicate_ids,

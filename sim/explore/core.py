@@ -1,0 +1,516 @@
+"""The what-if explorer's logic, without widgets: knobs, changes, runs, tables, figures, files.
+
+A what-if is a starting scenario A and a set of parameter changes; B is A with those
+changes. Both run on common random numbers (same seed, same replicates, same horizon) with
+`sim.compare`, so replicate r of B differs from replicate r of A only by the changes.
+"""
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from matplotlib.figure import Figure
+
+from sim import Comparison, Scenario, ScenarioError, compare, load_scenario
+from sim.explore.declarations import (
+    ACTOR_PARAMS,
+    ACTORS,
+    NAMES,
+    OUTCOMES,
+    SANCTIONERS,
+    SERIES,
+    SERIES_BY_NAME,
+    THEATRE_PARAMS,
+    WORLD_PARAMS,
+    Param,
+)
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+SCENARIO_DIR = REPOSITORY / "scenarios"
+
+
+# --- Knobs: what a slider sets ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A slider: the dotted parameter paths it sets (all to the same value), with the
+    declared unit and range of those parameters."""
+
+    key: str
+    label: str
+    paths: tuple[str, ...]
+    unit: str
+    low: float
+    high: float
+    meaning: str
+
+    def step_for(self, *values: float) -> float:
+        """A round step of at least about 100 positions over the range, fine enough that
+        the given values (the scenario's) sit on it, so a slider never rounds them."""
+        span = self.high - self.low
+        step = 10 ** math.floor(math.log10(span / 100)) if span > 0 else 0.01
+        for value in values:
+            while step > 1e-6 and not math.isclose(
+                round(value / step) * step, value, rel_tol=1e-9, abs_tol=1e-12
+            ):
+                step /= 10
+        return step
+
+    def value_in(self, scenario: Scenario) -> float:
+        """The knob's position for a scenario: the mean of its parameters' values."""
+        return float(np.mean([parameter_value(scenario, p) for p in self.paths]))
+
+    def changes(self, value: float) -> dict[str, float]:
+        return dict.fromkeys(self.paths, float(value))
+
+
+def _split(path: str) -> tuple[str, str, str | None]:
+    """'rok.reactivity.dprk' -> ('rok', 'reactivity', 'dprk'); 'world.x' -> ('world', 'x',
+    None)."""
+    parts = path.split(".")
+    if len(parts) not in (2, 3):
+        raise ScenarioError(
+            "<explorer>",
+            None,
+            path,
+            "expected '<actor>.<parameter>', "
+            "'<actor>.<parameter>.<actor>', 'world.<parameter>' or "
+            "'ukraine.<parameter>'",
+        )
+    return parts[0], parts[1], parts[2] if len(parts) == 3 else None
+
+
+def declaration(path: str) -> Param:
+    """The declared parameter behind a dotted path."""
+    section, name, key = _split(path)
+    table = {"world": WORLD_PARAMS, "ukraine": THEATRE_PARAMS}.get(section, ACTOR_PARAMS)
+    param = table.get(name)
+    if param is None or (table is ACTOR_PARAMS and section not in param.owners):
+        raise ScenarioError(
+            "<explorer>", None, path, "no such declared parameter; choose one of parameter_paths()"
+        )
+    if (key is None) != (param.keys is None) or (key is not None and key not in param.keys):
+        raise ScenarioError(
+            "<explorer>",
+            None,
+            path,
+            f"'{name}' is "
+            + (
+                f"a mapping: add one of {', '.join(param.keys)}"
+                if param.keys
+                else "a number: drop the last part"
+            ),
+        )
+    return param
+
+
+def parameter_value(scenario: Scenario, path: str) -> float:
+    """Effective value of a dotted parameter path in a scenario (defaults included)."""
+    declaration(path)
+    section, name, key = _split(path)
+    if section == "world":
+        return float(scenario.world(name))
+    if section == "ukraine":
+        given = getattr(scenario.spec.ukraine, name)
+        return float(THEATRE_PARAMS[name].defaults["ukraine"] if given is None else given)
+    value = scenario.param(section, name)
+    if key is not None:
+        return float(value.get(key, 0.0))
+    if value is None:
+        raise ScenarioError(
+            "<explorer>",
+            None,
+            path,
+            "is calibrated from the data file (null); set a number to explore it",
+        )
+    return float(value)
+
+
+def parameter_knob(path: str, label: str | None = None) -> Knob:
+    """A knob for one declared parameter, labelled in words, with its declared range."""
+    param = declaration(path)
+    section, name, key = _split(path)
+    who = {"world": "World", "ukraine": "War in Ukraine"}.get(section) or NAMES[section]
+    words = name.replace("_", " ")
+    label = label or f"{who}: {words}" + (f" toward {NAMES[key]}" if key else "")
+    return Knob(path, label, (path,), param.unit, param.low, param.high, param.meaning)
+
+
+SANCTIONS_KNOB = Knob(
+    "sanctions.russia",
+    "West: sanctions on Russia",
+    tuple(f"{s}.sanction_tightening.russia" for s in SANCTIONERS),
+    ACTOR_PARAMS["sanction_tightening"].unit,
+    ACTOR_PARAMS["sanction_tightening"].low,
+    ACTOR_PARAMS["sanction_tightening"].high,
+    "Sets sanction_tightening toward Russia of all four sanctioners (United States, European "
+    "Union, Japan, South Korea) to one value: the change of their desired sanction intensity "
+    "on Russia over the 2024 level (L25; negative = relax). Its position is their mean.",
+)
+
+KNOBS: tuple[Knob, ...] = (
+    parameter_knob("china.coalition_bias", "China: coalition bias"),
+    parameter_knob("rok.reactivity.dprk", "South Korea: reactivity to DPRK"),
+    parameter_knob("russia.commitment", "Russia: commitment to the pact"),
+    parameter_knob("usa.buildup", "United States: force build-up"),
+    SANCTIONS_KNOB,
+    parameter_knob("ukraine.intensity", "War in Ukraine: intensity"),
+)
+"""The sliders shown first: the drivers the sweeps rank highest (README, sweeps)."""
+
+KNOB_BY_KEY = {knob.key: knob for knob in KNOBS}
+
+
+def parameter_paths(scenario: Scenario | None = None) -> list[str]:
+    """Every declared parameter as a dotted path; mapping parameters give one path per key
+    in their defaults. With a scenario, paths whose value is null (calibrated) are left out."""
+    paths = []
+    for name, param in ACTOR_PARAMS.items():
+        for actor in param.owners:
+            default = param.defaults[actor]
+            if param.keys is not None:
+                paths += [f"{actor}.{name}.{key}" for key in (default or {})]
+            else:
+                paths.append(f"{actor}.{name}")
+    paths += [f"world.{name}" for name in WORLD_PARAMS]
+    paths += [f"ukraine.{name}" for name in THEATRE_PARAMS]
+    if scenario is not None:
+        paths = [p for p in paths if _has_value(scenario, p)]
+    return paths
+
+
+def _has_value(scenario: Scenario, path: str) -> bool:
+    try:
+        parameter_value(scenario, path)
+    except ScenarioError:
+        return False
+    return True
+
+
+def knob_for(key: str) -> Knob:
+    """A named knob ('sanctions.russia') or the knob of a declared parameter path."""
+    return KNOB_BY_KEY.get(key) or parameter_knob(key)
+
+
+def overriding_events(scenario: Scenario, knob: Knob) -> list[str]:
+    """The scenario's events that later set a knob's parameters (the slider sets the value
+    they start from; the event still applies at its date)."""
+    notes = []
+    for event in scenario.spec.events:
+        hit = [p for p in (event.set or {}) if p in knob.paths]
+        if hit:
+            when = event.date or f"month {event.month}"
+            notes.append(
+                f"{when}: {', '.join(hit)} = " + ", ".join(f"{event.set[p]:g}" for p in hit)
+            )
+    return notes
+
+
+# --- What-if: A and B on common random numbers -------------------------------------------
+
+
+class WhatIf:
+    """A starting scenario and the knob settings that differ from it."""
+
+    def __init__(self, scenario: Scenario, replicates: int | None = None) -> None:
+        self.base = scenario
+        self.replicates = replicates or scenario.spec.replicates
+        self.settings: dict[str, float] = {}
+
+    def set(self, key: str, value: float) -> None:
+        """Move a knob (a KNOBS key or any parameter path); its start value removes it."""
+        knob = knob_for(key)
+        if not knob.low <= value <= knob.high:
+            raise ScenarioError(
+                "<explorer>",
+                None,
+                key,
+                f"expected a number from "
+                f"{knob.low:g} to {knob.high:g} ({knob.unit}), got {value:g}",
+            )
+        if math.isclose(value, knob.value_in(self.base), rel_tol=1e-9, abs_tol=1e-12):
+            self.settings.pop(key, None)
+        else:
+            self.settings[key] = float(value)
+
+    def value(self, key: str) -> float:
+        return self.settings.get(key, knob_for(key).value_in(self.base))
+
+    def reset(self) -> None:
+        self.settings.clear()
+
+    def changes(self) -> dict[str, float]:
+        """Dotted parameter paths and values for Scenario.with_params, knobs in order."""
+        out: dict[str, float] = {}
+        for key, value in self.settings.items():
+            out |= knob_for(key).changes(_tidy(value))
+        return out
+
+    def describe(self) -> str:
+        if not self.settings:
+            return "no change"
+        return "; ".join(f"{knob_for(k).label} = {_tidy(v):g}" for k, v in self.settings.items())
+
+    def modified(self) -> Scenario:
+        """B: the starting scenario with the changes, validated like a file."""
+        return self.base.with_params(
+            self.changes(),
+            name=f"{self.base.name}_what_if",
+            description=f"{self.base.name} with {self.describe()}",
+        )
+
+    def run(self) -> Comparison:
+        """A and B on common random numbers (A's seed, the chosen replicates)."""
+        return compare(
+            [self.base, self.modified()],
+            replicates=self.replicates,
+            seed=self.base.spec.seed,
+            progress=False,
+        )
+
+
+def _tidy(value: float) -> float:
+    """A slider value without binary noise (0.30000000000000004 -> 0.3)."""
+    return float(f"{value:.10g}")
+
+
+def outcome_differences(comparison: Comparison) -> pd.DataFrame:
+    """Per outcome: share of replicates in A and in B, B - A, and the paired counts: futures
+    (replicates) with the outcome in B but not A, and in A but not B."""
+    a, b = (result.outcomes for result in comparison.results[:2])
+    rows = []
+    for outcome, meaning in OUTCOMES.items():
+        in_a, in_b = a[outcome].to_numpy(bool), b[outcome].to_numpy(bool)
+        rows.append(
+            {
+                "outcome": outcome,
+                "meaning": meaning,
+                "share_a": in_a.mean(),
+                "share_b": in_b.mean(),
+                "difference": in_b.mean() - in_a.mean(),
+                "b_not_a": int((in_b & ~in_a).sum()),
+                "a_not_b": int((in_a & ~in_b).sum()),
+                "replicates": len(in_a),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def outcome_html(table: pd.DataFrame, names: Sequence[str] = ("A", "B")) -> str:
+    """The outcome table as HTML for the explorer (class 'whatif-outcomes')."""
+    head = (
+        f"<tr><th>outcome</th><th>{names[0]} (A)</th><th>{names[1]} (B)</th>"
+        "<th>B - A</th><th>futures: B not A / A not B</th></tr>"
+    )
+    body = []
+    for row in table.itertuples():
+        color = "#b2182b" if row.difference > 0 else "#2166ac" if row.difference < 0 else "#444"
+        body.append(
+            f'<tr data-outcome="{row.outcome}" title="{row.meaning}">'
+            f"<td>{row.outcome.replace('_', ' ')}</td>"
+            f'<td class="share-a">{row.share_a * 100:.1f} %</td>'
+            f'<td class="share-b">{row.share_b * 100:.1f} %</td>'
+            f'<td class="difference" style="color:{color}">{row.difference * 100:+.1f} pts</td>'
+            f'<td class="paired">{row.b_not_a} / {row.a_not_b}</td></tr>'
+        )
+    n = int(table["replicates"].iloc[0])
+    return (
+        f'<table class="whatif-outcomes">{head}{"".join(body)}</table>'
+        f'<div class="whatif-note">Share of {n} replicates (futures) with each outcome; '
+        "A and B share seed and replicates (common random numbers), so the last column "
+        "counts futures whose outcome the change switched on / off.</div>"
+    )
+
+
+# --- Fans -------------------------------------------------------------------------------
+
+
+def series_choices() -> list[tuple[str, str]]:
+    """(label, 'variable' or 'variable:actor') for every recorded series."""
+    out = []
+    for spec in SERIES:
+        for column in spec.columns:
+            who = NAMES.get(column)
+            key = f"{spec.name}:{column}" if spec.scope in ("actor", "bloc") else spec.name
+            out.append((f"{who}: {spec.label}" if who else spec.label, key))
+    return out
+
+
+def parse_series(key: str) -> tuple[str, str | None]:
+    name, _, column = key.partition(":")
+    if name not in SERIES_BY_NAME:
+        raise ScenarioError("<explorer>", None, key, "no such recorded series")
+    return name, column or None
+
+
+DEFAULT_SERIES = ("spending:rok", "peninsula_tension", "isolation_index")
+
+BANDS = ((0.05, 0.95, 0.15, "90 %"), (0.25, 0.75, 0.35, "50 %"))
+COLORS = ("#555555", "#c0392b")
+
+
+def end_medians(comparison: Comparison, series: Iterable[str]) -> pd.DataFrame:
+    """Median over replicates of each series in the last month, for A and B."""
+    rows = []
+    for key in series:
+        name, column = parse_series(key)
+        a, b = (np.median(r.series(name, column)[-1]) for r in comparison.results[:2])
+        rows.append(
+            {"series": key, "a": float(a), "b": float(b), "unit": SERIES_BY_NAME[name].unit}
+        )
+    return pd.DataFrame(rows)
+
+
+def fan_figure(comparison: Comparison, series: Sequence[str] = DEFAULT_SERIES) -> Figure:
+    """A (grey) and B (red) for two or three series: median, 50 % and 90 % of replicates,
+    on real dates with units. A plain Figure (no pyplot), safe to draw off the main thread."""
+    import matplotlib.dates as mdates
+
+    labels = {key: label for label, key in series_choices()}
+    fig = Figure(figsize=(4.2 * len(series), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(series), squeeze=False)[0]
+    names = [f"A: {comparison.results[0].scenario.name}", "B: what-if"]
+    for ax, key in zip(axes, series, strict=True):
+        name, column = parse_series(key)
+        for result, color, label in zip(comparison.results[:2], COLORS, names, strict=True):
+            values = result.series(name, column)
+            for low, high, alpha, width in BANDS:
+                lo, hi = np.quantile(values, (low, high), axis=1)
+                ax.fill_between(
+                    result.dates,
+                    lo,
+                    hi,
+                    color=color,
+                    alpha=alpha,
+                    lw=0,
+                    label=f"{label}, {width} of replicates",
+                )
+            ax.plot(
+                result.dates,
+                np.median(values, axis=1),
+                color=color,
+                lw=1.8,
+                label=f"{label}, median",
+            )
+        ax.set_title(labels[key], fontsize=10)
+        ax.set_ylabel(SERIES_BY_NAME[name].unit)
+        ax.xaxis.set_major_locator(mdates.YearLocator(2))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.grid(True, alpha=0.3)
+    handles, legend_labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, legend_labels, loc="outside lower center", ncol=3, fontsize=8)
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 90) -> bytes:
+    from io import BytesIO
+
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+# --- Scenario files ---------------------------------------------------------------------
+
+
+def scenario_files(folder: Path = SCENARIO_DIR) -> list[Path]:
+    """The scenario files of a folder (not its subfolders), sorted, baseline first."""
+    files = sorted(folder.glob("*.yaml"))
+    return sorted(files, key=lambda p: p.stem != "baseline")
+
+
+def _nested(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """{'rok.reactivity.dprk': 1.5} -> {'actors': {'rok': {'reactivity': {'dprk': 1.5}}}}."""
+    tree: dict[str, Any] = {}
+    for path, value in changes.items():
+        parts = path.split(".")
+        if parts[0] in ACTORS:
+            parts = ["actors", *parts]
+        node = tree
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return tree
+
+
+def save_scenario(what_if: WhatIf, path: str | Path, description: str | None = None) -> Path:
+    """Write B as a scenario file that `extends` A's file (relative path) and holds only
+    the changes; check that it loads to the same parameters as B. Never overwrites."""
+    base_file = what_if.base.path
+    if base_file is None or not Path(base_file).is_file():
+        raise ScenarioError(
+            "<explorer>",
+            None,
+            "extends",
+            "the starting scenario has no file to extend; start the explorer from a scenario file",
+        )
+    path = Path(path)
+    if path.suffix != ".yaml":
+        path = path.with_suffix(".yaml")
+    if path.exists():
+        raise ScenarioError(path, None, "", "a file of that name exists; choose another name")
+    name = path.stem
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        raise ScenarioError(path, None, "name", "use letters, digits, '_', '-' and '.' only")
+    extends = Path(_relative(Path(base_file).resolve(), path.parent.resolve()))
+    top: dict[str, Any] = {
+        "extends": extends.as_posix(),
+        "name": name,
+        "description": description
+        or f"{what_if.base.name} with {what_if.describe()} (saved from the explorer).",
+    }
+    on_file = load_scenario(base_file).spec
+    for key in ("seed", "horizon_months", "substeps"):  # changed in Python after loading
+        if getattr(what_if.base.spec, key) != getattr(on_file, key):
+            top[key] = getattr(what_if.base.spec, key)
+    if what_if.replicates != on_file.replicates:
+        top["replicates"] = what_if.replicates
+    body = yaml.safe_dump(top | _nested(what_if.changes()), sort_keys=False, allow_unicode=True)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    header = (
+        f"# Saved from the what-if explorer on {stamp}: {what_if.base.name} with "
+        f"{what_if.describe()}.\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + body, encoding="utf-8")
+    try:
+        saved = load_scenario(path)
+        expected = what_if.modified()
+        if what_if.replicates != what_if.base.spec.replicates:
+            expected = expected.with_params(replicates=what_if.replicates)
+        if effective_parameters(saved) != effective_parameters(expected):
+            raise ScenarioError(
+                path,
+                None,
+                "",
+                "the saved file does not reproduce the "
+                "explorer's settings: the starting scenario differs from "
+                f"{base_file} by more than seed, replicates and horizon; "
+                "start the explorer from a scenario file",
+            )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _relative(target: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(target, start)
+
+
+def effective_parameters(scenario: Scenario) -> dict[str, Any]:
+    """What decides a run apart from name and description: every declared parameter's
+    effective value, the resolved sections and events, seed, replicates, horizon."""
+    resolved = {k: v for k, v in scenario.resolved().items() if k not in ("name", "description")}
+    values = {p: parameter_value(scenario, p) for p in parameter_paths(scenario)}
+    return {"resolved": resolved, "values": values}

@@ -1,0 +1,414 @@
+"""The explorer's widgets: a thin ipywidgets layer over sim.explore.core.
+
+Runs are debounced: every change restarts a timer on the kernel's event loop (`delay`
+seconds) and only its expiry runs the model. A run occupies the kernel, so changes that
+arrive during it wait; each then only restarts the timer, so dragging a slider never queues
+runs: the settings current when the timer expires are the ones that run next.
+"""
+
+import asyncio
+import html
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import ipywidgets as w
+
+from sim import Scenario, ScenarioError, load_scenario
+from sim.explore.core import (
+    DEFAULT_SERIES,
+    KNOBS,
+    Knob,
+    WhatIf,
+    end_medians,
+    fan_figure,
+    figure_png,
+    knob_for,
+    outcome_differences,
+    outcome_html,
+    overriding_events,
+    parameter_paths,
+    save_scenario,
+    scenario_files,
+    series_choices,
+)
+
+WIDE = {"description_width": "220px"}
+ROW = w.Layout(width="500px")
+NO_SERIES = "(none)"
+
+
+def _css_name(key: str) -> str:
+    return "knob-" + key.replace(".", "-").replace("_", "-")
+
+
+def _readout(step: float) -> str:
+    return f".{max(0, -int(f'{step:e}'.split('e')[1]))}f"
+
+
+def _unit(text: str) -> w.HTML:
+    unit = w.HTML(html.escape(text), layout=w.Layout(width="130px"))
+    unit.add_class("whatif-unit")
+    return unit
+
+
+def _slider(knob: Knob, value: float) -> w.FloatSlider:
+    step = knob.step_for(value)
+    slider = w.FloatSlider(
+        value=value,
+        min=knob.low,
+        max=knob.high,
+        step=step,
+        description=knob.label,
+        continuous_update=False,
+        style=WIDE,
+        readout_format=_readout(step),
+        tooltip=knob.meaning,
+        layout=ROW,
+    )
+    slider.add_class(_css_name(knob.key))
+    return slider
+
+
+class Explorer:
+    """Sliders for a scenario's most influential parameters (and any other declared one);
+    each change re-runs B = A + changes against A on common random numbers and redraws the
+    outcome table and the fans. Display it in a notebook, or serve it with
+    `python -m sim explore`.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path,
+        replicates: int | None = None,
+        series: Sequence[str] = DEFAULT_SERIES,
+        scenarios: Sequence[Path] | None = None,
+        delay: float = 0.4,
+        run: bool = True,
+    ) -> None:
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        self.what_if = WhatIf(scenario, replicates)
+        self.delay = delay
+        self.runs = 0
+        self.comparison = None
+        self.last_error: str | None = None
+        self._quiet = False
+        self._timer: asyncio.TimerHandle | None = None
+
+        files = list(scenarios) if scenarios is not None else scenario_files()
+        if scenario.path is not None and Path(scenario.path).resolve() not in [
+            Path(f).resolve() for f in files
+        ]:
+            files.insert(0, Path(scenario.path))
+        self.scenario_picker = w.Dropdown(
+            options=[(Path(f).stem, str(f)) for f in files],
+            value=next(
+                (
+                    str(f)
+                    for f in files
+                    if scenario.path is not None
+                    and Path(f).resolve() == Path(scenario.path).resolve()
+                ),
+                None,
+            ),
+            description="Starting scenario (A)",
+            style=WIDE,
+            layout=ROW,
+        )
+        self.replicates = w.IntSlider(
+            value=self.what_if.replicates,
+            min=20,
+            max=2000,
+            step=20,
+            description="Replicates (futures)",
+            style=WIDE,
+            continuous_update=False,
+            layout=ROW,
+        )
+        self.replicates.add_class("whatif-replicates")
+        self.sliders = {k.key: _slider(k, k.value_in(scenario)) for k in KNOBS}
+        self.units = {k.key: _unit(k.unit) for k in KNOBS}
+        self.event_note = w.HTML()
+
+        knob_paths = {p for k in KNOBS for p in k.paths}
+        self.other_choices = [p for p in parameter_paths(scenario) if p not in knob_paths]
+        self.other_picker = w.Dropdown(
+            options=[(f"{knob_for(p).label} ({p})", p) for p in self.other_choices],
+            description="Any other parameter",
+            style=WIDE,
+            layout=ROW,
+        )
+        first = knob_for(self.other_choices[0])
+        self.other_slider = _slider(first, first.value_in(scenario))
+        self.other_slider.description = "value"
+        self.other_unit = _unit(first.unit)
+        self.other_meaning = w.HTML()
+        self.reset = w.Button(description="Reset all to A", tooltip="Back to the scenario")
+
+        labels = series_choices()
+        self.series = [
+            w.Dropdown(
+                options=labels if i < 2 else [(NO_SERIES, NO_SERIES), *labels],
+                value=key,
+                description=f"Fan {i + 1}",
+                layout=w.Layout(width="300px"),
+                style={"description_width": "45px"},
+            )
+            for i, key in enumerate([*series, NO_SERIES][:3])
+        ]
+
+        self.status = w.HTML()
+        self.status.add_class("whatif-status")
+        self.table = w.HTML()
+        self.table.add_class("whatif-table")
+        self.figure = w.Image(format="png", layout=w.Layout(width="100%"))
+        self.figure.add_class("whatif-figure")
+        self.medians = w.HTML()
+        self.medians.add_class("whatif-medians")
+        self.save_name = w.Text(
+            description="Save B as", style={"description_width": "80px"}, layout=ROW
+        )
+        self.save_button = w.Button(
+            description="Save as scenario",
+            tooltip="Write a YAML file that extends A with the changes",
+        )
+        self.save_message = w.HTML()
+        self._default_save_name()
+
+        for key, slider in self.sliders.items():
+            slider.observe(lambda change, key=key: self._moved(key, change["new"]), "value")
+        self.other_picker.observe(self._picked, "value")
+        self.other_slider.observe(
+            lambda change: self._moved(self.other_picker.value, change["new"]), "value"
+        )
+        self.replicates.observe(self._replicates_changed, "value")
+        self.scenario_picker.observe(self._scenario_changed, "value")
+        self.reset.on_click(lambda _: self._reset())
+        for dropdown in self.series:
+            dropdown.observe(lambda _: self._redraw(), "value")
+        self.save_button.on_click(lambda _: self.save())
+
+        self.widget = self._layout()
+        self._picked()
+        self._show_event_notes()
+        if run:
+            self.run_now()
+
+    # --- layout ---------------------------------------------------------------------
+
+    def _layout(self) -> w.Widget:
+        knob_rows = [w.HBox([self.sliders[k.key], self.units[k.key]]) for k in KNOBS]
+        controls = w.VBox(
+            [
+                self.scenario_picker,
+                self.replicates,
+                w.HTML("<b>Drivers</b> (the sweeps' most influential parameters)"),
+                *knob_rows,
+                self.event_note,
+                w.HTML("<b>Any other declared parameter</b> (range and unit from its declaration)"),
+                self.other_picker,
+                w.HBox([self.other_slider, self.other_unit]),
+                self.other_meaning,
+                self.reset,
+                w.HTML("<b>Save</b>"),
+                w.HBox([self.save_name, self.save_button]),
+                self.save_message,
+            ],
+            layout=w.Layout(width="640px"),
+        )
+        results = w.VBox(
+            [
+                self.status,
+                self.table,
+                w.HBox(self.series, layout=w.Layout(flex_flow="row wrap")),
+                self.figure,
+                self.medians,
+            ],
+            layout=w.Layout(flex="1 1 400px", min_width="400px"),
+        )
+        return w.HBox([controls, results], layout=w.Layout(flex_flow="row wrap"))
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # --- events ---------------------------------------------------------------------
+
+    def _moved(self, key: str, value: float) -> None:
+        if self._quiet:
+            return
+        try:
+            self.what_if.set(key, value)
+        except ScenarioError as error:
+            self._error(error)
+            return
+        self._show_changed()
+        self.request()
+
+    def _picked(self, _change: object = None) -> None:
+        knob = knob_for(self.other_picker.value)
+        self._quiet = True
+        try:
+            with self.other_slider.hold_trait_notifications():
+                self.other_slider.min = min(knob.low, self.other_slider.min)
+                self.other_slider.max = max(knob.high, self.other_slider.max)
+                value = self.what_if.value(knob.key)
+                step = knob.step_for(value, knob.value_in(self.what_if.base))
+                self.other_slider.step = step
+                self.other_slider.value = value
+                self.other_slider.min, self.other_slider.max = knob.low, knob.high
+            self.other_slider.readout_format = _readout(step)
+        finally:
+            self._quiet = False
+        self.other_unit.value = knob.unit
+        self._show_changed()
+
+    def _replicates_changed(self, change: dict) -> None:
+        if not self._quiet:
+            self.what_if.replicates = int(change["new"])
+            self.request()
+
+    def _scenario_changed(self, change: dict) -> None:
+        try:
+            scenario = load_scenario(change["new"])
+        except ScenarioError as error:
+            self._error(error)
+            return
+        self.what_if = WhatIf(scenario, self.what_if.replicates)
+        self._sync_sliders()
+        self._default_save_name()
+        self._show_event_notes()
+        self.request()
+
+    def _reset(self) -> None:
+        self.what_if.reset()
+        self._sync_sliders()
+        self.request()
+
+    def _sync_sliders(self) -> None:
+        """Put every slider at the current what-if's values without triggering runs."""
+        self._quiet = True
+        try:
+            for key, slider in self.sliders.items():
+                slider.value = self.what_if.value(key)
+        finally:
+            self._quiet = False
+        self._picked()
+
+    def _default_save_name(self) -> None:
+        base = self.what_if.base
+        folder = Path(base.path).parent if base.path is not None else Path.cwd()
+        self.save_name.value = str(folder / f"{base.name}_what_if.yaml")
+
+    def _show_event_notes(self) -> None:
+        notes = [
+            f"{knob.label}: {note}"
+            for knob in KNOBS
+            for note in overriding_events(self.what_if.base, knob)
+        ]
+        self.event_note.value = (
+            (
+                "<div style='font-size:90%;color:#8a5a00'>This scenario's "
+                "events set these later (the slider sets the value until "
+                "then): " + "; ".join(html.escape(n) for n in notes) + "</div>"
+            )
+            if notes
+            else ""
+        )
+
+    def _show_changed(self) -> None:
+        knob = knob_for(self.other_picker.value)
+        self.other_meaning.value = (
+            f"<div style='font-size:90%'>{html.escape(knob.meaning)} "
+            f"A: {knob.value_in(self.what_if.base):g}</div>"
+            f"<div style='font-size:90%'><b>B = A with:</b> "
+            f"{html.escape(self.what_if.describe())}</div>"
+        )
+
+    # --- running --------------------------------------------------------------------
+
+    def request(self) -> None:
+        """Ask for a run: debounced on the kernel's event loop; at once without one."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or self.delay <= 0:
+            self.run_now()
+            return
+        self.status.value = "<span style='color:#8a5a00'>waiting for the sliders to rest ...</span>"
+        self._timer = loop.call_later(self.delay, self._timer_fired)
+
+    def _timer_fired(self) -> None:
+        self._timer = None
+        self.run_now()
+
+    def run_now(self) -> None:
+        """Run A and B now and redraw everything."""
+        started = time.perf_counter()
+        what = self.what_if.describe()
+        self.status.value = f"<span style='color:#8a5a00'>running: {html.escape(what)} ...</span>"
+        try:
+            self.comparison = self.what_if.run()
+        except ScenarioError as error:
+            self._error(error)
+            return
+        self.runs += 1
+        self.last_error = None
+        a = self.comparison.results[0]
+        self.table.value = outcome_html(
+            outcome_differences(self.comparison), (a.scenario.name, "what-if")
+        )
+        self._redraw()
+        seconds = time.perf_counter() - started
+        changes = "; ".join(f"{k} = {v:g}" for k, v in self.what_if.settings.items()) or "none"
+        self.status.value = (
+            f"<div data-runs='{self.runs}' data-settings='{html.escape(changes)}'>"
+            f"<b>Run {self.runs} done</b> in {seconds:.1f} s: A = '{a.scenario.name}', "
+            f"B = A with {html.escape(what)}; {a.replicates} replicates each, seed "
+            f"{a.scenario.spec.seed} (common random numbers)."
+            f"<br><span style='font-size:85%'>settings: {html.escape(changes)}</span></div>"
+        )
+
+    def _redraw(self) -> None:
+        if self.comparison is None:
+            return
+        keys = [d.value for d in self.series if d.value != NO_SERIES]
+        self.figure.value = figure_png(fan_figure(self.comparison, keys))
+        medians = end_medians(self.comparison, keys)
+        last = self.comparison.results[0].dates[-1].strftime("%B %Y")
+        rows = "".join(
+            f"<li data-series='{r.series}' data-a='{r.a:.6g}' data-b='{r.b:.6g}'>"
+            f"{html.escape(dict((k, lab) for lab, k in series_choices())[r.series])}: "
+            f"A {r.a:.3g}, B {r.b:.3g} {html.escape(r.unit)}</li>"
+            for r in medians.itertuples()
+        )
+        self.medians.value = (
+            f"<div style='font-size:90%'>Median of replicates in {last}:"
+            f"<ul>{rows}</ul>Bands: 50 % and 90 % of replicates; grey A, "
+            "red B.</div>"
+        )
+
+    def _error(self, error: Exception) -> None:
+        self.last_error = str(error)
+        self.status.value = f"<span style='color:#b2182b'>error: {html.escape(str(error))}</span>"
+
+    # --- saving ---------------------------------------------------------------------
+
+    def save(self) -> Path | None:
+        """Write B as a scenario file extending A (see core.save_scenario)."""
+        try:
+            path = save_scenario(self.what_if, self.save_name.value)
+        except ScenarioError as error:
+            self.save_message.value = (
+                f"<span style='color:#b2182b'>not saved: {html.escape(str(error))}</span>"
+            )
+            return None
+        self.save_message.value = (
+            f"Saved <code>{html.escape(str(path))}</code>; load it with "
+            f"<code>load_scenario('{html.escape(str(path))}')</code>."
+        )
+        return path

@@ -1,0 +1,172 @@
+"""The explorer as a web page in a real browser: Voila on localhost, Debian's headless
+Chromium driven by Playwright, every request to another host blocked and recorded.
+
+Moving Russia's commitment down must re-run the model once (not once per key press), and
+the page must then show what the Python API computes for the same settings: a lower share of
+futures in which the reciprocity clause fires, and the fans' medians of B.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from sim import load_scenario
+from sim.explore import DEFAULT_SERIES, WhatIf, end_medians, outcome_differences
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+REPLICATES = 300
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Chromium is not installed at /usr/bin/chromium "
+    "(apt-get install chromium; .ci/run installs it)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """`python -m sim explore` on a free localhost port; yields its URL."""
+    port = _free_port()
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"voila-{port}.log", "w+")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "explore",
+            "--port",
+            str(port),
+            "--replicates",
+            str(REPLICATES),
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"the explorer server stopped:\n{log.read()[-3000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the explorer server did not listen within 60 s")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def _table(page) -> dict[str, tuple[str, str]]:
+    rows = page.locator("table.whatif-outcomes tr[data-outcome]")
+    return {
+        rows.nth(i).get_attribute("data-outcome"): (
+            rows.nth(i).locator(".share-a").inner_text(),
+            rows.nth(i).locator(".share-b").inner_text(),
+        )
+        for i in range(rows.count())
+    }
+
+
+def _runs(page) -> int:
+    return int(page.locator(".whatif-status [data-runs]").get_attribute("data-runs"))
+
+
+def test_moving_a_slider_in_the_browser_updates_table_and_fans(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+
+    def only_localhost(route) -> None:
+        host = urlparse(route.request.url).hostname
+        if route.request.url.startswith("data:") or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1500})
+            page.route("**/*", only_localhost)
+            page.goto(server, wait_until="domcontentloaded")
+            page.wait_for_selector(".whatif-status [data-runs='1']", timeout=120_000)
+            page.screenshot(path=tmp_path / "1-start.png")
+            start = _table(page)
+            assert all(a == b for a, b in start.values()), start  # B = A before any change
+            figure_before = page.locator(".whatif-figure").screenshot()
+
+            # Russia's commitment from 0.60 down to 0.10: fifty key presses, fifty changes
+            handle = page.locator(".knob-russia-commitment .noUi-handle")
+            handle.focus()
+            for _ in range(50):
+                page.keyboard.press("ArrowLeft")
+            readout = page.locator(".knob-russia-commitment .widget-readout")
+            assert readout.inner_text() == "0.10"
+            page.wait_for_selector(
+                ".whatif-status [data-settings='russia.commitment = 0.1']", timeout=60_000
+            )
+            runs = _runs(page)
+            page.screenshot(path=tmp_path / "2-commitment-0.1.png")
+            after = _table(page)
+            figure_after = page.locator(".whatif-figure").screenshot()
+            medians = {
+                li.get_attribute("data-series"): float(li.get_attribute("data-b"))
+                for li in page.locator(".whatif-medians li").all()
+            }
+        finally:
+            browser.close()
+
+    assert outside == [], f"the page asked for outside resources: {outside}"
+    assert 2 <= runs <= 3, f"50 key presses should queue one run (two at most), got {runs - 1}"
+
+    what_if = WhatIf(load_scenario(ROOT / "scenarios" / "baseline.yaml"), REPLICATES)
+    what_if.set("russia.commitment", 0.1)
+    comparison = what_if.run()
+    expected = outcome_differences(comparison).set_index("outcome")
+    for outcome, (share_a, share_b) in after.items():
+        assert share_a == f"{expected.loc[outcome, 'share_a'] * 100:.1f} %", outcome
+        assert share_b == f"{expected.loc[outcome, 'share_b'] * 100:.1f} %", outcome
+        assert share_a == start[outcome][0]  # A did not move
+    reciprocity = expected.loc["reciprocity_fired"]
+    assert reciprocity["share_b"] < reciprocity["share_a"]
+
+    assert figure_after != figure_before
+    python = end_medians(comparison, DEFAULT_SERIES).set_index("series")["b"]
+    assert medians == pytest.approx(python.to_dict(), rel=1e-5)

@@ -8,7 +8,6 @@ import yaml
 
 from sim import load_scenario, run
 from sim.actors import ACTORS
-from sim.calendar import DT
 from sim.scenario.data import DATA_FILE, load_data
 from sim.scenario.parameters import MECHANISMS
 
@@ -42,19 +41,31 @@ def test_the_run_starts_from_the_2024_data(baseline):
     start = baseline.arrays["spending"][0, 0]
     np.testing.assert_allclose(start, [data["military_spending"][a].value for a in ACTORS])
     assert baseline.series("munitions")[0, 0] == data["transfers"]["munitions_rounds"].value
+    energy = data["energy"]
     assert baseline.series("energy_supply")[0, 0] == pytest.approx(
-        data["energy"]["non_russian_supply"].value + data["transfers"]["oil_to_dprk"].value
+        energy["non_russian_supply"].value
+        + energy["china_crude"].value
+        + data["transfers"]["oil_to_dprk"].value
     )
     assert str(baseline.dates[0].date()) == "2024-06-01"
 
 
-def test_grievance_is_calibrated_to_the_observed_spending_growth():
-    """With only the arms build-up on and no noise, month 1 grows at the data file's rate."""
-    changes = {f"mechanisms.{m}": m == "arms_buildup" for m in MECHANISMS}
+def test_budgets_follow_their_plans_when_nothing_departs_from_2024():
+    """With only the budget plans and the arms build-up on and no noise, each budget grows at
+    its planned real rate (plan_growth) for its plan_years, else at its economy's trend."""
+    changes = {f"mechanisms.{m}": m in ("arms_buildup", "budget_plans") for m in MECHANISMS}
     changes |= {f"{a}.spending_noise": 0.0 for a in ACTORS}
     scenario = load_scenario(SCENARIOS / "baseline.yaml").with_params(
-        changes, replicates=1, horizon_months=1
+        changes, replicates=1, horizon_months=12
     )
     spending = run(scenario, progress=False).arrays["spending"][:, 0]
-    growth = np.array([load_data()["spending_growth"][a].value for a in ACTORS])
-    np.testing.assert_allclose(spending[1], spending[0] * (1.0 + DT * growth), rtol=1e-12)
+    data = load_data()
+    plans = {a: scenario.param(a, "plan_growth") for a in ACTORS}
+    years = {a: scenario.param(a, "plan_years") for a in ACTORS}
+    trend = {a: data["gdp_growth"][a].value for a in ACTORS}
+    for i, actor in enumerate(ACTORS):
+        plan, within = plans[actor], min(1.0, years[actor])
+        rate = trend[actor] if plan is None else plan
+        expected = (1 + rate) ** within * (1 + trend[actor]) ** (1.0 - within)
+        assert spending[12, i] / spending[0, i] == pytest.approx(expected, rel=1e-9), actor
+    assert plans["japan"] > trend["japan"] and plans["usa"] is None

@@ -55,7 +55,7 @@ def test_a_run_writes_series_outcomes_manifest_and_plots(short_scenario, tmp_pat
         "unit",
     }
     assert set(series["scenario"]) == {"short"}
-    assert set(series.loc[series["variable"] == "spending", "unit"]) == {"US$ bn/yr"}
+    assert set(series.loc[series["variable"] == "spending", "unit"]) == {"constant 2024 US$ bn/yr"}
     assert series["replicate"].nunique() == 6 and series["month"].max() == 36
     assert len(pd.read_csv(folder / "outcomes.csv")) == 6
     manifest = json.loads((folder / "manifest.json").read_text())

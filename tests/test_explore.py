@@ -51,10 +51,10 @@ def test_the_six_drivers_have_their_declared_ranges_units_and_values(baseline):
     assert knob_for("rok.reactivity.dprk").value_in(baseline) == 1.2
     sanctions = knob_for("sanctions.russia")
     assert sanctions.changes(0.4) == {f"{s}.sanction_tightening.russia": 0.4 for s in SANCTIONERS}
-    # any declared parameter can be chosen; a calibrated (null) one cannot be slid
+    # any declared parameter can be chosen; a null one (no plan: keeps its burden) cannot be slid
     paths = parameter_paths(baseline)
     assert {"world.clash_hazard", "dprk.troops", "japan.reactivity.china"} <= set(paths)
-    assert not any(p.endswith(".grievance") for p in paths)
+    assert "japan.plan_growth" in paths and "usa.plan_growth" not in paths
     for path in paths:
         knob = knob_for(path)
         assert knob.low <= parameter_value(baseline, path) <= knob.high, path
@@ -103,7 +103,7 @@ def test_lower_russian_commitment_lowers_reciprocity_and_matches_compare(baselin
 
 def test_a_keener_south_korea_makes_arms_races_more_likely(baseline):
     what_if = WhatIf(baseline, replicates=200)
-    what_if.set("rok.reactivity.dprk", 2.5)
+    what_if.set("rok.reactivity.dprk", 3.5)
     table = outcome_differences(what_if.run()).set_index("outcome")
     assert table.loc["regional_arms_race", "difference"] > 0.05
 
@@ -120,7 +120,7 @@ def test_fans_have_units_real_dates_and_both_bands_in_the_legend(baseline):
     what_if.set("ukraine.intensity", 0.0)
     fig = fan_figure(what_if.run(), ["spending:russia", "munitions"])
     axes = fig.axes
-    assert [ax.get_ylabel() for ax in axes] == ["US$ bn/yr", "million rounds/yr"]
+    assert [ax.get_ylabel() for ax in axes] == ["constant 2024 US$ bn/yr", "million rounds/yr"]
     assert axes[0].get_title() == "Russia: Military spending"
     assert [t.get_text() for t in axes[0].get_xticklabels()][:2] == ["2024", "2026"]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
@@ -200,7 +200,7 @@ def test_other_parameter_chooser_takes_range_and_value_from_the_declaration(expl
     explorer.other_picker.value = "dprk.troops"
     slider = explorer.other_slider
     assert (slider.min, slider.max, slider.value) == (0.0, 200000.0, 11000.0)
-    assert explorer.other_unit.value == "troops/yr"
+    assert explorer.other_unit.value == "troops deployed"
     assert explorer.runs == 1  # choosing a parameter is not a change
     slider.value = 30000.0
     assert explorer.what_if.changes() == {"dprk.troops": 30000.0}

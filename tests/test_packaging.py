@@ -102,7 +102,7 @@ def test_a_run_folder_comes_back_as_the_same_run(tmp_path):
 
     data = result.to_xarray()
     assert data["spending"].dims == ("date", "replicate", "actor")
-    assert data["spending"].attrs["unit"] == "US$ bn/yr"
+    assert data["spending"].attrs["unit"] == "constant 2024 US$ bn/yr"
     assert np.array_equal(
         data["spending"].sel(actor="rok").values, result.series("spending", "rok")
     )

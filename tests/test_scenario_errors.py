@@ -547,7 +547,7 @@ def test_child_event_is_reported_at_the_childs_line_after_the_parents_events(wri
     )
     error = load_error(child)
     assert (error.path, error.line, error.key) == (str(child), 4, "events[2]")
-    assert error.message.startswith("'trigger: armed_clash' needs 'between: ")
+    assert error.message.startswith("'trigger: armed_clash' (or war) needs 'between: ")
 
 
 # --- Events ---------------------------------------------------------------------------------
@@ -638,7 +638,7 @@ def test_event_needs_exactly_one_of_set_and_trigger(write: Write, what: str) -> 
         2,
         "events[0]",
         "give exactly one of 'set: {path: value}' or "
-        "'trigger: provocation | leadership_change | armed_clash'",
+        "'trigger: provocation | leadership_change | armed_clash | war'",
     )
 
 
@@ -649,7 +649,8 @@ def test_unknown_trigger_lists_the_triggers(write: Write) -> None:
         path,
         3,
         "events[0].trigger",
-        "expected one of 'provocation', 'leadership_change' or 'armed_clash', got 'invasion'",
+        "expected one of 'provocation', 'leadership_change', 'armed_clash' or 'war', "
+        "got 'invasion'",
     )
 
 
@@ -735,13 +736,6 @@ def test_event_set_text_value_asks_for_a_number(write: Write) -> None:
     assert error.message.startswith("expected a number") and error.message.endswith("'high'")
 
 
-def test_event_cannot_set_the_calibrated_grievance(write: Write) -> None:
-    path = write("ev.yaml", "events:\n  - month: 3\n    set: {rok.grievance: 1}\n")
-    error = load_error(path)
-    assert (error.line, error.key) == (3, "events[0].set.rok.grievance")
-    assert error.message.startswith("grievance is calibrated at the start")
-
-
 def test_armed_clash_without_between_asks_for_the_pair(write: Write) -> None:
     path = write("ev.yaml", "events:\n  - month: 3\n    trigger: armed_clash\n")
     assert_error(
@@ -749,7 +743,7 @@ def test_armed_clash_without_between_asks_for_the_pair(write: Write) -> None:
         path,
         2,
         "events[0]",
-        "'trigger: armed_clash' needs 'between: [bloc member, rival]' and 'between' "
+        "'trigger: armed_clash' (or war) needs 'between: [bloc member, rival]' and 'between' "
         "needs that trigger",
     )
 
@@ -816,11 +810,11 @@ def scenario(write: Write) -> Scenario:
 
 def test_with_params_out_of_range_raises_without_a_line(scenario: Scenario) -> None:
     with pytest.raises(ScenarioError) as info:
-        scenario.with_params({"world.clash_hazard": 2})
+        scenario.with_params({"world.clash_hazard": 50})
     error = info.value
     assert not error.line
     assert (error.path, error.key) == ("with_params()", "world.clash_hazard")
-    assert error.message == f"expected a number from {CLASH_HAZARD.range_text}, got 2"
+    assert error.message == f"expected a number from {CLASH_HAZARD.range_text}, got 50"
     assert str(error) == f"with_params(): world.clash_hazard: {error.message}"
 
 

@@ -129,7 +129,7 @@ def parameter_value(scenario: Scenario, path: str) -> float:
             "<explorer>",
             None,
             path,
-            "is calibrated from the data file (null); set a number to explore it",
+            "is null (see its meaning in the README); set a number to explore it",
         )
     return float(value)
 
@@ -171,7 +171,7 @@ KNOB_BY_KEY = {knob.key: knob for knob in KNOBS}
 
 def parameter_paths(scenario: Scenario | None = None) -> list[str]:
     """Every declared parameter as a dotted path; mapping parameters give one path per key
-    in their defaults. With a scenario, paths whose value is null (calibrated) are left out."""
+    in their defaults. With a scenario, paths whose value is null are left out."""
     paths = []
     for name, param in ACTOR_PARAMS.items():
         for actor in param.owners:

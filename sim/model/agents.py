@@ -15,6 +15,7 @@ from sim.actors import (
     BLOC,
     BLOC_DPRK,
     BLOC_IDX,
+    BLOC_RUSSIA,
     CHINA,
     DPRK,
     INDEX,
@@ -62,27 +63,30 @@ class Actor(mesa.Agent):
         }
 
     def decide(self) -> None:
-        """No discretionary policy: its spending follows the Richardson build-up."""
+        """No discretionary policy: its spending follows its plan and the Richardson reaction."""
 
 
 class Sanctioner(Actor):
     """Sets its desired sanctions on each pact member and its isolation effort (L5, L8, L25).
 
-    Desired intensity = 2024 level + sanction_tightening + sanction_response x (rise of its
-    tension with the target over 2024), minus relax_with_dialogue x dialogue progress for the
-    DPRK (L19): condemn, then punish (L17, L25), relax when talks move.
+    Desired intensity = 2024 level + sanction_tightening + sanction_response x (change of its
+    tension with the target from 2024, either way); for Russia + war_response x (the war's
+    intensity - 2024) (L18); for the DPRK - relax_with_dialogue x (dialogue progress - 2024)
+    (L19): condemn, then punish (L17, L25), relax when talks move or the war ebbs.
     """
 
     def decide(self) -> None:
         w, p, ref, i = self.model.world, self.model.params, self.model.reference, self.index
         row = SANCTIONERS.index(self.actor_id)
-        rise = np.maximum(0.0, w.tension[:, i, BLOC_IDX] - ref.tension[i, BLOC_IDX])
+        rise = w.tension[:, i, BLOC_IDX] - ref.tension[i, BLOC_IDX]
         target = (
             ref.sanctions[row]
             + p.sanction_tightening[:, i, BLOC_IDX]
             + p.sanction_response[:, i, None] * rise
         )
-        target[:, BLOC_DPRK] -= p.relax_with_dialogue[:, i] * w.dialogue_progress
+        progress = w.dialogue_progress - ref.dialogue_progress
+        target[:, BLOC_DPRK] -= p.relax_with_dialogue[:, i] * progress
+        target[:, BLOC_RUSSIA] += p.war_response[:, i] * (w.war_intensity - 1.0)
         w.sanction_target[:, row] = np.clip(target, 0.0, 1.0)
         w.isolation_effort[:, i] = p.isolation_effort[:, i]
 
@@ -106,10 +110,13 @@ class China(Actor):
 
     L13: Beijing "might see such an alliance as a loosening of its grip on Pyongyang" or "an
     opening for countering U.S. influence in the region through a wider coalition"; L19
-    "called for dialogue". Alignment moves toward coalition_bias + rivalry_pull x (rise of
-    US-China tension) - instability_aversion x (the DPRK's provocation rate above 2024, in
-    events a month, plus 1 once an armed clash has happened) - sanction_fear x the West's mean
-    isolation effort, with noise. Its dialogue effort is `dialogue` x (1 - alignment).
+    "called for dialogue". Alignment (with the bloc against the US) moves toward
+    coalition_bias + rivalry_pull x (change of US-China tension from 2024) -
+    instability_aversion x (the DPRK's provocation rate minus 2024's, in events a month,
+    plus 1 once a war has broken out) - sanction_fear x the West's mean isolation effort,
+    with noise. Separately, its engagement with Pyongyang (trade, visits: its grip) moves
+    toward `engagement` at the same speed. Its dialogue effort is `dialogue` x (1 -
+    alignment).
     """
 
     def decide(self) -> None:
@@ -117,8 +124,7 @@ class China(Actor):
         w, p, ref = model.world, model.params, model.reference
         if model.switch("china_alignment"):
             rivalry = w.tension[:, CHINA, USA] - ref.tension[CHINA, USA]
-            crisis = np.maximum(0.0, w.provocation_rate - ref.provocation_rate)
-            crisis = crisis + (w.clashes > 0)
+            crisis = (w.provocation_rate - ref.provocation_rate) + (w.wars > 0)
             fear = w.isolation_effort[:, SANCTIONER_IDX].mean(axis=1)
             target = np.clip(
                 p.coalition_bias[:, CHINA]
@@ -133,8 +139,11 @@ class China(Actor):
                 * np.sqrt(DT)
                 * model.shocks_now.normal("alignment")[:, 0]
             )
-            step = DT * p.alignment_speed[:, CHINA] * (target - w.china_alignment) + noise
-            w.china_alignment = np.clip(w.china_alignment + step, 0.0, 1.0)
+            speed = DT * p.alignment_speed[:, CHINA]
+            w.china_alignment = np.clip(
+                w.china_alignment + speed * (target - w.china_alignment) + noise, 0.0, 1.0
+            )
+            w.china_engagement += speed * (p.engagement[:, CHINA] - w.china_engagement)
         w.dialogue_effort = p.dialogue[:, CHINA] * (1.0 - w.china_alignment)
 
 

@@ -1,10 +1,11 @@
 """Calibration: the June 2024 world of a scenario, consistent with the declared defaults.
 
 The declared defaults describe 2024 behaviour. Calibration makes June 2024 their steady state:
-Richardson's grievance reproduces each actor's observed spending growth (from the data file),
-tension's resting level makes 2024 tension the steady state of 2024 pressures, the DPRK's
-2024 threat is what its provocation rate responds to, and pact cooperation is 1. A
-scenario's departures from the defaults then act from month 1.
+budgets follow their plans (parameters plan_growth, plan_years) and Richardson's reactions are
+departures from them; tension's resting level makes 2024 tension the steady state of 2024
+pressures; the dialogue track starts at the progress where 2024's effort and provocations
+balance; the DPRK's 2024 threat and revenue are what its provocations and budget respond to.
+A scenario's departures from the defaults then act from month 1.
 """
 
 import numpy as np
@@ -21,14 +22,20 @@ from sim.actors import (
     SANCTIONER_IDX,
     USA,
 )
-from sim.model.mechanisms.escalation import dprk_threat, richardson_drive
+from sim.model.mechanisms.escalation import dprk_threat
 from sim.model.params import Params
 from sim.model.state import Reference, World
 from sim.scenario.initial import InitialState
 
 
-def create_world(initial: InitialState, params: Params) -> tuple[World, Reference]:
-    """The June 2024 world for R replicates, and its reference and calibration."""
+def create_world(
+    initial: InitialState, params: Params, draws: np.ndarray, plans: bool = True
+) -> tuple[World, Reference]:
+    """The June 2024 world for R replicates, and its reference and calibration.
+
+    `draws` (R, 2) are each replicate's standard normals for the transfer multipliers
+    (sim.model.randomness); `plans` says whether budgets follow their plans.
+    """
     r = params.fatigue.shape[0]
     defaults = Params.defaults(r)
 
@@ -40,55 +47,69 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
     bloc_trade = initial.trade[BLOC_IDX]
     bloc_ties = initial.ties[BLOC_IDX]
     sanctions = initial.sanctions[np.ix_(SANCTIONER_IDX, BLOC_IDX)]
-    access = bloc_trade.sum(axis=1)
+    access = bloc_trade.sum(axis=1) + initial.trade_outside
     exercise_2024 = float(defaults.exercises[0, BLOC_IDX].mean())
     buildup_2024 = float(defaults.buildup[0, USA])
     provocation_2024 = float(defaults.provocation_rate[0, DPRK])
-    cooperation_raw = float(
+    cooperation_2024 = float(
         np.min(
             defaults.commitment[0, BLOC_IDX]
             * np.minimum(1.0, initial.support / defaults.opposition_threshold[0, BLOC_IDX])
         )
     )
     energy_2024 = initial.energy_non_russian + float(defaults.energy_aid[0, RUSSIA])
-    buildup = np.full(r, buildup_2024)
-
-    drive = richardson_drive(defaults, spending, tension, tension, buildup, buildup_2024)
-    observed_growth = initial.spending_growth * initial.spending
-    calibrated = observed_growth + defaults.fatigue * spending - drive
-    grievance = np.where(np.isnan(params.grievance), calibrated, params.grievance)
+    gdp_trend = np.log1p(initial.gdp_growth)
+    alignment_2024 = float(defaults.coalition_bias[0, CHINA])
+    transfer_draw = np.exp(params.transfer_uncertainty[:, None] * draws)
+    revenue_2024 = (
+        defaults.munitions_price[:, DPRK] * defaults.munitions[:, DPRK]
+        + defaults.cyber_revenue[:, DPRK]
+    )
+    dialogue_2024 = _dialogue_steady_state(initial, defaults, alignment_2024, provocation_2024)
 
     reference = Reference(
+        spending=initial.spending,
         tension=initial.tension,
         tension_rest=_tension_rest(
-            initial.tension, defaults, exercise_2024, buildup_2024, provocation_2024
+            initial, defaults, exercise_2024, buildup_2024, provocation_2024
         ),
         trade=bloc_trade,
         ties=bloc_ties,
         sanctions=sanctions,
         access=access,
+        trade_outside=initial.trade_outside,
         trade_rest=bloc_trade[:, NON_BLOC_IDX].sum(axis=1),
         ties_rest=bloc_ties[:, NON_BLOC_IDX].sum(axis=1),
         dependence=access / initial.gdp[BLOC_IDX],
         support=initial.support,
         rival_tension=initial.tension[BLOC_IDX][:, RIVAL_IDX].mean(axis=1),
-        gdp_trend=np.log1p(initial.gdp_growth),
+        gdp_trend=gdp_trend,
         tech=initial.tech,
         cyber=initial.cyber,
+        clash_rates=initial.clash_rates,
         energy_need=initial.energy_need,
         energy_non_russian=initial.energy_non_russian,
         energy_shortfall=max(0.0, 1.0 - energy_2024 / initial.energy_need),
         exercise_intensity=exercise_2024,
         buildup=buildup_2024,
         provocation_rate=provocation_2024,
-        cooperation_raw=cooperation_raw,
+        dialogue_progress=dialogue_2024,
+        cooperation=cooperation_2024,
         dprk_threat=dprk_threat(defaults, spending, tension, initial.tension),
-        grievance=grievance,
-        china_alignment=float(defaults.coalition_bias[0, CHINA]),
+        dprk_revenue=revenue_2024,
+        china_alignment=alignment_2024,
+        china_engagement=float(defaults.engagement[0, CHINA]),
     )
     alignment = params.coalition_bias[:, CHINA].copy()
+    plan_rate = np.where(
+        np.isnan(params.plan_growth), gdp_trend, np.log1p(np.nan_to_num(params.plan_growth))
+    )
     world = World(
+        month=0,
         spending=spending,
+        plan=spending.copy() if plans else np.zeros_like(spending),
+        committed=np.zeros_like(spending),
+        spending_trend=plan_rate if plans else np.zeros_like(spending),
         capability=spending.copy(),
         capability_factor=np.ones((r, N_ACTORS)),
         potential_gdp=per_replicate(initial.gdp),
@@ -101,45 +122,81 @@ def create_world(initial: InitialState, params: Params) -> tuple[World, Referenc
         hardship=np.zeros((r, 2)),
         access=per_replicate(access),
         rerouted_abroad=np.zeros((r, 2)),
+        trade_outside=per_replicate(initial.trade_outside),
         tension=tension,
         trade=per_replicate(bloc_trade),
         ties=per_replicate(bloc_ties),
         sanctions=per_replicate(sanctions),
         sanction_target=per_replicate(sanctions),
         war_intensity=params.intensity.copy(),
-        cooperation=np.ones(r),
+        cooperation=np.full(r, cooperation_2024),
+        capacity=np.ones(r),
         exercise_intensity=np.full(r, exercise_2024),
         munitions=params.munitions[:, DPRK] * params.intensity,
-        troops=params.troops[:, DPRK] * params.intensity,
+        munitions_stock=params.munitions_stock[:, DPRK].copy(),
+        troops=np.zeros(r),
+        troop_deaths=np.zeros(r),
+        dprk_revenue=revenue_2024.copy(),
+        transfer_draw=transfer_draw,
         energy_supply=np.full(r, energy_2024),
         trade_expansion=np.ones(r),
         china_alignment=alignment,
+        china_engagement=params.engagement[:, CHINA].copy(),
         dialogue_effort=params.dialogue[:, CHINA] * (1.0 - alignment),
-        dialogue_progress=np.zeros(r),
-        us_buildup=buildup,
+        dialogue_progress=np.full(r, dialogue_2024),
+        us_buildup=np.full(r, buildup_2024),
         provocation_rate=np.full(r, provocation_2024),
         provocations=np.zeros(r),
         clashes=np.zeros(r),
+        wars=np.zeros(r),
         reciprocity=np.zeros(r),
         leader_changed=np.zeros(r, dtype=bool),
     )
     return world, reference
 
 
+def _dialogue_steady_state(
+    initial: InitialState, defaults: Params, alignment: float, provocation_rate: float
+) -> float:
+    """The dialogue progress at which 2024's Chinese effort and 2024's provocations balance.
+
+    Progress P grows at speed x effort x (1 - P) x (1 - peninsula tension) and each
+    provocation removes a share `setback` of it (sim.model.mechanisms): with provocations at
+    rate r a month, P* = A / (A + 12 r setback), A = speed x effort x (1 - tension).
+    """
+    effort = float(defaults.dialogue[0, CHINA]) * (1.0 - alignment)
+    peninsula = float(initial.tension[DPRK, PENINSULA_IDX].mean())
+    growth = float(defaults.dialogue_speed[0]) * effort * (1.0 - peninsula)
+    setbacks = 12.0 * provocation_rate * float(defaults.dialogue_setback[0])
+    return growth / (growth + setbacks) if growth + setbacks > 0 else 0.0
+
+
 def _tension_rest(
-    tension: np.ndarray, defaults: Params, exercise: float, buildup: float, provocation_rate: float
+    initial: InitialState,
+    defaults: Params,
+    exercise: float,
+    buildup: float,
+    provocation_rate: float,
 ) -> np.ndarray:
     """Resting tension: the level toward which tension decays once 2024 pressures stop.
 
-    2024 tension is the steady state of 2024 pressures (exercises, the US posture, the
-    provocation rate) under the default decay: rest = tension - pressure / decay.
+    2024 tension is the steady state of 2024 pressures (exercises, the US posture, US trade
+    pressure on China, the provocation rate, the recorded rate of armed clashes) under the
+    default decay: rest = tension - pressure / decay.
     """
+    tension = initial.tension
     pressure = np.zeros_like(tension)
+    clash_rates = float(defaults.clash_hazard[0]) * (
+        initial.clash_rates + float(defaults.clash_floor[0])
+    )
+    for m, member in enumerate(BLOC_IDX):
+        pressure[member, RIVAL_IDX] += float(defaults.clash_tension[0]) * clash_rates[m]
     exercise_rate = float(defaults.exercise_tension[0]) * exercise
     for member in BLOC_IDX:
         pressure[member, PENINSULA_IDX] += exercise_rate
     for other in (DPRK, RUSSIA, CHINA):
         pressure[USA, other] += float(defaults.buildup_tension[0]) * buildup
+    pressure[USA, CHINA] += float(defaults.trade_tension[0] * defaults.trade_pressure[0, USA])
     provocation = provocation_rate * 12.0 * float(defaults.provocation_size[0, DPRK])
     pressure[DPRK, PENINSULA_IDX] += provocation
     pressure = pressure + pressure.T

@@ -2,7 +2,8 @@
 
 A forced step reuses the mechanism it forces (sim.model.mechanisms.escalation): a
 provocation is `provoke` with one event of magnitude 1; an armed clash is `apply_clashes`
-with the partners' reciprocity drawn as in `armed_clashes`.
+with its escalation and the partners' reciprocity drawn as in `armed_clashes`; a war is a
+clash that escalates for certain.
 """
 
 from collections import defaultdict
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.actors import BLOC, RIVALS
-from sim.model.mechanisms.escalation import apply_clashes, partners_join, provoke
+from sim.model.mechanisms.escalation import apply_clashes, escalates, partners_join, provoke
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import World
@@ -32,14 +33,16 @@ class Timeline:
             for path, value in (event.set or {}).items():
                 params.set_path(path, value)
 
-    def trigger_steps(self, month: int, w: World, p: Params, shocks: Month) -> None:
+    def trigger_steps(
+        self, month: int, w: World, p: Params, shocks: Month, race_growth: float
+    ) -> None:
         """Apply this month's `trigger:` events, after the month's own mechanisms."""
         for event in self.by_month.get(month, ()):
             if event.trigger is not None:
-                _trigger(event, w, p, shocks)
+                _trigger(event, w, p, shocks, race_growth)
 
 
-def _trigger(event: EventSpec, w: World, p: Params, shocks: Month) -> None:
+def _trigger(event: EventSpec, w: World, p: Params, shocks: Month, race_growth: float) -> None:
     """Force a step of the model in every replicate."""
     if event.trigger == "provocation":
         one = np.ones(w.replicates)
@@ -47,8 +50,9 @@ def _trigger(event: EventSpec, w: World, p: Params, shocks: Month) -> None:
         w.provocations = w.provocations + 1.0
     elif event.trigger == "leadership_change":
         w.leader_changed[:] = True
-    elif event.trigger == "armed_clash" and event.between is not None:
+    elif event.trigger in ("armed_clash", "war") and event.between is not None:
         member, rival = event.between
         clash = np.zeros((w.replicates, len(BLOC), len(RIVALS)), dtype=bool)
         clash[:, BLOC.index(member), RIVALS.index(rival)] = True
-        apply_clashes(w, clash, partners_join(w, shocks))
+        escalate = clash if event.trigger == "war" else escalates(w, p, shocks, race_growth)
+        apply_clashes(w, p, clash, escalate, partners_join(w, shocks))

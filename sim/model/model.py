@@ -56,11 +56,16 @@ class AllianceModel(mesa.Model):
             if params is not None
             else Params.from_scenario(scenario, len(self.replicate_ids))
         )
-        self.world, self.reference = create_world(initial_state(scenario), self.params)
         self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
+        self._switches = spec.mechanisms.model_dump()
+        self.world, self.reference = create_world(
+            initial_state(scenario),
+            self.params,
+            self.shocks.static_normal("transfer"),
+            plans=self.switch("budget_plans"),
+        )
         self.shocks_now: Month = self.shocks.month(1)
         self.timeline = Timeline(spec.events)
-        self._switches = spec.mechanisms.model_dump()
         for actor_id, agent_class in AGENT_CLASSES.items():
             agent_class(self, actor_id)
         self.recorder = Recorder(self.months, len(self.replicate_ids), record)
@@ -85,6 +90,7 @@ class AllianceModel(mesa.Model):
         """One month: events, decisions, then the article's steps in order."""
         month = self.steps  # Mesa counts steps from 1
         self.shocks_now = self.shocks.month(month)
+        self.world.month = month
         self.timeline.set_parameters(month, self.params)
         self.world.war_intensity = self.params.intensity.copy()
         cooperation.pact_cooperation(self.world, self.params, self.reference)
@@ -93,7 +99,8 @@ class AllianceModel(mesa.Model):
         self._sanction()
         self._cooperate()
         self._domestic_politics()
-        self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now)
+        race = self.sim_scenario.spec.outcomes.arms_race_growth
+        self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now, race)
         self.recorder.record(month, self.world, self.reference)
         self.running = month < self.months
 
@@ -106,12 +113,16 @@ class AllianceModel(mesa.Model):
             escalation.provocations(w, p, s)
         if on("us_force_buildup"):
             escalation.us_force_buildup(w, p)
+        if on("us_china_rivalry"):
+            escalation.us_china_rivalry(w, p)
         if on("arms_buildup"):
-            escalation.arms_buildup(w, p, ref, s, self.sim_scenario.spec.substeps)
+            spec = self.sim_scenario.spec
+            escalation.arms_buildup(w, p, ref, s, spec.substeps, on("budget_plans"))
         if on("tension_dynamics"):
-            escalation.tension_dynamics(w, p, ref)
+            escalation.tension_dynamics(w, p, ref, s)
         if on("armed_clashes"):
-            escalation.armed_clashes(w, p, s)
+            race = self.sim_scenario.spec.outcomes.arms_race_growth
+            escalation.armed_clashes(w, p, ref, s, race)
 
     def _sanction(self) -> None:
         w, p, ref, on = self.world, self.params, self.reference, self.switch
@@ -129,6 +140,7 @@ class AllianceModel(mesa.Model):
             cooperation.cyber_sharing(w, p)
         if on("munitions_for_war"):
             cooperation.munitions_for_war(w, p)
+        cooperation.dprk_revenue(w, p, ref, cyber_on=on("cyber_revenue"))
         if on("energy_aid"):
             cooperation.energy_aid(w, p, ref)
         if on("trade_expansion"):

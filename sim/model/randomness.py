@@ -15,8 +15,14 @@ import numpy as np
 from sim.actors import BLOC, N_ACTORS, RIVALS
 
 N_CLASH_PAIRS = len(BLOC) * len(RIVALS)
+N_DYADS = N_ACTORS * (N_ACTORS - 1) // 2
 
-NORMAL_LAYOUT: dict[str, int] = {"spending": N_ACTORS, "gdp": N_ACTORS, "alignment": 1}
+NORMAL_LAYOUT: dict[str, int] = {
+    "spending": N_ACTORS,
+    "gdp": N_ACTORS,
+    "alignment": 1,
+    "tension": N_DYADS,
+}
 """Standard-normal shocks a month, by name and count."""
 
 UNIFORM_LAYOUT: dict[str, int] = {
@@ -25,11 +31,16 @@ UNIFORM_LAYOUT: dict[str, int] = {
     "clash": N_CLASH_PAIRS,
     "reciprocity": N_CLASH_PAIRS,
     "leadership": 1,
+    "escalation": N_CLASH_PAIRS,
 }
 """Uniform(0, 1) shocks a month, by name and count."""
 
+STATIC_LAYOUT: dict[str, int] = {"transfer": 2}
+"""Standard normals drawn once per replicate (uncertain parameters), by name and count."""
+
 N_NORMAL = sum(NORMAL_LAYOUT.values())
 N_UNIFORM = sum(UNIFORM_LAYOUT.values())
+N_STATIC = sum(STATIC_LAYOUT.values())
 
 
 def _slices(layout: dict[str, int]) -> dict[str, slice]:
@@ -42,6 +53,7 @@ def _slices(layout: dict[str, int]) -> dict[str, slice]:
 
 NORMAL_SLICES = _slices(NORMAL_LAYOUT)
 UNIFORM_SLICES = _slices(UNIFORM_LAYOUT)
+STATIC_SLICES = _slices(STATIC_LAYOUT)
 
 
 def _stream(seed: int, replicate: int) -> np.random.Generator:
@@ -65,20 +77,28 @@ class Month:
 
 class Shocks:
     """All shocks of a run, (R, months, K): each replicate's stream gives first its uniforms
-    (months, N_UNIFORM), then its standard normals (months, N_NORMAL)."""
+    (months, N_UNIFORM), then its standard normals (months, N_NORMAL), then its static
+    normals (N_STATIC,), drawn once for the whole run."""
 
     def __init__(self, seed: int, replicate_ids: np.ndarray, months: int) -> None:
         unique, rows = np.unique(np.asarray(replicate_ids), return_inverse=True)
         uniforms = np.empty((len(unique), months, N_UNIFORM))
         normals = np.empty((len(unique), months, N_NORMAL))
+        static = np.empty((len(unique), N_STATIC))
         for row, replicate in enumerate(unique):
             stream = _stream(seed, int(replicate))
             stream.random(out=uniforms[row])
             stream.standard_normal(out=normals[row])
+            stream.standard_normal(out=static[row])
         # a sweep repeats replicate ids across its points: draw each stream once
         same_order = len(unique) == len(rows) and np.array_equal(rows, np.arange(len(rows)))
         self.uniforms = uniforms if same_order else uniforms[rows]
         self.normals = normals if same_order else normals[rows]
+        self.static = static if same_order else static[rows]
+
+    def static_normal(self, name: str) -> np.ndarray:
+        """The replicates' once-per-run standard normals `name`, (R, count)."""
+        return self.static[:, STATIC_SLICES[name]]
 
     def month(self, t: int) -> Month:
         """Shocks of month t (1-based, as the model counts steps), (R, K) views."""

@@ -36,7 +36,13 @@ class Series:
 
 
 SERIES: tuple[Series, ...] = (
-    Series("spending", "Military spending", "US$ bn/yr", "actor", lambda w, r: w.spending),
+    Series(
+        "spending",
+        "Military spending",
+        "constant 2024 US$ bn/yr",
+        "actor",
+        lambda w, r: w.spending,
+    ),
     Series(
         "capability",
         "Military capability",
@@ -44,7 +50,14 @@ SERIES: tuple[Series, ...] = (
         "actor",
         lambda w, r: w.capability,
     ),
-    Series("gdp", "GDP", "US$ bn/yr", "actor", lambda w, r: w.gdp),
+    Series("gdp", "GDP", "constant 2024 US$ bn/yr", "actor", lambda w, r: w.gdp),
+    Series(
+        "spending_plan",
+        "Military spending plan",
+        "constant 2024 US$ bn/yr",
+        "actor",
+        lambda w, r: w.plan,
+    ),
     Series("burden", "Military burden", "share of GDP", "actor", lambda w, r: w.spending / w.gdp),
     Series(
         "sanctions_on",
@@ -70,7 +83,13 @@ SERIES: tuple[Series, ...] = (
     Series("tech", "Military technology", "US = 1", "bloc", lambda w, r: w.tech),
     Series("cyber", "Cyber capability", "index 0-1", "bloc", lambda w, r: w.cyber),
     Series("war_intensity", "War in Ukraine", "2024 = 1", "ukraine", lambda w, r: w.war_intensity),
-    Series("cooperation", "Pact cooperation", "2024 = 1", "bloc_pact", lambda w, r: w.cooperation),
+    Series(
+        "cooperation",
+        "Pact cooperation",
+        "share of full capacity 0-1",
+        "bloc_pact",
+        lambda w, r: w.cooperation,
+    ),
     Series(
         "exercises",
         "Joint exercise intensity",
@@ -85,7 +104,34 @@ SERIES: tuple[Series, ...] = (
         "dprk_to_russia",
         lambda w, r: w.munitions,
     ),
-    Series("troops", "DPRK troops to Russia", "troops/yr", "dprk_to_russia", lambda w, r: w.troops),
+    Series(
+        "troops",
+        "DPRK troops deployed with Russia",
+        "troops",
+        "dprk_to_russia",
+        lambda w, r: w.troops,
+    ),
+    Series(
+        "troop_deaths",
+        "DPRK troops killed so far",
+        "troops",
+        "dprk_to_russia",
+        lambda w, r: w.troop_deaths,
+    ),
+    Series(
+        "munitions_stock",
+        "DPRK munitions stock for export",
+        "million rounds",
+        "dprk",
+        lambda w, r: w.munitions_stock,
+    ),
+    Series(
+        "dprk_revenue",
+        "DPRK revenue from munitions and cyber theft",
+        "constant 2024 US$ bn/yr",
+        "dprk",
+        lambda w, r: w.dprk_revenue,
+    ),
     Series(
         "energy_supply",
         "DPRK oil supply",
@@ -106,6 +152,13 @@ SERIES: tuple[Series, ...] = (
         "0 grip - 1 coalition",
         "china",
         lambda w, r: w.china_alignment,
+    ),
+    Series(
+        "china_engagement",
+        "China's engagement with Pyongyang",
+        "index 0-1",
+        "china",
+        lambda w, r: w.china_engagement,
     ),
     Series(
         "dialogue_effort",
@@ -151,6 +204,7 @@ SERIES: tuple[Series, ...] = (
         "provocations", "DPRK provocations", "events/month", "dprk", lambda w, r: w.provocations
     ),
     Series("clashes", "Armed clashes so far", "count", "region", lambda w, r: w.clashes),
+    Series("wars", "Clashes escalated to war so far", "count", "region", lambda w, r: w.wars),
     Series(
         "reciprocity",
         "Reciprocity clause fired so far",

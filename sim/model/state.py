@@ -20,14 +20,21 @@ from sim.actors import BLOC_IDX, DPRK, NON_BLOC_IDX, PENINSULA_IDX, RIVAL_IDX
 
 @dataclass
 class World:
-    """Everything that changes during a run. Mechanisms read and write these arrays."""
+    """Everything that changes during a run. Mechanisms read and write these arrays.
 
+    Money is constant 2024 US$ (SIPRI's convention); growth is real.
+    """
+
+    month: int  # months since June 2024
     # per actor (R, N)
-    spending: np.ndarray  # US$ bn/yr
+    spending: np.ndarray  # US$ bn/yr, constant 2024 US$
+    plan: np.ndarray  # the budget plan's path, US$ bn/yr (0 with budget_plans off)
+    committed: np.ndarray  # level changes of the budget (build-up, war, revenue), US$ bn/yr
+    spending_trend: np.ndarray  # real spending growth over about the past year, log per yr
     capability: np.ndarray  # US$ bn/yr of June-2024-equivalent military effort
     capability_factor: np.ndarray  # capability per US$ of spending, 1 in 2024
     potential_gdp: np.ndarray  # US$ bn/yr, before sanction and energy losses
-    gdp: np.ndarray  # US$ bn/yr
+    gdp: np.ndarray  # US$ bn/yr, constant 2024 US$
     isolation_effort: np.ndarray  # 0-1, decided by sanctioners
     # per pact member (R, 2)
     tech: np.ndarray  # military technology, US = 1
@@ -37,6 +44,7 @@ class World:
     hardship: np.ndarray  # economic hardship relative to 2024 (share of output lost)
     access: np.ndarray  # total trade, US$ bn/yr (the economic lifeline)
     rerouted_abroad: np.ndarray  # trade rerouted through countries outside the model
+    trade_outside: np.ndarray  # trade with countries outside the model, US$ bn/yr
     # relations
     tension: np.ndarray  # (R, N, N) 0-1, symmetric
     trade: np.ndarray  # (R, 2, N) the members' trade with each actor, US$ bn/yr
@@ -45,19 +53,26 @@ class World:
     sanction_target: np.ndarray  # (R, 4, 2) desired intensity, decided by sanctioners
     # region-wide (R,)
     war_intensity: np.ndarray  # Ukraine theatre, 2024 = 1
-    cooperation: np.ndarray  # pact cooperation, 2024 = 1
+    cooperation: np.ndarray  # pact cooperation, share of its full capacity, 0-1
+    capacity: np.ndarray  # cooperation relative to 2024 (what transfers scale with)
     exercise_intensity: np.ndarray  # 0-1
     munitions: np.ndarray  # million rounds/yr to Russia
-    troops: np.ndarray  # troops/yr to Russia
+    munitions_stock: np.ndarray  # DPRK munitions stock available for export, million rounds
+    troops: np.ndarray  # DPRK troops deployed with Russia (a stock)
+    troop_deaths: np.ndarray  # DPRK troops killed so far
+    dprk_revenue: np.ndarray  # munitions payments and cyber theft, US$ bn/yr
+    transfer_draw: np.ndarray  # (R, 2) lognormal multipliers: technology, munitions
     energy_supply: np.ndarray  # DPRK oil, million barrels/yr
     trade_expansion: np.ndarray  # multiplier on 2024 Russia-DPRK trade
     china_alignment: np.ndarray  # 0 = keeps its grip, 1 = coalition with the bloc
+    china_engagement: np.ndarray  # China's engagement with Pyongyang, 0-1
     dialogue_effort: np.ndarray  # China's effort, 0-1
     dialogue_progress: np.ndarray  # 0-1
     us_buildup: np.ndarray  # 0-1
     provocation_rate: np.ndarray  # expected DPRK provocations this month
     provocations: np.ndarray  # DPRK provocations this month
     clashes: np.ndarray  # armed clashes so far
+    wars: np.ndarray  # clashes that escalated to war so far
     reciprocity: np.ndarray  # times the reciprocity clause fired so far
     leader_changed: np.ndarray  # bool: leadership change in Pyongyang has happened
 
@@ -79,18 +94,19 @@ class World:
 class Reference:
     """June 2024: values change is measured against, and the calibration to the defaults.
 
-    The declared defaults describe 2024 behaviour. Calibration makes June 2024 consistent
-    with them: Richardson's grievance reproduces each actor's observed spending growth,
-    tension's resting level makes 2024 tension the steady state of 2024 pressures, and
-    cooperation is 1. A scenario's departures from the defaults then act from month 1.
+    The declared defaults describe 2024 behaviour; calibration (sim/model/calibration.py)
+    makes June 2024 their steady state, so that a baseline without shocks holds its 2024
+    state or follows its documented trend, and a scenario's departures act from month 1.
     """
 
+    spending: np.ndarray  # (N,) 2024 spending, the start of each budget plan
     tension: np.ndarray  # (N, N)
     tension_rest: np.ndarray  # (N, N)
     trade: np.ndarray  # (2, N)
     ties: np.ndarray  # (2, N)
     sanctions: np.ndarray  # (4, 2)
     access: np.ndarray  # (2,)
+    trade_outside: np.ndarray  # (2,)
     trade_rest: np.ndarray  # (2,) the members' trade with non-members
     ties_rest: np.ndarray  # (2,)
     dependence: np.ndarray  # (2,) the members' 2024 trade / GDP
@@ -99,16 +115,19 @@ class Reference:
     gdp_trend: np.ndarray  # (N,) continuous trend growth rate, log(1 + annual growth)
     tech: np.ndarray  # (2,)
     cyber: np.ndarray  # (2,)
+    clash_rates: np.ndarray  # (2, n_rivals) clashes a year at 2024 tension (data file)
     energy_need: float
     energy_non_russian: float
     energy_shortfall: float
     exercise_intensity: float
     buildup: float
     provocation_rate: float
-    cooperation_raw: float
+    dialogue_progress: float  # the 2024 steady state of the dialogue track
+    cooperation: float  # the pact's 2024 cooperation share
     dprk_threat: np.ndarray  # (R,)
-    grievance: np.ndarray  # (R, N) US$ bn/yr per yr
+    dprk_revenue: np.ndarray  # (R,) 2024 munitions payments and cyber revenue
     china_alignment: float
+    china_engagement: float
 
 
 def isolation_index(w: World, ref: Reference) -> np.ndarray:

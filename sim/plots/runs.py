@@ -41,12 +41,15 @@ def dashboard(result: RunResult) -> Figure:
         a.plot(
             result.dates, np.median(values, axis=1), color=COLORS[actor], lw=1.8, label=NAMES[actor]
         )
-    a.set(title="Military spending, all actors", ylabel="index, June 2024 = 100")
+    a.set(
+        title="Military spending, all actors (real, constant 2024 US$)",
+        ylabel="index, June 2024 = 100",
+    )
     a.legend(fontsize=8, ncol=2)
 
     for actor in ("rok", "japan", "dprk"):
         band(b, result, "spending", actor, NAMES[actor], COLORS[actor])
-    b.set(title="Regional arms race (L15): spending", ylabel="US$ bn a year")
+    b.set(title="Regional arms race (L15): spending", ylabel="constant 2024 US$ bn a year")
     b.legend(fontsize=8)
 
     band(c, result, "peninsula_tension", label="DPRK vs South Korea, Japan, US", color="#b2182b")
@@ -96,6 +99,13 @@ def dashboard(result: RunResult) -> Figure:
         "china_alignment",
         label="China's alignment (0 grip, 1 coalition, L13)",
         color=COLORS["china"],
+    )
+    band(
+        f,
+        result,
+        "china_engagement",
+        label="China's engagement with Pyongyang (L13)",
+        color="#8c6d31",
     )
     band(f, result, "dialogue_progress", label="Dialogue progress (L19, L29)", color="#1b7837")
     f.set(title="China's choice and the dialogue track", ylabel="index 0-1", ylim=(0, 1.02))

@@ -47,7 +47,9 @@ def annual_means(monthly: np.ndarray) -> np.ndarray:
 def annual_growth(monthly: np.ndarray) -> np.ndarray:
     """Year-on-year growth of the yearly means, (years - 1, R)."""
     annual = annual_means(monthly)
-    return annual[1:] / annual[:-1] - 1.0
+    before = annual[:-1]
+    ratio = np.divide(annual[1:], before, out=np.full_like(before, np.nan), where=before > 0)
+    return ratio - 1.0
 
 
 def longest_joint_run(grows: np.ndarray) -> np.ndarray:
@@ -77,10 +79,11 @@ def arms_race(spending: np.ndarray, a: str, b: str, settings: OutcomeSettings) -
 def regional_growth(
     spending: np.ndarray, actors: tuple[str, ...] = ("rok", "japan", "dprk")
 ) -> np.ndarray:
-    """Compound annual growth of the actors' combined spending over the whole years of a run.
+    """Compound annual real growth of the actors' combined spending over the whole years of
+    a run (constant 2024 US$).
 
     The regional index (README, Outcomes): combined South Korean, Japanese and North Korean
-    spending growth (L15).
+    spending growth (L15); with MILITARISATION_ACTORS, the region's militarisation.
     """
     combined = spending[:, :, [INDEX[x] for x in actors]].sum(axis=2)
     annual = annual_means(combined)
@@ -152,13 +155,16 @@ def isolation(
     return isolated_end & ~restored, isolated_ever & restored
 
 
-def de_escalation(
-    tension: np.ndarray, clashes: np.ndarray, settings: OutcomeSettings
-) -> np.ndarray:
+MILITARISATION_ACTORS = ("dprk", "russia", "usa", "china", "rok", "japan")
+"""The region's actors for regional militarisation: East Asia's states and the US (the EU is
+not in the region)."""
+
+
+def de_escalation(tension: np.ndarray, wars: np.ndarray, settings: OutcomeSettings) -> np.ndarray:
     """The dialogue track wins (L19, L29): peninsula tension, averaged over the final window,
-    is at least de_escalation_drop below June 2024, and no armed clash occurred."""
+    is at least de_escalation_drop below June 2024, and no war broke out."""
     fell = final_mean(tension, settings) <= (1.0 - settings.de_escalation_drop) * tension[0]
-    return fell & (clashes[-1] == 0)
+    return fell & (wars[-1] == 0)
 
 
 @dataclass(frozen=True)
@@ -182,12 +188,14 @@ def _arms_races(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarr
         np.any(races, axis=0) if races else np.zeros(spending.shape[1], dtype=bool)
     )
     table["regional_spending_growth"] = regional_growth(spending)
+    table["regional_militarisation"] = regional_growth(spending, MILITARISATION_ACTORS)
     return table
 
 
 def _clashes(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
     return {
-        "armed_crisis": arrays["clashes"][-1, :, 0] > 0,
+        "armed_clash": arrays["clashes"][-1, :, 0] > 0,
+        "war": arrays["wars"][-1, :, 0] > 0,
         "reciprocity_fired": arrays["reciprocity"][-1, :, 0] > 0,
     }
 
@@ -206,7 +214,7 @@ def _isolation(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarra
 def _de_escalation(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
     return {
         "de_escalation": de_escalation(
-            arrays["peninsula_tension"][:, :, 0], arrays["clashes"][:, :, 0], settings
+            arrays["peninsula_tension"][:, :, 0], arrays["wars"][:, :, 0], settings
         )
     }
 
@@ -217,9 +225,9 @@ def _leadership(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarr
 
 MEASURES: tuple[Measure, ...] = (
     Measure(("spending",), _arms_races),
-    Measure(("clashes", "reciprocity"), _clashes),
+    Measure(("clashes", "wars", "reciprocity"), _clashes),
     Measure(("isolation_index", "lifeline_index"), _isolation),
-    Measure(("peninsula_tension", "clashes"), _de_escalation),
+    Measure(("peninsula_tension", "wars"), _de_escalation),
     Measure(("leader_changed",), _leadership),
 )
 """The outcome table's columns, in order, each group with the series it reads."""

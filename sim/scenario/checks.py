@@ -192,11 +192,11 @@ def _check_event(spec: ScenarioSpec, i: int, event: EventSpec, origin: Origin) -
             loc,
             f"give exactly one of 'set: {{path: value}}' or 'trigger: {' | '.join(TRIGGERS)}'",
         )
-    if (event.trigger == "armed_clash") != (event.between is not None):
+    if (event.trigger in ("armed_clash", "war")) != (event.between is not None):
         raise _fail(
             origin,
             loc,
-            "'trigger: armed_clash' needs 'between: [bloc member, rival]' "
+            "'trigger: armed_clash' (or war) needs 'between: [bloc member, rival]' "
             "and 'between' needs that trigger",
         )
     for path, value in (event.set or {}).items():
@@ -213,13 +213,6 @@ def _param_at(origin: Origin, loc: KeyPath, path: str) -> Param:
         p = parse(path).param
     except PathError as error:
         raise _fail(origin, loc, str(error)) from None
-    if p.name == "grievance":
-        raise _fail(
-            origin,
-            loc,
-            "grievance is calibrated at the start and cannot be set by "
-            "an event or swept; change the US build-up or the war's intensity instead",
-        )
     return p
 
 

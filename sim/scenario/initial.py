@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actors import ACTORS, BLOC, INDEX, N_ACTORS, SANCTIONERS
+from sim.actors import ACTORS, BLOC, INDEX, N_ACTORS, RIVALS, SANCTIONERS
 from sim.scenario.data import Datum, load_data
 from sim.scenario.scenario import Scenario
 
@@ -19,7 +19,6 @@ class InitialState:
     """
 
     spending: np.ndarray
-    spending_growth: np.ndarray
     gdp: np.ndarray
     gdp_growth: np.ndarray
     trade: np.ndarray
@@ -29,6 +28,8 @@ class InitialState:
     tech: np.ndarray
     cyber: np.ndarray
     support: np.ndarray
+    trade_outside: np.ndarray  # (2,) the members' trade with countries outside the model
+    clash_rates: np.ndarray  # (2, n_rivals) clashes a year at 2024 tension
     energy_need: float
     energy_non_russian: float
 
@@ -47,11 +48,19 @@ def _matrix(section: dict[str, Datum], symmetric: bool) -> np.ndarray:
     return out
 
 
+def _clash_rates(section: dict[str, Datum]) -> np.ndarray:
+    """(2, n_rivals) in BLOC x RIVALS order; dyads the data file does not list are 0."""
+    rates = np.zeros((len(BLOC), len(RIVALS)))
+    for pair, datum in section.items():
+        member, rival = pair.split("-")
+        rates[BLOC.index(member), RIVALS.index(rival)] = datum.value
+    return rates
+
+
 def initial_state(scenario: Scenario) -> InitialState:
     """The data file's June 2024 state with the scenario's `initial:` overrides applied."""
     data = load_data()
     spending = _vector(data["military_spending"])
-    spending_growth = _vector(data["spending_growth"])
     gdp = _vector(data["gdp"])
     gdp_growth = _vector(data["gdp_growth"])
     trade = _matrix(data["trade"], symmetric=True)
@@ -72,7 +81,6 @@ def initial_state(scenario: Scenario) -> InitialState:
         for name, vector in (
             ("spending", spending),
             ("gdp", gdp),
-            ("spending_growth", spending_growth),
             ("gdp_growth", gdp_growth),
         ):
             if getattr(given, name) is not None:
@@ -95,7 +103,6 @@ def initial_state(scenario: Scenario) -> InitialState:
     energy = data["energy"]
     return InitialState(
         spending=spending,
-        spending_growth=spending_growth,
         gdp=gdp,
         gdp_growth=gdp_growth,
         trade=trade,
@@ -105,6 +112,8 @@ def initial_state(scenario: Scenario) -> InitialState:
         tech=tech,
         cyber=cyber,
         support=support,
+        trade_outside=np.array([data["trade_outside"][m].value for m in BLOC]),
+        clash_rates=_clash_rates(data["clash_rates"]),
         energy_need=energy["pre_sanctions_supply"].value,
-        energy_non_russian=energy["non_russian_supply"].value,
+        energy_non_russian=energy["non_russian_supply"].value + energy["china_crude"].value,
     )

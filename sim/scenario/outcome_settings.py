@@ -11,12 +11,15 @@ from sim.actors import ACTORS
 ActorId = Literal[ACTORS]  # type: ignore[valid-type]
 
 OUTCOMES = {
-    "regional_arms_race": "an arms race in any of the rival pairs (Diehl 1983 criterion)",
-    "armed_crisis": "an armed clash between a pact member and a rival occurred",
-    "reciprocity_fired": "the partner joined a clash under the reciprocity clause (L4)",
+    "regional_arms_race": "an arms race in any of the rival pairs (Diehl 1983 criterion, "
+    "real spending)",
+    "armed_clash": "an armed clash (fatal militarised incident) between a pact member and a "
+    "rival occurred",
+    "war": "a clash between a pact member and a rival escalated to war",
+    "reciprocity_fired": "the partner joined a war under the reciprocity clause (L4)",
     "isolation_holds": "the bloc ends isolated and evasion has not restored its lifeline",
     "isolation_fails": "the bloc was isolated, but evasion restored its lifeline by the end",
-    "de_escalation": "peninsula tension fell by de_escalation_drop and no clash occurred",
+    "de_escalation": "peninsula tension fell by de_escalation_drop and no war broke out",
     "leadership_change": "a leadership change in Pyongyang occurred (L26)",
 }
 """Boolean outcomes reported as shares of replicates, with their definitions."""
@@ -29,8 +32,9 @@ class OutcomeSettings(BaseModel):
 
     arms_race_growth: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         0.08,
-        description="Annual spending growth both rivals must reach (Diehl 1983; Gibler, Rider "
-        "& Hutchison 2005 use 8 %).",
+        description="Annual real spending growth (constant 2024 US$) both rivals must reach "
+        "(Diehl 1983; Gibler, Rider & Hutchison 2005 use 8 %); also the arms race under way "
+        "that makes a clash likelier to become a war.",
     )
     arms_race_years: Annotated[int, Field(ge=1, le=20)] = Field(
         3,
@@ -38,9 +42,15 @@ class OutcomeSettings(BaseModel):
         "al. 2005: three).",
     )
     rival_pairs: list[Annotated[tuple[ActorId, ActorId], Strict(False)]] = Field(  # YAML: lists
-        default_factory=lambda: [("rok", "dprk"), ("japan", "dprk")],
+        default_factory=lambda: [
+            ("rok", "dprk"),
+            ("japan", "dprk"),
+            ("usa", "dprk"),
+            ("usa", "china"),
+        ],
         description="Dyads checked for an arms race; the regional arms race is any of them "
-        "(L15: South Korea and Japan against the DPRK).",
+        "(L15: South Korea and Japan against the DPRK; L13, L17: the US against the DPRK and "
+        "China).",
     )
     isolation_threshold: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
         0.85,
@@ -60,5 +70,5 @@ class OutcomeSettings(BaseModel):
     de_escalation_drop: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         0.25,
         description="Fall of peninsula tension (final window against June 2024) that counts "
-        "as de-escalation, provided no armed clash occurred.",
+        "as de-escalation, provided no war broke out.",
     )

@@ -89,20 +89,69 @@ ACTOR_PARAMS: dict[str, Param] = {
             "US$ bn/yr per yr",
             -1000.0,
             1000.0,
-            "Richardson's grievance g: the push on spending that no rival explains. null = "
-            "calibrated so month-0 growth equals the data file's spending_growth.",
-            "Richardson (1960); calibration to SIPRI / EDA / MND growth (data file).",
-            _all(None),
+            "Richardson's grievance g: a standing push on spending beyond the budget plan and the "
+            "reaction to rivals (0: spending follows its plan while threats stay at 2024 levels). "
+            "With the budget_plans mechanism off, spending follows Richardson's equation alone "
+            "and g is its constant term.",
+            "Richardson (1960) dx/dt = k*y - a*x + g; plans as the exogenous part of budgets: "
+            "Dunne, Perlo-Freeman & Smith (2008) model budgets as inertia plus reaction to "
+            "threat.",
+            _all(0.0),
+        ),
+        Param(
+            "plan_growth",
+            "1/yr (real)",
+            -0.5,
+            1.0,
+            "Planned real growth of the budget (constant 2024 US$) during plan_years; null: the "
+            "budget keeps its 2024 share of GDP (grows with trend GDP). After plan_years it grows "
+            "with trend GDP. Richardson reactions are departures from this path.",
+            "China: official budget +7.2 % a year in 2024 and 2025 (NPC), SIPRI real change 2024 "
+            "+7.0 %; Russia: SIPRI, 2025 plan RUB 15.5 tn, +3.4 % real, 7.2 % of GDP; Japan: "
+            "FY2023-27 JPY 43 tn programme, budget JPY 7.95 tn (FY2024) to 8.7 tn (FY2025), +9.4 "
+            "% nominal less about 2.8 % inflation (deflators in the data file); South Korea: KRW "
+            "59.42 tn (2024), 61.25 tn (2025, +3.1 %), 65.86 tn (2026, +7.5 %), about +4.5 % a "
+            "year real; EU: NATO Hague summit (June 2025) 3.5 % of GDP core defence by 2035 from "
+            "EDA's 1.9 % (2024), about +7 % a year real; US and DPRK: no multi-year plan, 2024 "
+            "burden kept (modelling assumption).",
+            {
+                "dprk": None,
+                "russia": 0.034,
+                "usa": None,
+                "china": 0.07,
+                "rok": 0.045,
+                "japan": 0.065,
+                "eu": 0.07,
+            },
             nullable=True,
+        ),
+        Param(
+            "plan_years",
+            "yr",
+            0.0,
+            50.0,
+            "Years from June 2024 during which the budget follows plan_growth.",
+            "China: growth announced each year, taken for 10 years (judgement); Russia: the 2025 "
+            "budget, to end-2025; Japan: the programme runs to FY2027; South Korea: the 2025-29 "
+            "mid-term plan; EU: NATO's target year 2035.",
+            {
+                "dprk": 0.0,
+                "russia": 1.5,
+                "usa": 0.0,
+                "china": 10.0,
+                "rok": 5.0,
+                "japan": 3.0,
+                "eu": 11.0,
+            },
         ),
         Param(
             "max_burden",
             "share of GDP",
             0.0,
             1.0,
-            "Budget ceiling: spending cannot exceed this share of GDP.",
-            "SIPRI 2024 burdens (data file); NATO 3.5 % core target (2025) for the EU; "
-            "WMEAT: DPRK 15 % of GDP or more.",
+            "Budget ceiling: spending cannot exceed this share of GDP (both in constant 2024 US$).",
+            "SIPRI 2024 burdens (data file); NATO 2025: 3.5 % core plus 1.5 % defence-related for "
+            "the EU's members; WMEAT: DPRK 15 % of GDP or more.",
             {
                 "dprk": 0.30,
                 "russia": 0.09,
@@ -110,7 +159,7 @@ ACTOR_PARAMS: dict[str, Param] = {
                 "china": 0.04,
                 "rok": 0.05,
                 "japan": 0.03,
-                "eu": 0.035,
+                "eu": 0.05,
             },
         ),
         Param(
@@ -153,6 +202,16 @@ ACTOR_PARAMS: dict[str, Param] = {
             "L17, L25: condemnation followed by 'possible consequences'; "
             "Hufbauer, Schott & Elliott (2007) on sanctions as crisis responses.",
             {"usa": 0.8, "eu": 0.6, "japan": 0.6, "rok": 0.5},
+        ),
+        Param(
+            "war_response",
+            "index per unit intensity",
+            0.0,
+            2.0,
+            "Change of the desired sanctions on Russia per unit change of the war's intensity "
+            "from 2024.",
+            "L18, L25; EU packages followed the war's course (14th-19th, June 2024-October 2025).",
+            {"usa": 0.1, "eu": 0.15, "japan": 0.1, "rok": 0.05},
         ),
         Param(
             "sanction_speed",
@@ -203,13 +262,26 @@ ACTOR_PARAMS: dict[str, Param] = {
         ),
         Param(
             "buildup_cost",
-            "US$ bn/yr per yr",
+            "US$ bn/yr per unit build-up",
             0.0,
             500.0,
-            "Push on US spending growth at full build-up.",
-            "Modelling assumption: a major Indo-Pacific posture increase is tens of US$ bn a "
-            "year (order of the Pacific Deterrence Initiative, US$ 9-15 bn/yr 2023-25).",
-            {"usa": 40.0},
+            "Extra US spending per unit of the build-up index above its 2024 level: a level the "
+            "budget moves to at budget_adjustment, not a push on its growth.",
+            "Pacific Deterrence Initiative, US$ 9-15 bn a year in FY2023-25 requests (as cited in "
+            "the project's issue; not re-verified here): the full build-up (index 1, 0.8 above "
+            "2024) adds about US$ 12 bn a year (modelling assumption).",
+            {"usa": 15.0},
+        ),
+        Param(
+            "trade_pressure",
+            "index 0-1",
+            0.0,
+            1.0,
+            "US tariff and technology pressure on China (2024: 0.3; the April 2025 tariffs about "
+            "0.8; truces lower it).",
+            "L13 'already in a sort of trade war'; US tariffs of April 2025, Geneva truce (12 May "
+            "2025), Busan agreement (30 October 2025).",
+            {"usa": 0.3},
         ),
         Param(
             "reassurance",
@@ -243,6 +315,18 @@ ACTOR_PARAMS: dict[str, Param] = {
             {"china": 0.35},
         ),
         Param(
+            "engagement",
+            "index 0-1",
+            0.0,
+            1.0,
+            "China's engagement with Pyongyang (trade, visits, aid), separate from its alignment "
+            "with the bloc against the US: its target level.",
+            "L13 'its grip on Pyongyang'; 2025: Xi-Kim summit in Beijing (4 September), Li Qiang "
+            "in Pyongyang (October), while China kept its distance on the war (modelling "
+            "assumption for the level).",
+            {"china": 0.5},
+        ),
+        Param(
             "rivalry_pull",
             "index per unit tension",
             0.0,
@@ -268,9 +352,9 @@ ACTOR_PARAMS: dict[str, Param] = {
             5.0,
             "Push away from the bloc per unit of Western isolation effort (secondary-sanction "
             "exposure).",
-            "L25; US secondary sanctions on Chinese banks (EO 14114, December 2023). Tuned so "
-            "that the tightened-sanctions scenario isolates the bloc in about a third of "
-            "replicates (Hufbauer, Schott & Elliott 2007: 34 % of episodes succeed).",
+            "L25; US secondary sanctions on Chinese banks (EO 14114, December 2023). A judgement, "
+            "not tuned to a base rate: the Hufbauer, Schott & Elliott (2007) 34 % is the share of "
+            "sanctions episodes that reach their policy goal, not a rate of alignment shifts.",
             {"china": 0.1},
         ),
         Param(
@@ -353,12 +437,23 @@ ACTOR_PARAMS: dict[str, Param] = {
         ),
         Param(
             "rally",
-            "per unit tension",
+            "1/yr per unit tension",
             0.0,
             5.0,
-            "Rise of domestic support per unit rise of tension with rivals (rally effect).",
+            "Support gained a year per unit rise of mean tension with rivals over 2024 (rally "
+            "effect), at 2024 support; it shrinks as support nears its ceiling.",
             "L21-L22; Mueller (1970) rally-round-the-flag.",
             {"dprk": 0.5, "russia": 0.3},
+        ),
+        Param(
+            "support_ceiling",
+            "share",
+            0.0,
+            1.0,
+            "Highest support the member reaches: pushes saturate toward it (and toward 0 below).",
+            "Russia: Levada Center's highest approval of Putin, 89 % (June 2015 and 2018, as "
+            "recalled; not re-verified here); DPRK: modelling assumption.",
+            {"dprk": 0.95, "russia": 0.89},
         ),
         Param(
             "support_recovery",
@@ -411,25 +506,101 @@ ACTOR_PARAMS: dict[str, Param] = {
             "million rounds/yr",
             0.0,
             50.0,
-            "Munitions supplied to Russia at 2024 war intensity and cooperation.",
+            "Munitions Russia draws from the DPRK at 2024 war intensity and pact cooperation, "
+            "within the DPRK's production and stock (munitions_capacity, munitions_stock).",
             "MSMT first report (2025): about 9 million rounds in 2024 (data file).",
             {"dprk": 9.0},
         ),
         Param(
+            "munitions_capacity",
+            "million rounds/yr",
+            0.0,
+            50.0,
+            "DPRK munitions production available for export once stocks run out.",
+            "Modelling assumption: deliveries of about 9 million rounds in 2024 and 12 million or "
+            "more by mid-2025 (ROK Defense Intelligence Agency, July 2025) far exceed what "
+            "reports credit to current production, so most came from stock; no sourced production "
+            "figure was found.",
+            {"dprk": 3.0},
+        ),
+        Param(
+            "munitions_stock",
+            "million rounds",
+            0.0,
+            500.0,
+            "DPRK munitions stock available for export in June 2024.",
+            "Modelling assumption (no sourced figure): enough for about three years at the 2024 "
+            "rate net of production.",
+            {"dprk": 20.0},
+        ),
+        Param(
+            "munitions_price",
+            "US$ bn per million rounds",
+            0.0,
+            10.0,
+            "What Russia pays the DPRK per million rounds (money, oil, food and technology).",
+            "Modelling assumption sized to an Asia Economy analysis (2025) of up to KRW 28 tn "
+            "(about US$ 20 bn) earned for all transfers through 2025, of which munitions about a "
+            "quarter a year.",
+            {"dprk": 0.5},
+        ),
+        Param(
+            "cyber_revenue",
+            "US$ bn/yr",
+            0.0,
+            20.0,
+            "DPRK revenue from cyber theft at its 2024 cyber capability (it scales with "
+            "capability).",
+            "MSMT second report (22 October 2025): US$ 1.19 bn stolen in 2024 and 1.65 bn in "
+            "January-September 2025; Chainalysis: US$ 1.34 bn in 2024.",
+            {"dprk": 1.2},
+        ),
+        Param(
+            "revenue_to_military",
+            "share",
+            0.0,
+            1.0,
+            "Share of a change in the DPRK's munitions and cyber revenue (from 2024) that goes to "
+            "its military budget; the rest adds to its output.",
+            "Modelling assumption: the revenue is the regime's, much of it for weapons programmes "
+            "(MSMT 2025 on cyber theft financing WMD).",
+            {"dprk": 0.3},
+        ),
+        Param(
             "troops",
-            "troops/yr",
+            "troops deployed",
             0.0,
             200000.0,
-            "Troops sent to Russia's war at 2024 intensity and cooperation.",
-            "MSMT first report (2025): over 11,000 in 2024 (data file).",
+            "Troops the DPRK keeps deployed with Russia at 2024 war intensity and pact "
+            "cooperation (a stock; rotations replace losses).",
+            "MSMT first report (2025): over 11,000 deployed from October 2024 (data file).",
             {"dprk": 11000.0},
+        ),
+        Param(
+            "deployment_speed",
+            "1/yr",
+            0.0,
+            24.0,
+            "Rate at which the deployed stock moves toward its target.",
+            "Modelling assumption: about 11,000 deployed within some two months (MSMT 2025).",
+            {"dprk": 4.0},
+        ),
+        Param(
+            "troop_losses",
+            "1/yr",
+            0.0,
+            2.0,
+            "Share of deployed troops killed a year.",
+            "ROK National Intelligence Service (September 2025): about 2,000 killed, of some "
+            "11,000-13,000 deployed over about eleven months.",
+            {"dprk": 0.17},
         ),
         Param(
             "combat_learning",
             "tech per 10,000 troop-years",
             0.0,
             1.0,
-            "Military-technology gain from combat experience in Ukraine.",
+            "Military-technology gain a year per 10,000 troops deployed (combat experience).",
             "Modelling assumption; L5 'know-how'.",
             {"dprk": 0.01},
         ),
@@ -496,18 +667,9 @@ ACTOR_PARAMS: dict[str, Param] = {
             0.0,
             2.0,
             "Growth rate of recorded Russia-DPRK trade at 2024 cooperation.",
-            "L8 'The two states are to expand their trade ties'.",
-            {"russia": 0.25},
-        ),
-        Param(
-            "war_pull",
-            "US$ bn/yr per yr",
-            0.0,
-            500.0,
-            "Push on Russian spending growth per unit of war intensity (the war's demand).",
-            "L6, L8; SIPRI: Russian spending +37 % in 2024 (data file); sized so that without "
-            "the war Russia's equilibrium spending falls below its 2024 level.",
-            {"russia": 60.0},
+            "L8 'The two states are to expand their trade ties'. Russian statistics: US$ 34.4 m "
+            "in 2023, about flat in 2024; no source supports fast growth, so a modest judgement.",
+            {"russia": 0.05},
         ),
         Param(
             "war_drag",
@@ -517,6 +679,18 @@ ACTOR_PARAMS: dict[str, Param] = {
             "Potential growth Russia regains per unit the war's intensity falls below 2024.",
             "L22, L26 economic problems; modelling assumption.",
             {"russia": 0.01},
+        ),
+        Param(
+            "war_share",
+            "share of spending",
+            0.0,
+            1.0,
+            "Share of Russia's planned spending owed to the war at 2024 intensity: spending moves "
+            "by war_share x plan x (intensity - 1), a level reached at budget_adjustment.",
+            "SIPRI: Russia's burden rose from about 4 % of GDP before the full-scale war (2021, "
+            "as recalled) to 7.1 % in 2024 (data file), so about 40 % of 2024 spending is the "
+            "war's.",
+            {"russia": 0.4},
         ),
         Param(
             "war_strain",
@@ -543,6 +717,25 @@ WORLD_PARAMS: dict[str, Param] = {
             {"world": 0.6},
         ),
         Param(
+            "tension_noise",
+            "1/sqrt(yr)",
+            0.0,
+            1.0,
+            "Volatility of every dyad's tension (events outside the model).",
+            "Modelling assumption: a few hundredths a year.",
+            {"world": 0.05},
+        ),
+        Param(
+            "trade_tension",
+            "tension/yr per unit pressure",
+            0.0,
+            2.0,
+            "US-China tension added a year per unit of US trade pressure (calibrated so 2024 "
+            "holds).",
+            "L13 'already in a sort of trade war'.",
+            {"world": 0.1},
+        ),
+        Param(
             "tension_sensitivity",
             "per unit tension",
             0.0,
@@ -553,23 +746,65 @@ WORLD_PARAMS: dict[str, Param] = {
             {"world": 1.0},
         ),
         Param(
-            "crisis_threshold",
-            "tension",
+            "clash_hazard",
+            "multiplier",
             0.0,
-            1.0,
-            "Tension above which armed clashes between a bloc member and a rival can occur.",
-            "L4, L15; Diehl (1983), Gibler et al. (2005): disputes escalate from rivalry.",
-            {"world": 0.9},
+            20.0,
+            "Multiplier on the data file's armed-clash rates (fatal militarised incidents a year "
+            "per dyad at 2024 tension).",
+            "Calibrated to the published record of the same quantity: fatal militarised incidents "
+            "between the bloc and its rivals, 1990-2024 (data file, clash_rates); 1 reproduces "
+            "it.",
+            {"world": 1.0},
         ),
         Param(
-            "clash_hazard",
-            "per month",
+            "clash_floor",
+            "1/yr",
             0.0,
             1.0,
-            "Monthly chance of an armed clash at tension 1 (linear from the threshold).",
-            "Modelling assumption; tuned so that arms races do not all end in clashes "
-            "(Diehl 1983: about 25 %).",
-            {"world": 0.06},
+            "Clash rate added to every dyad, so that dyads with no recorded clash can clash.",
+            "Modelling assumption: one clash in two centuries at 2024 tension.",
+            {"world": 0.005},
+        ),
+        Param(
+            "clash_slope",
+            "per unit tension",
+            0.0,
+            50.0,
+            "Log-rise of a dyad's clash rate per unit of tension above its 2024 level.",
+            "Modelling assumption: the rate rises e-fold per 0.125 of tension; Hensel (1999), "
+            "Goertz & Diehl on disputes clustering in tense rivalries.",
+            {"world": 8.0},
+        ),
+        Param(
+            "clash_tension",
+            "tension per clash",
+            0.0,
+            1.0,
+            "Tension a clash adds to its dyad.",
+            "Modelling assumption; L15 'grave repercussions'.",
+            {"world": 0.1},
+        ),
+        Param(
+            "escalation_base",
+            "probability",
+            0.0,
+            1.0,
+            "Chance that a clash escalates to war when the two rivals are not in an arms race.",
+            "Modelling assumption: far below the 25 % Diehl (1983) found for disputes preceded by "
+            "an arms race; most militarised disputes do not become wars.",
+            {"world": 0.03},
+        ),
+        Param(
+            "escalation_race",
+            "probability",
+            0.0,
+            1.0,
+            "Chance that a clash escalates to war when the two rivals are in an arms race (both "
+            "spending up by the outcome threshold over the past year).",
+            "Diehl (1983): 25 % of disputes preceded by an arms race escalated to war (Wallace "
+            "1979 found 23 of 28).",
+            {"world": 0.25},
         ),
         Param(
             "exercise_boost",
@@ -624,6 +859,17 @@ WORLD_PARAMS: dict[str, Param] = {
             "Direct trade falls as exp(-bite * rise of sanction intensity over 2024).",
             "L5, L8; Hufbauer, Schott & Elliott (2007): sanctions cut trade but rarely decide.",
             {"world": 3.0},
+        ),
+        Param(
+            "secondary_bite",
+            "per unit intensity",
+            0.0,
+            20.0,
+            "Trade of a member with countries outside the model falls as exp(-secondary_bite x "
+            "rise of US sanctions on it over 2024) (secondary sanctions).",
+            "US secondary sanctions (EO 14114, December 2023) slowed Russian payments with "
+            "Turkey, the UAE and China in 2024 (modelling assumption for the size).",
+            {"world": 0.5},
         ),
         Param(
             "trade_adjustment",
@@ -712,6 +958,27 @@ WORLD_PARAMS: dict[str, Param] = {
             {"world": 2.0},
         ),
         Param(
+            "budget_adjustment",
+            "1/yr",
+            0.0,
+            12.0,
+            "Rate at which level changes of a budget (the US build-up, the war's demand, the "
+            "DPRK's revenue) reach their target.",
+            "Modelling assumption: budgets adjust over about a year.",
+            {"world": 1.0},
+        ),
+        Param(
+            "transfer_uncertainty",
+            "sd of log",
+            0.0,
+            2.0,
+            "Spread across replicates of the technology transfer rate and the munitions flow: "
+            "each replicate draws a lognormal multiplier (median 1) once.",
+            "Modelling assumption: MSMT's figures are 'at least' counts and technology transfer "
+            "is not observed.",
+            {"world": 0.3},
+        ),
+        Param(
             "energy_elasticity",
             "output share per unit shortfall",
             0.0,
@@ -738,16 +1005,19 @@ THEATRE_PARAMS: dict[str, Param] = {
 
 MECHANISMS: dict[str, str] = {
     "arms_buildup": "Richardson action-reaction spending (L15)",
+    "budget_plans": "budgets follow their published plans; reactions are departures from them",
     "budget_ceiling": "spending between 0 and max_burden x GDP",
     "joint_exercises": "pact exercises and intelligence sharing (L4)",
     "technology_transfer": "Russian military technology to the DPRK (L5, L10)",
     "cyber_sharing": "DPRK cyber capability to Russia (L10)",
-    "munitions_for_war": "DPRK munitions and troops for Russia's war (L8; MSMT 2025)",
+    "munitions_for_war": "DPRK munitions and troops for Russia's war, and payment (L8; MSMT 2025)",
+    "cyber_revenue": "DPRK revenue from cyber theft (L10; MSMT 2025)",
+    "us_china_rivalry": "US trade pressure on China and its tension (L13)",
     "provocations": "DPRK military provocations (L15)",
     "us_force_buildup": "US regional force build-up (L25)",
     "china_dialogue": "China's dialogue track (L19, L29)",
     "china_alignment": "China's choice between its grip and a coalition (L13)",
-    "armed_clashes": "armed clashes and the reciprocity clause (L4, L15)",
+    "armed_clashes": "armed clashes, escalation to war and the reciprocity clause (L4, L15)",
     "sanctions": "imposing, tightening and relaxing sanctions (L5, L8, L25)",
     "evasion": "rerouting sanction-lost trade through China and the partner (L8)",
     "trade_expansion": "Russia-DPRK trade expansion (L8)",

@@ -15,7 +15,7 @@ from sim.calendar import month_of
 from sim.scenario.outcome_settings import OUTCOMES, OutcomeSettings
 from sim.scenario.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
 
-TRIGGERS = ("provocation", "leadership_change", "armed_clash")
+TRIGGERS = ("provocation", "leadership_change", "armed_clash", "war")
 STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 
 
@@ -40,7 +40,6 @@ def initial_model(actor: str) -> type[BaseModel]:
     fields: dict[str, Any] = {
         "spending": (Amount | None, None),
         "gdp": (Amount | None, None),
-        "spending_growth": (Growth | None, None),
         "gdp_growth": (Growth | None, None),
         "tension": (dict[others, Share], {}),
     }

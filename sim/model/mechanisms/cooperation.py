@@ -1,4 +1,5 @@
-"""Cooperation: the pact's capacity, transfers both ways, energy aid, trade, China's dialogue."""
+"""Cooperation: the pact's capacity, transfers both ways, payment, energy aid, trade, China's
+dialogue."""
 
 import numpy as np
 
@@ -9,15 +10,18 @@ from sim.model.state import Reference, World
 
 
 def pact_cooperation(w: World, p: Params, ref: Reference) -> None:
-    """How much the pact can deliver this month, 2024 = 1 (L24).
+    """How much of its full capacity the pact delivers this month, a share 0-1 (L24).
 
     L24 "extremely harsh economic sanctions ... likely to constrain the extent of their
-    cooperation and its effectiveness": capacity = the weaker member's effective commitment
-    (PactMember.decide, L26) x (1 - strain_limit x the members' mean hardship), relative to
-    2024. Every transfer below scales with it.
+    cooperation and its effectiveness": cooperation = the weaker member's effective
+    commitment (PactMember.decide, L26) x (1 - strain_limit x the members' mean hardship
+    above 2024). Hardship below 2024 (a ceasefire's relief) does not strengthen the pact
+    beyond its members' commitment. Transfers scale with `capacity`, cooperation relative to
+    2024.
     """
-    strain = np.maximum(0.0, 1.0 - p.strain_limit * w.hardship.mean(axis=1))
-    w.cooperation = w.commitment.min(axis=1) * strain / ref.cooperation_raw
+    strain = np.clip(1.0 - p.strain_limit * np.maximum(0.0, w.hardship).mean(axis=1), 0.0, 1.0)
+    w.cooperation = w.commitment.min(axis=1) * strain
+    w.capacity = w.cooperation / ref.cooperation
 
 
 def technology_transfer(w: World, p: Params) -> None:
@@ -26,11 +30,12 @@ def technology_transfer(w: World, p: Params) -> None:
     L5 "access to Russian sophisticated military equipment, know-how"; L10 "sharing more
     sophisticated technologies with North Korea to bolster the latter's military
     capabilities". The DPRK's technology closes the gap to Russia's at rate tech_transfer x
-    cooperation; troops in Russia's war add combat experience (combat_learning per 10,000
-    troop-years) toward the US level.
+    capacity x the replicate's transfer multiplier (transfer_uncertainty: nobody observes the
+    rate); troops deployed in Russia's war add combat experience (combat_learning a year per
+    10,000 troops deployed, i.e. per 10,000 troop-years) toward the US level.
     """
     gap = np.maximum(0.0, w.tech[:, BLOC_RUSSIA] - w.tech[:, BLOC_DPRK])
-    transfer = p.tech_transfer[:, RUSSIA] * w.cooperation * gap
+    transfer = p.tech_transfer[:, RUSSIA] * w.capacity * w.transfer_draw[:, 0] * gap
     learning = p.combat_learning[:, DPRK] * (w.troops / 1e4) * (1.0 - w.tech[:, BLOC_DPRK])
     w.tech[:, BLOC_DPRK] += DT * (transfer + learning)
 
@@ -40,42 +45,67 @@ def cyber_sharing(w: World, p: Params) -> None:
 
     L10 "Russia, meanwhile, would be interested in acquiring specific cyber warfare
     capabilities that North Korea may develop". Russia's cyber capability rises at rate
-    cyber_sharing x cooperation x the DPRK's level, saturating at 1.
+    cyber_sharing x capacity x the DPRK's level, saturating at 1.
     """
-    rate = p.cyber_sharing[:, DPRK] * w.cooperation * w.cyber[:, BLOC_DPRK]
+    rate = p.cyber_sharing[:, DPRK] * w.capacity * w.cyber[:, BLOC_DPRK]
     w.cyber[:, BLOC_RUSSIA] += DT * rate * (1.0 - w.cyber[:, BLOC_RUSSIA])
 
 
 def munitions_for_war(w: World, p: Params) -> None:
-    """DPRK munitions and troops for Russia's war in Ukraine.
+    """DPRK munitions and troops for Russia's war in Ukraine, and what Russia pays (L5, L8).
 
-    The theatre absorbs Russian resources and DPRK munitions (L6, L8, L18). Flows are the 2024
-    levels (MSMT first report, 2025: about 9 million rounds and over 11,000 troops in 2024)
-    scaled by the war's intensity and the pact's cooperation.
+    The theatre absorbs Russian resources and DPRK munitions (L6, L8, L18). Russia draws
+    munitions at the 2024 rate (MSMT first report, 2025: about 9 million rounds) x the war's
+    intensity x the pact's capacity x the replicate's transfer multiplier; the DPRK delivers
+    from its stock while it lasts and from production (munitions_capacity) after. Troops are
+    a stock: the deployment moves toward troops x intensity x capacity at deployment_speed,
+    losing troop_losses a year (NIS, 2025: about 2,000 killed). Russia pays munitions_price
+    per million rounds (L5 "access to Russian ... know-how" is part of the price).
     """
-    demand = w.war_intensity * w.cooperation
-    w.munitions = p.munitions[:, DPRK] * demand
-    w.troops = p.troops[:, DPRK] * demand
+    demand = w.war_intensity * w.capacity
+    wanted = p.munitions[:, DPRK] * demand * w.transfer_draw[:, 1]
+    capacity = p.munitions_capacity[:, DPRK]
+    w.munitions = np.where(w.munitions_stock > 0.0, wanted, np.minimum(wanted, capacity))
+    w.munitions_stock = np.maximum(0.0, w.munitions_stock + DT * (capacity - w.munitions))
+    deaths = DT * p.troop_losses[:, DPRK] * w.troops
+    target = p.troops[:, DPRK] * demand
+    w.troops += DT * p.deployment_speed[:, DPRK] * (target - w.troops) - deaths
+    np.maximum(w.troops, 0.0, out=w.troops)
+    w.troop_deaths += deaths
+
+
+def dprk_revenue(w: World, p: Params, ref: Reference, cyber_on: bool) -> None:
+    """The DPRK's hard-currency revenue: payment for munitions and cyber theft (L5, L8, L10).
+
+    Munitions: munitions_price x the rounds delivered. Cyber theft (L10 "high-level cyber
+    warfare"): cyber_revenue at 2024 capability, in proportion to the DPRK's capability
+    (MSMT second report, October 2025: US$ 1.19 bn in 2024; held at that level with the
+    mechanism cyber_revenue off). Its change from 2024 goes to the DPRK's output and, in
+    part, its military budget (revenue_to_military).
+    """
+    gain = w.cyber[:, BLOC_DPRK] / ref.cyber[BLOC_DPRK] if cyber_on else 1.0
+    w.dprk_revenue = p.munitions_price[:, DPRK] * w.munitions + p.cyber_revenue[:, DPRK] * gain
 
 
 def energy_aid(w: World, p: Params, ref: Reference) -> None:
     """Russian oil to the DPRK (L8, L9).
 
     L8 "a focus on energy exports"; L9 "a country that has been plagued by energy shortages".
-    Supply = deliveries from others (at the UN cap, data file) + Russia's energy_aid x
-    cooperation (MSMT: over 1 million barrels in March-October 2024). Power-plant and transport
-    projects raise the DPRK's potential growth (grow_economies).
+    Supply = deliveries from others (UN-notified refined products and China's pipeline crude,
+    data file) + Russia's energy_aid x capacity (Open Source Centre, 2024: over 1 million
+    barrels in March-November 2024). Power-plant and transport projects raise the DPRK's
+    potential growth (grow_economies).
     """
-    w.energy_supply = ref.energy_non_russian + p.energy_aid[:, RUSSIA] * w.cooperation
+    w.energy_supply = ref.energy_non_russian + p.energy_aid[:, RUSSIA] * w.capacity
 
 
 def trade_expansion(w: World, p: Params) -> None:
     """Russia-DPRK trade expansion (L8 "The two states are to expand their trade ties").
 
-    Recorded Russia-DPRK trade (US$ 34.4 m in 2023) grows at trade_expansion x cooperation a
+    Recorded Russia-DPRK trade (US$ 34.4 m in 2023) grows at trade_expansion x capacity a
     year; the trade mechanism moves actual trade toward it.
     """
-    w.trade_expansion *= 1.0 + DT * p.trade_expansion[:, RUSSIA] * w.cooperation
+    w.trade_expansion *= 1.0 + DT * p.trade_expansion[:, RUSSIA] * w.capacity
 
 
 def china_dialogue(w: World, p: Params) -> None:
@@ -84,7 +114,8 @@ def china_dialogue(w: World, p: Params) -> None:
     L19 "Beijing has struck a note of stability preaching and called for dialogue"; L29
     "Diplomatic engagement and dialogue take on a new urgency". Progress P grows at
     dialogue_speed x China's effort x (1 - P) x (1 - peninsula tension); provocations set it
-    back (provocations). P lowers resting tension, the provocation rate and sanctions.
+    back (provocations). It starts at its 2024 steady state; P above that lowers resting
+    tension, the provocation rate and sanctions on the DPRK.
     """
     room = (1.0 - w.dialogue_progress) * (1.0 - w.peninsula_tension())
     w.dialogue_progress += DT * p.dialogue_speed * w.dialogue_effort * room

@@ -12,15 +12,17 @@ from sim.model.state import Reference, World, energy_shortfall
 def grow_economies(w: World, p: Params, ref: Reference, shocks: Month) -> None:
     """Output: trend growth with shocks, minus losses from lost trade and energy (L5, L9, L24).
 
-    Potential output grows at the data file's trend (IMF WEO 2024; Bank of Korea for the DPRK)
-    plus, for the DPRK, power-plant and transport projects (L9, infrastructure x cooperation)
-    and, for Russia, growth regained as the war ebbs (war_drag). A member's output is its
-    potential x (1 - 2024 trade/GDP x criticality x the share of its 2024 trade lost), and for
-    the DPRK x the energy factor (L9 energy shortages; energy_elasticity). Hardship is the
-    output so lost relative to 2024, plus Russia's war strain (L22, L26).
+    Output is real, in constant 2024 US$. Potential output grows at the data file's trend
+    (IMF WEO 2024; Bank of Korea for the DPRK) plus, for the DPRK, power-plant and transport
+    projects (L9, infrastructure x the pact's capacity) and, for Russia, growth regained as
+    the war ebbs (war_drag). A member's output is its potential x (1 - 2024 trade/GDP x
+    criticality x the share of its 2024 trade lost), and for the DPRK x the energy factor (L9
+    energy shortages; energy_elasticity), plus the part of its revenue change from 2024
+    (munitions sales, cyber theft) that does not go to its military. Hardship is the output
+    so lost relative to 2024, plus Russia's war strain (L22, L26).
     """
     trend = np.broadcast_to(ref.gdp_trend, w.gdp.shape).copy()
-    trend[:, DPRK] += p.infrastructure[:, RUSSIA] * w.cooperation
+    trend[:, DPRK] += p.infrastructure[:, RUSSIA] * w.capacity
     trend[:, RUSSIA] += p.war_drag[:, RUSSIA] * (1.0 - w.war_intensity)
     shock = p.gdp_noise * np.sqrt(DT) * shocks.normal("gdp")
     w.potential_gdp *= np.exp(DT * trend + shock)
@@ -32,7 +34,10 @@ def grow_economies(w: World, p: Params, ref: Reference, shocks: Month) -> None:
     )
     w.gdp[:] = w.potential_gdp
     w.gdp[:, BLOC_IDX] *= factor
+    revenue = (1.0 - p.revenue_to_military[:, DPRK]) * (w.dprk_revenue - ref.dprk_revenue)
+    w.gdp[:, DPRK] += revenue
     w.hardship = 1.0 - factor
+    w.hardship[:, BLOC_DPRK] -= revenue / w.potential_gdp[:, DPRK]
     w.hardship[:, BLOC_RUSSIA] += p.war_strain[:, RUSSIA] * (w.war_intensity - 1.0)
 
 
@@ -41,16 +46,21 @@ def domestic_support(w: World, p: Params, ref: Reference) -> None:
 
     L21 "greeted with approval both in North Korea and Russia"; L22 "a banner to rally
     Russians behind Putin's leadership, especially hard-hit by Western sanctions and economic
-    problems"; Mueller (1970) rally-round-the-flag. d support / dt = support_recovery x (2024
-    level - support) + rally x (rise of mean tension with rivals over 2024) -
-    hardship_sensitivity x hardship.
+    problems"; Mueller (1970) rally-round-the-flag. The push a year is rally x (rise of mean
+    tension with rivals over 2024) - hardship_sensitivity x hardship, at 2024 support. It
+    saturates: a rise closes the gap to support_ceiling exponentially (at the push's pace
+    relative to 2024's gap), a fall the gap to 0, so support stays below its observed
+    maximum without a clip. Support also returns toward its 2024 level at support_recovery.
     """
     tension = w.tension[:, BLOC_IDX][:, :, RIVAL_IDX].mean(axis=2)
-    rally = p.rally[:, BLOC_IDX] * (tension - ref.rival_tension)
-    recovery = p.support_recovery[:, BLOC_IDX] * (ref.support - w.support)
-    erosion = p.hardship_sensitivity[:, BLOC_IDX] * w.hardship
-    w.support += DT * (recovery + rally - erosion)
-    np.clip(w.support, 0.0, 1.0, out=w.support)
+    push = p.rally[:, BLOC_IDX] * (tension - ref.rival_tension)
+    push -= p.hardship_sensitivity[:, BLOC_IDX] * w.hardship
+    ceiling = p.support_ceiling[:, BLOC_IDX]
+    room_2024 = np.maximum(ceiling - ref.support, 1e-9)
+    rise = ceiling - (ceiling - w.support) * np.exp(-DT * np.maximum(push, 0.0) / room_2024)
+    fall = w.support * np.exp(DT * np.minimum(push, 0.0) / ref.support)
+    recovery = DT * p.support_recovery[:, BLOC_IDX] * (ref.support - w.support)
+    w.support = np.where(push > 0.0, rise, fall) + recovery
 
 
 def leadership_change(w: World, p: Params, ref: Reference, shocks: Month) -> None:

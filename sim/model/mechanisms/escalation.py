@@ -58,35 +58,87 @@ def update_capability(w: World, p: Params, ref: Reference) -> None:
     w.capability = w.spending * w.capability_factor
 
 
-def arms_buildup(w: World, p: Params, ref: Reference, shocks: Month, substeps: int = 1) -> None:
-    """Richardson action-reaction: x_i += dt * (sum_j k_ij(t) C_j - a_i x_i + g_i(t)) + noise.
+def budget_plan(w: World, p: Params, ref: Reference) -> np.ndarray:
+    """Each budget's planned path in constant 2024 US$, (R, N), at the end of this month.
 
-    L15: the DPRK's improved capabilities threaten South Korea and Japan, "possibly spiraling
-    into a regional arm race". Richardson (1960), Arms and Insecurity; discrete (Euler) form,
-    whose fixed point is Richardson's and which is stable for the symmetric dyad only if
-    dt < 2 / (a + sqrt(k*l)); `substeps` Euler steps a month converge to the continuous path.
-    g_i(t) adds to the calibrated grievance the US build-up above its 2024 level (L25) and the
-    pull of the war in Ukraine on Russia (L6, L8). Budget shocks are relative
-    (spending_noise), once a month, so zero spending stays zero.
+    P_i(t) = P_i(2024) x exp(plan_i x min(t, Y_i) + trend_i x max(0, t - Y_i)): planned real
+    growth (plan_growth, its log) for plan_years Y_i, then the economy's trend growth (the
+    budget keeps its share of GDP); a null plan_growth keeps the 2024 burden throughout.
+    Japan's FY2023-27 programme, South Korea's mid-term plan, China's announced growth,
+    NATO's 2025 target for the EU's members, Russia's 2025 budget (parameters' bases).
     """
-    grievance = ref.grievance.copy()
-    grievance[:, USA] += p.buildup_cost[:, USA] * (w.us_buildup - ref.buildup)
-    grievance[:, RUSSIA] += p.war_pull[:, RUSSIA] * (w.war_intensity - 1.0)
+    years = w.month * DT
+    trend = np.broadcast_to(ref.gdp_trend, w.spending.shape)
+    planned = np.where(np.isnan(p.plan_growth), trend, np.log1p(np.nan_to_num(p.plan_growth)))
+    within = np.minimum(years, p.plan_years)
+    return ref.spending * np.exp(planned * within + trend * (years - within))
+
+
+def budget_levels(w: World, p: Params, ref: Reference) -> np.ndarray:
+    """Level changes of budgets from their 2024 course, US$ bn/yr, (R, N).
+
+    The US build-up above its 2024 level costs buildup_cost per unit (L17, L25); the war in
+    Ukraine demands war_share of Russia's planned budget per unit of intensity above 2024
+    (L6, L8); the DPRK's military gets revenue_to_military of its revenue change from
+    munitions sales and cyber theft (L5, L8, L10).
+    """
+    target = np.zeros_like(w.spending)
+    target[:, USA] = p.buildup_cost[:, USA] * (w.us_buildup - ref.buildup)
+    target[:, RUSSIA] = p.war_share[:, RUSSIA] * w.plan[:, RUSSIA] * (w.war_intensity - 1.0)
+    target[:, DPRK] = p.revenue_to_military[:, DPRK] * (w.dprk_revenue - ref.dprk_revenue)
+    return target
+
+
+def arms_buildup(
+    w: World, p: Params, ref: Reference, shocks: Month, substeps: int = 1, plans: bool = True
+) -> None:
+    """Budgets follow their plans; Richardson's action-reaction moves them off it (L15).
+
+    Spending x_i = plan P_i(t) + levels L_i + departure d_i. The departure follows
+    Richardson: dd_i/dt = sum_j k_ij(t) C_j - sum_j k_ij P_j(t) - a_i d_i + g_i, the reaction
+    to rivals' capability beyond what their plans posed at 2024 tension, with fatigue a_i
+    and a standing grievance g_i (0 by default). L15: the DPRK's improved capabilities
+    threaten South Korea and Japan, "possibly spiraling into a regional arm race".
+    Richardson (1960), Arms and Insecurity; Euler form, stable for the symmetric dyad only if
+    dt < 2 / (a + sqrt(k*l)); `substeps` steps a month converge to the continuous path. With
+    `plans` off (mechanism budget_plans), P = 0 and x follows Richardson's equation alone.
+    Levels (budget_levels) move toward their targets at budget_adjustment. Budget shocks are
+    relative (spending_noise), once a month, so zero spending stays zero.
+    """
+    departure = w.spending - w.plan - w.committed
+    if plans:
+        w.plan = budget_plan(w, p, ref)
+        planned_threat = (p.reactivity * w.plan[:, None, :]).sum(axis=2)
+    else:
+        planned_threat = 0.0
+    w.committed += (DT * p.budget_adjustment)[:, None] * (budget_levels(w, p, ref) - w.committed)
+    before = w.spending.copy()
     dt = DT / substeps
     for _ in range(substeps):
-        capability = w.spending * w.capability_factor
+        spending = w.plan + w.committed + departure
+        capability = spending * w.capability_factor
         drive = richardson_drive(p, capability, w.tension, ref.tension, w.us_buildup, ref.buildup)
-        w.spending += dt * (drive - p.fatigue * w.spending + grievance)
-    w.spending += w.spending * p.spending_noise * np.sqrt(DT) * shocks.normal("spending")
+        departure += dt * (drive - planned_threat - p.fatigue * departure + p.grievance)
+    spending = w.plan + w.committed + departure
+    w.spending = spending + spending * p.spending_noise * np.sqrt(DT) * shocks.normal("spending")
     w.capability = w.spending * w.capability_factor
+    _update_trend(w, before)
+
+
+def _update_trend(w: World, before: np.ndarray) -> None:
+    """Real spending growth over about the past year: an exponential average (time constant
+    one year) of the monthly log growth, in log per year."""
+    both = (before > 0) & (w.spending > 0)
+    monthly = np.log(np.divide(w.spending, before, out=np.ones_like(before), where=both))
+    w.spending_trend += DT * (monthly / DT - w.spending_trend)
 
 
 def budget_ceiling(w: World, p: Params) -> None:
     """Spending stays between 0 and max_burden x GDP: no state outspends its economy.
 
     Richardson's linear model has no ceiling; real budgets do (SIPRI burdens in the data file;
-    WMEAT puts the DPRK at 15 % of GDP or more). Applied last in the month, against the
-    month's GDP.
+    WMEAT puts the DPRK at 15 % of GDP or more). Both are in constant 2024 US$. Applied last
+    in the month, against the month's GDP.
     """
     np.clip(w.spending, 0.0, p.max_burden * w.gdp, out=w.spending)
     w.capability = w.spending * w.capability_factor
@@ -95,11 +147,12 @@ def budget_ceiling(w: World, p: Params) -> None:
 def joint_exercises(w: World, p: Params) -> None:
     """Joint exercises, intelligence sharing and common defence strategies (L4).
 
-    Intensity = the members' mean `exercises` x pact cooperation. It raises the members'
-    capability (update_capability) and the tension of both with South Korea, Japan and the
-    US, who perceive the threat (L15, L17), by exercise_tension x intensity a year.
+    Intensity = the members' mean `exercises` x the pact's capacity relative to 2024. It
+    raises the members' capability (update_capability) and the tension of both with South
+    Korea, Japan and the US, who perceive the threat (L15, L17), by exercise_tension x
+    intensity a year.
     """
-    w.exercise_intensity = np.clip(p.exercises[:, BLOC_IDX].mean(axis=1) * w.cooperation, 0, 1)
+    w.exercise_intensity = np.clip(p.exercises[:, BLOC_IDX].mean(axis=1) * w.capacity, 0, 1)
     push = DT * p.exercise_tension * w.exercise_intensity
     for member in BLOC_IDX:
         add_tension(w, member, PENINSULA_IDX, push[:, None])
@@ -131,11 +184,18 @@ def provoke(w: World, p: Params, count: np.ndarray, size: np.ndarray) -> None:
 
 
 def dprk_provocation_rate(w: World, p: Params, ref: Reference) -> np.ndarray:
-    """Expected provocations this month: the DPRK's policy (see NorthKorea.decide)."""
+    """Expected provocations this month: the DPRK's policy (see NorthKorea.decide).
+
+    The threat is measured against what its rivals' budget plans pose at 2024 tension (their
+    2024 threat without plans): provocations answer departures, not the plans themselves.
+    """
     threat = dprk_threat(p, w.capability, w.tension, ref.tension)
-    ratio = np.divide(threat, ref.dprk_threat, out=np.ones_like(threat), where=ref.dprk_threat > 0)
+    planned = (p.reactivity[:, DPRK] * w.plan).sum(axis=1)
+    expected = np.where(planned > 0, planned, ref.dprk_threat)
+    ratio = np.divide(threat, expected, out=np.ones_like(threat), where=expected > 0)
     rate = p.provocation_rate[:, DPRK] * (1.0 + p.threat_response[:, DPRK] * (ratio - 1.0))
-    return np.maximum(0.0, rate * (1.0 - p.dialogue_effect * w.dialogue_progress))
+    progress = w.dialogue_progress - ref.dialogue_progress
+    return np.maximum(0.0, rate * (1.0 - p.dialogue_effect * progress))
 
 
 def us_force_buildup(w: World, p: Params) -> None:
@@ -150,57 +210,96 @@ def us_force_buildup(w: World, p: Params) -> None:
     add_tension(w, USA, [DPRK, RUSSIA, CHINA], push[:, None])
 
 
-def tension_dynamics(w: World, p: Params, ref: Reference) -> None:
-    """Tension relaxes toward its resting level; dialogue lowers the peninsula's (L19, L29).
+def us_china_rivalry(w: World, p: Params) -> None:
+    """US trade and technology pressure on China raises their tension (L13).
 
-    d tension / dt = decay * (rest - tension), rest calibrated so 2024 tension is the steady
-    state of 2024 pressures (world.Reference). Dialogue progress P lowers the resting tension
-    of the DPRK with ROK, Japan and the US by a share dialogue_effect * P.
+    L13: China and the US are "already in a sort of trade war". US-China tension rises by
+    trade_tension x trade_pressure a year; 2024's pressure is in the resting level
+    (calibration), so tariff escalation (April 2025) and truces (Geneva, May 2025; Busan,
+    October 2025) move it as events set `usa.trade_pressure`.
+    """
+    push = DT * p.trade_tension * p.trade_pressure[:, USA]
+    add_tension(w, USA, [CHINA], push[:, None])
+
+
+def tension_dynamics(w: World, p: Params, ref: Reference, shocks: Month) -> None:
+    """Tension relaxes toward its resting level, with noise; dialogue moves the peninsula's
+    (L19, L29).
+
+    d tension / dt = decay * (rest - tension) + tension_noise * dW, rest calibrated so 2024
+    tension is the steady state of 2024 pressures (sim.model.calibration). Dialogue progress
+    P above its 2024 level lowers the resting tension of the DPRK with ROK, Japan and the US
+    by a share dialogue_effect * (P - P_2024) (and raises it when talks fall back).
     """
     rate = DT * p.tension_decay
     w.tension += rate[:, None, None] * (ref.tension_rest - w.tension)
-    relief = (rate * p.dialogue_effect * w.dialogue_progress)[:, None]
+    progress = w.dialogue_progress - ref.dialogue_progress
+    relief = (rate * p.dialogue_effect * progress)[:, None]
     peninsula = w.tension[:, DPRK, PENINSULA_IDX] - relief * ref.tension_rest[DPRK, PENINSULA_IDX]
     w.tension[:, DPRK, PENINSULA_IDX] = peninsula
     w.tension[:, PENINSULA_IDX, DPRK] = peninsula
+    noise = (p.tension_noise * np.sqrt(DT))[:, None] * shocks.normal("tension")
+    upper = np.triu_indices(w.tension.shape[1], k=1)
+    w.tension[:, upper[0], upper[1]] += noise
+    w.tension[:, upper[1], upper[0]] += noise
     np.clip(w.tension, 0.0, 1.0, out=w.tension)
 
 
-def armed_clashes(w: World, p: Params, shocks: Month) -> None:
-    """Armed clashes between a pact member and a rival, and the reciprocity clause (L4, L15).
+def armed_clashes(w: World, p: Params, ref: Reference, shocks: Month, race_growth: float) -> None:
+    """Armed clashes between a pact member and a rival; some escalate to war, and a war
+    calls the reciprocity clause (L4, L15).
 
-    Above crisis_threshold, a clash occurs with monthly probability clash_hazard x (tension -
-    threshold) / (1 - threshold). A clash sets that dyad's tension to 1; the partner then joins
-    with probability equal to its effective commitment (L4 "reciprocity if there is an armed
-    conflict"), setting its own tension with the rival to 1. Diehl (1983) found about a
-    quarter of arms races ending in war: clashes are rare even when spending races.
+    A dyad's clash rate is its recorded rate of fatal militarised incidents at 2024 tension
+    (data file clash_rates, plus clash_floor) x clash_hazard x exp(clash_slope x (tension -
+    2024 tension)): calibrated to the published record of the same quantity, rising with
+    hostility. A clash adds clash_tension to the dyad. It escalates to war with chance
+    escalation_race when both rivals' spending grew at least race_growth over the past year
+    (an arms race under way: Diehl 1983 found 25 % of such disputes became wars), else
+    escalation_base. A war sets the dyad's tension to 1 and the partner joins with
+    probability equal to its effective commitment (L4 "reciprocity if there is an armed
+    conflict"; treaty article 4, armed attack), setting its own tension with the rival to 1.
     """
-    threshold = p.crisis_threshold[:, None, None]
     dyads = w.tension[:, BLOC_IDX][:, :, RIVAL_IDX]
-    excess = np.clip((dyads - threshold) / np.maximum(1.0 - threshold, 1e-9), 0.0, 1.0)
+    dyads_2024 = ref.tension[BLOC_IDX][:, RIVAL_IDX]
+    base = p.clash_hazard[:, None, None] * (ref.clash_rates + p.clash_floor[:, None, None])
+    rate = base * np.exp(p.clash_slope[:, None, None] * (dyads - dyads_2024))
     n = len(RIVAL_IDX)
-    clash = shocks.uniform("clash").reshape(-1, 2, n) < p.clash_hazard[:, None, None] * excess
-    apply_clashes(w, clash, partners_join(w, shocks))
+    clash = shocks.uniform("clash").reshape(-1, 2, n) < -np.expm1(-rate * DT)
+    apply_clashes(w, p, clash, escalates(w, p, shocks, race_growth), partners_join(w, shocks))
+
+
+def escalates(w: World, p: Params, shocks: Month, race_growth: float) -> np.ndarray:
+    """Whether a clash in each dyad this month would escalate to war, (R, 2, n_rivals)."""
+    racing_at = np.log1p(race_growth)
+    racing = w.spending_trend >= racing_at
+    both = racing[:, BLOC_IDX][:, :, None] & racing[:, RIVAL_IDX][:, None, :]
+    chance = np.where(both, p.escalation_race[:, None, None], p.escalation_base[:, None, None])
+    return shocks.uniform("escalation").reshape(both.shape) < chance
 
 
 def partners_join(w: World, shocks: Month) -> np.ndarray:
-    """Whether the partner of each member would join a clash with each rival this month,
+    """Whether the partner of each member would join a war with each rival this month,
     (R, 2, n_rivals): with probability equal to its effective commitment (L4)."""
     u = shocks.uniform("reciprocity").reshape(-1, len(BLOC_IDX), len(RIVAL_IDX))
     return u < w.commitment[:, ::-1, None]
 
 
-def apply_clashes(w: World, clash: np.ndarray, joins: np.ndarray) -> None:
-    """Record clashes (R, 2, n_rivals) and the partner's response to each."""
+def apply_clashes(
+    w: World, p: Params, clash: np.ndarray, escalate: np.ndarray, joins: np.ndarray
+) -> None:
+    """Record clashes (R, 2, n_rivals), the wars they become and the partners' response."""
     if not clash.any():
         return
-    joined = clash & joins
+    war = clash & escalate
+    joined = war & joins
     w.clashes += clash.sum(axis=(1, 2))
+    w.wars += war.sum(axis=(1, 2))
     w.reciprocity += joined.sum(axis=(1, 2))
     for m, member in enumerate(BLOC_IDX):
         partner = BLOC_IDX[1 - m]
         for k, rival in enumerate(RIVAL_IDX):
-            _raise_to_one(w, member, rival, clash[:, m, k])
+            add_tension(w, member, [rival], (p.clash_tension * clash[:, m, k])[:, None])
+            _raise_to_one(w, member, rival, war[:, m, k])
             _raise_to_one(w, partner, rival, joined[:, m, k])
 
 

@@ -15,6 +15,7 @@ from sim.actors import (
     DPRK,
     RUSSIA,
     SANCTIONER_IDX,
+    SANCTIONERS,
 )
 from sim.calendar import DT
 from sim.model.mechanisms.escalation import add_tension
@@ -46,12 +47,15 @@ def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
     trade). L8 "a potential ally in its bid to evade the embargo": of the trade so lost, a
     share evasion_m x c is rerouted through China, c = min(1, evasion_tolerance x China's
     alignment / its 2024 alignment), and evasion_m x min(third_country_channel, 1 - c) through
-    countries outside the model (India, Turkey, the UAE, Central Asia), which counts toward
-    the member's lifeline but not toward its ties with the actors. China's own trade with each
-    member changes by coalition_trade x (its alignment - 2024 alignment) (L13: keeping its
-    grip means enforcing sanctions). The members' help to each other is the pact's trade
-    expansion (L8) and energy aid (L9), not rerouting: the DPRK cannot absorb Russia's trade.
-    Trade moves at trade_adjustment a year.
+    countries outside the model. The members' own trade with countries outside the model
+    (India, Turkey, Kazakhstan and others: data file) moves toward its 2024 level x
+    exp(-secondary_bite x the rise of US sanctions on the member). Both count toward the
+    member's lifeline but not toward its ties with the actors. China's trade with Russia
+    changes by coalition_trade x (its alignment - 2024), with the DPRK by coalition_trade x
+    (its engagement with Pyongyang - 2024) (L13: keeping its grip means trading and
+    enforcing on its own terms). The members' help to each other is the pact's trade
+    expansion (L8) and energy aid (L9), not rerouting. Trade moves at trade_adjustment a
+    year.
     """
     west_2024 = ref.trade[:, SANCTIONER_IDX].T  # (4, 2): sanctioner x member
     rise = w.sanctions - ref.sanctions
@@ -64,20 +68,24 @@ def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
     via_china = lost * evasion * china_channel[:, None]
     third = np.minimum(p.third_country_channel, 1.0 - china_channel)
     via_abroad = lost * evasion * third[:, None]
+    us_rise = rise[:, SANCTIONERS.index("usa")]  # (R, 2)
+    outside = ref.trade_outside * np.exp(-p.secondary_bite[:, None] * np.maximum(0.0, us_rise))
 
-    china_shift = np.maximum(
-        0.0, 1.0 + p.coalition_trade * (w.china_alignment - ref.china_alignment)
-    )
+    china_shift = np.empty((w.replicates, 2))
+    china_shift[:, BLOC_RUSSIA] = w.china_alignment - ref.china_alignment
+    china_shift[:, BLOC_DPRK] = w.china_engagement - ref.china_engagement
+    china_shift = np.maximum(0.0, 1.0 + p.coalition_trade[:, None] * china_shift)
     target = np.empty_like(w.trade)
     target[:, :, SANCTIONER_IDX] = direct.transpose(0, 2, 1)
-    target[:, :, CHINA] = ref.trade[:, CHINA] * china_shift[:, None] + via_china
+    target[:, :, CHINA] = ref.trade[:, CHINA] * china_shift + via_china
     intra = ref.trade[0, RUSSIA] * w.trade_expansion
     target[:, BLOC_DPRK, DPRK] = target[:, BLOC_RUSSIA, RUSSIA] = 0.0
     target[:, BLOC_DPRK, RUSSIA] = target[:, BLOC_RUSSIA, DPRK] = intra
     speed = DT * p.trade_adjustment
     w.trade += speed[:, None, None] * (target - w.trade)
     w.rerouted_abroad += speed[:, None] * (via_abroad - w.rerouted_abroad)
-    w.access = w.trade.sum(axis=2) + w.rerouted_abroad
+    w.trade_outside += speed[:, None] * (outside - w.trade_outside)
+    w.access = w.trade.sum(axis=2) + w.rerouted_abroad + w.trade_outside
 
 
 def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
@@ -85,8 +93,9 @@ def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
 
     L25 "diplomatic initiatives aimed at further isolating Pyongyang and Moscow": each
     sanctioner's ties with both members move toward (1 - isolation_effort) x their 2024 level.
-    L13 "a wider coalition with Russia and North Korea": China's ties with both move toward
-    their 2024 level + coalition_ties x (its alignment - 2024 alignment). Ties move at
+    L13 "a wider coalition with Russia and North Korea": China's ties with Russia move toward
+    their 2024 level + coalition_ties x (its alignment - 2024), with the DPRK toward their
+    2024 level + coalition_ties x (its engagement with Pyongyang - 2024). Ties move at
     ties_adjustment a year.
     """
     speed = (DT * p.ties_adjustment)[:, None, None]
@@ -95,6 +104,8 @@ def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
     w.ties[:, :, SANCTIONER_IDX] = west + speed * (
         ref.ties[:, SANCTIONER_IDX] * keep[:, None, :] - west
     )
-    shift = p.coalition_ties * (w.china_alignment - ref.china_alignment)
-    china = np.clip(ref.ties[:, CHINA] + shift[:, None], 0.0, 1.0)
+    shift = np.empty((w.replicates, 2))
+    shift[:, BLOC_RUSSIA] = w.china_alignment - ref.china_alignment
+    shift[:, BLOC_DPRK] = w.china_engagement - ref.china_engagement
+    china = np.clip(ref.ties[:, CHINA] + p.coalition_ties[:, None] * shift, 0.0, 1.0)
     w.ties[:, :, CHINA] += speed[:, :, 0] * (china - w.ties[:, :, CHINA])

@@ -11,7 +11,6 @@ import textwrap
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -48,11 +47,8 @@ BANDS = ((0.05, 0.95, 0.14, "90 %"), (0.25, 0.75, 0.32, "50 %"))
 """The one band convention: (low quantile, high quantile, opacity, width), widest first."""
 BAND_NOTE = "lines: median of replicates; dark band: middle 50 %, light band: middle 90 %"
 
-P = ParamSpec("P")
-T = TypeVar("T")
 
-
-def styled(draw: Callable[P, T]) -> Callable[P, T]:
+def styled[**P, T](draw: Callable[P, T]) -> Callable[P, T]:
     """Draw a figure under the project's style sheet."""
 
     @wraps(draw)
@@ -142,7 +138,7 @@ def series_title(name: str, column: str | None) -> str:
 def event_label(note: str | None, trigger: str | None, changes: Sequence[str], limit: int) -> str:
     """A short label for an event: its note without article references, cut at a word."""
     if note:
-        text = re.sub(r"\s*\(L\d+(?:[,-–]\s*L?\d+)*\)", "", note).strip().rstrip(".")
+        text = re.sub(r"\s*\(L\d+(?:[,-]\s*L?\d+)*\)", "", note).strip().rstrip(".")
     elif trigger:
         text = trigger.replace("_", " ")
     else:
@@ -236,9 +232,7 @@ def header(
         lines += [(line, 8.5, "normal", MUTED) for line in textwrap.wrap(note, chars + 8)]
     y = 0.12  # inches from the top
     for text, size, weight, color in lines:
-        fig.text(
-            0.012, 1 - y / height, text, fontsize=size, weight=weight, color=color, va="top"
-        )
+        fig.text(0.012, 1 - y / height, text, fontsize=size, weight=weight, color=color, va="top")
         y += size * 1.45 / 72
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
@@ -248,7 +242,8 @@ def header(
 def run_title(result: RunResult, what: str) -> str:
     s = result.scenario
     n = result.replicates
-    return f"{what}: scenario '{s.name}', {n:,} replicate{'s' if n != 1 else ''}, seed {s.spec.seed}"
+    plural = "s" if n != 1 else ""
+    return f"{what}: scenario '{s.name}', {n:,} replicate{plural}, seed {s.spec.seed}"
 
 
 def description(scenario: Scenario) -> str:

@@ -130,13 +130,21 @@ def dashboard(result: RunResult) -> Figure:
     b.set(title="Regional arms race (L15): spending", ylabel="US$ bn a year")
     b.legend(loc="upper left")
 
-    band(c, result, "peninsula_tension", label="DPRK vs South Korea, Japan, US", color=COLORS["dprk"])
+    band(
+        c, result, "peninsula_tension", label="DPRK vs South Korea, Japan, US", color=COLORS["dprk"]
+    )
     band(c, result, "bloc_tension", label="Pact members vs their rivals", color=COLORS["russia"])
     band(c, result, "us_china_tension", label="US vs China (trade war, L13)", color=COLORS["china"])
     c.set(title="Tension", ylabel="index, 0 = none, 1 = armed conflict", ylim=(0, 1.02))
     c.legend(loc="lower left")
 
-    band(d, result, "isolation_index", label="Isolation index: ties with the rest", color=COLORS["usa"])
+    band(
+        d,
+        result,
+        "isolation_index",
+        label="Isolation index: ties with the rest",
+        color=COLORS["usa"],
+    )
     band(d, result, "lifeline_index", label="Lifeline: all trade incl. evasion", color=COLORS["eu"])
     settings = result.scenario.spec.outcomes
     d.axhline(
@@ -165,7 +173,13 @@ def dashboard(result: RunResult) -> Figure:
     )
     e.legend(loc="lower left")
 
-    band(f, result, "china_alignment", label="China's alignment (0 grip, 1 coalition, L13)", color=COLORS["china"])
+    band(
+        f,
+        result,
+        "china_alignment",
+        label="China's alignment (0 grip, 1 coalition, L13)",
+        color=COLORS["china"],
+    )
     band(f, result, "dialogue_progress", label="Dialogue progress (L19, L29)", color=COLORS["eu"])
     f.set(title="China's choice and the dialogue track", ylabel="index 0-1", ylim=(0, 1.02))
     f.legend(loc="upper left")
@@ -176,9 +190,7 @@ def dashboard(result: RunResult) -> Figure:
     for ax in axes.flat:
         date_axis(ax)
         mark_events(ax, events)
-    fig.legend(
-        handles=band_handles(), loc="outside lower center", ncol=3, title="bands and lines"
-    )
+    fig.legend(handles=band_handles(), loc="outside lower center", ncol=3, title="bands and lines")
     header(fig, run_title(result, "Dashboard"), description(result.scenario), BAND_NOTE)
     return fig
 

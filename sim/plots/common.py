@@ -173,32 +173,38 @@ def month_date(month: int) -> np.datetime64:
 
 def mark_events(
     ax: Axes,
-    events: Sequence[tuple[int, str]],
+    events: Sequence[tuple[int, str]] | Sequence[tuple[int, str, str]],
     color: str = INK,
     labels: bool = True,
-    limit: int = 34,
-    offset: int = 0,
+    limit: int = 50,
 ) -> list[Artist]:
-    """Dashed vertical lines at the events' dates, each labelled (rotated, at the top of the
-    panel, beside the line). A label whose event is within four months of the previous one
-    goes on the other side of its line, so that close labels do not overlap; `offset`
-    staggers the labels of a second scenario's events downwards."""
+    """Dashed vertical lines at the events' dates, each labelled with its date and short label
+    (rotated, at the top of the panel, beside the line). Events are (month, label) or
+    (month, label, colour). Events of the same month share one label; a label within four
+    months of the previous one goes on the other side of its line, so labels do not overlap."""
+    by_month: dict[int, list[tuple[str, str]]] = {}
+    for event in events:
+        month, text = event[0], event[1]
+        by_month.setdefault(month, []).append((text, event[2] if len(event) > 2 else color))
     drawn: list[Artist] = []
     previous: int | None = None
     side = 1
-    for month, text in events:
+    for month in sorted(by_month):
         when = month_date(month)
-        drawn.append(ax.axvline(when, color=color, ls=(0, (4, 3)), lw=1.0, alpha=0.8, zorder=1))
+        entries = by_month[month]
+        for hue in dict.fromkeys(hue for _, hue in entries):
+            drawn.append(ax.axvline(when, color=hue, ls=(0, (4, 3)), lw=1.0, alpha=0.8, zorder=1))
         if not labels:
             continue
         side = -side if previous is not None and month - previous < 4 else 1
         previous = month
-        short = text if len(text) <= limit else event_label(text, None, [], limit)
-        stamp = month_text(when)
+        each = max(30, limit // len(entries))
+        texts = [t if len(t) <= each else event_label(t, None, [], each) for t, _ in entries]
+        hues = {hue for _, hue in entries}
         drawn.append(
             ax.annotate(
-                f"{stamp}: {short}",
-                xy=(when, 0.98 - 0.04 * offset),
+                f"{month_text(when)}: {'; '.join(texts)}",
+                xy=(when, 0.98),
                 xycoords=("data", "axes fraction"),
                 xytext=(3 * side, 0),
                 textcoords="offset points",
@@ -206,7 +212,7 @@ def mark_events(
                 ha="left" if side > 0 else "right",
                 va="top",
                 fontsize=7,
-                color=color,
+                color=hues.pop() if len(hues) == 1 else INK,
                 bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
                 zorder=5,
                 annotation_clip=False,

@@ -168,7 +168,7 @@ def month_text(when: np.datetime64) -> str:
 
 def month_date(month: int) -> np.datetime64:
     first = np.datetime64(START.strftime("%Y-%m"), "M")
-    return (first + month).astype("datetime64[ns]")
+    return (first + np.timedelta64(int(month), "M")).astype("datetime64[ns]")
 
 
 def mark_events(

@@ -47,7 +47,8 @@ def parameter_label(path: str, unit: bool = True) -> str:
     except PathError:
         return path
     parts = path.split(".")
-    who = NAMES.get(where.actor or "", {"world": "World", "ukraine": "War in Ukraine"}[parts[0]])
+    sections = {"world": "World", "ukraine": "War in Ukraine"}
+    who = NAMES[where.actor] if where.actor else sections.get(parts[0], parts[0])
     words = where.name.replace("_", " ")
     if where.key:
         words += f" toward {NAMES[where.key]}"

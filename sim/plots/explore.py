@@ -1,5 +1,6 @@
 """Plots for exploring: sweeps (heatmaps, sensitivity) and comparisons of scenarios."""
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from sim.model.recording import KEY_SERIES, SERIES_BY_NAME
 from sim.plots.common import (
@@ -28,108 +30,166 @@ from sim.plots.common import (
     series_title,
     styled,
 )
-from sim.plots.labels import outcome_label
+from sim.plots.labels import outcome_label, parameter_label
 from sim.results.analysis import binned_means
 from sim.results.comparison import Comparison
 from sim.results.sweep_result import SweepResult
 from sim.scenario.outcome_settings import OUTCOMES
-from sim.scenario.paths import parse
 
 
 def _axis_label(path: str) -> str:
-    return f"{path} ({parse(path).param.unit})"
+    return textwrap.fill(parameter_label(path), 34)
 
 
+def _prim_box(ax: Axes, result: SweepResult, outcome: str, a: str, b: str) -> None:
+    """The outcome's PRIM box (scenario discovery) on the a-b plane, when it restricts a or b."""
+    box = result.boxes.get(outcome)
+    if box is None or not ({a, b} & set(box.limits)):
+        return
+    bounds = dict(zip(result.design.names, result.design.bounds, strict=True))
+    (xa0, xa1), (xb0, xb1) = box.limits.get(a, bounds[a]), box.limits.get(b, bounds[b])
+    ax.add_patch(
+        Rectangle((xa0, xb0), xa1 - xa0, xb1 - xb0, fill=False, ec="white", lw=2.2, ls="--")
+    )
+    ax.text(
+        xa0,
+        xb1,
+        f" PRIM box: density {box.density:.0%},\n coverage {box.coverage:.0%}",
+        color="white",
+        fontsize=7,
+        va="top",
+        ha="left",
+        weight="bold",
+    )
+
+
+@styled
 def sweep_heatmaps(result: SweepResult, outcomes: Sequence[str] | None = None) -> Figure:
-    """Share of runs with each outcome over pairs of swept parameters (mean within bins)."""
+    """Share of runs with each outcome over pairs of swept parameters (mean within bins), one
+    colour scale per outcome, with the outcome's PRIM box where it restricts the pair."""
     sweep = result.scenario.spec.sweep
     names = result.design.names
     pairs = list(sweep.heatmaps or ([(names[0], names[1])] if len(names) > 1 else []))
     outcomes = list(outcomes or sweep.outcomes or OUTCOMES)
+    title = (
+        f"Sweep '{result.scenario.name}': {len(result.design.values):,} points x "
+        f"{result.scenario.spec.replicates} replicates ({result.design.kind} design)"
+    )
     if not pairs:
-        fig, ax = plt.subplots(figsize=(8, 4))
+        fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
         for name in outcomes:
-            ax.plot(result.shares[names[0]], result.shares[name] * 100, ".", label=name)
-        ax.set(
-            xlabel=_axis_label(names[0]),
-            ylabel="% of runs",
-            title=f"Sweep '{result.scenario.name}': outcomes over {names[0]}",
-        )
-        ax.legend(fontsize=8)
+            ax.plot(
+                result.shares[names[0]], result.shares[name] * 100, ".", label=outcome_label(name)
+            )
+        ax.set(xlabel=_axis_label(names[0]), ylabel="% of runs")
+        ax.legend()
+        header(fig, title, description(result.scenario), "share of runs with each outcome")
         return fig
     fig, axes = plt.subplots(
         len(pairs),
         len(outcomes),
         squeeze=False,
         layout="constrained",
-        figsize=(3.3 * len(outcomes) + 1.5, 3.3 * len(pairs) + 1.0),
+        figsize=(3.6 * len(outcomes) + 0.8, 3.5 * len(pairs) + 1.6),
     )
-    for row, (a, b) in enumerate(pairs):
-        for col, outcome in enumerate(outcomes):
+    for col, outcome in enumerate(outcomes):
+        cells = [binned_means(result.design, result.shares, outcome, a, b) for a, b in pairs]
+        top = max(float(np.nanmax(m)) if np.isfinite(m).any() else 0.0 for _, _, m in cells)
+        vmax = max(1.0, float(np.ceil(top * 100 / 5) * 5))
+        for row, ((a, b), (edges_a, edges_b, means)) in enumerate(zip(pairs, cells, strict=True)):
             ax = axes[row, col]
-            edges_a, edges_b, means = binned_means(result.design, result.shares, outcome, a, b)
             mesh = ax.pcolormesh(
-                edges_a, edges_b, means.T * 100, vmin=0, vmax=100, cmap="viridis", shading="flat"
+                edges_a, edges_b, means.T * 100, vmin=0, vmax=vmax, cmap="viridis", shading="flat"
             )
+            _prim_box(ax, result, outcome, a, b)
             ax.set_facecolor("#dddddd")
-            ax.set_title(outcome.replace("_", " "), fontsize=9)
+            ax.grid(False)
+            ax.set_title(outcome_label(outcome), fontsize=9.5)
             ax.set_xlabel(_axis_label(a), fontsize=8)
             if col == 0:
                 ax.set_ylabel(_axis_label(b), fontsize=8)
-            ax.tick_params(labelsize=7)
-    fig.colorbar(
-        mesh, ax=axes, label="% of runs with the outcome (grey: no design point)", shrink=0.8
-    )
-    fig.suptitle(
-        f"Sweep '{result.scenario.name}': {len(result.design.values)} points x "
-        f"{result.scenario.spec.replicates} replicates ({result.design.kind} design); "
-        "share of runs, mean within each cell",
-        fontsize=11,
+        fig.colorbar(mesh, ax=axes[:, col], location="bottom", shrink=0.85, label="% of runs")
+    header(
+        fig,
+        title,
+        description(result.scenario),
+        "Share of runs with each outcome, mean within each cell (grey: no design point); each "
+        "outcome has its own colour scale. Dashed white: the PRIM box where the outcome is "
+        "most likely (scenario discovery).",
     )
     return fig
 
 
+INDEX_WORDS = {
+    "sobol": "Sobol indices (S1 first order, ST total)",
+    "morris": "Morris mu* and sigma",
+    "lhs": "RBD-FAST first-order indices",
+    "grid": "main-effect variance shares",
+}
+
+
+@styled
 def sensitivity_bars(result: SweepResult) -> Figure:
-    """The sensitivity index of each swept parameter for each outcome, with confidence."""
+    """The sensitivity indices of each swept parameter for each outcome, largest first, with
+    their 95 % confidence intervals; a note explains negative estimates."""
     table = result.sensitivity
     outcomes = list(dict.fromkeys(table["outcome"])) or ["(no outcome varied)"]
+    names = result.design.names
+    cols = min(3, len(outcomes))
+    rows_of_panels = -(-len(outcomes) // cols)
     fig, axes = plt.subplots(
-        1,
-        len(outcomes),
+        rows_of_panels,
+        cols,
         squeeze=False,
-        figsize=(3.3 * len(outcomes) + 1, 0.5 * len(result.design.names) + 2.2),
-        sharey=True,
+        figsize=(4.6 * cols + 1.2, (0.5 * len(names) + 1.3) * rows_of_panels + 1.2),
+        layout="constrained",
     )
-    for ax, outcome in zip(axes[0], outcomes, strict=True):
+    for ax in axes.flat[len(outcomes) :]:
+        ax.set_visible(False)
+    negative = False
+    for ax, outcome in zip(axes.flat, outcomes, strict=False):
         rows = table[table["outcome"] == outcome]
-        y = np.arange(len(result.design.names))
-        for k, (index, group) in enumerate(rows.groupby("index", sort=False)):
-            group = group.set_index("parameter").reindex(result.design.names)
+        indices = list(dict.fromkeys(rows["index"]))
+        if not indices:
+            ax.set_visible(False)
+            continue
+        first = rows[rows["index"] == indices[0]].set_index("parameter").reindex(names)
+        order = first["value"].fillna(-np.inf).sort_values(ascending=True).index
+        y = np.arange(len(order))
+        height = 0.8 / len(indices)
+        for k, index in enumerate(indices):
+            group = rows[rows["index"] == index].set_index("parameter").reindex(order)
+            negative |= bool((group["value"] < 0).any())
             ax.barh(
-                y + 0.38 * k,
+                y + 0.4 - height * (k + 0.5),
                 group["value"],
-                height=0.36,
+                height=height * 0.9,
                 xerr=group["conf"].fillna(0),
-                label=index,
                 capsize=2,
+                error_kw={"lw": 0.9, "ecolor": INK},
+                color=scenario_color(k + 1),
+                label=index,
             )
-        ax.set_yticks(y + 0.19 * (len(rows["index"].unique()) - 1), result.design.names, fontsize=8)
-        ax.set_title(outcome.replace("_", " "), fontsize=9)
-        ax.set_xlabel("index (share of the outcome's variance, or mu*)", fontsize=8)
-        ax.grid(True, axis="x", alpha=0.3)
-        ax.legend(fontsize=7)
-    method = {
-        "sobol": "Sobol indices",
-        "morris": "Morris mu* and sigma",
-        "lhs": "RBD-FAST first-order indices",
-        "grid": "main-effect variance shares",
-    }
-    fig.suptitle(
+        ax.axvline(0, color=INK, lw=0.8)
+        ax.set_yticks(y, [textwrap.fill(parameter_label(p, unit=False), 30) for p in order])
+        ax.tick_params(axis="y", labelsize=8)
+        ax.set_title(outcome_label(outcome), fontsize=9.5)
+        ax.set_xlabel("index (whiskers: 95 % confidence)", fontsize=8)
+        ax.grid(False, axis="y")
+        ax.legend(loc="lower right")
+    note = "Parameters sorted by the first index, largest at the top."
+    if negative:
+        note += (
+            " A negative index is estimation noise around zero (the true index cannot be "
+            "negative): read it as no detectable effect, within its interval."
+        )
+    header(
+        fig,
         f"Sweep '{result.scenario.name}': what drives each outcome "
-        f"({method[result.design.kind]}; bars: 95 % confidence)",
-        fontsize=11,
+        f"({INDEX_WORDS[result.design.kind]})",
+        description(result.scenario),
+        note,
     )
-    fig.tight_layout()
     return fig
 
 
@@ -137,7 +197,6 @@ def save_sweep_plots(result: SweepResult, folder: Path) -> None:
     save_figures(
         {"heatmaps.png": sweep_heatmaps(result), "sensitivity.png": sensitivity_bars(result)},
         folder / "plots",
-        tight=True,
     )
 
 

@@ -90,7 +90,8 @@ class _Page:
         indent: float = 0.0,
         gap: float = 0.0,
     ) -> None:
-        chars = int((self.width - 2 * self.margin - indent) * 72 / (size * 0.5))
+        per_char = size * (0.6 if weight == "bold" else 0.5)
+        chars = int((self.width - 2 * self.margin - indent) * 72 / per_char)
         for line in textwrap.wrap(text, chars) or [""]:
             self.fig.text(
                 (self.margin + indent) / self.width,

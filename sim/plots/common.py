@@ -231,7 +231,7 @@ def header(
     top of a constrained-layout figure; the panels are laid out below them."""
     width, height = fig.get_size_inches()
     chars = int(width * 72 / (9.5 * 0.52))
-    lines: list[tuple[str, float, str, str]] = [(title, 13.0, "bold", INK)]
+    lines = [(line, 13.0, "bold", INK) for line in textwrap.wrap(title, int(width * 72 / 7.8))]
     for part in [subtitle] if isinstance(subtitle, str) else subtitle:
         lines += [(line, 9.5, "normal", INK) for line in textwrap.wrap(part, chars)]
     if note:

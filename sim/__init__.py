@@ -39,6 +39,7 @@ _EXPORTS = {
     "ScenarioError": "sim.errors",
     "SweepResult": "sim.results.sweep_result",
     "UserError": "sim.errors",
+    "briefing": "sim.plots.briefing",
     "compare": "sim.execution.compare",
     "compare_differences": "sim.plots.explore",
     "compare_fans": "sim.plots.explore",

@@ -14,6 +14,8 @@ from sim.scenario.scenario import Scenario, load_scenario
 if TYPE_CHECKING:
     import pandas as pd  # only to annotate: the command line loads pandas when it runs
 
+    from sim.results.comparison import Comparison
+
 USAGE = """\
 python run.py SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
                             [--workers N | --scheduler ADDRESS] [--chunk-size C] [--resume DIR]
@@ -182,6 +184,50 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
     return 0
 
 
+def _print_paired(comparison: "Comparison") -> None:
+    """Each scenario against the first: outcomes as paired differences, then key series."""
+    from pandas import DataFrame
+
+    from sim.model.recording import SERIES_BY_NAME
+    from sim.plots.common import series_title
+    from sim.plots.labels import outcome_label, p_text, points_text, share_text
+
+    table = comparison.paired_outcomes()
+    series = comparison.paired_summary()
+    first = comparison.names[0]
+    for name in comparison.names[1:]:
+        part = table[table["scenario"] == name]
+        n = int(part["replicates"].iloc[0]) if len(part) else 0
+        print(f"\n'{name}' against '{first}', the same {n:,} futures:")
+        rows = []
+        for _, row in part.iterrows():
+            difference, low, high = points_text(row["difference"], row["ci_low"], row["ci_high"])
+            rows.append(
+                {
+                    "outcome": outcome_label(row["outcome"]),
+                    first: share_text(row["share_a"]),
+                    name: share_text(row["share_b"]),
+                    "difference (points)": f"{difference} ({low} to {high})",
+                    "futures gained / lost": f"{row['b_not_a']} / {row['a_not_b']}",
+                    "exact McNemar": p_text(row["p_value"]),
+                }
+            )
+        print(DataFrame(rows).to_string(index=False))
+        print(
+            "  difference: share in B minus share in A, 95 % interval for paired data "
+            "(Newcombe 1998);\n  gained / lost: futures with the outcome under B but not A, "
+            "and under A but not B."
+        )
+        print(f"Key series at the end (mean of the final months), '{name}' minus '{first}':")
+        for _, row in series[series["scenario"] == name].iterrows():
+            title = series_title(row["variable"], row["actor"] or None)
+            print(
+                f"  {title}: {row['mean_difference']:+.3g} (95 % CI {row['ci_low']:+.3g} to "
+                f"{row['ci_high']:+.3g}) {SERIES_BY_NAME[row['variable']].unit}; higher under B in "
+                f"{row['share_higher'] * 100:.0f} % of futures"
+            )
+
+
 def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     from sim.execution.compare import compare
     from sim.workflows import write_comparison
@@ -196,6 +242,8 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
         f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI):"
     )
     print(comparison.outcome_wide().to_string())
+    if len(comparison.results) > 1:
+        _print_paired(comparison)
     print(f"Results: {folder}")
     return 0
 

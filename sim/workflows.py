@@ -50,13 +50,18 @@ def write_run(
 def write_comparison(
     comparison: Comparison, root: Path, command: list[str], started: datetime, plots: bool = True
 ) -> Path:
-    """Write a comparison into a new folder under root/compare/ and return the folder."""
+    """Write a comparison into a new folder under root/compare/ and return the folder: its
+    tables, and with plots its figures and a one-page briefing (briefing.png, briefing.pdf)
+    when it compares two or more scenarios."""
     final = new_run_folder(root, "compare", started, "-vs-".join(comparison.names)[:80])
     with staged_folder(final) as folder:
         if plots:
+            from sim.plots.briefing import save_briefing
             from sim.plots.explore import save_comparison_plots
 
             save_comparison_plots(comparison, folder)
+            if len(comparison.results) > 1:
+                save_briefing(comparison, folder)
         write_comparison_files(comparison, folder, command, started)
     return final
 

@@ -23,7 +23,6 @@ from sim.explore.declarations import (
     ACTOR_PARAMS,
     ACTORS,
     NAMES,
-    OUTCOMES,
     SANCTIONERS,
     SERIES,
     SERIES_BY_NAME,
@@ -283,25 +282,11 @@ def _tidy(value: float) -> float:
 
 
 def outcome_differences(comparison: Comparison) -> pd.DataFrame:
-    """Per outcome: share of replicates in A and in B, B - A, and the paired counts: futures
-    (replicates) with the outcome in B but not A, and in A but not B."""
-    a, b = (result.outcomes for result in comparison.results[:2])
-    rows = []
-    for outcome, meaning in OUTCOMES.items():
-        in_a, in_b = a[outcome].to_numpy(bool), b[outcome].to_numpy(bool)
-        rows.append(
-            {
-                "outcome": outcome,
-                "meaning": meaning,
-                "share_a": in_a.mean(),
-                "share_b": in_b.mean(),
-                "difference": in_b.mean() - in_a.mean(),
-                "b_not_a": int((in_b & ~in_a).sum()),
-                "a_not_b": int((in_a & ~in_b).sum()),
-                "replicates": len(in_a),
-            }
-        )
-    return pd.DataFrame(rows)
+    """Per outcome: share of replicates in A and in B, B - A with its 95 % interval for
+    paired data, and the paired counts: futures (replicates) with the outcome in B but not
+    A, and in A but not B (Comparison.paired_outcomes, for B = the second scenario)."""
+    table = comparison.paired_outcomes()
+    return table[table["scenario"] == comparison.names[1]].reset_index(drop=True)
 
 
 def outcome_html(table: pd.DataFrame, names: Sequence[str] = ("A", "B")) -> str:

@@ -5,93 +5,176 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.actors import ACTORS, NAMES
 from sim.model.recording import KEY_SERIES, SERIES_BY_NAME
 from sim.plots.common import (
     BAND_NOTE,
+    BANDS,
     COLORS,
+    INK,
+    MUTED,
     band,
+    band_handles,
     date_axis,
+    description,
+    fan,
+    header,
+    mark_events,
+    month_text,
     panel_grid,
+    run_title,
     save_figures,
+    scenario_events,
     series_title,
+    styled,
 )
+from sim.plots.labels import outcome_label
 from sim.results.run_result import RunResult
 
+REGIME_MIN = 5
+"""A regime's median is drawn only for months with at least this many replicates in it."""
 
-def _title(result: RunResult) -> str:
-    s = result.scenario
-    return (
-        f"Scenario '{s.name}': {result.replicates} replicate"
-        f"{'s' if result.replicates != 1 else ''}, seed {s.spec.seed}"
+
+def regime_split(result: RunResult, name: str, column: str | None = None) -> dict[str, object]:
+    """A series split by the DPRK's leadership regime, month by month: the share of
+    replicates whose leadership has changed by then, and the median of the series in each
+    regime (NaN where fewer than REGIME_MIN replicates are in it)."""
+    changed = result.series("leader_changed") > 0.5
+    values = result.series(name, column)
+    medians = {}
+    for key, mask in (("unchanged", ~changed), ("changed", changed)):
+        masked = np.where(mask, values, np.nan)
+        enough = mask.sum(axis=1) >= REGIME_MIN
+        with np.errstate(all="ignore"):
+            median = np.nanmedian(np.where(enough[:, None], masked, 0.0), axis=1)
+        medians[key] = np.where(enough, median, np.nan)
+    return {"share_changed": changed.mean(axis=1), **medians}
+
+
+def _munitions_by_regime(ax: Axes, share: Axes, result: RunResult) -> None:
+    split = regime_split(result, "munitions")
+    fan(ax, result.dates, result.series("munitions"), MUTED, "all replicates")
+    ax.plot(
+        result.dates,
+        split["unchanged"],
+        color=COLORS["russia"],
+        lw=1.6,
+        ls="--",
+        label="median where Pyongyang's leadership is unchanged",
     )
+    ax.plot(
+        result.dates,
+        split["changed"],
+        color=COLORS["dprk"],
+        lw=1.6,
+        ls=":",
+        label="median after a leadership change",
+    )
+    ax.set(
+        title="DPRK munitions to Russia (L6, L8), by regime in Pyongyang",
+        ylabel=SERIES_BY_NAME["munitions"].unit,
+    )
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="lower left")
+    low_quantile = BANDS[0][0]
+    mixed = np.flatnonzero(np.asarray(split["share_changed"]) > low_quantile)
+    if len(mixed):
+        ax.text(
+            0.99,
+            0.5,
+            f"From {month_text(result.dates[mixed[0]])} more than {low_quantile:.0%} of "
+            "replicates\nhave had a leadership change: the light band then\nspans two "
+            "regimes. Its fall is that mix, not an event.",
+            transform=ax.transAxes,
+            ha="right",
+            va="center",
+            fontsize=8,
+            color=INK,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#bbbbbb", "alpha": 0.9},
+        )
+
+    changed = np.asarray(split["share_changed"]) * 100
+    share.fill_between(result.dates, 0, changed, color=COLORS["dprk"], alpha=0.45, lw=0)
+    share.fill_between(result.dates, changed, 100, color=COLORS["russia"], alpha=0.25, lw=0)
+    by_end = f"{changed[-1]:.1f} % by {month_text(result.dates[-1])}"
+    share.plot([], [], color=COLORS["dprk"], lw=6, alpha=0.45, label=f"has changed ({by_end})")
+    share.plot([], [], color=COLORS["russia"], lw=6, alpha=0.25, label="unchanged")
+    share.set(
+        title="Leadership in Pyongyang: share of replicates in each regime",
+        ylabel="% of replicates",
+        ylim=(0, 100),
+    )
+    share.legend(loc="center left", title="leadership")
 
 
+@styled
 def dashboard(result: RunResult) -> Figure:
-    """Six panels: spending growth, regional spending, tension, isolation, sanctions, China."""
-    fig, axes = plt.subplots(3, 2, figsize=(13, 12), sharex=True)
-    (a, b), (c, d), (e, f) = axes
+    """Eight panels: spending (index and US$), tension, isolation, sanctions, China, and the
+    munitions trade by regime in Pyongyang with the share of replicates in each regime."""
+    fig, axes = plt.subplots(4, 2, figsize=(13, 15.5), sharex=True, layout="constrained")
+    (a, b), (c, d), (e, f), (g, h) = axes
 
     for actor in ACTORS:
         base = result.series("spending", actor)[0]
         scale = np.divide(100.0, base, out=np.zeros_like(base), where=base > 0)
         values = result.series("spending", actor) * scale
-        a.plot(
-            result.dates, np.median(values, axis=1), color=COLORS[actor], lw=1.8, label=NAMES[actor]
-        )
+        a.plot(result.dates, np.median(values, axis=1), color=COLORS[actor], label=NAMES[actor])
     a.set(
-        title="Military spending, all actors (real, constant 2024 US$)",
+        title="Military spending, all actors (medians; real, constant 2024 US$)",
         ylabel="index, June 2024 = 100",
     )
-    a.legend(fontsize=8, ncol=2)
+    a.legend(ncol=2, loc="upper left")
 
     for actor in ("rok", "japan", "dprk"):
         band(b, result, "spending", actor, NAMES[actor], COLORS[actor])
     b.set(title="Regional arms race (L15): spending", ylabel="constant 2024 US$ bn a year")
-    b.legend(fontsize=8)
+    b.legend(loc="upper left")
 
-    band(c, result, "peninsula_tension", label="DPRK vs South Korea, Japan, US", color="#b2182b")
-    band(c, result, "bloc_tension", label="Pact members vs their rivals", color="#ef8a62")
-    band(c, result, "us_china_tension", label="US vs China (trade war, L13)", color="#d6a000")
+    band(
+        c, result, "peninsula_tension", label="DPRK vs South Korea, Japan, US", color=COLORS["dprk"]
+    )
+    band(c, result, "bloc_tension", label="Pact members vs their rivals", color=COLORS["russia"])
+    band(c, result, "us_china_tension", label="US vs China (trade war, L13)", color=COLORS["china"])
     c.set(title="Tension", ylabel="index, 0 = none, 1 = armed conflict", ylim=(0, 1.02))
-    c.legend(fontsize=8)
+    c.legend(loc="lower left")
 
-    band(d, result, "isolation_index", label="Isolation index: ties with the rest", color="#2166ac")
-    band(d, result, "lifeline_index", label="Lifeline: all trade incl. evasion", color="#1b7837")
+    band(
+        d,
+        result,
+        "isolation_index",
+        label="Isolation index: ties with the rest",
+        color=COLORS["usa"],
+    )
+    band(d, result, "lifeline_index", label="Lifeline: all trade incl. evasion", color=COLORS["eu"])
     settings = result.scenario.spec.outcomes
     d.axhline(
         settings.isolation_threshold,
-        color="#2166ac",
+        color=COLORS["usa"],
         ls=":",
         lw=1,
         label=f"isolated at or below {settings.isolation_threshold:g}",
     )
     d.axhline(
         settings.lifeline_restored,
-        color="#1b7837",
+        color=COLORS["eu"],
         ls=":",
         lw=1,
         label=f"lifeline restored at or above {settings.lifeline_restored:g}",
     )
     d.set(title="Isolating the bloc (L8, L25)", ylabel="June 2024 = 1")
-    d.legend(fontsize=8)
+    d.legend(loc="lower left")
 
-    band(e, result, "sanctions_on", "dprk", "sanctions on North Korea", COLORS["dprk"])
-    band(e, result, "sanctions_on", "russia", "sanctions on Russia", COLORS["russia"])
+    band(e, result, "sanctions_on", "dprk", "on North Korea", COLORS["dprk"])
+    band(e, result, "sanctions_on", "russia", "on Russia", COLORS["russia"])
     e.set(
-        title="Western sanctions (mean of US, EU, Japan, ROK) and the war trade",
-        ylabel="sanction intensity, 0 = none, 1 = embargo",
+        title="Western sanctions (mean of US, EU, Japan, South Korea)",
+        ylabel="intensity, 0 = none, 1 = embargo",
         ylim=(0, 1.02),
     )
-    right = e.twinx()
-    band(right, result, "munitions", label="DPRK munitions to Russia (right axis)", color="#555555")
-    right.set_ylabel("million rounds a year", color="#555555")
-    right.set_ylim(bottom=0)
-    handles, labels = e.get_legend_handles_labels()
-    more_handles, more_labels = right.get_legend_handles_labels()
-    e.legend(handles + more_handles, labels + more_labels, fontsize=8, loc="lower left")
+    e.legend(loc="lower left")
 
     band(
         f,
@@ -105,60 +188,66 @@ def dashboard(result: RunResult) -> Figure:
         result,
         "china_engagement",
         label="China's engagement with Pyongyang (L13)",
-        color="#8c6d31",
+        color=COLORS["japan"],
     )
-    band(f, result, "dialogue_progress", label="Dialogue progress (L19, L29)", color="#1b7837")
+    band(f, result, "dialogue_progress", label="Dialogue progress (L19, L29)", color=COLORS["eu"])
     f.set(title="China's choice and the dialogue track", ylabel="index 0-1", ylim=(0, 1.02))
-    f.legend(fontsize=8)
+    f.legend(loc="upper left")
 
+    _munitions_by_regime(g, h, result)
+
+    events = scenario_events(result.scenario, len(result.dates) - 1)
     for ax in axes.flat:
         date_axis(ax)
-    fig.suptitle(f"{_title(result)}\n{BAND_NOTE}", fontsize=12)
-    fig.tight_layout()
+        mark_events(ax, events)
+    fig.legend(handles=band_handles(), loc="outside lower center", ncol=3, title="bands and lines")
+    header(fig, run_title(result, "Dashboard"), description(result.scenario), BAND_NOTE)
     return fig
 
 
+@styled
 def fan_charts(result: RunResult, series: Sequence[tuple[str, str | None]] = KEY_SERIES) -> Figure:
-    """Median with 50 % and 90 % bands across replicates for key series (for R > 1)."""
+    """Median with the middle 50 % and 90 % of replicates for key series (for R > 1)."""
     fig, axes = panel_grid(len(series))
+    events = scenario_events(result.scenario, len(result.dates) - 1)
     for ax, (name, column) in zip(axes.flat, series, strict=False):
-        spec = SERIES_BY_NAME[name]
-        q = result.quantiles(name, column, (0.05, 0.25, 0.5, 0.75, 0.95))
-        color = COLORS.get(column or "", "#333333")
-        ax.fill_between(
-            q.index, q[0.05], q[0.95], color=color, alpha=0.15, lw=0, label="90 % of replicates"
-        )
-        ax.fill_between(
-            q.index, q[0.25], q[0.75], color=color, alpha=0.35, lw=0, label="50 % of replicates"
-        )
-        ax.plot(q.index, q[0.5], color=color, lw=2, label="median")
-        ax.set(title=series_title(name, column), ylabel=spec.unit)
+        color = COLORS.get(column or "", INK)
+        band(ax, result, name, column, color=color)
+        ax.set(title=series_title(name, column), ylabel=SERIES_BY_NAME[name].unit)
         date_axis(ax)
-        ax.legend(fontsize=8, loc="upper left")
-    fig.suptitle(f"{_title(result)}: fan charts", fontsize=12)
-    fig.tight_layout()
+        mark_events(ax, events)
+    fig.legend(handles=band_handles(), loc="outside lower center", ncol=3)
+    header(fig, run_title(result, "Fan charts"), description(result.scenario), BAND_NOTE)
     return fig
 
 
+def percent_label(share: float) -> str:
+    """'0.4 %' under 1 %, '23 %' above."""
+    value = share * 100
+    return f"{value:.1f} %" if value < 1 else f"{value:.0f} %"
+
+
+@styled
 def outcome_shares(result: RunResult) -> Figure:
     """Share of replicates with each outcome, with 95 % Wilson intervals."""
     summary = result.summary()
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(summary) + 2.2), layout="constrained")
     y = np.arange(len(summary))[::-1]
     share = summary["share"].to_numpy() * 100
     err = np.vstack([share - summary["ci_low"] * 100, summary["ci_high"] * 100 - share])
-    ax.barh(y, share, xerr=err, color="#4393c3", capsize=3)
-    ax.set_yticks(y, summary["outcome"].str.replace("_", " "))
-    first, last = result.dates[0].strftime("%b %Y"), result.dates[-1].strftime("%b %Y")
-    ax.set(
-        xlim=(0, 100),
-        xlabel="% of replicates (bars: 95 % Wilson interval)",
-        title=f"{_title(result)}\noutcomes, {first} to {last}",
+    ax.barh(y, share, xerr=err, color=COLORS["usa"], capsize=3, error_kw={"lw": 1, "ecolor": INK})
+    ax.set_yticks(y, [outcome_label(o) for o in summary["outcome"]])
+    first, last = month_text(result.dates[0]), month_text(result.dates[-1])
+    ax.set(xlim=(0, 100), xlabel="% of replicates (whiskers: 95 % Wilson interval)")
+    ax.grid(False, axis="y")
+    for yi, s, high in zip(y, summary["share"], summary["ci_high"] * 100, strict=True):
+        ax.text(min(high + 1.2, 93), yi, percent_label(s), va="center", fontsize=9, color=INK)
+    header(
+        fig,
+        run_title(result, "Outcomes"),
+        description(result.scenario),
+        f"Share of replicates in which each outcome occurs between {first} and {last}.",
     )
-    for yi, s, high in zip(y, share, summary["ci_high"] * 100, strict=True):
-        ax.text(min(high + 1.5, 92), yi, f"{s:.0f} %", va="center", fontsize=9)
-    ax.grid(True, axis="x", alpha=0.3)
-    fig.tight_layout()
     return fig
 
 

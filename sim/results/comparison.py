@@ -2,19 +2,93 @@
 
 Every scenario runs with the same seed, replicates and horizon, so replicate r of each sees
 the same shocks; the difference between two scenarios' replicate r is then the policy's
-effect on that history, not noise (paired comparison, common random numbers).
+effect on that history, not noise (paired comparison, common random numbers). Outcomes are
+compared as paired binary data: the difference of shares with Newcombe's (1998) hybrid score
+interval for paired proportions, and the discordant futures with an exact McNemar test.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from sim.errors import ScenarioError
 from sim.model.recording import KEY_SERIES
-from sim.results.outcomes import Z95, final_mean
+from sim.results.outcomes import Z95, final_mean, wilson_interval
 from sim.results.run_result import RunResult
+from sim.scenario.outcome_settings import OUTCOMES
+
+
+def paired_difference_interval(
+    both: int, first_only: int, second_only: int, neither: int, z: float = Z95
+) -> tuple[float, float]:
+    """Interval for p1 - p2, the difference of two proportions measured on the same units:
+    Newcombe (1998, Statistics in Medicine 17: 2635-2650), method 10, the hybrid score
+    interval with continuity-corrected phi.
+
+    `both`, `first_only`, `second_only`, `neither` are the four cells of the paired table
+    (units with the outcome under both, under the first only, ...); p1 = (both +
+    first_only) / n, p2 = (both + second_only) / n. The Wilson intervals (l1, u1), (l2, u2)
+    of p1 and p2 are combined with the correlation phi of the paired table:
+        lower = d - sqrt((p1 - l1)^2 - 2 phi (p1 - l1)(u2 - p2) + (u2 - p2)^2)
+        upper = d + sqrt((u1 - p1)^2 - 2 phi (u1 - p1)(p2 - l2) + (p2 - l2)^2)
+    where phi = (AD - BC) / sqrt(EFGH) from the cells and margins, with AD - BC replaced by
+    max(AD - BC - n/2, 0) when positive, and phi = 0 when a margin is empty.
+    (nan, nan) when n = 0.
+    """
+    cells = [int(both), int(first_only), int(second_only), int(neither)]
+    if min(cells) < 0:
+        raise ValueError(f"paired counts must be non-negative, got {cells}")
+    a, b, c, d = cells  # Python integers: the product of margins overflows int64 at 10^5
+    n = a + b + c + d
+    if n == 0:
+        return float("nan"), float("nan")
+    p1, p2 = (a + b) / n, (a + c) / n
+    l1, u1 = wilson_interval(a + b, n, z)
+    l2, u2 = wilson_interval(a + c, n, z)
+    margins = (a + b) * (c + d) * (a + c) * (b + d)
+    if margins == 0:
+        phi = 0.0
+    else:
+        cross = a * d - b * c
+        phi = (max(cross - n / 2, 0.0) if cross > 0 else cross) / math.sqrt(margins)
+    delta = math.sqrt(max((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0))
+    epsilon = math.sqrt(max((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2, 0))
+    difference = p1 - p2
+    return max(-1.0, difference - delta), min(1.0, difference + epsilon)
+
+
+def mcnemar_exact_p(more: int, fewer: int) -> float:
+    """Two-sided exact McNemar test: under 'no effect' each of the more + fewer discordant
+    units is equally likely to go either way, so min(more, fewer) is Binomial(more + fewer,
+    1/2); p = 2 P(X <= min), capped at 1 (1 when there is no discordant unit)."""
+    k = int(more) + int(fewer)
+    if k == 0:
+        return 1.0
+    return float(min(1.0, 2.0 * binom.cdf(min(int(more), int(fewer)), k, 0.5)))
+
+
+PAIRED_OUTCOME_COLUMNS = [
+    "scenario",
+    "versus",
+    "outcome",
+    "meaning",
+    "share_a",
+    "share_b",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "b_not_a",
+    "a_not_b",
+    "both",
+    "neither",
+    "replicates",
+    "p_value",
+]
+"""The columns of Comparison.paired_outcomes() and of a comparison's paired_outcomes.csv."""
 
 
 @dataclass
@@ -70,6 +144,49 @@ class Comparison:
         )
         wide = cells.pivot(index="outcome", columns="scenario", values="cell")
         return wide.loc[list(dict.fromkeys(table["outcome"])), self.names]
+
+    def paired_outcomes(self) -> pd.DataFrame:
+        """Each outcome of each scenario (B) against the first (A), replicate by replicate.
+
+        Columns: scenario, versus, outcome, meaning; share_a, share_b and difference (B - A);
+        ci_low, ci_high: its 95 % interval for paired binary data (Newcombe 1998, method
+        10); b_not_a, a_not_b: futures (replicates) with the outcome under B but not A, and
+        under A but not B; both, neither; replicates; p_value: exact McNemar test of
+        b_not_a against a_not_b. b_not_a + a_not_b + both + neither = replicates, and
+        difference = (b_not_a - a_not_b) / replicates.
+        """
+        first = self.results[0].outcomes
+        rows = []
+        for name, result in zip(self.names[1:], self.results[1:], strict=True):
+            for outcome, meaning in OUTCOMES.items():
+                if outcome not in first or outcome not in result.outcomes:
+                    continue
+                in_a = first[outcome].to_numpy(bool)
+                in_b = result.outcomes[outcome].to_numpy(bool)
+                both, b_not_a = int((in_a & in_b).sum()), int((in_b & ~in_a).sum())
+                a_not_b, neither = int((in_a & ~in_b).sum()), int((~in_a & ~in_b).sum())
+                low, high = paired_difference_interval(both, b_not_a, a_not_b, neither)
+                n = len(in_a)
+                rows.append(
+                    {
+                        "scenario": name,
+                        "versus": self.names[0],
+                        "outcome": outcome,
+                        "meaning": meaning,
+                        "share_a": in_a.mean() if n else float("nan"),
+                        "share_b": in_b.mean() if n else float("nan"),
+                        "difference": (b_not_a - a_not_b) / n if n else float("nan"),
+                        "ci_low": low,
+                        "ci_high": high,
+                        "b_not_a": b_not_a,
+                        "a_not_b": a_not_b,
+                        "both": both,
+                        "neither": neither,
+                        "replicates": n,
+                        "p_value": mcnemar_exact_p(b_not_a, a_not_b),
+                    }
+                )
+        return pd.DataFrame(rows, columns=PAIRED_OUTCOME_COLUMNS)
 
     def paired_differences(
         self, series: Sequence[tuple[str, str | None]] = KEY_SERIES

@@ -4,7 +4,7 @@ These functions fill a folder they are given; sim.workflows stages that folder (
 a hidden name, renamed into place only when complete) and adds the plots.
 
 A run's folder: series.parquet (tidy), arrays.npz (the N-d arrays), outcomes.csv (one row per
-replicate), summary.csv and manifest.json. A comparison's: outcomes.csv,
+replicate), summary.csv and manifest.json. A comparison's: outcomes.csv, paired_outcomes.csv,
 paired_differences.csv, paired_summary.csv and manifest.json.
 """
 
@@ -81,6 +81,8 @@ def write_comparison_files(
 ) -> None:
     """The comparison's tables and manifest, into `folder`."""
     comparison.outcome_table().to_csv(folder / "outcomes.csv", index=False)
+    if len(comparison.results) > 1:
+        comparison.paired_outcomes().to_csv(folder / "paired_outcomes.csv", index=False)
     comparison.paired_differences().to_csv(folder / "paired_differences.csv", index=False)
     comparison.paired_summary().to_csv(folder / "paired_summary.csv", index=False)
     base = comparison.results[0]

@@ -1,0 +1,273 @@
+"""A comparison on one page for a policy brief: what differs between the scenarios, in words
+and numbers, with the paired-difference fans of key series (briefing.png and briefing.pdf).
+
+The page reads top to bottom: the question (B instead of A), the scenarios' descriptions,
+the headline differences as sentences (share in A -> share in B, the difference in points
+with its 95 % interval for paired data, and in how many of the N common futures the outcome
+is lost or gained), every outcome's difference with its interval, and how key series differ
+replicate by replicate over time, with the scenarios' events marked.
+"""
+
+import textwrap
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from sim.plots.common import (
+    INK,
+    MUTED,
+    band_handles,
+    month_date,
+    month_text,
+    scenario_color,
+    scenario_events,
+    styled,
+)
+from sim.plots.explore import draw_differences, scenario_handles, scenario_lines
+from sim.plots.labels import headline, outcome_label, points_text
+from sim.results.comparison import Comparison
+
+PAGE = (8.27, 11.69)
+"""A4 portrait, inches."""
+
+BRIEF_SERIES: tuple[tuple[str, str | None], ...] = (
+    ("spending", "rok"),
+    ("isolation_index", None),
+    ("spending", "dprk"),
+    ("peninsula_tension", None),
+)
+"""The paired-difference fans on the page: the arms race (L15), isolation (L8, L25) and
+tension; when the page is short of room (many scenarios), the first two only."""
+
+HEADLINES = 5
+"""At most this many headline sentences (largest differences first)."""
+
+DPI = 130
+
+
+def headline_rows(table: pd.DataFrame, limit: int = HEADLINES) -> pd.DataFrame:
+    """The outcomes whose share changed, largest change first (ties: smaller p-value);
+    at most `limit` rows over all scenarios compared."""
+    changed = table[table["b_not_a"] + table["a_not_b"] > 0]
+    order = changed.assign(size=changed["difference"].abs()).sort_values(
+        ["size", "p_value"], ascending=[False, True]
+    )
+    return order.head(limit)
+
+
+def headlines(comparison: Comparison, limit: int = HEADLINES) -> list[str]:
+    """The headline differences in words, prefixed by the scenario when there are several."""
+    table = comparison.paired_outcomes()
+    rows = headline_rows(table, limit)
+    several = len(comparison.names) > 2
+    return [
+        (f"{row['scenario']}: " if several else "") + headline(row) for _, row in rows.iterrows()
+    ]
+
+
+class _Page:
+    """A cursor down a page: text and panels placed at heights in inches."""
+
+    def __init__(self, fig: Figure, margin: float = 0.45) -> None:
+        self.fig = fig
+        self.width, self.height = fig.get_size_inches()
+        self.margin = margin
+        self.y = 0.4
+
+    def _fy(self, inches: float) -> float:
+        return 1 - inches / self.height
+
+    def text(
+        self,
+        text: str,
+        size: float = 9.0,
+        weight: str = "normal",
+        color: str = INK,
+        indent: float = 0.0,
+        gap: float = 0.0,
+    ) -> None:
+        per_char = size * (0.6 if weight == "bold" else 0.5)
+        chars = int((self.width - 2 * self.margin - indent) * 72 / per_char)
+        for line in textwrap.wrap(text, chars) or [""]:
+            self.fig.text(
+                (self.margin + indent) / self.width,
+                self._fy(self.y),
+                line,
+                fontsize=size,
+                weight=weight,
+                color=color,
+                va="top",
+            )
+            self.y += size * 1.4 / 72
+        self.y += gap
+
+    def bullet(self, text: str, size: float = 9.0, color: str = INK) -> None:
+        self.fig.text(self.margin / self.width, self._fy(self.y), "\u2022", fontsize=size, va="top")
+        self.text(text, size=size, indent=0.16, color=color, gap=0.04)
+
+    def axes(self, height: float, left: float = 0.0, right: float = 0.0) -> Axes:
+        """An axes `height` inches high across the page (insets in inches for labels)."""
+        x0 = (self.margin + left) / self.width
+        x1 = 1 - (self.margin + right) / self.width
+        ax = self.fig.add_axes((x0, self._fy(self.y + height), x1 - x0, height / self.height))
+        self.y += height
+        return ax
+
+
+def _forest(ax: Axes, comparison: Comparison, table: pd.DataFrame) -> None:
+    """Each outcome's paired difference B - A in points, with its 95 % interval."""
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    scenarios = comparison.names[1:]
+    step = 0.7 / max(1, len(scenarios))
+    y = np.arange(len(outcomes))[::-1].astype(float)
+    for k, name in enumerate(scenarios, start=1):
+        part = table[table["scenario"] == name].set_index("outcome").loc[outcomes]
+        where = y + 0.35 - step * (k - 0.5)
+        d = part["difference"].to_numpy() * 100
+        ax.errorbar(
+            d,
+            where,
+            xerr=np.vstack([d - part["ci_low"] * 100, part["ci_high"] * 100 - d]),
+            fmt="o",
+            color=scenario_color(k),
+            ms=4.5,
+            capsize=2.5,
+            lw=1.3,
+        )
+        for yi, (_, row) in zip(where, part.iterrows(), strict=True):
+            (diff,) = points_text(row["difference"])
+            ax.annotate(
+                f"{row['share_a'] * 100:.1f} % -> {row['share_b'] * 100:.1f} %  ({diff})",
+                xy=(1.0, yi),
+                xycoords=("axes fraction", "data"),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+                color=scenario_color(k),
+            )
+    ax.axvline(0, color=INK, lw=0.8)
+    ax.set_yticks(y, [outcome_label(o) for o in outcomes], fontsize=8)
+    ax.set_ylim(-0.6, len(outcomes) - 0.4)
+    span = max(2.0, float(np.nanmax(np.abs(table[["ci_low", "ci_high"]].to_numpy()))) * 100)
+    ax.set_xlim(-span * 1.08, span * 1.08)
+    ax.set_xlabel(
+        "difference in share of futures, percentage points (B - A; whiskers: 95 % interval)",
+        fontsize=8,
+    )
+    ax.grid(False, axis="y")
+
+
+@styled
+def briefing(comparison: Comparison) -> Figure:
+    """The comparison on one A4 page (see the module docstring)."""
+    if len(comparison.results) < 2:
+        raise ValueError("a briefing compares at least two scenarios")
+    table = comparison.paired_outcomes()
+    base = comparison.results[0]
+    n = base.replicates
+    names = comparison.names
+    fig = plt.figure(figsize=PAGE)
+    page = _Page(fig)
+
+    others = ", ".join(f"'{name}'" for name in names[1:])
+    page.text(f"What changes with {others} instead of '{names[0]}'?", 15, "bold", gap=0.02)
+    page.text(
+        f"{n:,} futures of each scenario, {month_text(base.dates[0])} to "
+        f"{month_text(base.dates[-1])}, on common random numbers (seed "
+        f"{base.scenario.spec.seed}): future r of every scenario meets the same random shocks, "
+        "so each difference below is the scenarios' doing, not luck.",
+        8.5,
+        color=MUTED,
+        gap=0.12,
+    )
+
+    page.text("The scenarios", 10.5, "bold", gap=0.02)
+    for k, (line, result) in enumerate(
+        zip(scenario_lines(comparison), comparison.results, strict=True)
+    ):
+        page.text(line, 9, color=scenario_color(k) if k else INK, gap=0.02)
+        events = scenario_events(result.scenario, len(result.dates) - 1)
+        if events:
+            listed = "; ".join(f"{month_text(month_date(m))}: {text}" for m, text in events)
+            page.text(f"Events (dashed lines below): {listed}.", 8, color=MUTED, indent=0.16)
+    page.y += 0.1
+
+    page.text("Headline differences", 10.5, "bold", gap=0.03)
+    sentences = headlines(comparison, HEADLINES if len(names) == 2 else HEADLINES - 1)
+    for sentence in sentences or ["No outcome differs in any of the common futures."]:
+        page.bullet(sentence, 9)
+    page.text(
+        "'fewer in k of N futures': futures with the outcome under A but not under B; 'more in "
+        "m': the reverse. 95 % CI: Newcombe's (1998) hybrid score interval for paired "
+        "proportions; p: exact McNemar test of k against m.",
+        7.5,
+        color=MUTED,
+        gap=0.12,
+    )
+
+    page.text("Every outcome: B - A with its 95 % interval (right: share in A -> B)", 10.5, "bold")
+    page.y += 0.08
+    rows = len(table["outcome"].unique())
+    wanted = (0.22 + 0.13 * (len(names) - 2)) * rows + 0.3
+    room = page.height - page.y - 1.3 - 0.55 - 0.4 - (1.7 + 0.55)  # keep a row of fans
+    forest = page.axes(max(0.16 * rows, min(wanted, room)), left=2.35, right=1.55)
+    _forest(forest, comparison, table)
+    page.y += 0.55
+
+    page.text("How key series differ, future by future (B - A in the same replicate)", 10.5, "bold")
+    page.y += 0.3
+    remaining = page.height - page.y - 1.3
+    panel_rows = 2 if remaining >= 3.6 else 1
+    panel = min(2.6, (remaining - 0.55 * panel_rows) / panel_rows)
+    axes = []
+    inner = page.width - 2 * page.margin
+    width = (inner - 0.5 - 0.7) / 2
+    for _ in range(panel_rows):
+        top = page.y
+        for col in range(2):
+            page.y = top
+            left = 0.5 + col * (width + 0.7)
+            axes.append(page.axes(panel, left=left, right=inner - left - width))
+        page.y += 0.55
+    draw_differences(axes, comparison, BRIEF_SERIES[: len(axes)], labels=False)
+    for ax in axes:
+        ax.title.set_fontsize(9)
+        ax.yaxis.label.set_fontsize(7.5)
+        ax.tick_params(labelsize=7.5)
+    legend = scenario_handles(comparison, start=1) + band_handles()
+    fig.legend(
+        handles=legend,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.5 / page.height),
+        ncol=len(legend),
+        fontsize=7.5,
+    )
+    page.y = page.height - 0.42
+    page.text(
+        "Dashed lines: the scenarios' timed events (colour of the scenario). alliance-sim: an "
+        "exploratory agent-based model of the June 2024 Russia-DPRK pact; shares are of "
+        "simulated futures, not forecasts.",
+        7,
+        color=MUTED,
+    )
+    return fig
+
+
+def save_briefing(comparison: Comparison, folder: Path) -> list[str]:
+    """Write briefing.png and briefing.pdf into `folder`; return their names."""
+    fig = briefing(comparison)
+    names = comparison.names
+    metadata = {
+        "Title": f"alliance-sim briefing: {' vs '.join(names)}",
+        "Subject": " | ".join(headlines(comparison)),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    fig.savefig(folder / "briefing.png", dpi=DPI)
+    fig.savefig(folder / "briefing.pdf", metadata=metadata)
+    plt.close(fig)
+    return ["briefing.png", "briefing.pdf"]

@@ -1,0 +1,86 @@
+"""Words for readers: outcome and parameter names in plain words, generated from their
+declarations, and the sentences that state a paired difference.
+
+OUTCOME_LABELS has an entry for every outcome sim/scenario/outcome_settings.py declares: a
+few are worded by hand (WORDING), the rest are made from the declared name, so an outcome
+added there is labelled at once; a test checks that WORDING names only declared outcomes.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from sim.actors import NAMES
+from sim.scenario.outcome_settings import OUTCOMES
+from sim.scenario.paths import PathError, parse
+
+WORDING = {
+    "regional_arms_race": "Regional arms race",
+    "armed_crisis": "Armed crisis",
+    "reciprocity_fired": "Partner joins a clash (reciprocity clause)",
+    "isolation_holds": "Isolation of the bloc holds",
+    "isolation_fails": "Isolation fails (evasion restores trade)",
+    "de_escalation": "De-escalation on the peninsula",
+    "leadership_change": "Leadership change in Pyongyang",
+}
+"""Hand wording of declared outcomes where the name alone reads badly."""
+
+
+def plain(name: str) -> str:
+    """'regional_arms_race' -> 'Regional arms race'."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+OUTCOME_LABELS: dict[str, str] = {name: WORDING.get(name, plain(name)) for name in OUTCOMES}
+"""Every declared outcome in plain words."""
+
+
+def outcome_label(name: str) -> str:
+    return OUTCOME_LABELS.get(name, plain(name))
+
+
+def parameter_label(path: str, unit: bool = True) -> str:
+    """'rok.reactivity.dprk' -> 'South Korea: reactivity toward North Korea (1/yr)'."""
+    try:
+        where = parse(path)
+    except PathError:
+        return path
+    parts = path.split(".")
+    sections = {"world": "World", "ukraine": "War in Ukraine"}
+    who = NAMES[where.actor] if where.actor else sections.get(parts[0], parts[0])
+    words = where.name.replace("_", " ")
+    if where.key:
+        words += f" toward {NAMES[where.key]}"
+    return f"{who}: {words}" + (f" ({where.param.unit})" if unit else "")
+
+
+def share_text(share: float) -> str:
+    """A share as a percentage: one decimal under 10 %, whole numbers above."""
+    value = share * 100
+    return f"{value:.1f} %" if abs(value) < 10 else f"{value:.0f} %"
+
+
+def points_text(*values: float) -> list[str]:
+    """Differences in percentage points, all with the same precision: whole points when the
+    largest is 10 or more, else one decimal."""
+    points = np.asarray(values, dtype=float) * 100
+    digits = 0 if np.nanmax(np.abs(points)) >= 10 else 1
+    return [f"{p:+.{digits}f}".replace("+0.0", "0.0").replace("-0.0", "0.0") for p in points]
+
+
+def p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def headline(row: Mapping) -> str:
+    """One paired outcome difference in words (a row of Comparison.paired_outcomes()):
+    'Regional arms race: 21 % -> 9.0 %, -12 points (95 % CI -15 to -9); fewer in 140 of 400
+    futures, more in 12 (exact McNemar p < 0.001)'."""
+    difference, low, high = points_text(row["difference"], row["ci_low"], row["ci_high"])
+    return (
+        f"{outcome_label(row['outcome'])}: {share_text(row['share_a'])} -> "
+        f"{share_text(row['share_b'])}, {difference} points (95 % CI {low} to {high}); "
+        f"fewer in {row['a_not_b']} of {row['replicates']} futures, more in {row['b_not_a']} "
+        f"(exact McNemar {p_text(row['p_value'])})"
+    )

@@ -1,0 +1,123 @@
+"""Plots for a reader: event markers at the scenario's dates, the description as subtitle,
+one band convention stated in the legend, the leadership regimes behind the munitions band,
+plain-word outcome labels, and the shared style file."""
+
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
+
+from sim import compare, load_scenario, run
+from sim.plots.common import BAND_NOTE, COLORS, STYLE, month_date
+from sim.plots.explore import compare_differences, compare_fans
+from sim.plots.labels import OUTCOME_LABELS, WORDING, parameter_label
+from sim.plots.runs import dashboard, fan_charts, outcome_shares, regime_split
+from sim.scenario.outcome_settings import OUTCOMES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def sanctions():
+    return run(load_scenario(ROOT / "scenarios" / "sanctions_isolation.yaml"), replicates=60)
+
+
+def vertical_lines_at(ax) -> list[float]:
+    return [
+        line.get_xdata()[0]
+        for line in ax.get_lines()
+        if len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]
+    ]
+
+
+def event_x() -> float:
+    return mdates.date2num(month_date(7))  # 2025-01 is month 7 after June 2024
+
+
+def test_every_time_panel_marks_the_event_at_its_date_with_a_label(sanctions):
+    for fig in (dashboard(sanctions), fan_charts(sanctions)):
+        panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
+        assert panels
+        for ax in panels:
+            xs = [mdates.date2num(x) for x in vertical_lines_at(ax)]
+            assert event_x() in xs, ax.get_title(loc="left")
+            labels = [t.get_text() for t in ax.texts]
+            assert any(t.startswith("Jan 2025: New sanctions packages") for t in labels)
+        plt.close(fig)
+
+
+def test_comparison_plots_mark_each_scenarios_events():
+    scenarios = [
+        load_scenario(ROOT / "scenarios" / f"{n}.yaml") for n in ("baseline", "us_buildup")
+    ]
+    comparison = compare(scenarios, replicates=20, progress=False)
+    for fig in (compare_fans(comparison), compare_differences(comparison)):
+        for ax in [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]:
+            assert event_x() in [mdates.date2num(x) for x in vertical_lines_at(ax)]
+            assert any("[B]" in t.get_text() for t in ax.texts)
+        plt.close(fig)
+
+
+def test_description_is_the_subtitle_and_the_legend_states_the_bands(sanctions):
+    fig = dashboard(sanctions)
+    texts = [t.get_text() for t in fig.texts]
+    assert sanctions.scenario.spec.description in texts
+    assert BAND_NOTE in texts
+    (legend,) = fig.legends
+    entries = [t.get_text() for t in legend.get_texts()]
+    assert entries == ["median of replicates", "middle 50 %", "middle 90 %"]
+    plt.close(fig)
+
+
+def test_fan_bands_are_the_middle_50_and_90_percent(sanctions):
+    fig = fan_charts(sanctions, [("spending", "rok")])
+    ax = fig.axes[0]
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    values = sanctions.series("spending", "rok")
+    tops = sorted(float(np.max(b.get_paths()[0].vertices[:, 1])) for b in bands)
+    assert tops == pytest.approx(
+        sorted(float(np.max(np.quantile(values, q, axis=1))) for q in (0.75, 0.95))
+    )
+    plt.close(fig)
+
+
+def test_munitions_regimes_split_the_replicates_by_leadership():
+    result = run(load_scenario(ROOT / "scenarios" / "baseline.yaml"), replicates=200)
+    split = regime_split(result, "munitions")
+    changed = result.series("leader_changed") > 0.5
+    assert np.array_equal(split["share_changed"], changed.mean(axis=1))
+    last = result.series("munitions")[-1]
+    assert split["changed"][-1] == pytest.approx(np.median(last[changed[-1]]))
+    assert split["unchanged"][-1] == pytest.approx(np.median(last[~changed[-1]]))
+    # the regimes differ: after a change the flows are lower (L26)
+    assert split["changed"][-1] < split["unchanged"][-1]
+
+
+def test_outcome_labels_cover_every_declared_outcome_in_plain_words(sanctions):
+    assert set(WORDING) <= set(OUTCOMES)  # hand wording names only declared outcomes
+    assert set(OUTCOME_LABELS) == set(OUTCOMES)
+    assert all("_" not in label for label in OUTCOME_LABELS.values())
+    fig = outcome_shares(sanctions)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == [OUTCOME_LABELS[o] for o in sanctions.summary()["outcome"]]
+    shares = sanctions.summary()["share"]
+    bar_labels = [t.get_text() for t in fig.axes[0].texts]
+    for share, text in zip(shares, bar_labels, strict=True):
+        assert text == (f"{share * 100:.1f} %" if share * 100 < 1 else f"{share * 100:.0f} %")
+    plt.close(fig)
+
+
+def test_parameter_labels_are_plain_words_with_units():
+    assert parameter_label("rok.reactivity.dprk") == (
+        "South Korea: reactivity toward North Korea (1/yr)"
+    )
+    assert parameter_label("ukraine.intensity").startswith("War in Ukraine: intensity")
+
+
+def test_one_style_file_gives_the_actor_colours():
+    text = STYLE.read_text(encoding="utf-8")
+    for color in COLORS.values():
+        assert color.lstrip("#") in text

@@ -16,8 +16,9 @@ from sim.scenario.paths import PathError, parse
 
 WORDING = {
     "regional_arms_race": "Regional arms race",
-    "armed_crisis": "Armed crisis",
-    "reciprocity_fired": "Partner joins a clash (reciprocity clause)",
+    "armed_clash": "Armed clash (fatal incident)",
+    "war": "A clash escalates to war",
+    "reciprocity_fired": "Partner joins a war (reciprocity clause)",
     "isolation_holds": "Isolation of the bloc holds",
     "isolation_fails": "Isolation fails (evasion restores trade)",
     "de_escalation": "De-escalation on the peninsula",

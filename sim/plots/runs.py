@@ -81,13 +81,25 @@ def _munitions_by_regime(ax: Axes, share: Axes, result: RunResult) -> None:
     ax.legend(loc="lower left")
     low_quantile = BANDS[0][0]
     mixed = np.flatnonzero(np.asarray(split["share_changed"]) > low_quantile)
+    notes = []
     if len(mixed):
-        ax.text(
-            0.99,
-            0.5,
+        notes.append(
             f"From {month_text(result.dates[mixed[0]])} more than {low_quantile:.0%} of "
             "replicates\nhave had a leadership change: the light band then\nspans two "
-            "regimes. Its fall is that mix, not an event.",
+            "regimes (a mix, not an event)."
+        )
+    if "munitions_stock" in result.arrays:
+        spent = np.flatnonzero((result.series("munitions_stock") == 0).mean(axis=1) >= 0.5)
+        if len(spent):
+            notes.append(
+                f"From {month_text(result.dates[spent[0]])} half the replicates have spent\n"
+                "the DPRK's munitions stock: deliveries fall to\nits production."
+            )
+    if notes:
+        ax.text(
+            0.99,
+            0.62,
+            "\n".join(notes),
             transform=ax.transAxes,
             ha="right",
             va="center",

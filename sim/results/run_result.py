@@ -54,30 +54,36 @@ class RunResult:
         return pd.DataFrame(values, index=self.dates, columns=list(q))
 
     def to_frame(self, names: list[str] | None = None) -> pd.DataFrame:
-        """Tidy table: one row per replicate, month, actor and variable."""
-        frames = []
+        """Tidy table: one row per replicate, month, actor and variable.
+
+        Built from integer codes: the actor and variable columns are categoricals made with
+        `Categorical.from_codes`, never from millions of strings.
+        """
+        specs = [s for s in SERIES if names is None or s.name in names]
+        actors = sorted({column for s in specs for column in s.columns})
+        variables = sorted(s.name for s in specs)
         months = np.arange(len(self.dates))
-        for spec in SERIES:
-            if names is not None and spec.name not in names:
-                continue
+        parts: dict[str, list[np.ndarray]] = {c: [] for c in ("replicate", "month", "a", "v", "x")}
+        for spec in specs:
             values = self.arrays[spec.name]  # (T, R, k)
             t, r, k = values.shape
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "replicate": np.tile(np.repeat(self.replicate_ids, k), t),
-                        "month": np.repeat(months, r * k),
-                        "actor": np.tile(np.array(spec.columns), t * r),
-                        "variable": spec.name,
-                        "value": values.reshape(-1),
-                    }
-                )
-            )
-        frame = pd.concat(frames, ignore_index=True)
-        frame.insert(2, "date", self.dates[frame["month"].to_numpy()])
-        for column in ("actor", "variable"):
-            frame[column] = frame[column].astype("category")
-        return frame
+            codes = np.array([actors.index(c) for c in spec.columns], dtype=np.int16)
+            parts["replicate"].append(np.tile(np.repeat(self.replicate_ids, k), t))
+            parts["month"].append(np.repeat(months, r * k))
+            parts["a"].append(np.tile(codes, t * r))
+            parts["v"].append(np.full(t * r * k, variables.index(spec.name), dtype=np.int16))
+            parts["x"].append(values.reshape(-1))
+        month = np.concatenate(parts["month"])
+        return pd.DataFrame(
+            {
+                "replicate": np.concatenate(parts["replicate"]),
+                "month": month,
+                "date": self.dates[month],
+                "actor": pd.Categorical.from_codes(np.concatenate(parts["a"]), actors),
+                "variable": pd.Categorical.from_codes(np.concatenate(parts["v"]), variables),
+                "value": np.concatenate(parts["x"]),
+            }
+        )
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:

@@ -36,9 +36,15 @@ def tidy_series(result: RunResult) -> pd.DataFrame:
     """The tidy series as written to series.parquet: to_frame() with the scenario's name
     and each variable's unit."""
     frame = result.to_frame()
+    variables = frame["variable"].cat
     units = {s.name: s.unit for s in SERIES}
-    frame.insert(0, "scenario", pd.Categorical([result.scenario.name] * len(frame)))
-    frame["unit"] = frame["variable"].map(units).astype("category")
+    labels = sorted({units[v] for v in variables.categories})
+    unit_codes = np.array([labels.index(units[v]) for v in variables.categories], dtype=np.int16)
+    scenario = pd.Categorical.from_codes(
+        np.zeros(len(frame), dtype=np.int8), [result.scenario.name]
+    )
+    frame.insert(0, "scenario", scenario)
+    frame["unit"] = pd.Categorical.from_codes(unit_codes[variables.codes], labels)
     return frame
 
 

@@ -24,6 +24,8 @@ python run.py sweep SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-
                                   [--workers N | --scheduler ADDRESS] [--chunk-size C]
                                   [--resume DIR]
 python run.py validate FILE.yaml [FILE.yaml ...]
+python run.py hindcast SCENARIO.yaml --observations FILE.yaml [--replicates N] [--seed S]
+                                     [--out DIR] [--no-plots]
 python run.py explore [SCENARIO.yaml] [--port P] [--replicates N]
 (`alliance-sim` and `python -m sim` take the same commands; `run` may be given as one.)"""
 
@@ -33,6 +35,8 @@ EXAMPLES = {
     "scenarios/sanctions_isolation.yaml --replicates 400",
     "sweep": "example:\n  alliance-sim sweep scenarios/sweeps/drivers_lhs.yaml --workers 2",
     "validate": "example:\n  alliance-sim validate scenarios/*.yaml",
+    "hindcast": "example:\n  alliance-sim hindcast scenarios/history.yaml "
+    "--observations observations/history.yaml --replicates 400",
 }
 
 SERIES_LIMIT = 5000
@@ -289,6 +293,69 @@ COMMANDS = {
 }
 
 
+# --- hindcast (issue 8) -------------------------------------------------------------------
+
+
+def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
+    """Run a scenario, score it against an observation file, write and print the table."""
+    from sim.execution.hindcast import hindcast
+    from sim.workflows import write_hindcast
+
+    started = utc_now()
+    scenario = _load(args.scenario, args)
+    print(
+        f"Hindcast '{scenario.name}': {scenario.spec.replicates:,} replicates x "
+        f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}, against "
+        f"{args.observations}"
+    )
+    h = hindcast(scenario, args.observations)
+    folder = write_hindcast(h, args.out, command, started, plots=not args.no_plots)
+    print(hindcast_table_text(h.table))
+    print(h.summary_text())
+    print(f"Results: {folder}")
+    return 0
+
+
+def hindcast_table_text(table: "pd.DataFrame") -> str:
+    """The hindcast table as printed: growth in per cent, levels in their units."""
+    rows = []
+    for _, row in table.iterrows():
+        pct = row["measure"] == "growth"
+
+        def show(value: float, pct: bool = pct) -> str:
+            if pct:
+                return f"{value * 100:+.1f} %"
+            return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+        rows.append(
+            {
+                "series": row["series"],
+                "actor": row["actor"],
+                "period": row["period"],
+                "measure": row["measure"],
+                "observed": show(row["observed"]),
+                "model 10 %": show(row["q10"]),
+                "median": show(row["q50"]),
+                "90 %": show(row["q90"]),
+                "PIT": f"{row['pit']:.2f}",
+                "in 80 %": "yes" if row["inside_80"] else "no",
+                "CRPS": f"{row['crps'] * 100:.2f} pt" if pct else show(row["crps"]),
+            }
+        )
+    from pandas import DataFrame
+
+    return DataFrame(rows).to_string(index=False)
+
+
+def _hindcast_parser(prog: str) -> argparse.ArgumentParser:
+    parser = _parser(prog, "Run a scenario and score it against observed values.")
+    parser.epilog = EXAMPLES["hindcast"]
+    parser.add_argument(
+        "--observations", type=Path, required=True, help="observation file (observations/*.yaml)"
+    )
+    return parser
+
+
 def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
     argv = sys.argv[1:] if argv is None else argv
     command = [*(["python", prog] if prog.endswith(".py") else [prog]), *argv]
@@ -308,6 +375,14 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
         )
         parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
         return validate_files(parser.parse_args(argv[1:]).files)
+    if argv[:1] == ["hindcast"]:
+        try:
+            return hindcast_command(
+                _hindcast_parser(f"{prog} hindcast").parse_args(argv[1:]), command
+            )
+        except UserError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     if argv[:1] and argv[0] in COMMANDS:
         handler, description, many, scale = COMMANDS[argv[0]]
         args = _parser(f"{prog} {argv[0]}", description, many, scale, EXAMPLES[argv[0]]).parse_args(

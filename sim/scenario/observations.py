@@ -118,7 +118,10 @@ def read_observations(
     extra = [k for k in data if k != "observations"]
     if extra:
         raise ObservationError(
-            path, doc.line_of((extra[0],)), str(extra[0]), unknown_key_message(extra[0], ["observations"])
+            path,
+            doc.line_of((extra[0],)),
+            str(extra[0]),
+            unknown_key_message(extra[0], ["observations"]),
         )
     entries = data["observations"]
     if not isinstance(entries, list) or not entries:
@@ -182,7 +185,9 @@ def _entry(
 
     period = str(entry["period"])
     if not (_YEAR.match(period) or _MONTH.match(period)):
-        raise fail("period", f"expected a calendar year (2025) or a month (\"2025-04\"), got {period!r}")
+        raise fail(
+            "period", f'expected a calendar year (2025) or a month ("2025-04"), got {period!r}'
+        )
     numbers = {}
     for key in ("value", "low", "high"):
         value = entry.get(key)
@@ -193,8 +198,12 @@ def _entry(
             raise fail(key, f"expected a number, got {value!r}")
         numbers[key] = float(value)
     low, high = numbers["low"], numbers["high"]
-    if (low is not None and low > numbers["value"]) or (high is not None and high < numbers["value"]):
-        raise fail("value", f"expected low <= value <= high, got {low} <= {numbers['value']} <= {high}")
+    if (low is not None and low > numbers["value"]) or (
+        high is not None and high < numbers["value"]
+    ):
+        raise fail(
+            "value", f"expected low <= value <= high, got {low} <= {numbers['value']} <= {high}"
+        )
 
     confidence = entry["confidence"]
     if confidence not in CONFIDENCE:

@@ -1,9 +1,12 @@
 """Scoring a run against observed values: quantiles, PIT, the 80 % band and CRPS.
 
 For each observation the run gives one model value per replicate (an ensemble): a calendar
-year's `level` is the mean of the monthly values in that year that the run covers (2024:
-June-December), its `growth` that mean over the previous year's minus 1; a month's `level` is
-the month's value, its `growth` the value over the same month a year before minus 1.
+year's `level` is the mean of its monthly values, its `growth` that mean over the previous
+year's minus 1; a month's `level` is the month's value, its `growth` the value over the same
+month a year before minus 1. The run starts in June 2024 from 2024's annual figures (the data
+file: spending, GDP, the 2024 transfer rates), so calendar 2024's value is month 0's, not
+the mean of June-December (which would make 2025's growth a growth over nine and a half
+months); a year the run covers only in part at its end is the mean of the months it covers.
 
 Against the ensemble x_1..x_m and the observed y:
 - quantiles 10 / 50 / 90 % (numpy's default, linear interpolation);
@@ -75,6 +78,8 @@ def observed_ensemble(arrays: dict[str, np.ndarray], observation: Observation) -
     last = values.shape[0] - 1
 
     def mean_over(months: list[int]) -> np.ndarray:
+        if min(months) < 0 <= max(months):  # 2024: the annual figure the run starts from
+            return values[0]
         inside = [m for m in months if 0 <= m <= last]
         return values[inside].mean(axis=0)
 

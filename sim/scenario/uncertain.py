@@ -39,8 +39,6 @@ def check_uncertain(spec: ScenarioSpec, origin: Origin) -> None:
     for path, u in spec.uncertain.items():
         loc = ("uncertain", path)
         p = _param_at(origin, loc, path)
-        if p.nullable:
-            raise _fail(origin, loc, "this parameter is calibrated from the data when unset")
         if not p.low <= u.low < u.high <= p.high:
             raise _fail(
                 origin,

@@ -36,9 +36,9 @@ ACCEPTED_FILE = "accepted.csv"
 
 
 def scale_of(observation: Observation) -> float:
-    if observation.low is not None and observation.high is not None:
-        if observation.high > observation.low:
-            return (observation.high - observation.low) / 2
+    low, high = observation.low, observation.high
+    if low is not None and high is not None and high > low:
+        return (high - low) / 2
     return max(0.1 * abs(observation.value), 0.01)
 
 
@@ -112,7 +112,7 @@ def condition(
     prior_run = run(scenario, replicates=draws, progress=False)
     prior = parameter_draws(scenario, prior_run.replicate_ids)
     prior["distance"] = distances(prior_run.arrays, observations)
-    keep = max(1, int(round(accept * draws)))
+    keep = max(1, round(accept * draws))
     accepted = prior.nsmallest(keep, "distance")
     n = replicates or scenario.spec.replicates
     before = Hindcast(

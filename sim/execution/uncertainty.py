@@ -24,7 +24,7 @@ def parameter_draws(scenario: Scenario, replicate_ids: np.ndarray) -> pd.DataFra
     """The uncertain parameters replicates `replicate_ids` draw: one row each, one column per
     declared path (what run() gives those replicates)."""
     uncertain = scenario.spec.uncertain or {}
-    shocks = Shocks(scenario.spec.seed, np.asarray(replicate_ids), 1)
+    shocks = Shocks(scenario.spec.seed, np.asarray(replicate_ids), scenario.spec.horizon_months)
     draws = draw_uncertain(uncertain, shocks.static_normal("uncertain"))
     return pd.DataFrame(draws, index=pd.Index(np.asarray(replicate_ids), name="replicate"))
 
@@ -43,7 +43,7 @@ def run_parameter_sets(
         raise ValueError("one replicate id per parameter set")
     params = Params.from_scenario(scenario, len(ids))
     if scenario.spec.uncertain:
-        shocks = Shocks(scenario.spec.seed, ids, 1)
+        shocks = Shocks(scenario.spec.seed, ids, scenario.spec.horizon_months)
         apply_uncertain(params, scenario.spec.uncertain, shocks.static_normal("uncertain"))
     for path in sets.columns:
         params.set_path(str(path), sets[path].to_numpy(dtype=float))

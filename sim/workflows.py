@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.execution.conditioning import ACCEPTED_FILE, Conditioning
 from sim.execution.runner import run
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.execution.sweep import execute_sweep, finish_folder, run_ensemble
@@ -138,6 +139,47 @@ def write_hindcast(
             "observations_file": str(h.source) if h.source else None,
             "coverage_80": {"inside": h.score.inside, "of": h.score.n},
             "mean_crps_scaled": h.score.mean_crps,
+        }
+        (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    return final
+
+
+def write_conditioning(
+    c: Conditioning, root: Path, command: list[str], started: datetime, plots: bool = True
+) -> Path:
+    """Write a conditioning into a new folder root/<scenario>/<time>-conditioned-<hash>/ and
+    return it: accepted.csv (the accepted parameter sets, which `--conditioned-on FOLDER`
+    runs on), prior.csv (every draw with its distance), intervals.csv (prior and posterior
+    90 % intervals), hindcast_before.csv and hindcast_after.csv, manifest.json and, with
+    plots, plots/posterior.png, hindcast_before.png and hindcast_after.png."""
+    scenario = c.before.result.scenario
+    final = new_run_folder(root, scenario.name, started, f"conditioned-{scenario.hash[:8]}")
+    with staged_folder(final) as folder:
+        if plots:
+            from sim.plots.hindcast import save_conditioning_plots
+
+            save_conditioning_plots(c, folder / "plots")
+        c.accepted.to_csv(folder / ACCEPTED_FILE)
+        c.prior.to_csv(folder / "prior.csv")
+        c.intervals().to_csv(folder / "intervals.csv", index=False)
+        c.before.table.to_csv(folder / "hindcast_before.csv", index=False)
+        c.after.table.to_csv(folder / "hindcast_after.csv", index=False)
+        record = run_manifest(c.before.result, command, started) | {
+            "kind": "conditioning",
+            "method": "ABC rejection (sim.execution.conditioning)",
+            "draws": len(c.prior),
+            "accepted": len(c.accepted),
+            "tolerance": c.tolerance,
+            "hindcast_before": {
+                "inside_80": c.before.score.inside,
+                "of": c.before.score.n,
+                "mean_crps_scaled": c.before.score.mean_crps,
+            },
+            "hindcast_after": {
+                "inside_80": c.after.score.inside,
+                "of": c.after.score.n,
+                "mean_crps_scaled": c.after.score.mean_crps,
+            },
         }
         (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
     return final

@@ -11,12 +11,15 @@ gives its PIT.
 from pathlib import Path
 
 import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.actors import NAMES
+from sim.execution.conditioning import Conditioning
 from sim.plots.common import (
     BAND_NOTE,
     COLORS,
@@ -120,3 +123,55 @@ def hindcast_plot(h: Hindcast) -> Figure:
 def save_hindcast_plot(h: Hindcast, folder: Path) -> list[str]:
     """plots/hindcast.png into `folder`."""
     return save_figures({"hindcast.png": hindcast_plot(h)}, folder)
+
+
+@styled
+def posterior_plot(c: Conditioning) -> Figure:
+    """Prior against posterior for each uncertain parameter: histograms of the prior draws
+    (grey) and the accepted ones (red), as densities."""
+    names = c.parameters
+    cols = min(4, len(names))
+    rows = -(-len(names) // cols)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(14.0, 2.6 * rows + 1.6), squeeze=False, layout="constrained"
+    )
+    for ax in axes.flat[len(names) :]:
+        ax.set_visible(False)
+    for ax, path in zip(axes.flat, names, strict=False):
+        prior, post = c.prior[path].to_numpy(), c.accepted[path].to_numpy()
+        bins = np.linspace(prior.min(), prior.max(), 25)
+        ax.hist(prior, bins=bins, density=True, color=INK, alpha=0.25, label="prior")
+        ax.hist(post, bins=bins, density=True, color=OUTSIDE, alpha=0.6, label="posterior")
+        ax.set_title(path, fontsize=9.5)
+        ax.set_yticks([])
+    handles = [
+        Patch(color=INK, alpha=0.35, label=f"prior ({len(c.prior):,} draws)"),
+        Patch(color=OUTSIDE, alpha=0.6, label=f"posterior ({len(c.accepted):,} accepted)"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=2)
+    note = (
+        f"ABC rejection: the {len(c.accepted):,} of {len(c.prior):,} draws closest to the "
+        f"observations (mean normalised squared error <= {c.tolerance:.3g}). Hindcast before: "
+        f"{c.before.score.inside} of {c.before.score.n} inside the 80 % band, mean CRPS "
+        f"{c.before.score.mean_crps:.4g}; after: {c.after.score.inside} of {c.after.score.n}, "
+        f"{c.after.score.mean_crps:.4g}."
+    )
+    header(
+        fig,
+        f"Prior and posterior: scenario '{c.before.result.scenario.name}'",
+        description(c.before.result.scenario),
+        note,
+    )
+    return fig
+
+
+def save_conditioning_plots(c: Conditioning, folder: Path) -> list[str]:
+    """plots/posterior.png, hindcast_before.png and hindcast_after.png into `folder`."""
+    return save_figures(
+        {
+            "posterior.png": posterior_plot(c),
+            "hindcast_before.png": hindcast_plot(c.before),
+            "hindcast_after.png": hindcast_plot(c.after),
+        },
+        folder,
+    )

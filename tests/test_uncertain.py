@@ -146,3 +146,25 @@ def test_conditioning_recovers_parameters_that_generated_the_observations(tmp_pa
     sets = read_accepted(tmp_path)
     rerun = run_conditioned(scenario, sets, replicates=5)
     assert rerun.replicates == 5
+
+
+def test_condition_command_and_runs_conditioned_on_its_folder(tmp_path, capsys):
+    from sim.cli import main
+
+    out = tmp_path / "results"
+    observations = ROOT / "observations" / "history.yaml"
+    argv = ["condition", str(UNCERTAIN), "--observations", str(observations)]
+    assert main([*argv, "--draws", "60", "--accept", "0.2", "--out", str(out), "--no-plots"]) == 0
+    assert "After:" in capsys.readouterr().out
+    (folder,) = (out / "history_uncertain").iterdir()
+    assert len(read_accepted(folder)) == 12
+    for name in ("prior.csv", "intervals.csv", "hindcast_before.csv", "hindcast_after.csv"):
+        assert (folder / name).is_file(), name
+    run_argv = [str(HISTORY), "--replicates", "5", "--no-plots", "--out", str(out)]
+    assert main([*run_argv, "--conditioned-on", str(folder)]) == 0
+    assert "12 accepted parameter sets" in capsys.readouterr().out
+    assert (
+        main(["uncertainty", str(UNCERTAIN), "--sets", "4", "--shocks", "3", "--out", str(out)])
+        == 0
+    )
+    assert "parameter_share" in capsys.readouterr().out

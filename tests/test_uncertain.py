@@ -168,3 +168,19 @@ def test_condition_command_and_runs_conditioned_on_its_folder(tmp_path, capsys):
         == 0
     )
     assert "parameter_share" in capsys.readouterr().out
+
+
+def test_a_chunked_run_draws_the_same_parameters_as_run(scenario, batch, tmp_path):
+    """Large runs go through chunked jobs (sim.execution.jobs), which pass parameter arrays
+    to the model: the uncertain draws still apply, replicate by replicate."""
+    from sim.execution.executors import make_executor
+    from sim.execution.jobs import Job, execute
+    from sim.results.parts import read_runs
+
+    job = Job.ensemble(scenario)
+    with make_executor(1) as (executor, _):
+        execute(job, tmp_path, executor, chunk_size=5, progress=False)
+    runs = read_runs(tmp_path).sort_values("replicate").reset_index(drop=True)
+    expected = batch.outcomes.reset_index(drop=True)
+    for column in ("regional_spending_growth", "armed_clash", "final_lifeline_index"):
+        assert np.array_equal(runs[column].to_numpy(), expected[column].to_numpy()), column

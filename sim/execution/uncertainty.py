@@ -45,6 +45,7 @@ def run_parameter_sets(
     if scenario.spec.uncertain:
         shocks = Shocks(scenario.spec.seed, ids, scenario.spec.horizon_months)
         apply_uncertain(params, scenario.spec.uncertain, shocks.static_normal("uncertain"))
+        scenario = scenario.with_params(uncertain=None)  # drawn here; the sets override them
     for path in sets.columns:
         params.set_path(str(path), sets[path].to_numpy(dtype=float))
     model = AllianceModel(scenario, replicate_ids=ids, params=params)

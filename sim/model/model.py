@@ -58,7 +58,7 @@ class AllianceModel(mesa.Model):
             else Params.from_scenario(scenario, len(self.replicate_ids))
         )
         self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
-        if params is None and spec.uncertain:  # each replicate's own draws (issue 8)
+        if spec.uncertain:  # each replicate's own parameter draws (issue 8), given params or not
             apply_uncertain(self.params, spec.uncertain, self.shocks.static_normal("uncertain"))
         self._switches = spec.mechanisms.model_dump()
         self.world, self.reference = create_world(

@@ -9,7 +9,8 @@ A scenario may declare a distribution for any actor, world or theatre parameter:
       world.exercise_boost: {dist: beta, a: 2, b: 5, low: 0, high: 1}
 
 Each replicate draws every declared parameter once, from its own random stream
-(sim.model.uncertainty), so replicate r has the same parameters in any batch. Ranges must lie
+(sim.model.uncertainty), so replicate r has the same parameters in any batch, chunk or sweep
+point (a sweep varies its own parameters, which may not also be uncertain). Ranges must lie
 inside the parameter's declared range; at most MAX_UNCERTAIN parameters.
 
 `assumption_ranges()` gives a default range for every parameter whose declared basis is a
@@ -36,9 +37,12 @@ def check_uncertain(spec: ScenarioSpec, origin: Origin) -> None:
         return
     if len(spec.uncertain) > MAX_UNCERTAIN:
         raise _fail(origin, ("uncertain",), f"at most {MAX_UNCERTAIN} uncertain parameters")
+    swept = set(spec.sweep.parameters) if spec.sweep is not None else set()
     for path, u in spec.uncertain.items():
         loc = ("uncertain", path)
         p = _param_at(origin, loc, path)
+        if path in swept:
+            raise _fail(origin, loc, "a parameter is either swept or uncertain, not both")
         if not p.low <= u.low < u.high <= p.high:
             raise _fail(
                 origin,

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd  # only to annotate: the command line loads pandas when it runs
 
     from sim.results.comparison import Comparison
+    from sim.results.run_result import RunResult
 
 USAGE = """\
 python run.py SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
@@ -24,6 +25,10 @@ python run.py sweep SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-
                                   [--workers N | --scheduler ADDRESS] [--chunk-size C]
                                   [--resume DIR]
 python run.py validate FILE.yaml [FILE.yaml ...]
+python run.py hindcast SCENARIO.yaml --observations FILE.yaml [--replicates N] [--seed S]
+                                     [--out DIR] [--no-plots] [--conditioned-on DIR]
+python run.py condition SCENARIO.yaml --observations FILE.yaml [--draws N] [--accept A]
+python run.py uncertainty SCENARIO.yaml [--sets M] [--shocks K] [--default-ranges]
 python run.py explore [SCENARIO.yaml] [--port P] [--replicates N]
 (`alliance-sim` and `python -m sim` take the same commands; `run` may be given as one.)"""
 
@@ -33,6 +38,12 @@ EXAMPLES = {
     "scenarios/sanctions_isolation.yaml --replicates 400",
     "sweep": "example:\n  alliance-sim sweep scenarios/sweeps/drivers_lhs.yaml --workers 2",
     "validate": "example:\n  alliance-sim validate scenarios/*.yaml",
+    "hindcast": "example:\n  alliance-sim hindcast scenarios/history.yaml "
+    "--observations observations/history.yaml --replicates 400",
+    "condition": "example:\n  alliance-sim condition scenarios/history_uncertain.yaml "
+    "--observations observations/history.yaml --draws 4000 --accept 0.05",
+    "uncertainty": "example:\n  alliance-sim uncertainty scenarios/history_uncertain.yaml "
+    "--sets 60 --shocks 30",
 }
 
 SERIES_LIMIT = 5000
@@ -170,7 +181,13 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
         f"Scenario '{scenario.name}': {replicates:,} replicates x "
         f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}"
     )
-    if not chunked:
+    if args.conditioned_on is not None:  # issue 8: runs conditioned on history
+        if chunked:
+            raise UserError("--conditioned-on", None, "", "a conditioned run is not chunked")
+        result = _conditioned(scenario, args.conditioned_on)
+        folder = write_run(result, args.out, command, started, plots=not args.no_plots)
+        _print_shares(result.summary())
+    elif not chunked:
         result = run(scenario)
         folder = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary())
@@ -289,6 +306,167 @@ COMMANDS = {
 }
 
 
+# --- hindcast (issue 8) -------------------------------------------------------------------
+
+
+def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
+    """Run a scenario, score it against an observation file, write and print the table."""
+    from sim.execution.hindcast import hindcast
+    from sim.workflows import write_hindcast
+
+    started = utc_now()
+    scenario = _load(args.scenario, args)
+    print(
+        f"Hindcast '{scenario.name}': {scenario.spec.replicates:,} replicates x "
+        f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}, against "
+        f"{args.observations}"
+    )
+    if args.conditioned_on is not None:
+        from sim.results.hindcast import Hindcast, load_observations
+
+        observations = load_observations(args.observations, scenario.spec.horizon_months)
+        result = _conditioned(scenario, args.conditioned_on)
+        h = Hindcast(result, observations, args.observations)
+        print(f"On the accepted parameter sets of {args.conditioned_on}")
+    else:
+        h = hindcast(scenario, args.observations)
+    folder = write_hindcast(h, args.out, command, started, plots=not args.no_plots)
+    print(hindcast_table_text(h.table))
+    print(h.summary_text())
+    print(f"Results: {folder}")
+    return 0
+
+
+def hindcast_table_text(table: "pd.DataFrame") -> str:
+    """The hindcast table as printed: growth in per cent, levels in their units."""
+    rows = []
+    for _, row in table.iterrows():
+        pct = row["measure"] == "growth"
+
+        def show(value: float, pct: bool = pct) -> str:
+            if pct:
+                return f"{value * 100:+.1f} %"
+            return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+        rows.append(
+            {
+                "series": row["series"],
+                "actor": row["actor"],
+                "period": row["period"],
+                "measure": row["measure"],
+                "observed": show(row["observed"]),
+                "model 10 %": show(row["q10"]),
+                "median": show(row["q50"]),
+                "90 %": show(row["q90"]),
+                "PIT": f"{row['pit']:.2f}",
+                "in 80 %": "yes" if row["inside_80"] else "no",
+                "CRPS": f"{row['crps'] * 100:.2f} pt" if pct else show(row["crps"]),
+            }
+        )
+    from pandas import DataFrame
+
+    return DataFrame(rows).to_string(index=False)
+
+
+def _conditioned(scenario: Scenario, folder: Path) -> "RunResult":
+    from sim.execution.conditioning import read_accepted, run_conditioned
+
+    sets = read_accepted(folder)
+    print(f"Conditioned on {folder}: {len(sets):,} accepted parameter sets")
+    return run_conditioned(scenario, sets)
+
+
+def condition_command(args: argparse.Namespace, command: list[str]) -> int:
+    """ABC rejection of a scenario's uncertain parameters against observations."""
+    from sim.execution.conditioning import condition
+    from sim.workflows import write_conditioning
+
+    started = utc_now()
+    scenario = _load(args.scenario, args)
+    print(
+        f"Conditioning '{scenario.name}' on {args.observations}: {args.draws:,} prior draws, "
+        f"keeping the closest {args.accept:.0%}"
+    )
+    c = condition(scenario, args.observations, draws=args.draws, accept=args.accept)
+    folder = write_conditioning(c, args.out, command, started, plots=not args.no_plots)
+    print(c.intervals().round(4).to_string(index=False))
+    print(f"Before: {c.before.summary_text()}")
+    print(f"After:  {c.after.summary_text()}")
+    print(f"Results: {folder}  (run any scenario on them with --conditioned-on {folder})")
+    return 0
+
+
+def uncertainty_command(args: argparse.Namespace, command: list[str]) -> int:
+    """Variance of each outcome from parameters versus shocks (law of total variance)."""
+    from sim.execution.uncertainty import variance_decomposition
+    from sim.files import staged_folder
+    from sim.results.writers import new_run_folder
+    from sim.scenario.uncertain import assumption_ranges
+
+    started = utc_now()
+    scenario = _load(args.scenario, args)
+    if args.default_ranges:
+        declared = scenario.spec.model_dump(exclude_none=True).get("uncertain") or {}
+        scenario = scenario.with_params(uncertain=assumption_ranges() | declared)
+    n = len(scenario.spec.uncertain or {})
+    print(
+        f"'{scenario.name}': {args.sets} parameter sets (of {n} uncertain parameters) x "
+        f"{args.shocks} shock streams"
+    )
+    table = variance_decomposition(scenario, args.sets, args.shocks)
+    print(table.round(4).to_string(index=False))
+    final = new_run_folder(args.out, scenario.name, started, f"uncertainty-{scenario.hash[:8]}")
+    with staged_folder(final) as folder:
+        table.to_csv(folder / "variance.csv", index=False)
+    print(f"Results: {final}")
+    return 0
+
+
+def _conditioned_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument(
+        "--conditioned-on",
+        type=Path,
+        help="run on the accepted parameter sets of a `condition` folder (replicate r: set "
+        "r mod n)",
+    )
+    return parser
+
+
+def _observations_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = _parser(prog, description)
+    parser.add_argument(
+        "--observations", type=Path, required=True, help="observation file (observations/*.yaml)"
+    )
+    return parser
+
+
+def _hindcast_parser(prog: str) -> argparse.ArgumentParser:
+    parser = _observations_parser(prog, "Run a scenario and score it against observed values.")
+    parser.epilog = EXAMPLES["hindcast"]
+    return _conditioned_option(parser)
+
+
+def _condition_parser(prog: str) -> argparse.ArgumentParser:
+    parser = _observations_parser(prog, "Narrow a scenario's uncertain parameters by ABC.")
+    parser.epilog = EXAMPLES["condition"]
+    parser.add_argument("--draws", type=_replicates, default=2000, help="prior draws (2000)")
+    parser.add_argument("--accept", type=float, default=0.1, help="share kept (0.1)")
+    return parser
+
+
+def _uncertainty_parser(prog: str) -> argparse.ArgumentParser:
+    parser = _parser(prog, "Split each outcome's variance into parameters and shocks.")
+    parser.epilog = EXAMPLES["uncertainty"]
+    parser.add_argument("--sets", type=_replicates, default=40, help="parameter sets M (40)")
+    parser.add_argument("--shocks", type=_replicates, default=20, help="shock streams K (20)")
+    parser.add_argument(
+        "--default-ranges",
+        action="store_true",
+        help="add default ranges for every judgement parameter the file does not declare",
+    )
+    return parser
+
+
 def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
     argv = sys.argv[1:] if argv is None else argv
     command = [*(["python", prog] if prog.endswith(".py") else [prog]), *argv]
@@ -308,6 +486,17 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
         )
         parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
         return validate_files(parser.parse_args(argv[1:]).files)
+    if argv[:1] and argv[0] in ("hindcast", "condition", "uncertainty"):
+        handler, parser = {
+            "hindcast": (hindcast_command, _hindcast_parser),
+            "condition": (condition_command, _condition_parser),
+            "uncertainty": (uncertainty_command, _uncertainty_parser),
+        }[argv[0]]
+        try:
+            return handler(parser(f"{prog} {argv[0]}").parse_args(argv[1:]), command)
+        except UserError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     if argv[:1] and argv[0] in COMMANDS:
         handler, description, many, scale = COMMANDS[argv[0]]
         args = _parser(f"{prog} {argv[0]}", description, many, scale, EXAMPLES[argv[0]]).parse_args(
@@ -315,12 +504,13 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
         )
     else:
         handler = run_command
-        args = _parser(
+        parser = _parser(
             f"{prog} run" if prog != "run.py" else prog,
             "Run a scenario and write its results.",
             scale=True,
             example=EXAMPLES["run"],
-        ).parse_args(argv)
+        )
+        args = _conditioned_option(parser).parse_args(argv)
     try:
         return handler(args, command)
     except UserError as error:

@@ -7,20 +7,29 @@ half-written and an existing folder is never touched. Plots are drawn on request
 matplotlib is loaded only then.
 """
 
+import json
+import shutil
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.execution.conditioning import ACCEPTED_FILE, Conditioning
 from sim.execution.runner import run
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.execution.sweep import execute_sweep, finish_folder, run_ensemble
 from sim.files import staged_folder
 from sim.results.comparison import Comparison
+from sim.results.hindcast import Hindcast
 from sim.results.run_result import RunResult
 from sim.results.sweep_result import SweepResult
-from sim.results.writers import new_run_folder, write_comparison_files, write_run_files
+from sim.results.writers import (
+    new_run_folder,
+    run_manifest,
+    write_comparison_files,
+    write_run_files,
+)
 from sim.scenario.scenario import Scenario
 
 SERIES_SAMPLE = 1000
@@ -107,3 +116,70 @@ def run_sweep(
         root, workers, scheduler, chunk_size, resume, tuple(command or ()), progress
     )
     return sweep(scenario, options, plots)
+
+
+def write_hindcast(
+    h: Hindcast, root: Path, command: list[str], started: datetime, plots: bool = True
+) -> Path:
+    """Write a hindcast into a new folder root/<scenario>/<time>-hindcast-<hash>/ and return
+    it: hindcast.csv (one row per observation), the observation file as read
+    (observations.yaml), manifest.json and, with plots, plots/hindcast.png."""
+    scenario = h.result.scenario
+    final = new_run_folder(root, scenario.name, started, f"hindcast-{scenario.hash[:8]}")
+    with staged_folder(final) as folder:
+        if plots:
+            from sim.plots.hindcast import save_hindcast_plot
+
+            save_hindcast_plot(h, folder / "plots")
+        h.table.to_csv(folder / "hindcast.csv", index=False)
+        if h.source is not None:
+            shutil.copyfile(h.source, folder / "observations.yaml")
+        record = run_manifest(h.result, command, started) | {
+            "kind": "hindcast",
+            "observations_file": str(h.source) if h.source else None,
+            "coverage_80": {"inside": h.score.inside, "of": h.score.n},
+            "mean_crps_scaled": h.score.mean_crps,
+        }
+        (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    return final
+
+
+def write_conditioning(
+    c: Conditioning, root: Path, command: list[str], started: datetime, plots: bool = True
+) -> Path:
+    """Write a conditioning into a new folder root/<scenario>/<time>-conditioned-<hash>/ and
+    return it: accepted.csv (the accepted parameter sets, which `--conditioned-on FOLDER`
+    runs on), prior.csv (every draw with its distance), intervals.csv (prior and posterior
+    90 % intervals), hindcast_before.csv and hindcast_after.csv, manifest.json and, with
+    plots, plots/posterior.png, hindcast_before.png and hindcast_after.png."""
+    scenario = c.before.result.scenario
+    final = new_run_folder(root, scenario.name, started, f"conditioned-{scenario.hash[:8]}")
+    with staged_folder(final) as folder:
+        if plots:
+            from sim.plots.hindcast import save_conditioning_plots
+
+            save_conditioning_plots(c, folder / "plots")
+        c.accepted.to_csv(folder / ACCEPTED_FILE)
+        c.prior.to_csv(folder / "prior.csv")
+        c.intervals().to_csv(folder / "intervals.csv", index=False)
+        c.before.table.to_csv(folder / "hindcast_before.csv", index=False)
+        c.after.table.to_csv(folder / "hindcast_after.csv", index=False)
+        record = run_manifest(c.before.result, command, started) | {
+            "kind": "conditioning",
+            "method": "ABC rejection (sim.execution.conditioning)",
+            "draws": len(c.prior),
+            "accepted": len(c.accepted),
+            "tolerance": c.tolerance,
+            "hindcast_before": {
+                "inside_80": c.before.score.inside,
+                "of": c.before.score.n,
+                "mean_crps_scaled": c.before.score.mean_crps,
+            },
+            "hindcast_after": {
+                "inside_80": c.after.score.inside,
+                "of": c.after.score.n,
+                "mean_crps_scaled": c.after.score.mean_crps,
+            },
+        }
+        (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    return final

@@ -10,6 +10,7 @@ from sim.model.mechanisms import cooperation, domestic, escalation, sanctions
 from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
 from sim.model.recording import Recorder
+from sim.model.uncertainty import apply_uncertain
 from sim.scenario.initial import initial_state
 from sim.scenario.scenario import Scenario
 
@@ -57,6 +58,8 @@ class AllianceModel(mesa.Model):
             else Params.from_scenario(scenario, len(self.replicate_ids))
         )
         self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
+        if spec.uncertain:  # each replicate's own parameter draws (issue 8), given params or not
+            apply_uncertain(self.params, spec.uncertain, self.shocks.static_normal("uncertain"))
         self._switches = spec.mechanisms.model_dump()
         self.world, self.reference = create_world(
             initial_state(scenario),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.actors import BLOC, N_ACTORS, RIVALS
+from sim.scenario.uncertain import MAX_UNCERTAIN
 
 N_CLASH_PAIRS = len(BLOC) * len(RIVALS)
 N_DYADS = N_ACTORS * (N_ACTORS - 1) // 2
@@ -35,8 +36,11 @@ UNIFORM_LAYOUT: dict[str, int] = {
 }
 """Uniform(0, 1) shocks a month, by name and count."""
 
-STATIC_LAYOUT: dict[str, int] = {"transfer": 2}
-"""Standard normals drawn once per replicate (uncertain parameters), by name and count."""
+STATIC_LAYOUT: dict[str, int] = {"transfer": 2, "uncertain": MAX_UNCERTAIN}
+"""Standard normals drawn once per replicate (uncertain parameters), by name and count.
+New slots go at the end: a replicate's earlier draws then stay what they were. `uncertain`
+holds the draws of a scenario's `uncertain:` block, one slot per declared parameter in sorted
+path order (sim.model.uncertainty)."""
 
 N_NORMAL = sum(NORMAL_LAYOUT.values())
 N_UNIFORM = sum(UNIFORM_LAYOUT.values())

@@ -22,6 +22,7 @@ from sim.scenario.checks import Origin, check_consistency, first_error
 from sim.scenario.data import DATA_FILE
 from sim.scenario.parameters import ACTOR_PARAMS, WORLD_PARAMS
 from sim.scenario.schema import TOP_LEVEL_KEYS, ScenarioSpec
+from sim.scenario.uncertain import check_uncertain
 from sim.scenario.yaml_source import KeyPath, YamlDoc, read_yaml
 
 
@@ -224,4 +225,5 @@ def validate(data: dict[str, Any], origin: Origin) -> Scenario:
     except ValidationError as exc:
         raise first_error(exc, origin) from None
     check_consistency(spec, origin)
+    check_uncertain(spec, origin)
     return Scenario(spec, origin.path, origin.sources, origin.provenance)

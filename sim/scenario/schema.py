@@ -124,6 +124,23 @@ class SweepSpec(BaseModel):
     min_coverage: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
 
 
+class UncertainSpec(BaseModel):
+    """A distribution for one parameter (`uncertain:`), drawn once per replicate from the
+    replicate's own stream: uniform on [low, high]; triangular with its mode; normal (mean,
+    sd) truncated to [low, high]; beta(a, b) stretched over [low, high]."""
+
+    model_config = STRICT
+
+    dist: Literal["uniform", "triangular", "normal", "beta"] = "uniform"
+    low: float
+    high: float
+    mode: float | None = None
+    mean: float | None = None
+    sd: Annotated[float, Field(gt=0.0)] | None = None
+    a: Annotated[float, Field(gt=0.0)] | None = None
+    b: Annotated[float, Field(gt=0.0)] | None = None
+
+
 class ScenarioSpec(BaseModel):
     """A resolved scenario. See the README's scenario reference for every key."""
 
@@ -142,6 +159,7 @@ class ScenarioSpec(BaseModel):
     events: list[EventSpec] = Field(default_factory=list)
     outcomes: OutcomeSettings = Field(default_factory=OutcomeSettings)
     sweep: SweepSpec | None = None
+    uncertain: dict[str, UncertainSpec] | None = None
 
 
 TOP_LEVEL_KEYS = ("extends", *ScenarioSpec.model_fields)

@@ -1,0 +1,100 @@
+"""Runs over parameter sets, and how much of each outcome's variance parameters explain.
+
+A scenario's `uncertain:` block makes each replicate draw its own parameters
+(sim.model.uncertainty). Here the draws are made explicit: `parameter_draws` gives the
+parameter sets replicates would draw; `run_parameter_sets` runs given sets (a conditioned
+run's posterior, or a nested design) on given shock streams; `variance_decomposition` splits
+each outcome's variance into the part the parameters explain and the part the shocks do.
+"""
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import UserError
+from sim.model.model import AllianceModel
+from sim.model.params import Params
+from sim.model.randomness import Shocks
+from sim.model.uncertainty import apply_uncertain, draw_uncertain
+from sim.results.outcomes import outcome_table
+from sim.results.run_result import RunResult
+from sim.scenario.scenario import Scenario
+
+
+def parameter_draws(scenario: Scenario, replicate_ids: np.ndarray) -> pd.DataFrame:
+    """The uncertain parameters replicates `replicate_ids` draw: one row each, one column per
+    declared path (what run() gives those replicates)."""
+    uncertain = scenario.spec.uncertain or {}
+    shocks = Shocks(scenario.spec.seed, np.asarray(replicate_ids), scenario.spec.horizon_months)
+    draws = draw_uncertain(uncertain, shocks.static_normal("uncertain"))
+    return pd.DataFrame(draws, index=pd.Index(np.asarray(replicate_ids), name="replicate"))
+
+
+def run_parameter_sets(
+    scenario: Scenario, sets: pd.DataFrame, replicate_ids: np.ndarray | None = None
+) -> RunResult:
+    """Run the scenario with row k of `sets` (columns: parameter paths) in replicate k.
+
+    replicate_ids: the shock streams (default 0 .. len(sets) - 1; repeats allowed, so the
+    same shocks can meet several parameter sets). Parameters of the scenario's `uncertain:`
+    block not in `sets` are drawn as usual from each replicate's stream.
+    """
+    ids = np.arange(len(sets)) if replicate_ids is None else np.asarray(replicate_ids)
+    if len(ids) != len(sets):
+        raise ValueError("one replicate id per parameter set")
+    params = Params.from_scenario(scenario, len(ids))
+    if scenario.spec.uncertain:
+        shocks = Shocks(scenario.spec.seed, ids, scenario.spec.horizon_months)
+        apply_uncertain(params, scenario.spec.uncertain, shocks.static_normal("uncertain"))
+        scenario = scenario.with_params(uncertain=None)  # drawn here; the sets override them
+    for path in sets.columns:
+        params.set_path(str(path), sets[path].to_numpy(dtype=float))
+    model = AllianceModel(scenario, replicate_ids=ids, params=params)
+    while model.running:
+        model.step()
+    return RunResult(scenario, model.replicate_ids, model.release())
+
+
+def variance_decomposition(
+    scenario: Scenario, parameter_sets: int = 40, shock_draws: int = 20
+) -> pd.DataFrame:
+    """Each outcome's variance split into parameters and shocks, by the law of total variance.
+
+    A nested design: parameter_sets (M) draws of the `uncertain:` block (those of replicates
+    0 .. M-1), each run on the same shock_draws (K) shock streams (replicates 0 .. K-1). For
+    each outcome and measure Y: Var(Y) = Var(E[Y | parameters]) + E[Var(Y | parameters)]. The
+    first term is estimated from the spread of the M set means less its shock noise (the mean
+    within-set variance / K, unbiased), floored at 0; the shocks' part is the rest.
+    """
+    if not scenario.spec.uncertain:
+        raise UserError(
+            scenario.path or "scenario",
+            None,
+            "uncertain",
+            "this scenario declares no 'uncertain:' parameters to decompose over",
+        )
+    m, k = parameter_sets, shock_draws
+    sets = parameter_draws(scenario, np.arange(m))
+    nested = sets.loc[np.repeat(sets.index.to_numpy(), k)].reset_index(drop=True)
+    result = run_parameter_sets(scenario, nested, np.tile(np.arange(k), m))
+    table = outcome_table(result.arrays, scenario.spec.outcomes, result.replicate_ids)
+    rows = []
+    for column in table.columns.drop("replicate"):
+        y = table[column].to_numpy(dtype=float).reshape(m, k)
+        if not np.isfinite(y).all():
+            continue
+        total = y.var(ddof=1) if y.size > 1 else 0.0
+        within = y.var(axis=1, ddof=1).mean()
+        between = max(0.0, y.mean(axis=1).var(ddof=1) - within / k)
+        share = between / (between + within) if between + within > 0 else np.nan
+        rows.append(
+            {
+                "outcome": column,
+                "mean": y.mean(),
+                "variance": total,
+                "parameters": between,
+                "shocks": within,
+                "parameter_share": share,
+                "shock_share": 1 - share if share == share else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)

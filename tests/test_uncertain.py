@@ -1,0 +1,186 @@
+"""Parameter uncertainty: per-replicate draws that do not depend on the batch, checks of the
+`uncertain:` block, the variance decomposition, and ABC conditioning recovering known
+parameters from observations the model generated."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import load_scenario, run
+from sim.errors import ScenarioError
+from sim.execution.conditioning import condition, read_accepted, run_conditioned
+from sim.execution.uncertainty import parameter_draws, variance_decomposition
+from sim.model.model import AllianceModel
+from sim.results.hindcast import observed_ensemble
+from sim.scenario.observations import Observation
+from sim.scenario.uncertain import assumption_ranges
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORY = ROOT / "scenarios" / "history.yaml"
+UNCERTAIN = ROOT / "scenarios" / "history_uncertain.yaml"
+R = 12
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(UNCERTAIN).with_params(replicates=R)
+
+
+@pytest.fixture(scope="module")
+def batch(scenario):
+    return run(scenario, progress=False)
+
+
+@pytest.mark.parametrize("ids", [[0], [3, 7], [11, 2, 5]])
+def test_uncertain_replicate_is_identical_in_any_batch(scenario, batch, ids):
+    part = run(scenario, replicate_ids=np.array(ids), progress=False)
+    for name, values in batch.arrays.items():
+        assert np.array_equal(values[:, ids], part.arrays[name]), name
+
+
+def test_each_replicate_draws_its_own_parameters_within_their_ranges(scenario):
+    model = AllianceModel(scenario)
+    draws = parameter_draws(scenario, np.arange(R))
+    assert np.array_equal(model.params.troop_losses[:, 0], draws["dprk.troop_losses"].to_numpy())
+    for path, u in scenario.spec.uncertain.items():
+        values = draws[path].to_numpy()
+        assert (values >= u.low).all() and (values <= u.high).all(), path
+        assert len(np.unique(values)) == R, path
+    # and a batch of one gives replicate 5 the same parameters
+    alone = AllianceModel(scenario, replicate_ids=np.array([5]))
+    assert alone.params.troop_losses[0, 0] == model.params.troop_losses[5, 0]
+
+
+def test_distributions_have_their_shapes():
+    spec = {
+        "world.budget_adjustment": {"dist": "uniform", "low": 1.0, "high": 3.0},
+        "world.tension_decay": {"dist": "triangular", "low": 0.0, "high": 1.0, "mode": 1.0},
+        "world.clash_slope": {"dist": "normal", "mean": 8, "sd": 10, "low": 6, "high": 10},
+        "world.exercise_boost": {"dist": "beta", "a": 2, "b": 6, "low": 0.0, "high": 1.0},
+    }
+    s = load_scenario(HISTORY).with_params(uncertain=spec)
+    d = parameter_draws(s, np.arange(4000))
+    assert d["world.budget_adjustment"].mean() == pytest.approx(2.0, abs=0.05)
+    assert d["world.tension_decay"].mean() == pytest.approx(2 / 3, abs=0.02)
+    assert d["world.clash_slope"].between(6, 10).all()
+    assert d["world.clash_slope"].mean() == pytest.approx(8.0, abs=0.1)  # symmetric truncation
+    assert d["world.exercise_boost"].mean() == pytest.approx(0.25, abs=0.01)  # a / (a + b)
+
+
+def test_a_scenario_without_uncertain_keeps_its_results(batch):
+    plain = run(load_scenario(HISTORY).with_params(replicates=R), progress=False)
+    assert not np.array_equal(plain.arrays["troop_deaths"], batch.arrays["troop_deaths"])
+    again = run(load_scenario(HISTORY).with_params(replicates=R), progress=False)
+    assert np.array_equal(plain.arrays["spending"], again.arrays["spending"])
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("rok.reactivty.dprk: {low: 0, high: 1}", "uncertain.rok.reactivty.dprk"),
+        ("world.clash_hazard: {low: 1, high: 30}", "expected low < high inside 0 to 20"),
+        ("world.clash_hazard: {dist: triangular, low: 1, high: 3}", "needs 'mode'"),
+        ("world.clash_hazard: {dist: gamma, low: 1, high: 3}", "uncertain.world.clash_hazard.dist"),
+    ],
+)
+def test_bad_uncertain_blocks_name_file_line_and_key(tmp_path, entry, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: {HISTORY}\nuncertain:\n  {entry}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    assert str(error.value).startswith(f"{path}:3: "), str(error.value)
+    assert message in str(error.value)
+
+
+def test_default_ranges_cover_judgements_and_load():
+    ranges = assumption_ranges()
+    assert "world.budget_adjustment" in ranges and "rok.reactivity.dprk" in ranges
+    assert "world.clash_hazard" not in ranges  # calibrated to the record, not a judgement
+    load_scenario(HISTORY).with_params(uncertain=ranges)
+
+
+def test_variance_decomposition_splits_parameters_and_shocks(scenario):
+    table = variance_decomposition(scenario, parameter_sets=8, shock_draws=6)
+    shares = table["parameter_share"].dropna()
+    assert len(shares) and shares.between(0, 1).all()
+    total = table["parameters"] + table["shocks"]
+    assert (total >= 0).all()
+
+
+def test_conditioning_recovers_parameters_that_generated_the_observations(tmp_path):
+    """Observations generated by the model at known parameters; ABC rejection over wide
+    priors recovers them inside its 90 % interval, and narrows the one the data pin down."""
+    base = load_scenario(HISTORY)
+    truth = {"rok.plan_growth": 0.06, "dprk.troop_losses": 0.25}
+    made = run(base.with_params(truth, seed=99), replicates=1, progress=False)
+    observations = []
+    for series, actor, period, measure in [
+        ("spending", "rok", "2025", "growth"),
+        ("spending", "rok", "2026", "growth"),
+        ("troop_deaths", "dprk_to_russia", "2025-06", "level"),
+        ("troop_deaths", "dprk_to_russia", "2026-06", "level"),
+    ]:
+        probe = Observation(series, actor, period, measure, 0.0, None, None, "", "", "high")
+        v = float(observed_ensemble(made.arrays, probe)[0])
+        half = 0.02 if measure == "growth" else 0.05 * v
+        observations.append(
+            Observation(series, actor, period, measure, v, v - half, v + half, "model", "", "high")
+        )
+    priors = {
+        "rok.plan_growth": {"dist": "uniform", "low": -0.02, "high": 0.1},
+        "dprk.troop_losses": {"dist": "uniform", "low": 0.05, "high": 0.4},
+    }
+    scenario = base.with_params(uncertain=priors)
+    result = condition(scenario, observations, draws=1000, accept=0.1, replicates=40)
+    intervals = result.intervals().set_index("parameter")
+    for path, value in truth.items():
+        row = intervals.loc[path]
+        assert row["posterior_low"] <= value <= row["posterior_high"], (path, row)
+    losses = intervals.loc["dprk.troop_losses"]
+    prior_width = losses["prior_high"] - losses["prior_low"]
+    assert losses["posterior_high"] - losses["posterior_low"] < 0.3 * prior_width
+    assert result.after.score.mean_crps < result.before.score.mean_crps
+    # saved and reused: a run on the accepted sets takes set r mod n in replicate r
+    result.accepted.to_csv(tmp_path / "accepted.csv")
+    sets = read_accepted(tmp_path)
+    rerun = run_conditioned(scenario, sets, replicates=5)
+    assert rerun.replicates == 5
+
+
+def test_condition_command_and_runs_conditioned_on_its_folder(tmp_path, capsys):
+    from sim.cli import main
+
+    out = tmp_path / "results"
+    observations = ROOT / "observations" / "history.yaml"
+    argv = ["condition", str(UNCERTAIN), "--observations", str(observations)]
+    assert main([*argv, "--draws", "60", "--accept", "0.2", "--out", str(out), "--no-plots"]) == 0
+    assert "After:" in capsys.readouterr().out
+    (folder,) = (out / "history_uncertain").iterdir()
+    assert len(read_accepted(folder)) == 12
+    for name in ("prior.csv", "intervals.csv", "hindcast_before.csv", "hindcast_after.csv"):
+        assert (folder / name).is_file(), name
+    run_argv = [str(HISTORY), "--replicates", "5", "--no-plots", "--out", str(out)]
+    assert main([*run_argv, "--conditioned-on", str(folder)]) == 0
+    assert "12 accepted parameter sets" in capsys.readouterr().out
+    assert (
+        main(["uncertainty", str(UNCERTAIN), "--sets", "4", "--shocks", "3", "--out", str(out)])
+        == 0
+    )
+    assert "parameter_share" in capsys.readouterr().out
+
+
+def test_a_chunked_run_draws_the_same_parameters_as_run(scenario, batch, tmp_path):
+    """Large runs go through chunked jobs (sim.execution.jobs), which pass parameter arrays
+    to the model: the uncertain draws still apply, replicate by replicate."""
+    from sim.execution.executors import make_executor
+    from sim.execution.jobs import Job, execute
+    from sim.results.parts import read_runs
+
+    job = Job.ensemble(scenario)
+    with make_executor(1) as (executor, _):
+        execute(job, tmp_path, executor, chunk_size=5, progress=False)
+    runs = read_runs(tmp_path).sort_values("replicate").reset_index(drop=True)
+    expected = batch.outcomes.reset_index(drop=True)
+    for column in ("regional_spending_growth", "armed_clash", "final_lifeline_index"):
+        assert np.array_equal(runs[column].to_numpy(), expected[column].to_numpy()), column

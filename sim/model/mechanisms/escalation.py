@@ -78,13 +78,15 @@ def budget_levels(w: World, p: Params, ref: Reference) -> np.ndarray:
     """Level changes of budgets from their 2024 course, US$ bn/yr, (R, N).
 
     The US build-up above its 2024 level costs buildup_cost per unit (L17, L25); the war in
-    Ukraine demands war_share of Russia's planned budget per unit of intensity above 2024
-    (L6, L8); the DPRK's military gets revenue_to_military of its revenue change from
-    munitions sales and cyber theft (L5, L8, L10).
+    Ukraine demands war_share of Russia's planned budget per unit of intensity (times the war
+    demand from Western support, L18) above 2024 (L6, L8); the DPRK's military gets
+    revenue_to_military of its revenue change from munitions sales and cyber theft (L5, L8,
+    L10).
     """
     target = np.zeros_like(w.spending)
     target[:, USA] = p.buildup_cost[:, USA] * (w.us_buildup - ref.buildup)
-    target[:, RUSSIA] = p.war_share[:, RUSSIA] * w.plan[:, RUSSIA] * (w.war_intensity - 1.0)
+    war = w.war_intensity * w.war_demand - 1.0
+    target[:, RUSSIA] = p.war_share[:, RUSSIA] * w.plan[:, RUSSIA] * war
     target[:, DPRK] = p.revenue_to_military[:, DPRK] * (w.dprk_revenue - ref.dprk_revenue)
     return target
 

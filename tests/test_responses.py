@@ -14,6 +14,7 @@ from sim import load_scenario, run
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 R = 60
+DEFAULT_US = {"usa.pact_hardening": 0.2}
 
 
 def simulate(name="baseline", changes=None, **top):
@@ -54,6 +55,19 @@ def test_the_pact_raises_the_dprks_price_for_talks(engaged):
     assert np.all(late(pricier, "talks_progress") < late(engaged, "talks_progress"))
 
 
+def test_a_pact_that_delivers_less_makes_the_dprk_readier_to_talk():
+    """The price rises with what the pact delivers (capacity): a less committed Russia ->
+    more progress for the same US engagement (the US choice held apart: pact_hardening 0)."""
+    same_us = {"usa.pact_hardening": 0.0, "mechanisms.leadership_change": False}
+    full = simulate("us_engagement", same_us)
+    weaker = simulate("us_engagement", {**same_us, "russia.commitment": 0.3})
+    assert np.all(late(weaker, "cooperation") < late(full, "cooperation"))
+    assert np.all(late(weaker, "talks_progress") > late(full, "talks_progress"))
+    # and the US itself engages more with a pact that delivers less (pact_hardening, L14)
+    hardening = simulate("us_engagement", {**same_us, "russia.commitment": 0.3, **DEFAULT_US})
+    assert np.all(late(hardening, "us_engagement") > late(weaker, "us_engagement"))
+
+
 def test_provocations_push_the_us_toward_pressure(base):
     provocative = simulate(changes={"dprk.provocation_rate": 3.0})
     assert np.all(late(provocative, "us_engagement") < late(base, "us_engagement"))
@@ -73,6 +87,13 @@ def test_russian_presence_raises_tension_and_pulls_the_us_in(base):
     assert np.all(late(present, "russia_presence") > late(base, "russia_presence") + 0.5)
     assert np.all(late(present, "us_buildup") > late(base, "us_buildup"))
     assert np.mean(late(present, "bloc_tension") > late(base, "bloc_tension")) > 0.9
+
+
+def test_south_korea_and_japan_spend_more_against_russian_presence(base):
+    """With the US pull (and its reassurance) off, only their own threat perception acts."""
+    present = simulate("russia_pacific_presence", {"usa.presence_pull": 0.0})
+    for ally in ("rok", "japan"):
+        assert np.all(late(present, "spending", ally) > late(base, "spending", ally))
 
 
 def test_a_ceasefire_frees_russian_forces_for_the_east(base):

@@ -113,6 +113,7 @@ COVERAGE: tuple[Line, ...] = (
             "presence_war",
             "presence_pull",
             "presence_tension",
+            "presence_threat",
             "war_share",
             "intensity",
         ),

@@ -802,6 +802,20 @@ ACTOR_PARAMS: dict[str, Param] = {
             "answered a more hostile Russia (modelling assumption for the size).",
             {"eu": 1.0},
         ),
+        Param(
+            "presence_threat",
+            "share of planned spending per unit presence",
+            0.0,
+            1.0,
+            "Rise of South Korea's and Japan's spending (a level, as a share of the planned "
+            "budget) per unit rise of Russia's regional presence over 2024: the threat they "
+            "perceive from it.",
+            "L6, L15; Japan's National Security Strategy (2022) and Defense of Japan white papers "
+            "name Russia's activity near Japan, with China's, a reason for its build-up; South "
+            "Korea's 2024 protests at Russian aircraft in its air defence zone (modelling "
+            "assumption for the size).",
+            {"rok": 0.01, "japan": 0.02},
+        ),
     ]
 }
 

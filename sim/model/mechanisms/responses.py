@@ -116,7 +116,8 @@ def russia_presence(w: World, p: Params) -> None:
     presence_tension a year per unit (threat perception: Walt 1987, balance of threat), and
     pulls the US posture up by presence_pull per unit (UnitedStates.decide): the US answers
     presence with presence (2024 US-Japan and US-ROK responses to joint Russia-China bomber
-    patrols), rather than leaving the region as Russia hopes.
+    patrols), rather than leaving the region as Russia hopes. South Korea and Japan raise
+    their budgets by presence_threat of their plans per unit (escalation.budget_levels).
     """
     target = p.pacific_presence[:, RUSSIA] + p.presence_war * (1.0 - w.war_intensity)
     w.russia_presence += DT * p.presence_speed * (np.maximum(0.0, target) - w.russia_presence)

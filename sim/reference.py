@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sim.model.recording import SERIES
+from sim.scenario.coverage import COVERAGE
 from sim.scenario.outcome_settings import OUTCOMES, OutcomeSettings
 from sim.scenario.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
 
@@ -98,6 +99,26 @@ def reference() -> str:
     return "\n\n".join(parts)
 
 
+def coverage_table() -> str:
+    """The article line by line: what implements each line, or why it is not modelled."""
+
+    def codes(names: tuple[str, ...]) -> str:
+        return ", ".join(f"`{n}`" for n in names)
+
+    rows = [
+        "| line | what it says | status | mechanisms (sim/model/mechanisms/) | actors | "
+        "parameters | outcomes | not modelled, and why |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows += [
+        f"| L{e.line} | {_cell(e.says)} | {e.status} | {codes(e.mechanisms)} | "
+        f"{', '.join(e.actors)} | {codes(e.parameters)} | {codes(e.outcomes)} | "
+        f"{_cell(e.not_modelled)} |"
+        for e in COVERAGE
+    ]
+    return "\n".join(rows)
+
+
 SHARED = ("actors", "calendar", "errors", "files", "provenance")
 LAYERS = ("scenario", "model", "results", "execution", "plots")
 
@@ -148,7 +169,11 @@ def layout() -> str:
     return "\n".join(rows)
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"reference": reference, "layout": layout}
+BLOCKS: dict[str, Callable[[], str]] = {
+    "reference": reference,
+    "layout": layout,
+    "coverage": coverage_table,
+}
 """The README's generated blocks, by marker name."""
 
 

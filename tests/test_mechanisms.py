@@ -198,7 +198,8 @@ def test_rerouting_never_creates_trade():
 def test_an_actors_parameters_are_views_that_steer_the_running_model():
     from sim.model.model import AllianceModel
 
-    model = AllianceModel(baseline(replicates=4, horizon_months=24))
+    # US-DPRK talks would also move the build-up (talks_restraint); this test is about views
+    model = AllianceModel(baseline({"mechanisms.us_dprk_talks": False}, replicates=4))
     usa = next(agent for agent in model.agents if agent.actor_id == "usa")
     assert set(usa.parameters()) >= {"buildup", "fatigue", "reactivity"}
     usa.parameters()["buildup"][:] = 0.9

@@ -26,6 +26,7 @@ from sim.actors import (
 )
 from sim.calendar import DT
 from sim.model.mechanisms.escalation import dprk_provocation_rate
+from sim.model.mechanisms.responses import choose_engagement
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, World
@@ -94,15 +95,22 @@ class Sanctioner(Actor):
 class UnitedStates(Sanctioner):
     """A sanctioner that also decides its regional force build-up (L17, L25).
 
-    Build-up = `buildup` + buildup_response x (rise of peninsula tension over 2024), in [0, 1]:
-    "it will come to the defense of its regional allies" (L17).
+    Build-up = `buildup` + buildup_response x (rise of peninsula tension over 2024) +
+    presence_pull x (rise of Russia's regional presence over 2024), in [0, 1]: "it will come
+    to the defense of its regional allies" (L17). It also chooses between pressure and
+    engagement with Pyongyang (responses.choose_engagement; L14).
     """
 
     def decide(self) -> None:
         super().decide()
         w, p, ref = self.model.world, self.model.params, self.model.reference
         rise = np.maximum(0.0, w.peninsula_tension() - ref.tension[DPRK, PENINSULA_IDX].mean())
-        w.us_buildup = np.clip(p.buildup[:, USA] + p.buildup_response[:, USA] * rise, 0.0, 1.0)
+        presence = p.presence_pull[:, USA] * (w.russia_presence - 1.0)
+        w.us_buildup = np.clip(
+            p.buildup[:, USA] + p.buildup_response[:, USA] * rise + presence, 0.0, 1.0
+        )
+        if self.model.switch("us_dprk_talks"):
+            w.us_engagement = choose_engagement(w, p, ref)
 
 
 class China(Actor):

@@ -14,6 +14,7 @@ from sim.actors import (
     BLOC_IDX,
     CHINA,
     DPRK,
+    EU,
     N_ACTORS,
     NON_BLOC_IDX,
     PENINSULA_IDX,
@@ -23,6 +24,7 @@ from sim.actors import (
     USA,
 )
 from sim.model.mechanisms.escalation import dprk_threat
+from sim.model.mechanisms.responses import talks_steady_state
 from sim.model.params import Params
 from sim.model.state import Reference, World
 from sim.scenario.initial import InitialState
@@ -66,6 +68,9 @@ def create_world(
         + defaults.cyber_revenue[:, DPRK]
     )
     dialogue_2024 = _dialogue_steady_state(initial, defaults, alignment_2024, provocation_2024)
+    engagement_2024 = float(defaults.talks_engagement[0, USA])
+    talks_2024 = _talks_steady_state(initial, defaults, engagement_2024, provocation_2024)
+    support_2024 = float(defaults.ukraine_support[0, EU])
 
     reference = Reference(
         spending=initial.spending,
@@ -99,6 +104,9 @@ def create_world(
         dprk_revenue=revenue_2024,
         china_alignment=alignment_2024,
         china_engagement=float(defaults.engagement[0, CHINA]),
+        us_engagement=engagement_2024,
+        talks_progress=talks_2024,
+        eu_support=support_2024,
     )
     alignment = params.coalition_bias[:, CHINA].copy()
     plan_rate = np.where(
@@ -151,6 +159,12 @@ def create_world(
         wars=np.zeros(r),
         reciprocity=np.zeros(r),
         leader_changed=np.zeros(r, dtype=bool),
+        us_engagement=np.full(r, engagement_2024),
+        talks_progress=np.full(r, talks_2024),
+        russia_presence=np.ones(r),
+        eu_support=np.full(r, support_2024),
+        war_demand=np.ones(r),
+        implementation=params.implementation_start.copy(),
     )
     return world, reference
 
@@ -169,6 +183,23 @@ def _dialogue_steady_state(
     growth = float(defaults.dialogue_speed[0]) * effort * (1.0 - peninsula)
     setbacks = 12.0 * provocation_rate * float(defaults.dialogue_setback[0])
     return growth / (growth + setbacks) if growth + setbacks > 0 else 0.0
+
+
+def _talks_steady_state(
+    initial: InitialState, defaults: Params, engagement: float, provocation_rate: float
+) -> float:
+    """The US-DPRK talks progress at which 2024's US engagement, the DPRK's readiness at 2024
+    cooperation (1 - pact_leverage), decay and 2024's provocations balance
+    (sim.model.mechanisms.responses)."""
+    willingness = max(0.0, 1.0 - float(defaults.pact_leverage[0]))
+    return talks_steady_state(
+        float(defaults.talks_speed[0]),
+        engagement,
+        willingness,
+        float(initial.tension[DPRK, PENINSULA_IDX].mean()),
+        float(defaults.talks_decay[0]),
+        12.0 * provocation_rate * float(defaults.dialogue_setback[0]),
+    )
 
 
 def _tension_rest(

@@ -6,7 +6,7 @@ import numpy as np
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
-from sim.model.mechanisms import cooperation, domestic, escalation, sanctions
+from sim.model.mechanisms import cooperation, domestic, escalation, responses, sanctions
 from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
 from sim.model.recording import Recorder
@@ -71,6 +71,8 @@ class AllianceModel(mesa.Model):
         self.timeline = Timeline(spec.events)
         for actor_id, agent_class in AGENT_CLASSES.items():
             agent_class(self, actor_id)
+        if not self.switch("pact_implementation"):
+            self.world.implementation[:] = 1.0  # the treaty's channels at full from the start
         self.recorder = Recorder(self.months, len(self.replicate_ids), record)
         self.recorder.record(0, self.world, self.reference)
 
@@ -90,14 +92,19 @@ class AllianceModel(mesa.Model):
         return self._switches[mechanism]
 
     def step(self) -> None:
-        """One month: events, decisions, then the article's steps in order."""
+        """One month: events, the pact's capacity and implementation, decisions, the responses
+        to the pact (US-DPRK talks, Russia's presence, the EU's security response), then the
+        article's other steps in order."""
         month = self.steps  # Mesa counts steps from 1
         self.shocks_now = self.shocks.month(month)
         self.world.month = month
         self.timeline.set_parameters(month, self.params)
         self.world.war_intensity = self.params.intensity.copy()
         cooperation.pact_cooperation(self.world, self.params, self.reference)
+        if self.switch("pact_implementation"):
+            responses.pact_implementation(self.world, self.params, self.reference)
         self.agents.do("decide")
+        self._respond()
         self._escalate()
         self._sanction()
         self._cooperate()
@@ -106,6 +113,16 @@ class AllianceModel(mesa.Model):
         self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now, race)
         self.recorder.record(month, self.world, self.reference)
         self.running = month < self.months
+
+    def _respond(self) -> None:
+        w, p, ref, on = self.world, self.params, self.reference, self.switch
+        if on("us_dprk_talks"):
+            responses.us_dprk_talks(w, p)
+            responses.talks_effects(w, p, ref)
+        if on("russia_presence"):
+            responses.russia_presence(w, p)
+        if on("eu_security"):
+            responses.eu_security_response(w, p, ref)
 
     def _escalate(self) -> None:
         w, p, ref, s, on = self.world, self.params, self.reference, self.shocks_now, self.switch

@@ -219,6 +219,41 @@ SERIES: tuple[Series, ...] = (
         "dprk",
         lambda w, r: w.leader_changed,
     ),
+    Series(
+        "us_engagement",
+        "US engagement with Pyongyang",
+        "0 pressure - 1 engagement",
+        "usa",
+        lambda w, r: w.us_engagement,
+    ),
+    Series(
+        "talks_progress",
+        "US-DPRK talks progress",
+        "index 0-1",
+        "region",
+        lambda w, r: w.talks_progress,
+    ),
+    Series(
+        "russia_presence",
+        "Russia's military presence in East Asia",
+        "2024 = 1",
+        "russia",
+        lambda w, r: w.russia_presence,
+    ),
+    Series(
+        "eu_support",
+        "EU military support to Ukraine",
+        "constant 2024 US$ bn/yr",
+        "eu",
+        lambda w, r: w.eu_support,
+    ),
+    Series(
+        "implementation",
+        "Pact implementation (new channels built)",
+        "share 0-1",
+        "bloc_pact",
+        lambda w, r: w.implementation,
+    ),
 )
 SERIES_BY_NAME = {s.name: s for s in SERIES}
 

@@ -75,6 +75,13 @@ class World:
     wars: np.ndarray  # clashes that escalated to war so far
     reciprocity: np.ndarray  # times the reciprocity clause fired so far
     leader_changed: np.ndarray  # bool: leadership change in Pyongyang has happened
+    # responses to the pact (sim/model/mechanisms/responses.py), (R,)
+    us_engagement: np.ndarray  # US choice: 0 = pressure, 1 = engagement with Pyongyang
+    talks_progress: np.ndarray  # US-DPRK talks, 0-1
+    russia_presence: np.ndarray  # Russia's military presence in East Asia, 2024 = 1
+    eu_support: np.ndarray  # EU military support to Ukraine, US$ bn/yr
+    war_demand: np.ndarray  # Russia's war demand from Western support beyond 2024, 2024 = 1
+    implementation: np.ndarray  # share of the treaty's new channels built, 0-1
 
     @property
     def replicates(self) -> int:
@@ -128,6 +135,9 @@ class Reference:
     dprk_revenue: np.ndarray  # (R,) 2024 munitions payments and cyber revenue
     china_alignment: float
     china_engagement: float
+    us_engagement: float  # the US engagement with Pyongyang in 2024
+    talks_progress: float  # the 2024 steady state of the US-DPRK talks
+    eu_support: float  # the EU's 2024 military support to Ukraine, US$ bn/yr
 
 
 def isolation_index(w: World, ref: Reference) -> np.ndarray:

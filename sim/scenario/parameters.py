@@ -701,6 +701,121 @@ ACTOR_PARAMS: dict[str, Param] = {
             "L26; casualties and mobilisation; modelling assumption.",
             {"russia": 0.05},
         ),
+        # --- Responses to the pact (issue 12): L2, L6, L14, L18, L29 -------------------------
+        Param(
+            "talks_engagement",
+            "index 0-1",
+            0.0,
+            1.0,
+            "The US resting choice between pressure (0) and engagement (1) with Pyongyang, "
+            "before its responses to provocations, its allies' alarm and the pact. Also its 2024 "
+            "level.",
+            "L14 'the U.S. will have to rethink its gameplan on both North Korea and Russia'; L29. "
+            "2024: offers of talks 'without preconditions' and no meeting since Stockholm (2019); "
+            "0.1 is a judgement (modelling assumption).",
+            {"usa": 0.1},
+        ),
+        Param(
+            "engagement_speed",
+            "1/yr",
+            0.0,
+            12.0,
+            "Rate at which the US engagement with Pyongyang moves toward its target.",
+            "Modelling assumption: US policy reviews take about a year (2017 'maximum pressure', "
+            "2021 'calibrated, practical approach').",
+            {"usa": 1.0},
+        ),
+        Param(
+            "provocation_aversion",
+            "index per event/month",
+            0.0,
+            2.0,
+            "Fall of the US target engagement per DPRK provocation a month above the 2024 rate.",
+            "L15, L17; Cha & Kang (2003): tests end US openings (modelling assumption for the "
+            "size).",
+            {"usa": 0.1},
+        ),
+        Param(
+            "ally_alarm",
+            "index per unit tension",
+            0.0,
+            10.0,
+            "Fall of the US target engagement per unit rise of South Korea's and Japan's tension "
+            "with the DPRK over 2024 (allies who feel threatened press for pressure).",
+            "L14 'the US and its friends'; L15 (modelling assumption for the size).",
+            {"usa": 1.0},
+        ),
+        Param(
+            "pact_hardening",
+            "index per unit capacity",
+            0.0,
+            2.0,
+            "Fall of the US target engagement per unit rise of the pact's capacity over 2024 (the "
+            "bloc doubling down).",
+            "L14 'With both countries doubling down on their cooperation' (modelling assumption "
+            "for the size).",
+            {"usa": 0.2},
+        ),
+        Param(
+            "pacific_presence",
+            "index, 2024 = 1",
+            0.0,
+            5.0,
+            "Russia's target military presence in East Asia (deployments, exercises, port calls, "
+            "bomber patrols), 2024 = 1.",
+            "L6 'Russia intends to amplify its presence on the Korean Peninsula'; L2 'a strategic "
+            "nodal point'. 2024: Pacific Fleet 'Ocean-2024' exercise, joint Russia-China bomber "
+            "patrols near Alaska (July 2024) and naval patrols.",
+            {"russia": 1.0},
+        ),
+        Param(
+            "presence_pull",
+            "build-up per unit presence",
+            0.0,
+            2.0,
+            "Rise of the US regional build-up per unit rise of Russia's presence over 2024 (the US "
+            "answers presence with presence).",
+            "L6 versus L17, L25; balance of threat (Walt 1987); modelling assumption for the size.",
+            {"usa": 0.2},
+        ),
+        Param(
+            "ukraine_support",
+            "US$ bn/yr",
+            0.0,
+            500.0,
+            "The EU's (and its members') military support to Ukraine, constant 2024 US$: its 2024 "
+            "level and the level it plans at 2024 tension with Russia.",
+            "L18 'calling for more solutions to deal with security issues'. Kiel Institute, "
+            "Ukraine Support Tracker: European military aid allocated in 2024 of the order of "
+            "EUR 20-25 bn (as recalled; not re-verified here); European Peace Facility; SAFE "
+            "loans of EUR 150 bn (2025) for readiness.",
+            {"eu": 25.0},
+        ),
+        Param(
+            "security_response",
+            "share per unit tension",
+            0.0,
+            10.0,
+            "Relative rise of the EU's support to Ukraine per unit rise of EU-Russia tension over "
+            "2024.",
+            "L18; ReArm Europe / Readiness 2030 (March 2025: up to EUR 800 bn over four years) "
+            "answered a more hostile Russia (modelling assumption for the size).",
+            {"eu": 1.0},
+        ),
+        Param(
+            "presence_threat",
+            "share of planned spending per unit presence",
+            0.0,
+            1.0,
+            "Rise of South Korea's and Japan's spending (a level, as a share of the planned "
+            "budget) per unit rise of Russia's regional presence over 2024: the threat they "
+            "perceive from it.",
+            "L6, L15; Japan's National Security Strategy (2022) and Defense of Japan white papers "
+            "name Russia's activity near Japan, with China's, a reason for its build-up; South "
+            "Korea's 2024 protests at Russian aircraft in its air defence zone (modelling "
+            "assumption for the size).",
+            {"rok": 0.01, "japan": 0.02},
+        ),
     ]
 }
 
@@ -987,6 +1102,149 @@ WORLD_PARAMS: dict[str, Param] = {
             "L9 'plagued by energy shortages and a crumbling infrastructure'.",
             {"world": 0.3},
         ),
+        Param(
+            "talks_speed",
+            "1/yr",
+            0.0,
+            12.0,
+            "Rate at which US-DPRK talks progress at full US engagement and full DPRK readiness.",
+            "L2 'its talks with the United States'; L29; 2018: from the first announcement to the "
+            "Singapore summit in three months (modelling assumption).",
+            {"world": 1.0},
+        ),
+        Param(
+            "talks_decay",
+            "1/yr",
+            0.0,
+            12.0,
+            "Rate at which talks progress fades without effort.",
+            "Modelling assumption: the 2018-19 process had stalled within about two years of "
+            "Hanoi.",
+            {"world": 0.5},
+        ),
+        Param(
+            "pact_leverage",
+            "share",
+            0.0,
+            1.0,
+            "Fall of the DPRK's readiness to deal with the US at the pact's 2024 capacity and the "
+            "war's 2024 intensity (what Russia gives and needs is its outside option).",
+            "L2 'bolstering its hand in its talks with the United States'; MSMT (2025) on Russian "
+            "payment, oil and technology (modelling assumption for the size).",
+            {"world": 0.5},
+        ),
+        Param(
+            "talks_moratorium",
+            "share per unit progress",
+            0.0,
+            5.0,
+            "Fall of the DPRK's provocation rate per unit of talks progress above 2024.",
+            "2018-19: the DPRK's moratorium on nuclear and ICBM tests during the summits.",
+            {"world": 1.5},
+        ),
+        Param(
+            "talks_relief",
+            "sanction intensity per unit progress",
+            0.0,
+            2.0,
+            "Fall of the US desired sanctions on the DPRK per unit of talks progress above 2024.",
+            "Hanoi (2019): sanctions relief was what the DPRK asked for (modelling assumption "
+            "for the size).",
+            {"world": 0.5},
+        ),
+        Param(
+            "talks_restraint",
+            "build-up per unit progress",
+            0.0,
+            2.0,
+            "Fall of the US regional build-up per unit of talks progress above 2024.",
+            "2018: large US-ROK exercises suspended after Singapore (modelling assumption for "
+            "the size).",
+            {"world": 0.3},
+        ),
+        Param(
+            "presence_speed",
+            "1/yr",
+            0.0,
+            12.0,
+            "Rate at which Russia's regional presence moves toward its target.",
+            "Modelling assumption: redeploying ships and aircraft takes a year or two.",
+            {"world": 0.5},
+        ),
+        Param(
+            "presence_war",
+            "presence per unit intensity",
+            0.0,
+            5.0,
+            "Rise of Russia's target presence in East Asia per unit the war's intensity falls "
+            "below 2024 (forces the war no longer absorbs).",
+            "L6 'a strategic repose from NATO in Eastern Europe' (modelling assumption for the "
+            "size).",
+            {"world": 0.2},
+        ),
+        Param(
+            "presence_tension",
+            "tension/yr per unit presence",
+            0.0,
+            1.0,
+            "Tension of Russia with the US, South Korea and Japan added a year per unit rise of "
+            "its presence over 2024.",
+            "L6, L15; balance of threat (Walt 1987); Japan's 2022 National Security Strategy "
+            "names Russia's activity near Japan a 'strong security concern'.",
+            {"world": 0.05},
+        ),
+        Param(
+            "support_demand",
+            "demand per unit relative support",
+            0.0,
+            5.0,
+            "Rise of Russia's war demand (munitions, troops, war spending) per unit relative rise "
+            "of the EU's support to Ukraine over 2024.",
+            "L6, L18 (modelling assumption: a better-armed Ukraine costs Russia more to fight).",
+            {"world": 0.3},
+        ),
+        Param(
+            "support_tension",
+            "tension/yr per unit relative support",
+            0.0,
+            1.0,
+            "EU-Russia tension added a year per unit relative rise of the EU's support to Ukraine "
+            "over 2024.",
+            "L18 'already tense over forces in Ukraine' (modelling assumption).",
+            {"world": 0.05},
+        ),
+        Param(
+            "implementation_lag",
+            "yr",
+            0.1,
+            20.0,
+            "Time constant of building the treaty's new channels (technology transfer, "
+            "infrastructure projects, trade expansion).",
+            "L24 'a great deal of logistical and technical work to implement'; the treaty entered "
+            "into force on 4 December 2024; the Tumen road bridge agreed in June 2024 began "
+            "construction in April 2025 for 2026: about 1.5 years.",
+            {"world": 1.5},
+        ),
+        Param(
+            "implementation_start",
+            "share",
+            0.0,
+            1.0,
+            "Share of the treaty's new channels in place in June 2024.",
+            "L24; the treaty was signed on 19 June 2024 and not yet in force.",
+            {"world": 0.0},
+        ),
+        Param(
+            "logistics_drag",
+            "per unit intensity",
+            0.0,
+            10.0,
+            "Fall of the implementation pace per unit rise of the West's mean sanctions on the "
+            "members over 2024.",
+            "L24 'harsh economic sanctions ... likely to constrain the extent of their "
+            "cooperation' (modelling assumption).",
+            {"world": 2.0},
+        ),
     ]
 }
 
@@ -1027,5 +1285,9 @@ MECHANISMS: dict[str, str] = {
     "domestic_politics": "domestic support, rally and hardship (L21, L22, L26)",
     "leadership_change": "leadership change in Pyongyang (L26)",
     "tension_dynamics": "tension relaxation toward its resting level",
+    "us_dprk_talks": "US choice between pressure and engagement, and US-DPRK talks (L2, L14, L29)",
+    "russia_presence": "Russia's regional military presence and its pull on the US (L6)",
+    "eu_security": "the EU's military support to Ukraine beyond sanctions (L18)",
+    "pact_implementation": "the treaty's new channels ramp up with a lag (L24)",
 }
 """Mechanisms a scenario can switch off by name (all on by default)."""

@@ -30,12 +30,15 @@ def technology_transfer(w: World, p: Params) -> None:
     L5 "access to Russian sophisticated military equipment, know-how"; L10 "sharing more
     sophisticated technologies with North Korea to bolster the latter's military
     capabilities". The DPRK's technology closes the gap to Russia's at rate tech_transfer x
-    capacity x the replicate's transfer multiplier (transfer_uncertainty: nobody observes the
-    rate); troops deployed in Russia's war add combat experience (combat_learning a year per
-    10,000 troops deployed, i.e. per 10,000 troop-years) toward the US level.
+    capacity x implementation (a new channel of the treaty, ramping up: L24,
+    responses.pact_implementation) x the replicate's transfer multiplier
+    (transfer_uncertainty: nobody observes the rate); troops deployed in Russia's war add
+    combat experience (combat_learning a year per 10,000 troops deployed, i.e. per 10,000
+    troop-years) toward the US level.
     """
     gap = np.maximum(0.0, w.tech[:, BLOC_RUSSIA] - w.tech[:, BLOC_DPRK])
-    transfer = p.tech_transfer[:, RUSSIA] * w.capacity * w.transfer_draw[:, 0] * gap
+    transfer = p.tech_transfer[:, RUSSIA] * w.capacity * w.implementation
+    transfer *= w.transfer_draw[:, 0] * gap
     learning = p.combat_learning[:, DPRK] * (w.troops / 1e4) * (1.0 - w.tech[:, BLOC_DPRK])
     w.tech[:, BLOC_DPRK] += DT * (transfer + learning)
 
@@ -56,13 +59,14 @@ def munitions_for_war(w: World, p: Params) -> None:
 
     The theatre absorbs Russian resources and DPRK munitions (L6, L8, L18). Russia draws
     munitions at the 2024 rate (MSMT first report, 2025: about 9 million rounds) x the war's
-    intensity x the pact's capacity x the replicate's transfer multiplier; the DPRK delivers
+    intensity x Russia's war demand from Western support (war_demand, L18; 1 in 2024) x the
+    pact's capacity x the replicate's transfer multiplier; the DPRK delivers
     from its stock while it lasts and from production (munitions_capacity) after. Troops are
     a stock: the deployment moves toward troops x intensity x capacity at deployment_speed,
     losing troop_losses a year (NIS, 2025: about 2,000 killed). Russia pays munitions_price
     per million rounds (L5 "access to Russian ... know-how" is part of the price).
     """
-    demand = w.war_intensity * w.capacity
+    demand = w.war_intensity * w.war_demand * w.capacity
     wanted = p.munitions[:, DPRK] * demand * w.transfer_draw[:, 1]
     capacity = p.munitions_capacity[:, DPRK]
     w.munitions = np.where(w.munitions_stock > 0.0, wanted, np.minimum(wanted, capacity))
@@ -102,10 +106,11 @@ def energy_aid(w: World, p: Params, ref: Reference) -> None:
 def trade_expansion(w: World, p: Params) -> None:
     """Russia-DPRK trade expansion (L8 "The two states are to expand their trade ties").
 
-    Recorded Russia-DPRK trade (US$ 34.4 m in 2023) grows at trade_expansion x capacity a
-    year; the trade mechanism moves actual trade toward it.
+    Recorded Russia-DPRK trade (US$ 34.4 m in 2023) grows at trade_expansion x capacity x
+    implementation (a new channel, ramping up: L24) a year; the trade mechanism moves actual
+    trade toward it.
     """
-    w.trade_expansion *= 1.0 + DT * p.trade_expansion[:, RUSSIA] * w.capacity
+    w.trade_expansion *= 1.0 + DT * p.trade_expansion[:, RUSSIA] * w.capacity * w.implementation
 
 
 def china_dialogue(w: World, p: Params) -> None:

@@ -12,17 +12,17 @@ from sim.model.state import Reference, World, energy_shortfall
 def grow_economies(w: World, p: Params, ref: Reference, shocks: Month) -> None:
     """Output: trend growth with shocks, minus losses from lost trade and energy (L5, L9, L24).
 
-    Output is real, in constant 2024 US$. Potential output grows at the data file's trend
-    (IMF WEO 2024; Bank of Korea for the DPRK) plus, for the DPRK, power-plant and transport
-    projects (L9, infrastructure x the pact's capacity) and, for Russia, growth regained as
-    the war ebbs (war_drag). A member's output is its potential x (1 - 2024 trade/GDP x
-    criticality x the share of its 2024 trade lost), and for the DPRK x the energy factor (L9
-    energy shortages; energy_elasticity), plus the part of its revenue change from 2024
-    (munitions sales, cyber theft) that does not go to its military. Hardship is the output
+    Output is real, in constant 2024 US$. Potential output grows at the data file's trend (IMF WEO
+    2024; Bank of Korea for the DPRK) plus, for the DPRK, power-plant and transport projects
+    (L9, infrastructure x the pact's capacity x implementation, L24) and, for Russia, growth
+    regained as the war ebbs (war_drag). A member's output is its potential x (1 - 2024
+    trade/GDP x criticality x the share of its 2024 trade lost), and for the DPRK x the energy
+    factor (L9 energy shortages; energy_elasticity), plus the part of its revenue change from
+    2024 (munitions sales, cyber theft) that does not go to its military. Hardship is the output
     so lost relative to 2024, plus Russia's war strain (L22, L26).
     """
     trend = np.broadcast_to(ref.gdp_trend, w.gdp.shape).copy()
-    trend[:, DPRK] += p.infrastructure[:, RUSSIA] * w.capacity
+    trend[:, DPRK] += p.infrastructure[:, RUSSIA] * w.capacity * w.implementation
     trend[:, RUSSIA] += p.war_drag[:, RUSSIA] * (1.0 - w.war_intensity)
     shock = p.gdp_noise * np.sqrt(DT) * shocks.normal("gdp")
     w.potential_gdp *= np.exp(DT * trend + shock)

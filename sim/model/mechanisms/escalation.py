@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from sim.actors import BLOC_IDX, CHINA, DPRK, PENINSULA_IDX, RIVAL_IDX, RUSSIA, USA
+from sim.actors import BLOC_IDX, CHINA, DPRK, JAPAN, PENINSULA_IDX, RIVAL_IDX, ROK, RUSSIA, USA
 from sim.calendar import DT
 from sim.model.params import Params
 from sim.model.randomness import Month
@@ -78,14 +78,21 @@ def budget_levels(w: World, p: Params, ref: Reference) -> np.ndarray:
     """Level changes of budgets from their 2024 course, US$ bn/yr, (R, N).
 
     The US build-up above its 2024 level costs buildup_cost per unit (L17, L25); the war in
-    Ukraine demands war_share of Russia's planned budget per unit of intensity above 2024
-    (L6, L8); the DPRK's military gets revenue_to_military of its revenue change from
-    munitions sales and cyber theft (L5, L8, L10).
+    Ukraine demands war_share of Russia's planned budget per unit of intensity (times the war
+    demand from Western support, L18) above 2024 (L6, L8); the DPRK's military gets
+    revenue_to_military of its revenue change from munitions sales and cyber theft (L5, L8,
+    L10). South Korea and Japan answer Russia's regional presence above 2024 with
+    presence_threat of their planned budget per unit (L6).
     """
     target = np.zeros_like(w.spending)
     target[:, USA] = p.buildup_cost[:, USA] * (w.us_buildup - ref.buildup)
-    target[:, RUSSIA] = p.war_share[:, RUSSIA] * w.plan[:, RUSSIA] * (w.war_intensity - 1.0)
+    war = w.war_intensity * w.war_demand - 1.0
+    target[:, RUSSIA] = p.war_share[:, RUSSIA] * w.plan[:, RUSSIA] * war
     target[:, DPRK] = p.revenue_to_military[:, DPRK] * (w.dprk_revenue - ref.dprk_revenue)
+    presence = (w.russia_presence - 1.0)[:, None]
+    target[:, [ROK, JAPAN]] = (
+        p.presence_threat[:, [ROK, JAPAN]] * w.plan[:, [ROK, JAPAN]] * presence
+    )
     return target
 
 

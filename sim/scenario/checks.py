@@ -14,6 +14,7 @@ from sim.scenario.outcome_settings import OutcomeSettings
 from sim.scenario.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
 from sim.scenario.paths import PathError, parse
 from sim.scenario.schema import (
+    NAME_RULE,
     TOP_LEVEL_KEYS,
     TRIGGERS,
     EventSpec,
@@ -107,6 +108,10 @@ def _extra_message(loc: KeyPath) -> str:
 def _expected(loc: KeyPath) -> str | None:
     """What the declared parameter at `loc` accepts, from the parameter tables."""
     p: Param | None = None
+    if loc == ("name",):
+        return NAME_RULE
+    if loc[:1] == ("outcomes",) and loc[1:2] == ("rival_pairs",):
+        return "a list of pairs of two different actor ids, such as [[rok, dprk]]"
     if len(loc) >= 3 and loc[0] == "actors" and loc[2] in ACTOR_PARAMS:
         p = ACTOR_PARAMS[str(loc[2])]
     elif len(loc) == 2 and loc[0] == "world":
@@ -157,6 +162,13 @@ def check_consistency(spec: ScenarioSpec, origin: Origin) -> None:
     for i, event in enumerate(spec.events):
         _check_event(spec, i, event, origin)
     _check_symmetric(spec, "tension", origin)
+    for i, (a, b) in enumerate(spec.outcomes.rival_pairs):
+        if a == b:
+            raise _fail(
+                origin,
+                ("outcomes", "rival_pairs", i),
+                f"a rival pair needs two different actors, got [{a}, {b}]",
+            )
     if spec.sweep is not None:
         _check_sweep(spec.sweep, origin)
 

@@ -9,6 +9,7 @@ value, its key path and what is allowed (ScenarioError).
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,11 +129,45 @@ def _set_path(data: dict[str, Any], parts: list[str], value: Any) -> None:
 # --- Loading and validation -------------------------------------------------------------
 
 
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+"""What a scenario file's name ends with (the command line and `extends:` read no other)."""
+
+MAX_EXTENDS = 16
+"""Longest chain of `extends:` (the shipped scenarios use two)."""
+
+SHIPPED_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+"""The scenarios shipped with the tool: any scenario may extend them."""
+
+
+def scenario_root(path: Path) -> Path:
+    """The folder whose tree a scenario file's `extends:` may reach: the nearest ancestor
+    folder named `scenarios` (so `sweeps/x.yaml` can extend `../baseline.yaml`), else the
+    file's own folder."""
+    folder = path.resolve().parent
+    for ancestor in (folder, *folder.parents):
+        if ancestor.name == "scenarios":
+            return ancestor
+    return folder
+
+
+def default_name(path: Path) -> str:
+    """The name a scenario gets from its file name: the stem, with anything that is not a
+    letter, digit, '_', '.' or '-' replaced by '_' (it names the results folder)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem)[:100].lstrip(".")
+    return name or "scenario"
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario file, following `extends:`. Raises ScenarioError on any bad input."""
+    if not isinstance(path, str | Path):
+        raise TypeError(
+            f"load_scenario expects the path of a .yaml file, got {type(path).__name__}"
+        )
     path = Path(path)
+    if path.suffix.lower() not in SCENARIO_SUFFIXES:
+        raise ScenarioError(path, None, "", "a scenario file's name ends in .yaml or .yml")
     data, provenance, sources = _resolve(path, ())
-    data.setdefault("name", path.stem)
+    data.setdefault("name", default_name(path))
     data.setdefault("description", "")
     return validate(data, Origin(path, sources, provenance))
 
@@ -178,6 +213,11 @@ def _resolve(
     if parent_path in cycle:
         loop = " -> ".join(p.name for p in (*cycle, parent_path))
         raise ScenarioError(path, line, "extends", f"extends forms a cycle: {loop}")
+    _check_reach(path, line, target, parent_path)
+    if len(cycle) >= MAX_EXTENDS:
+        raise ScenarioError(
+            path, line, "extends", f"a chain of more than {MAX_EXTENDS} files extending each other"
+        )
     if not parent_path.is_file():
         raise ScenarioError(
             path, line, "extends", f"no scenario file at {target} (looked for {parent_path})"
@@ -187,6 +227,29 @@ def _resolve(
         parent.pop(key, None)
     merged, provenance = _merge(parent, parent_provenance, own, own_provenance)
     return merged, provenance, (*parent_sources, path)
+
+
+def _check_reach(path: Path, line: int | None, target: str, resolved: Path) -> None:
+    """`extends:` reaches only .yaml/.yml files under the extending file's scenario root
+    (scenario_root) or the shipped scenarios, symbolic links resolved; the file is not read
+    otherwise, so nothing of it can appear in a message."""
+    if "\x00" in target or len(target) > 1000:
+        raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
+    if Path(target).suffix.lower() not in SCENARIO_SUFFIXES or (
+        resolved.suffix.lower() not in SCENARIO_SUFFIXES
+    ):
+        raise ScenarioError(
+            path, line, "extends", "extends names a scenario file, ending in .yaml or .yml"
+        )
+    roots = (scenario_root(path), SHIPPED_SCENARIOS)
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise ScenarioError(
+            path,
+            line,
+            "extends",
+            f"extends may reach only scenario files under {roots[0]} (this file's scenarios "
+            f"folder) or the shipped {SHIPPED_SCENARIOS}; {target} is outside them",
+        )
 
 
 def _merge(

@@ -38,13 +38,13 @@ def write_run(
     """Write the run into a new folder under root/<scenario>/ (or into the new folder `into`)
     and return the folder."""
     final = into or new_run_folder(root, result.scenario.name, started, result.scenario.hash[:8])
-    with staged_folder(final) as folder:
+    with staged_folder(final) as staging:
         if plots:
             from sim.plots.runs import save_all
 
-            save_all(result, folder / "plots")
-        write_run_files(result, folder, command, started)
-    return final
+            save_all(result, staging.path / "plots")
+        write_run_files(result, staging.path, command, started)
+    return staging.final
 
 
 def write_comparison(
@@ -52,13 +52,13 @@ def write_comparison(
 ) -> Path:
     """Write a comparison into a new folder under root/compare/ and return the folder."""
     final = new_run_folder(root, "compare", started, "-vs-".join(comparison.names)[:80])
-    with staged_folder(final) as folder:
+    with staged_folder(final) as staging:
         if plots:
             from sim.plots.explore import save_comparison_plots
 
-            save_comparison_plots(comparison, folder)
-        write_comparison_files(comparison, folder, command, started)
-    return final
+            save_comparison_plots(comparison, staging.path)
+        write_comparison_files(comparison, staging.path, command, started)
+    return staging.final
 
 
 def run_chunked(

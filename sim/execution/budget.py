@@ -1,0 +1,154 @@
+"""Resource estimates and budgets: how many runs a job is, and how much time, memory and disk
+it needs, known before anything runs; jobs beyond the budget are refused unless allowed.
+
+The rates are measured (benchmarks/, tests/test_hostile.py checks the memory ones): a chunk
+of runs holds about CHUNK_BYTES per run-month (the model's state, its pre-drawn shocks and the
+series the outcomes read); a run that keeps every series and writes the tidy table holds
+about SERIES_BYTES per run-month at its peak; one core runs about RATE run-months a second.
+Chunks are sized by memory (chunk_runs), not by a run count alone; a plain run keeps its
+series in memory only when they fit in MEMORY_BUDGET (series_replicates).
+"""
+
+from dataclasses import dataclass
+
+from sim.errors import ResourceError
+from sim.scenario.schema import SweepSpec
+
+CHUNK_BYTES = 500
+"""Peak memory of a chunk, bytes per run-month (measured about 400)."""
+
+SERIES_BYTES = 8_000
+"""Peak memory of a run that keeps all series and writes its tidy table, bytes per
+run-month (measured about 7,300: 62 series columns, and the tidy table's rows)."""
+
+RATE = 300_000
+"""Run-months a second on one core (measured about 400,000)."""
+
+DISK_BYTES_PER_RUN = 100
+"""Bytes of Parquet per run of a chunked job (measured about 62)."""
+
+MEMORY_BUDGET = 2 * 2**30
+"""What a run may hold in memory at once: series beyond it are streamed in chunks."""
+
+CHUNK_MEMORY = 256 * 2**20
+"""What one chunk may hold; a chunk has at most CHUNK_MEMORY / (CHUNK_BYTES x months) runs."""
+
+CPU_BUDGET = 2 * 3600.0
+"""Largest job run without `--allow-large`, in core-seconds of estimated work."""
+
+DISK_BUDGET = 4 * 2**30
+"""Largest job's results on disk without `--allow-large`, in bytes."""
+
+MAX_POINTS = 1_000_000
+"""Largest sweep design built without `--allow-large`, in points."""
+
+ALLOW_FLAG = "--allow-large (allow_large=True in Python)"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a job needs: runs, months each, core-seconds, peak memory and disk."""
+
+    runs: int
+    months: int
+    workers: int = 1
+    points: int = 1
+    memory: int = 0
+    disk: int = 0
+
+    @property
+    def cpu_seconds(self) -> float:
+        return self.runs * (self.months + 1) / RATE
+
+    @property
+    def wall_seconds(self) -> float:
+        return self.cpu_seconds / max(1, self.workers)
+
+    def text(self) -> str:
+        points = f"{self.points:,} points, " if self.points > 1 else ""
+        return (
+            f"{points}{self.runs:,} runs x {self.months:,} months: about "
+            f"{duration(self.wall_seconds)} on {self.workers} worker"
+            f"{'s' if self.workers > 1 else ''}, {size(self.memory)} of memory, "
+            f"{size(self.disk)} on disk"
+        )
+
+
+def duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(seconds, 1):.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 86400 * 2:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:,.0f} days"
+
+
+def size(n: float) -> str:
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("kB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:.0f} bytes"
+
+
+def chunk_runs(months: int, chunk_size: int) -> int:
+    """Runs per chunk: `chunk_size`, or fewer when a chunk of them would hold more than
+    CHUNK_MEMORY (long horizons)."""
+    return max(1, min(chunk_size, CHUNK_MEMORY // (CHUNK_BYTES * (months + 1))))
+
+
+def series_replicates(months: int) -> int:
+    """How many replicates' series a run keeps in memory within MEMORY_BUDGET."""
+    return max(1, MEMORY_BUDGET // (SERIES_BYTES * (months + 1)))
+
+
+def design_points(sweep: SweepSpec) -> int:
+    """Points of a sweep's design, from its settings alone (nothing is drawn)."""
+    d = len(sweep.parameters)
+    if sweep.design == "grid":
+        return sweep.levels**d
+    if sweep.design == "sobol":
+        return sweep.points * (d + 2)
+    if sweep.design == "morris":
+        return sweep.points * (d + 1)
+    return sweep.points
+
+
+def chunked_estimate(
+    runs: int, months: int, workers: int, chunk_size: int, points: int = 1, sample: int = 0
+) -> Estimate:
+    """A chunked job: each worker holds a chunk (and the sample's series, if any)."""
+    chunk = chunk_runs(months, chunk_size)
+    memory = (workers + 1) * min(runs, chunk) * CHUNK_BYTES * (months + 1)
+    memory += sample * SERIES_BYTES * (months + 1) + points * 64
+    return Estimate(runs, months, workers, points, memory, runs * DISK_BYTES_PER_RUN)
+
+
+def in_memory_estimate(runs: int, months: int, keep: int | None = None) -> Estimate:
+    """Runs whose series are all kept in memory (a plain run, a comparison)."""
+    memory = (keep if keep is not None else runs) * SERIES_BYTES * (months + 1)
+    return Estimate(runs, months, 1, 1, memory, memory // 4)
+
+
+def check(estimate: Estimate, allow_large: bool, where: str = "") -> None:
+    """ResourceError, with the estimate and the flag that allows it, for a job beyond the
+    budget (unless allow_large)."""
+    if allow_large:
+        return
+    problems = []
+    if estimate.cpu_seconds > CPU_BUDGET:
+        problems.append(f"more than {duration(CPU_BUDGET)} of computing")
+    if estimate.memory > MEMORY_BUDGET:
+        problems.append(f"more than {size(MEMORY_BUDGET)} of memory")
+    if estimate.disk > DISK_BUDGET:
+        problems.append(f"more than {size(DISK_BUDGET)} on disk")
+    if estimate.points > MAX_POINTS:
+        problems.append(f"more than {MAX_POINTS:,} design points")
+    if problems:
+        raise ResourceError(
+            where or "<job>",
+            None,
+            "",
+            f"this job is too large ({', '.join(problems)}): {estimate.text()}; "
+            f"reduce it, or pass {ALLOW_FLAG} to run it anyway",
+        )

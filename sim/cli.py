@@ -2,12 +2,16 @@
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sim.errors import UserError
+from sim.errors import Interrupted, UserError
+from sim.execution import budget
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
+from sim.files import check_writable_folder
 from sim.provenance import utc_now
 from sim.scenario.scenario import Scenario, load_scenario
 
@@ -24,8 +28,10 @@ python run.py sweep SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-
 python run.py validate FILE.yaml [FILE.yaml ...]"""
 
 SERIES_LIMIT = 5000
-"""Above this many replicates (or with --workers / --scheduler), a run streams its outcomes
-to disk chunk by chunk and keeps series and plots for a sample (sim.workflows.run_chunked)."""
+"""Above this many replicates, or more than fit in memory with their series
+(sim.execution.budget.series_replicates), or with --workers / --scheduler, a run streams its
+outcomes to disk chunk by chunk and keeps series and plots for a sample
+(sim.workflows.run_chunked)."""
 
 
 def _whole(text: str, low: int, high: int) -> int:
@@ -70,6 +76,11 @@ def _parser(
         "--out", type=Path, default=Path("results"), help="results folder (default: results/)"
     )
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    parser.add_argument(
+        "--allow-large",
+        action="store_true",
+        help="run a job beyond the resource budget (its estimate is printed when refused)",
+    )
     if scale:
         where = parser.add_mutually_exclusive_group()
         where.add_argument(
@@ -116,6 +127,7 @@ def _job_settings(args: argparse.Namespace, command: list[str]) -> JobSettings:
         args.chunk_size,
         args.resume,
         tuple(command),
+        allow_large=args.allow_large,
     )
 
 
@@ -136,24 +148,35 @@ def validate_files(files: list[Path]) -> int:
 
 
 def run_command(args: argparse.Namespace, command: list[str]) -> int:
-    from sim.execution.runner import run
-    from sim.workflows import run_chunked, write_run
-
+    check_writable_folder(args.out)
     started = utc_now()
     scenario = _load(args.scenario, args)
     replicates = scenario.spec.replicates
+    months = scenario.spec.horizon_months
     chunked = (
-        replicates > SERIES_LIMIT
+        replicates > min(SERIES_LIMIT, budget.series_replicates(months))
         or args.workers is not None
         or args.scheduler
         or args.resume is not None
     )
+    if chunked:
+        sample = budget.sample_replicates(replicates, months)
+        workers = 1 if args.scheduler else (args.workers or _cpus())
+        estimate = budget.chunked_estimate(
+            replicates, months, workers, args.chunk_size, sample=sample
+        )
+    else:
+        estimate = budget.in_memory_estimate(replicates, months)
+    budget.check(estimate, args.allow_large, str(args.scenario))
     print(
         f"Scenario '{scenario.name}': {replicates:,} replicates x "
-        f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}"
+        f"{months} months, seed {scenario.spec.seed} (estimate: {estimate.text()})"
     )
+    from sim.execution.runner import run
+    from sim.workflows import run_chunked, write_run
+
     if not chunked:
-        result = run(scenario)
+        result = run(scenario, allow_large=args.allow_large)
         folder = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary())
     else:
@@ -170,9 +193,17 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     from sim.execution.compare import compare
     from sim.workflows import write_comparison
 
+    check_writable_folder(args.out)
+    if len(args.scenarios) < 2:
+        raise UserError(
+            args.scenarios[0],
+            None,
+            "compare",
+            "give two or more scenario files to compare (run a single one with run.py FILE)",
+        )
     started = utc_now()
     scenarios = [load_scenario(path) for path in args.scenarios]
-    comparison = compare(scenarios, args.replicates, args.seed)
+    comparison = compare(scenarios, args.replicates, args.seed, allow_large=args.allow_large)
     folder = write_comparison(comparison, args.out, command, started, plots=not args.no_plots)
     base = comparison.results[0]
     print(
@@ -185,6 +216,7 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
 
 
 def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
+    check_writable_folder(args.out)
     from sim.workflows import sweep
 
     scenario = _load(args.scenario, args)
@@ -242,8 +274,51 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser("run.py", "Run a scenario and write its results.", scale=True).parse_args(
             argv
         )
+    previous = _catch_signals()
     try:
         return handler(args, command)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except (Interrupted, KeyboardInterrupt) as stop:
+        return _stopped(stop)
+    finally:
+        _restore_signals(previous)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _raise_interrupted(signal_number: int, _frame: Any) -> None:
+    for number in STOP_SIGNALS:  # the clean-up that follows runs undisturbed
+        signal.signal(number, signal.SIG_IGN)
+    raise Interrupted(signal_number, signal.Signals(signal_number).name)
+
+
+def _catch_signals() -> dict[int, Any]:
+    """SIGINT and SIGTERM raise Interrupted in the main thread (the job then stops its
+    workers and marks its folder); returns the handlers to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {number: signal.signal(number, _raise_interrupted) for number in STOP_SIGNALS}
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    for number, handler in previous.items():
+        signal.signal(number, handler)
+
+
+def _stopped(stop: BaseException) -> int:
+    """One line saying what was stopped and how to continue; exit status 128 + signal."""
+    if not isinstance(stop, Interrupted):
+        stop = Interrupted(signal.SIGINT, "SIGINT")
+    if stop.folder:
+        print(
+            f"interrupted ({stop.name}): the job in {stop.folder} is marked interrupted; "
+            f"continue it with: {stop.resume}",
+            file=sys.stderr,
+        )
+    else:
+        print(f"interrupted ({stop.name}): nothing was written", file=sys.stderr)
+    sys.stderr.flush()
+    return stop.status

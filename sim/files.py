@@ -14,6 +14,7 @@ import errno
 import fcntl
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -143,3 +144,31 @@ def lock_folder(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def check_writable_folder(root: Path, flag: str = "--out") -> None:
+    """UserError unless results can be written under `root`: it must be a folder (or not
+    exist yet, under a folder) that this process can create files in, and not /proc, /sys or
+    /dev. Nothing is left behind by the check."""
+    text = str(root)
+    if "\x00" in text or not text.strip():
+        raise UserError(flag, None, "", f"expected a folder name, got {text!r}")
+    resolved = root.resolve()
+    for system in SYSTEM_FOLDERS:
+        if resolved == system or resolved.is_relative_to(system):
+            raise UserError(root, None, flag, f"is under {system}, not a place for results")
+    existing = resolved
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(root, None, flag, f"{existing} is a file, not a folder")
+    try:
+        probe = Path(tempfile.mkdtemp(prefix=".write-check-", dir=existing))
+        probe.rmdir()
+    except OSError as exc:
+        raise UserError(
+            root, None, flag, f"cannot write in {existing} ({exc.strerror or exc})"
+        ) from None

@@ -13,18 +13,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.execution import budget
 from sim.execution.runner import run
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.execution.sweep import execute_sweep, finish_folder, run_ensemble
-from sim.files import staged_folder
+from sim.files import check_writable_folder, staged_folder
 from sim.results.comparison import Comparison
 from sim.results.run_result import RunResult
 from sim.results.sweep_result import SweepResult
 from sim.results.writers import new_run_folder, write_comparison_files, write_run_files
 from sim.scenario.scenario import Scenario
 
-SERIES_SAMPLE = 1000
-"""A chunked run keeps series and plots for its first SERIES_SAMPLE replicates."""
+SERIES_SAMPLE = budget.SERIES_SAMPLE
+"""A chunked run keeps series and plots for its first SERIES_SAMPLE replicates (fewer on
+long horizons, so that they fit in memory: sim.execution.budget.sample_replicates)."""
 
 
 def write_run(
@@ -37,6 +39,7 @@ def write_run(
 ) -> Path:
     """Write the run into a new folder under root/<scenario>/ (or into the new folder `into`)
     and return the folder."""
+    check_writable_folder(root)
     final = into or new_run_folder(root, result.scenario.name, started, result.scenario.hash[:8])
     with staged_folder(final) as staging:
         if plots:
@@ -51,6 +54,7 @@ def write_comparison(
     comparison: Comparison, root: Path, command: list[str], started: datetime, plots: bool = True
 ) -> Path:
     """Write a comparison into a new folder under root/compare/ and return the folder."""
+    check_writable_folder(root)
     final = new_run_folder(root, "compare", started, "-vs-".join(comparison.names)[:80])
     with staged_folder(final) as staging:
         if plots:
@@ -68,7 +72,8 @@ def run_chunked(
     series and plots of the first SERIES_SAMPLE replicates in its `sample/` folder (identical
     to those replicates of the large run). Returns (folder, summary, sample folder)."""
     folder, summary = run_ensemble(scenario, options)
-    sample = run(scenario, replicate_ids=np.arange(min(scenario.spec.replicates, SERIES_SAMPLE)))
+    kept = budget.sample_replicates(scenario.spec.replicates, scenario.spec.horizon_months)
+    sample = run(scenario, replicate_ids=np.arange(kept))
     command = list(options.command)
     sample_folder = write_run(sample, folder, command, started, plots, into=folder / "sample")
     return folder, summary, sample_folder
@@ -96,9 +101,22 @@ def run_sweep(
     command: list[str] | None = None,
     progress: bool | None = None,
     plots: bool = True,
+    allow_large: bool = False,
 ) -> SweepResult:
     """`sweep` with its settings as arguments (see JobSettings): the notebook's entry."""
+    if not isinstance(scenario, Scenario):
+        raise TypeError(
+            f"run_sweep expects a Scenario (sim.load_scenario(path)), got {type(scenario).__name__}"
+        )
+    check_writable_folder(Path(root), "root")
     options = JobSettings(
-        root, workers, scheduler, chunk_size, resume, tuple(command or ()), progress
+        Path(root),
+        int(workers),
+        scheduler,
+        int(chunk_size),
+        None if resume is None else Path(resume),
+        tuple(command or ()),
+        progress,
+        allow_large,
     )
     return sweep(scenario, options, plots)

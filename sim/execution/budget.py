@@ -21,6 +21,10 @@ SERIES_BYTES = 8_000
 """Peak memory of a run that keeps all series and writes its tidy table, bytes per
 run-month (measured about 7,300: 62 series columns, and the tidy table's rows)."""
 
+RUN_BYTES = 1_000
+"""Peak memory of a run that keeps every series in arrays (no tidy table), bytes per
+run-month (62 series columns of 8 bytes, the model's state and its shocks)."""
+
 RATE = 300_000
 """Run-months a second on one core (measured about 400,000)."""
 
@@ -41,6 +45,10 @@ DISK_BUDGET = 4 * 2**30
 
 MAX_POINTS = 1_000_000
 """Largest sweep design built without `--allow-large`, in points."""
+
+SERIES_SAMPLE = 1000
+"""A chunked run keeps series and plots for its first SERIES_SAMPLE replicates (fewer when
+their series would not fit in MEMORY_BUDGET)."""
 
 ALLOW_FLAG = "--allow-large (allow_large=True in Python)"
 
@@ -102,6 +110,11 @@ def series_replicates(months: int) -> int:
     return max(1, MEMORY_BUDGET // (SERIES_BYTES * (months + 1)))
 
 
+def sample_replicates(replicates: int, months: int) -> int:
+    """Replicates whose series a chunked run keeps (its `sample/` folder)."""
+    return min(replicates, SERIES_SAMPLE, series_replicates(months))
+
+
 def design_points(sweep: SweepSpec) -> int:
     """Points of a sweep's design, from its settings alone (nothing is drawn)."""
     d = len(sweep.parameters)
@@ -124,10 +137,11 @@ def chunked_estimate(
     return Estimate(runs, months, workers, points, memory, runs * DISK_BYTES_PER_RUN)
 
 
-def in_memory_estimate(runs: int, months: int, keep: int | None = None) -> Estimate:
-    """Runs whose series are all kept in memory (a plain run, a comparison)."""
-    memory = (keep if keep is not None else runs) * SERIES_BYTES * (months + 1)
-    return Estimate(runs, months, 1, 1, memory, memory // 4)
+def in_memory_estimate(runs: int, months: int, tidy: bool = True) -> Estimate:
+    """Runs whose series are all kept in memory (a plain run, a comparison); `tidy`: and
+    written as the tidy table (the command line's runs)."""
+    memory = runs * (SERIES_BYTES if tidy else RUN_BYTES) * (months + 1)
+    return Estimate(runs, months, 1, 1, memory, memory // 4 if tidy else 0)
 
 
 def check(estimate: Estimate, allow_large: bool, where: str = "") -> None:

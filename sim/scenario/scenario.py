@@ -84,6 +84,22 @@ class Scenario:
         "world.clash_hazard", "ukraine.intensity", "mechanisms.provocations",
         "outcomes.arms_race_growth". Keyword arguments set top-level keys (replicates=500).
         """
+        if changes is not None and not isinstance(changes, Mapping):
+            raise TypeError(
+                "with_params expects a mapping of dotted paths to values, such as "
+                f"{{'russia.commitment': 0.3}}, got {type(changes).__name__} {changes!r:.60}"
+            )
+        for key in changes or {}:
+            if not isinstance(key, str):
+                raise ScenarioError(
+                    WITH_PARAMS,
+                    None,
+                    repr(key),
+                    "expected a dotted path such as 'russia.commitment' as the key, "
+                    f"got {type(key).__name__}",
+                )
+        changes = {key: plain(value) for key, value in (changes or {}).items()}
+        top = {key: plain(value) for key, value in top.items()}
         data = self.spec.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
         data |= {"name": self.spec.name, **top}
         origin = Origin(self.path, self.sources, dict(self.provenance))
@@ -103,6 +119,19 @@ class Scenario:
 
 
 WITH_PARAMS = Path("with_params()")
+
+
+def plain(value: Any) -> Any:
+    """NumPy scalars (np.int64(5), np.float64(0.3), np.bool_) as the Python values they
+    stand for, inside lists and mappings too; anything else unchanged."""
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(plain(v) for v in value)
+    item = getattr(value, "item", None)
+    if type(value).__module__ == "numpy" and callable(item) and getattr(value, "ndim", 1) == 0:
+        return item()
+    return value
 
 
 def _expand(path: str) -> list[str]:

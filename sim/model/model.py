@@ -3,6 +3,8 @@
 import mesa
 import numpy as np
 
+from sim.calendar import START
+from sim.errors import ScenarioError
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
@@ -83,6 +85,11 @@ class AllianceModel(mesa.Model):
 
     def step(self) -> None:
         """One month: events, decisions, then the article's steps in order."""
+        # an overflow ends the run with a clear error (_check_finite), not a warning
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._step()
+
+    def _step(self) -> None:
         month = self.steps  # Mesa counts steps from 1
         self.shocks_now = self.shocks.month(month)
         self.timeline.set_parameters(month, self.params)
@@ -94,8 +101,34 @@ class AllianceModel(mesa.Model):
         self._cooperate()
         self._domestic_politics()
         self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now)
+        self._check_finite(month)
         self.recorder.record(month, self.world, self.reference)
         self.running = month < self.months
+
+    def _check_finite(self, month: int) -> None:
+        """Stop the run, with a ScenarioError, as soon as any state is NaN or infinite: a
+        scenario pushed past what the model computes soundly (spending compounding over
+        centuries, say) must never hand a NaN to a result."""
+        for name, values in vars(self.world).items():
+            if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
+                continue
+            bad = ~np.isfinite(values)
+            if bad.any():
+                row = int(np.argwhere(bad)[0][0])
+                path, line = self.sim_scenario.provenance.get(
+                    ("horizon_months",), (self.sim_scenario.path or "<scenario>", None)
+                )
+                year, month_of_year = divmod(START.month - 1 + month, 12)
+                raise ScenarioError(
+                    path,
+                    line,
+                    "horizon_months",
+                    f"the model's state ({name}) stopped being a finite number at month "
+                    f"{month} ({START.year + year}-{month_of_year + 1:02d}) in replicate "
+                    f"{int(self.replicate_ids[row])}: this scenario runs past what the model "
+                    "computes soundly; shorten the horizon or soften the parameters that "
+                    "drive the growth",
+                )
 
     def _escalate(self) -> None:
         w, p, ref, s, on = self.world, self.params, self.reference, self.shocks_now, self.switch

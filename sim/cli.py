@@ -235,6 +235,8 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
     result = sweep(scenario, _job_settings(args, command), plots=not args.no_plots)
     print(f"{len(result.design.values):,} points, {int(result.shares['runs'].sum()):,} runs")
     _print_shares(result.summary)
+    for note in result.sensitivity.attrs.get("notes", []):
+        print(f"note: {note}")
     if len(result.sensitivity):
         top = (
             result.sensitivity.sort_values("value", ascending=False)

@@ -289,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+INTERRUPTED = tuple(128 + number for number in STOP_SIGNALS)
+"""Exit statuses of a run stopped by a signal: 130 (SIGINT), 143 (SIGTERM)."""
 
 
 def _raise_interrupted(signal_number: int, _frame: Any) -> None:

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import process as futures_process
 from contextlib import contextmanager, suppress
 from multiprocessing import forkserver
 from typing import Any, NamedTuple
@@ -99,7 +100,11 @@ def stop_processes(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
     """Stop a process pool now: cancel what waits, terminate the workers (kill those that
     linger), then stop the forkserver they came from."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
+    # The pool's manager thread may be stuck reading a result a terminated worker left
+    # half-written; exit must not wait for it (concurrent.futures joins it at exit).
+    getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
     for process in processes:
         if process.is_alive():
             process.terminate()

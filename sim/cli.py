@@ -131,13 +131,18 @@ def _job_settings(args: argparse.Namespace, command: list[str]) -> JobSettings:
     )
 
 
+def _error_line(error: Exception) -> str:
+    """The error as the one line the command line prints."""
+    return "error: " + " ".join(str(error).splitlines())
+
+
 def validate_files(files: list[Path]) -> int:
     status = 0
     for path in files:
         try:
             scenario = load_scenario(path)
         except UserError as error:
-            print(f"error: {error}", file=sys.stderr)
+            print(_error_line(error), file=sys.stderr)
             status = 2
             continue
         print(
@@ -280,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args, command)
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_error_line(error), file=sys.stderr)
         return 2
     except (Interrupted, KeyboardInterrupt) as stop:
         return _stopped(stop)

@@ -37,8 +37,11 @@ MEMORY_BUDGET = 2 * 2**30
 CHUNK_MEMORY = 256 * 2**20
 """What one chunk may hold; a chunk has at most CHUNK_MEMORY / (CHUNK_BYTES x months) runs."""
 
-CPU_BUDGET = 2 * 3600.0
+CPU_BUDGET = 3600.0
 """Largest job run without `--allow-large`, in core-seconds of estimated work."""
+
+MAX_RUNS = 2_000_000
+"""Most runs (replicates x design points) of a job without `--allow-large`."""
 
 DISK_BUDGET = 4 * 2**30
 """Largest job's results on disk without `--allow-large`, in bytes."""
@@ -150,6 +153,8 @@ def check(estimate: Estimate, allow_large: bool, where: str = "") -> None:
     if allow_large:
         return
     problems = []
+    if estimate.runs > MAX_RUNS:
+        problems.append(f"more than {MAX_RUNS:,} runs")
     if estimate.cpu_seconds > CPU_BUDGET:
         problems.append(f"more than {duration(CPU_BUDGET)} of computing")
     if estimate.memory > MEMORY_BUDGET:

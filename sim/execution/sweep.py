@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.errors import Interrupted, UserError
+from sim.errors import Interrupted, ScenarioError, UserError
 from sim.execution import budget
 from sim.execution.designs import build_design
 from sim.execution.executors import make_executor
@@ -144,6 +144,12 @@ def run_job(scenario: Scenario, kind: str, job: Job, settings: dict, options: Jo
             stop = exc
             if isinstance(exc, KeyboardInterrupt):
                 stop = Interrupted(signal.SIGINT, "SIGINT")
+            elif isinstance(exc, ScenarioError) and exc.path == "<scenario>":
+                # raised by a worker, which has the scenario but not its files: locate it
+                path, line = scenario.provenance.get(
+                    (exc.key.split(".")[0],), (scenario.path or scenario.name, None)
+                )
+                stop = ScenarioError(path, line, exc.key, exc.message)
             _record_stop(folder, created, stop, options, job, chunk_size)
             if stop is not exc:
                 raise stop from None

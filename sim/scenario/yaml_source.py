@@ -111,6 +111,11 @@ def read_yaml(path: Path) -> YamlDoc:
     try:
         _check_events(text, path)
         root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, BEL ...)
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(
+            path, line, "", f"invalid YAML: character {exc.character!r} is not allowed"
+        ) from None
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct opens (an unclosed bracket's line);
         # the problem mark may lie past the end of the file.

@@ -272,7 +272,14 @@ def main(argv: list[str] | None = None) -> int:
             prog="run.py validate", usage=USAGE, description="Check scenario files without running."
         )
         parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
-        return validate_files(parser.parse_args(argv[1:]).files)
+        files = parser.parse_args(argv[1:]).files
+        try:
+            return validate_files(files)
+        except Exception as error:  # as below: one line, never a traceback
+            if os.environ.get("SIM_DEBUG"):
+                raise
+            print(f"error: {type(error).__name__}: {error} (unexpected)", file=sys.stderr)
+            return 1
     if argv[:1] and argv[0] in COMMANDS:
         handler, description, many, scale = COMMANDS[argv[0]]
         args = _parser(f"run.py {argv[0]}", description, many, scale).parse_args(argv[1:])
@@ -289,6 +296,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (Interrupted, KeyboardInterrupt) as stop:
         return _stopped(stop)
+    except Exception as error:  # a bug or the machine (disk full ...): one line, no traceback
+        if os.environ.get("SIM_DEBUG"):
+            raise
+        print(
+            f"error: {type(error).__name__}: {' '.join(str(error).splitlines())[:500]} "
+            "(unexpected; SIM_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         _restore_signals(previous)
 

@@ -273,6 +273,16 @@ def test_extends_reaches_only_scenario_files_under_the_scenario_root(
     assert SECRET not in err
 
 
+def test_nul_in_a_file_name_an_extends_or_out_is_one_clean_error(write, guarded, capsys):
+    status, _, err = cli(capsys, "validate", "/tmp/a\x00b.yaml")
+    assert_clean_error(status, err, None, "NUL")
+    child = write("child.yaml", 'extends: "a\\0b.yaml"\n')
+    status, _, err = cli(capsys, "validate", child)
+    assert_clean_error(status, err, f"{child}:1: extends:")
+    status, _, err = cli(capsys, child, "--out", "/tmp/o\x00x")
+    assert_clean_error(status, err, "--out:")
+
+
 def test_extends_may_reach_up_to_the_nearest_scenarios_folder_and_the_shipped_ones(
     scenario_dir, capsys
 ):

@@ -192,6 +192,8 @@ def load_scenario(path: str | Path) -> Scenario:
         raise TypeError(
             f"load_scenario expects the path of a .yaml file, got {type(path).__name__}"
         )
+    if "\x00" in str(path):
+        raise ScenarioError(repr(str(path)), None, "", "a file name cannot contain NUL")
     path = Path(path)
     if path.suffix.lower() not in SCENARIO_SUFFIXES:
         raise ScenarioError(path, None, "", "a scenario file's name ends in .yaml or .yml")
@@ -236,6 +238,8 @@ def _resolve(
     target = doc.data["extends"]
     line = doc.line_of(("extends",))
     if not isinstance(target, str):
+        raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
+    if "\x00" in target or len(target) > 1000:
         raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
     parent_path = (path.parent / target).resolve()
     cycle = (*chain, path.resolve())

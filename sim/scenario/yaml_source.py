@@ -74,8 +74,9 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
         raise ScenarioError(path, None, "", "file not found") from None
     except IsADirectoryError:
         raise ScenarioError(path, None, "", "is a folder, not a scenario file") from None
-    except OSError as exc:
-        raise ScenarioError(path, None, "", f"cannot read the file ({exc.strerror})") from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ScenarioError(path, None, "", f"cannot read the file ({reason})") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):

@@ -687,6 +687,31 @@ def test_a_signal_stops_every_process_of_the_job_and_marks_it_resumable(
     assert line.endswith(record["resume"])
 
 
+def test_workers_and_the_forkserver_go_when_the_main_process_is_killed(tmp_path):
+    path = tmp_path / "job.yaml"
+    path.write_text(SWEEP)
+    out = tmp_path / "out"
+    command = [sys.executable, "run.py", "sweep", str(path), "--workers", "2"]
+    process = subprocess.Popen(
+        [*command, "--chunk-size", "500", "--out", str(out), "--no-plots"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_first_part(out, process)
+        family = psutil.Process(process.pid).children(recursive=True)
+        process.kill()
+        process.wait(timeout=10)
+        _, survivors = psutil.wait_procs(family, timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    for survivor in survivors:
+        survivor.kill()
+    assert survivors == []
+
+
 # --- The notebook API -----------------------------------------------------------------------
 
 

@@ -17,9 +17,10 @@ from sim.scenario.schema import SweepSpec
 CHUNK_BYTES = 500
 """Peak memory of a chunk, bytes per run-month (measured about 400)."""
 
-SERIES_BYTES = 8_000
+SERIES_BYTES = 9_000
 """Peak memory of a run that keeps all series and writes its tidy table, bytes per
-run-month (measured about 7,300: 62 series columns, and the tidy table's rows)."""
+run-month (measured about 8,500 at 2,218 replicates x 120 months: 62 series columns, and
+the tidy table's rows)."""
 
 RUN_BYTES = 1_000
 """Peak memory of a run that keeps every series in arrays (no tidy table), bytes per

@@ -16,7 +16,7 @@ import pandas as pd
 from sim.execution import budget
 from sim.execution.runner import run
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
-from sim.execution.sweep import execute_sweep, finish_folder, run_ensemble
+from sim.execution.sweep import execute_sweep, finish_folder, marked_on_stop, run_ensemble
 from sim.files import check_writable_folder, staged_folder
 from sim.results.comparison import Comparison
 from sim.results.run_result import RunResult
@@ -71,11 +71,15 @@ def run_chunked(
     """A large run: all replicates' outcomes streamed to a job folder in chunks, and the
     series and plots of the first SERIES_SAMPLE replicates in its `sample/` folder (identical
     to those replicates of the large run). Returns (folder, summary, sample folder)."""
-    folder, summary = run_ensemble(scenario, options)
-    kept = budget.sample_replicates(scenario.spec.replicates, scenario.spec.horizon_months)
-    sample = run(scenario, replicate_ids=np.arange(kept))
-    command = list(options.command)
-    sample_folder = write_run(sample, folder, command, started, plots, into=folder / "sample")
+    folder, summary = run_ensemble(scenario, options, finish=False)
+    with marked_on_stop(folder, options):
+        kept = budget.sample_replicates(scenario.spec.replicates, scenario.spec.horizon_months)
+        command = list(options.command)
+        sample_folder = folder / "sample"
+        if not sample_folder.is_dir():  # a resumed job may have it already
+            sample = run(scenario, replicate_ids=np.arange(kept))
+            sample_folder = write_run(sample, folder, command, started, plots, into=sample_folder)
+        finish_folder(folder, {})
     return folder, summary, sample_folder
 
 
@@ -83,11 +87,12 @@ def sweep(scenario: Scenario, options: JobSettings, plots: bool = True) -> Sweep
     """Run the scenario's `sweep:` block, analyse it, write everything (plots included) into
     its job folder, and mark the folder complete."""
     result = execute_sweep(scenario, options)
-    if plots:
-        from sim.plots.explore import save_sweep_plots
+    with marked_on_stop(result.folder, options):
+        if plots:
+            from sim.plots.explore import save_sweep_plots
 
-        save_sweep_plots(result, result.folder)
-    finish_folder(result.folder, {"design_points": len(result.design.values)})
+            save_sweep_plots(result, result.folder)
+        finish_folder(result.folder, {"design_points": len(result.design.values)})
     return result
 
 

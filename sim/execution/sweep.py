@@ -13,6 +13,8 @@ import contextlib
 import json
 import shlex
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -157,6 +159,21 @@ def run_job(scenario: Scenario, kind: str, job: Job, settings: dict, options: Jo
     return folder
 
 
+@contextmanager
+def marked_on_stop(folder: Path, options: JobSettings) -> Iterator[None]:
+    """Around the work that follows a job's runs (analysis, plots, the sample): if it stops,
+    the manifest says so with the command that resumes it (the runs are all on disk, so
+    resuming only redoes this work). KeyboardInterrupt becomes Interrupted (SIGINT)."""
+    try:
+        yield
+    except BaseException as exc:
+        stop = Interrupted(signal.SIGINT, "SIGINT") if isinstance(exc, KeyboardInterrupt) else exc
+        _mark(folder, stop, options)
+        if stop is not exc:
+            raise stop from None
+        raise
+
+
 def _record_stop(
     folder: Path,
     created: list[Path],
@@ -173,6 +190,10 @@ def _record_stop(
                     child.unlink()
         remove_if_empty([folder / "runs", *created])
         return
+    _mark(folder, stop, options)
+
+
+def _mark(folder: Path, stop: BaseException, options: JobSettings) -> None:
     command = resume_command(options, folder)
     status = "interrupted" if isinstance(stop, Interrupted) else "failed"
     with contextlib.suppress(OSError, ValueError):
@@ -213,31 +234,39 @@ def execute_sweep(scenario: Scenario, options: JobSettings) -> SweepResult:
     settings = {"chunk_size": chunk_size, "design": sweep.model_dump(mode="json")}
     folder = run_job(scenario, "sweep", job, settings, options)
 
-    outcomes = list(sweep.outcomes or OUTCOMES)
-    shares = point_shares(folder, job.names, job.values)
-    summary = overall_summary(shares)
-    indices = sensitivity(design, shares, outcomes, seed=scenario.spec.seed % 2**32)
-    boxes = {name: discover(design, shares, name, sweep.min_coverage) for name in outcomes}
-    result = SweepResult(scenario, design, folder, shares, summary, indices, boxes)
+    with marked_on_stop(folder, options):
+        outcomes = list(sweep.outcomes or OUTCOMES)
+        shares = point_shares(folder, job.names, job.values)
+        summary = overall_summary(shares)
+        indices = sensitivity(design, shares, outcomes, seed=scenario.spec.seed % 2**32)
+        boxes = {name: discover(design, shares, name, sweep.min_coverage) for name in outcomes}
+        result = SweepResult(scenario, design, folder, shares, summary, indices, boxes)
 
-    pd.DataFrame(design.values, columns=list(design.names)).rename_axis("point").to_csv(
-        folder / "design.csv"
-    )
-    shares.to_csv(folder / "points.csv", index=False)
-    summary.to_csv(folder / "summary.csv", index=False)
-    indices.to_csv(folder / "sensitivity.csv", index=False)
-    result.boxes_table().to_csv(folder / "discovery.csv", index=False)
-    (folder / "discovery.txt").write_text("\n".join(result.discoveries()) + "\n", encoding="utf-8")
+        pd.DataFrame(design.values, columns=list(design.names)).rename_axis("point").to_csv(
+            folder / "design.csv"
+        )
+        shares.to_csv(folder / "points.csv", index=False)
+        summary.to_csv(folder / "summary.csv", index=False)
+        indices.to_csv(folder / "sensitivity.csv", index=False)
+        result.boxes_table().to_csv(folder / "discovery.csv", index=False)
+        (folder / "discovery.txt").write_text(
+            "\n".join(result.discoveries()) + "\n", encoding="utf-8"
+        )
     return result
 
 
-def run_ensemble(scenario: Scenario, options: JobSettings) -> tuple[Path, pd.DataFrame]:
-    """All replicates of a scenario, chunked and streamed to disk; returns (folder, summary)."""
+def run_ensemble(
+    scenario: Scenario, options: JobSettings, finish: bool = True
+) -> tuple[Path, pd.DataFrame]:
+    """All replicates of a scenario, chunked and streamed to disk; returns (folder, summary).
+    With finish=False the folder is left "running" for the caller to add to and finish."""
     job = Job.ensemble(scenario)
     chunk_size = budget.chunk_runs(scenario.spec.horizon_months, options.chunk_size)
     settings = {"chunk_size": chunk_size}
     folder = run_job(scenario, "ensemble", job, settings, options)
-    summary = overall_summary(point_shares(folder, job.names, job.values))
-    summary.to_csv(folder / "summary.csv", index=False)
-    finish_folder(folder, {})
+    with marked_on_stop(folder, options):
+        summary = overall_summary(point_shares(folder, job.names, job.values))
+        summary.to_csv(folder / "summary.csv", index=False)
+        if finish:
+            finish_folder(folder, {})
     return folder, summary

@@ -132,8 +132,10 @@ def _job_settings(args: argparse.Namespace, command: list[str]) -> JobSettings:
 
 
 def _error_line(error: Exception) -> str:
-    """The error as the one line the command line prints."""
-    return "error: " + " ".join(str(error).splitlines())
+    """The error as the one line the command line prints (control characters escaped, so a
+    hostile key cannot drive the terminal)."""
+    text = " ".join(str(error).splitlines())
+    return "error: " + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def validate_files(files: list[Path]) -> int:
@@ -157,7 +159,7 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
     started = utc_now()
     scenario = _load(args.scenario, args)
     replicates = scenario.spec.replicates
-    months = scenario.spec.horizon_months
+    months, substeps = scenario.spec.horizon_months, scenario.spec.substeps
     chunked = (
         replicates > min(SERIES_LIMIT, budget.series_replicates(months))
         or args.workers is not None
@@ -168,10 +170,10 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
         sample = budget.sample_replicates(replicates, months)
         workers = 1 if args.scheduler else (args.workers or _cpus())
         estimate = budget.chunked_estimate(
-            replicates, months, workers, args.chunk_size, sample=sample
+            replicates, months, workers, args.chunk_size, sample=sample, substeps=substeps
         )
     else:
-        estimate = budget.in_memory_estimate(replicates, months)
+        estimate = budget.in_memory_estimate(replicates, months, substeps=substeps)
     budget.check(estimate, args.allow_large, str(args.scenario))
     print(
         f"Scenario '{scenario.name}': {replicates:,} replicates x "

@@ -66,6 +66,7 @@ def assert_clean_error(status: int, err: str, where: str | None = None, contains
     assert "Traceback" not in err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and ERROR_LINE.fullmatch(lines[0]), err
+    assert lines[0].isprintable(), "a control character reached the terminal"
     if where is not None:
         assert lines[0].startswith(f"error: {where}"), lines[0]
     assert contains in lines[0], lines[0]
@@ -181,6 +182,8 @@ HOSTILE_YAML = {
     "NUL in text": ("description: a\x00b\n", 1, "invalid YAML"),
     "not a mapping": ("- 1\n- 2\n", 1, "mapping"),
     "a bare number": ("42\n", 1, "mapping"),
+    "terminal escape in a key": ('actors:\n  "\\e[31mred": {}\n', 2, "\\x1b[31mred"),
+    "bracket in a key": ("actors:\n  ro[k]: {}\n", 2, "unknown actor 'ro[k]'"),
     "rival pair of one actor": ("outcomes:\n  rival_pairs: [[rok, rok]]\n", 2, "two different"),
     "rival pair of three": ("outcomes:\n  rival_pairs: [[rok, dprk, japan]]\n", 2, ""),
 }
@@ -612,6 +615,12 @@ def test_a_plain_run_keeps_series_only_for_what_fits_in_memory():
     assert budget.sample_replicates(5000, 1200) * 1201 * budget.SERIES_BYTES <= (
         budget.MEMORY_BUDGET
     )
+
+
+def test_substeps_count_in_the_estimate():
+    plain = budget.Estimate(runs=1000, months=120)
+    fine = budget.Estimate(runs=1000, months=120, substeps=1000)
+    assert fine.cpu_seconds > 10 * plain.cpu_seconds
 
 
 def test_the_memory_rates_cover_what_the_model_records():

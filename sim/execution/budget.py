@@ -67,10 +67,12 @@ class Estimate:
     points: int = 1
     memory: int = 0
     disk: int = 0
+    substeps: int = 1
 
     @property
     def cpu_seconds(self) -> float:
-        return self.runs * (self.months + 1) / RATE
+        """Estimated core-seconds; 100 Euler substeps cost about one more month each."""
+        return self.runs * (self.months + 1) * (1 + (self.substeps - 1) / 100) / RATE
 
     @property
     def wall_seconds(self) -> float:
@@ -81,8 +83,8 @@ class Estimate:
         return (
             f"{points}{self.runs:,} runs x {self.months:,} months: about "
             f"{duration(self.wall_seconds)} on {self.workers} worker"
-            f"{'s' if self.workers > 1 else ''}, {size(self.memory)} of memory, "
-            f"{size(self.disk)} on disk"
+            f"{'s' if self.workers > 1 else ''}, {size(self.memory)} of memory"
+            + (f", {size(self.disk)} on disk" if self.disk else "")
         )
 
 
@@ -132,20 +134,26 @@ def design_points(sweep: SweepSpec) -> int:
 
 
 def chunked_estimate(
-    runs: int, months: int, workers: int, chunk_size: int, points: int = 1, sample: int = 0
+    runs: int,
+    months: int,
+    workers: int,
+    chunk_size: int,
+    points: int = 1,
+    sample: int = 0,
+    substeps: int = 1,
 ) -> Estimate:
     """A chunked job: each worker holds a chunk (and the sample's series, if any)."""
     chunk = chunk_runs(months, chunk_size)
     memory = (workers + 1) * min(runs, chunk) * CHUNK_BYTES * (months + 1)
     memory += sample * SERIES_BYTES * (months + 1) + points * 64
-    return Estimate(runs, months, workers, points, memory, runs * DISK_BYTES_PER_RUN)
+    return Estimate(runs, months, workers, points, memory, runs * DISK_BYTES_PER_RUN, substeps)
 
 
-def in_memory_estimate(runs: int, months: int, tidy: bool = True) -> Estimate:
+def in_memory_estimate(runs: int, months: int, tidy: bool = True, substeps: int = 1) -> Estimate:
     """Runs whose series are all kept in memory (a plain run, a comparison); `tidy`: and
     written as the tidy table (the command line's runs)."""
     memory = runs * (SERIES_BYTES if tidy else RUN_BYTES) * (months + 1)
-    return Estimate(runs, months, 1, 1, memory, memory // 4 if tidy else 0)
+    return Estimate(runs, months, 1, 1, memory, memory // 4 if tidy else 0, substeps)
 
 
 def check(estimate: Estimate, allow_large: bool, where: str = "") -> None:

@@ -45,7 +45,7 @@ def compare(
     replicates = replicates if replicates is not None else first.replicates
     seed = seed if seed is not None else first.seed
     estimate = budget.in_memory_estimate(
-        replicates * len(scenarios), first.horizon_months, tidy=False
+        replicates * len(scenarios), first.horizon_months, tidy=False, substeps=first.substeps
     )
     budget.check(estimate, allow_large, "compare()")
     return Comparison(

@@ -80,7 +80,9 @@ def run(
     )
     replicate_ids = replicate_list(replicate_ids)
     count = scenario.spec.replicates if replicate_ids is None else len(replicate_ids)
-    estimate = budget.in_memory_estimate(count, scenario.spec.horizon_months, tidy=False)
+    estimate = budget.in_memory_estimate(
+        count, scenario.spec.horizon_months, tidy=False, substeps=scenario.spec.substeps
+    )
     budget.check(estimate, allow_large, f"run({scenario.name})")
     model = AllianceModel(scenario, replicate_ids=replicate_ids)
     work = len(model.replicate_ids) * model.months

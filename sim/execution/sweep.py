@@ -226,7 +226,9 @@ def execute_sweep(scenario: Scenario, options: JobSettings) -> SweepResult:
     points = budget.design_points(sweep)
     runs = points * scenario.spec.replicates
     workers = 1 if options.scheduler else options.workers
-    estimate = budget.chunked_estimate(runs, months, workers, options.chunk_size, points)
+    estimate = budget.chunked_estimate(
+        runs, months, workers, options.chunk_size, points, substeps=scenario.spec.substeps
+    )
     check_budget(estimate, options, str(scenario.path or scenario.name))
     design = build_design(sweep, scenario.spec.seed)
     job = Job.sweep(scenario, design.names, design.values)

@@ -1,6 +1,7 @@
 """Scenario errors: where each key was written, messages that say what is allowed, and the
 checks that span keys (events, sweeps, symmetric relations)."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,12 +52,19 @@ def _loc(error: Mapping[str, Any]) -> KeyPath:
     return tuple(part for part in error["loc"] if part != "[key]")
 
 
+_UNION_MEMBER = re.compile(r"float|int|str|bool|[a-z_-]+\[.*\]")
+"""How pydantic names a union member in an error's location ("dict[...]", "tuple[...]")."""
+
+
 def to_scenario_error(error: Mapping[str, Any], origin: Origin) -> ScenarioError:
     loc = _loc(error)
     # pydantic reports union members (e.g. "float", "dict[...]") in the location; drop them.
-    loc = tuple(
-        p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("float", "int", "str")))
-    )
+    kept: list[str | int] = []
+    for p in loc:  # a key the user wrote stays, even if it looks like a union member
+        union = isinstance(p, str) and _UNION_MEMBER.fullmatch(p)
+        if not union or (*kept, p) in origin.provenance:
+            kept.append(p)
+    loc = tuple(kept)
     path, line = origin.locate(loc)
     key = dotted(loc)
     got = error.get("input")

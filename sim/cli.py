@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sim.errors import Interrupted, UserError
 from sim.execution import budget
@@ -62,10 +62,19 @@ def _chunk(text: str) -> int:
     return _whole(text, 1, 1_000_000)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as the one line every other error is: `error: ...`."""
+
+    def error(self, message: str) -> NoReturn:
+        line = " ".join(message.splitlines())
+        line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
+        self.exit(2, f"error: {line} (python {self.prog} --help lists the options)\n")
+
+
 def _parser(
     prog: str, description: str, many: bool = False, scale: bool = False
 ) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, usage=USAGE, description=description)
+    parser = Parser(prog=prog, usage=USAGE, description=description)
     if many:
         parser.add_argument("scenarios", type=Path, nargs="+", help="scenario YAML files")
     else:
@@ -270,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     command = ["python", "run.py", *argv]
     if argv[:1] == ["validate"]:
-        parser = argparse.ArgumentParser(
+        parser = Parser(
             prog="run.py validate", usage=USAGE, description="Check scenario files without running."
         )
         parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")

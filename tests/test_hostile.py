@@ -408,6 +408,32 @@ def test_a_scheduler_that_is_not_one_fails_within_seconds_with_one_line(
     assert not (guarded / "short").exists()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--replicates", "0"],
+        ["--replicates", "1e9"],
+        ["--workers", "0"],
+        ["--chunk-size", "x"],
+        ["--seed", "-1"],
+        ["--bogus"],
+        ["--workers", "2", "--scheduler", "tcp://x:1"],
+    ],
+)
+def test_bad_options_are_one_error_line_and_exit_2(argv, write, guarded, capsys):
+    path = write("short.yaml", SHORT)
+    with pytest.raises(SystemExit) as info:
+        main([str(path), *argv, "--out", str(guarded)])
+    assert info.value.code == 2
+    assert_clean_error(2, capsys.readouterr().err, "", "--help")
+
+
+def test_many_workers_for_a_large_job_are_refused_with_the_estimate(write, guarded, capsys):
+    path = write("many.yaml", "seed: 1\nreplicates: 1000000\n")
+    status, _, err = cli(capsys, path, "--workers", 1000, "--out", guarded)
+    assert_clean_error(status, err, f"{path}:", "--allow-large")
+
+
 def test_compare_with_one_file_says_two_are_needed(write, guarded, capsys):
     path = write("short.yaml", SHORT)
     status, _, err = cli(capsys, "compare", path, "--out", guarded)

@@ -9,6 +9,7 @@ Chunks are sized by memory (chunk_runs), not by a run count alone; a plain run k
 series in memory only when they fit in MEMORY_BUDGET (series_replicates).
 """
 
+import os
 from dataclasses import dataclass
 
 from sim.errors import ResourceError
@@ -31,6 +32,9 @@ RATE = 300_000
 
 DISK_BYTES_PER_RUN = 100
 """Bytes of Parquet per run of a chunked job (measured about 62)."""
+
+PROCESS_BYTES = 200 * 2**20
+"""Memory of a worker process before its first chunk (Python, NumPy, pandas, Mesa loaded)."""
 
 MEMORY_BUDGET = 2 * 2**30
 """What a run may hold in memory at once: series beyond it are streamed in chunks."""
@@ -76,7 +80,7 @@ class Estimate:
 
     @property
     def wall_seconds(self) -> float:
-        return self.cpu_seconds / max(1, self.workers)
+        return self.cpu_seconds / max(1, min(self.workers, os.cpu_count() or 1))
 
     def text(self) -> str:
         points = f"{self.points:,} points, " if self.points > 1 else ""
@@ -142,9 +146,12 @@ def chunked_estimate(
     sample: int = 0,
     substeps: int = 1,
 ) -> Estimate:
-    """A chunked job: each worker holds a chunk (and the sample's series, if any)."""
+    """A chunked job: each worker holds a chunk (and the sample's series, if any); no more
+    workers start than there are chunks."""
     chunk = chunk_runs(months, chunk_size)
+    workers = max(1, min(workers, -(-runs // chunk)))
     memory = (workers + 1) * min(runs, chunk) * CHUNK_BYTES * (months + 1)
+    memory += PROCESS_BYTES * workers if workers > 1 else 0
     memory += sample * SERIES_BYTES * (months + 1) + points * 64
     return Estimate(runs, months, workers, points, memory, runs * DISK_BYTES_PER_RUN, substeps)
 

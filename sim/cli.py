@@ -186,7 +186,8 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
     budget.check(estimate, args.allow_large, str(args.scenario))
     print(
         f"Scenario '{scenario.name}': {replicates:,} replicates x "
-        f"{months} months, seed {scenario.spec.seed} (estimate: {estimate.text()})"
+        f"{months} months, seed {scenario.spec.seed} (estimate: {estimate.text()})",
+        flush=True,
     )
     from sim.execution.runner import run
     from sim.workflows import run_chunked, write_run
@@ -246,7 +247,8 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
         )
     print(
         f"Sweep '{scenario.name}': {spec.design} design over "
-        f"{', '.join(spec.parameters)}; {scenario.spec.replicates} replicates a point"
+        f"{', '.join(spec.parameters)}; {scenario.spec.replicates} replicates a point",
+        flush=True,
     )
     result = sweep(scenario, _job_settings(args, command), plots=not args.no_plots)
     print(f"{len(result.design.values):,} points, {int(result.shares['runs'].sum()):,} runs")

@@ -722,6 +722,27 @@ def test_a_signal_stops_every_process_of_the_job_and_marks_it_resumable(
     assert line.endswith(record["resume"])
 
 
+def test_a_signal_during_a_plain_run_leaves_nothing_behind(tmp_path):
+    path = tmp_path / "plain.yaml"
+    path.write_text("seed: 1\nreplicates: 1500\n")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "run.py", str(path), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("Scenario 'plain'")  # simulating now
+    time.sleep(1.0)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 143
+    assert err.strip().splitlines()[-1] == "interrupted (SIGTERM): nothing was written"
+    assert not out.exists()
+
+
 def test_workers_and_the_forkserver_go_when_the_main_process_is_killed(tmp_path):
     path = tmp_path / "job.yaml"
     path.write_text(SWEEP)

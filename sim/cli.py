@@ -248,8 +248,17 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
     print(
         f"Sweep '{scenario.name}': {spec.design} design over "
         f"{', '.join(spec.parameters)}; {scenario.spec.replicates} replicates a point",
-        flush=True,
     )
+    workers = 1 if args.scheduler else (args.workers or _cpus())
+    estimate = budget.sweep_estimate(
+        spec,
+        scenario.spec.replicates,
+        scenario.spec.horizon_months,
+        workers,
+        args.chunk_size,
+        scenario.spec.substeps,
+    )
+    print(f"Estimate: {estimate.text()}", flush=True)
     result = sweep(scenario, _job_settings(args, command), plots=not args.no_plots)
     print(f"{len(result.design.values):,} points, {int(result.shares['runs'].sum()):,} runs")
     _print_shares(result.summary)

@@ -705,7 +705,7 @@ def test_a_signal_stops_every_process_of_the_job_and_marks_it_resumable(
         family = psutil.Process(process.pid).children(recursive=True)
         assert len(family) >= 2  # the workers, the forkserver, the resource tracker
         process.send_signal(sig)
-        _, err = process.communicate(timeout=20)
+        _, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
@@ -713,7 +713,7 @@ def test_a_signal_stops_every_process_of_the_job_and_marks_it_resumable(
     assert "Traceback" not in err
     line = err.strip().splitlines()[-1]
     assert line.startswith(f"interrupted ({sig.name}): the job in ")
-    _, survivors = psutil.wait_procs(family, timeout=5)
+    _, survivors = psutil.wait_procs(family, timeout=15)
     assert survivors == []
     (manifest,) = out.rglob("manifest.json")
     record = json.loads(manifest.read_text())

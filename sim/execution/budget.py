@@ -143,6 +143,16 @@ def design_points(sweep: SweepSpec) -> int:
     return sweep.points
 
 
+def sweep_estimate(
+    sweep: SweepSpec, replicates: int, months: int, workers: int, chunk_size: int, substeps: int
+) -> Estimate:
+    """A sweep's job, from its settings alone (the design is not built)."""
+    points = design_points(sweep)
+    return chunked_estimate(
+        points * replicates, months, workers, chunk_size, points, substeps=substeps
+    )
+
+
 def chunked_estimate(
     runs: int,
     months: int,

@@ -223,11 +223,14 @@ def execute_sweep(scenario: Scenario, options: JobSettings) -> SweepResult:
             scenario.path or "<scenario>", None, "sweep", "this scenario has no 'sweep:' block"
         )
     months = scenario.spec.horizon_months
-    points = budget.design_points(sweep)
-    runs = points * scenario.spec.replicates
     workers = 1 if options.scheduler else options.workers
-    estimate = budget.chunked_estimate(
-        runs, months, workers, options.chunk_size, points, substeps=scenario.spec.substeps
+    estimate = budget.sweep_estimate(
+        sweep,
+        scenario.spec.replicates,
+        months,
+        workers,
+        options.chunk_size,
+        scenario.spec.substeps,
     )
     check_budget(estimate, options, str(scenario.path or scenario.name))
     design = build_design(sweep, scenario.spec.seed)

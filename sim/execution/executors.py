@@ -17,13 +17,14 @@ import os
 import re
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import process as futures_process
 from contextlib import contextmanager, suppress
-from multiprocessing import forkserver
+from multiprocessing import forkserver, resource_tracker
 from typing import Any, NamedTuple
 
 from sim.errors import UserError
@@ -57,6 +58,7 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Po
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(FORKSERVER_PRELOAD)
+        start_quiet_resource_tracker()
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -77,6 +79,25 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Po
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
+
+
+def start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its stderr on /dev/null. It still
+    removes what a stopped pool leaves behind, but its warnings about it (several lines
+    after the one a stopped job prints) do not reach the user."""
+    tracker: Any = getattr(resource_tracker, "_resource_tracker", None)
+    if tracker is None or getattr(tracker, "_pid", None) is not None:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(quiet, 2)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(quiet)
 
 
 def watch_parent(parent: int) -> None:

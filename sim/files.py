@@ -90,10 +90,11 @@ class Staging:
 def staged_folder(final: Path) -> Iterator[Staging]:
     """A temporary folder beside `final`, renamed to `final` (or, if another process took
     that name meanwhile, to the next free one) when the block succeeds."""
-    created = make_parents(final.parent)
+    created: list[Path] = []
     temporary = final.parent / f".{final.name}.partial-{os.getpid()}"
     staging = Staging(temporary, final)
     try:
+        created = make_parents(final.parent)
         temporary.mkdir()
         yield staging
         staging.final = _publish(temporary, final)

@@ -1,8 +1,14 @@
 """alliance-sim: run a scenario, or validate scenario files. See README.md."""
 
+import os
 import sys
 
-from sim.cli import main
+from sim.cli import INTERRUPTED, main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status in INTERRUPTED:  # the job is stopped and marked: leave without waiting for
+        sys.stdout.flush()  # threads that may still be finishing a chunk
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)

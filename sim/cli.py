@@ -2,12 +2,16 @@
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from sim.errors import UserError
+from sim.errors import Interrupted, UserError
+from sim.execution import budget
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
+from sim.files import check_writable_folder
 from sim.provenance import utc_now
 from sim.scenario.scenario import Scenario, load_scenario
 
@@ -47,8 +51,10 @@ EXAMPLES = {
 }
 
 SERIES_LIMIT = 5000
-"""Above this many replicates (or with --workers / --scheduler), a run streams its outcomes
-to disk chunk by chunk and keeps series and plots for a sample (sim.workflows.run_chunked)."""
+"""Above this many replicates, or more than fit in memory with their series
+(sim.execution.budget.series_replicates), or with --workers / --scheduler, a run streams its
+outcomes to disk chunk by chunk and keeps series and plots for a sample
+(sim.workflows.run_chunked)."""
 
 
 def _whole(text: str, low: int, high: int) -> int:
@@ -79,10 +85,19 @@ def _chunk(text: str) -> int:
     return _whole(text, 1, 1_000_000)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as the one line every other error is: `error: ...`."""
+
+    def error(self, message: str) -> NoReturn:
+        line = " ".join(message.splitlines())
+        line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
+        self.exit(2, f"error: {line} (python {self.prog} --help lists the options)\n")
+
+
 def _parser(
     prog: str, description: str, many: bool = False, scale: bool = False, example: str = ""
 ) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=prog,
         usage=USAGE,
         description=description,
@@ -99,6 +114,11 @@ def _parser(
         "--out", type=Path, default=Path("results"), help="results folder (default: results/)"
     )
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    parser.add_argument(
+        "--allow-large",
+        action="store_true",
+        help="run a job beyond the resource budget (its estimate is printed when refused)",
+    )
     if scale:
         where = parser.add_mutually_exclusive_group()
         where.add_argument(
@@ -145,7 +165,15 @@ def _job_settings(args: argparse.Namespace, command: list[str]) -> JobSettings:
         args.chunk_size,
         args.resume,
         tuple(command),
+        allow_large=args.allow_large,
     )
+
+
+def _error_line(error: Exception) -> str:
+    """The error as the one line the command line prints (control characters escaped, so a
+    hostile key cannot drive the terminal)."""
+    text = " ".join(str(error).splitlines())
+    return "error: " + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def validate_files(files: list[Path]) -> int:
@@ -154,7 +182,7 @@ def validate_files(files: list[Path]) -> int:
         try:
             scenario = load_scenario(path)
         except UserError as error:
-            print(f"error: {error}", file=sys.stderr)
+            print(_error_line(error), file=sys.stderr)
             status = 2
             continue
         print(
@@ -165,30 +193,42 @@ def validate_files(files: list[Path]) -> int:
 
 
 def run_command(args: argparse.Namespace, command: list[str]) -> int:
-    from sim.execution.runner import run
-    from sim.workflows import run_chunked, write_run
-
+    check_writable_folder(args.out)
     started = utc_now()
     scenario = _load(args.scenario, args)
     replicates = scenario.spec.replicates
+    months, substeps = scenario.spec.horizon_months, scenario.spec.substeps
     chunked = (
-        replicates > SERIES_LIMIT
+        replicates > min(SERIES_LIMIT, budget.series_replicates(months))
         or args.workers is not None
         or args.scheduler
         or args.resume is not None
     )
+    if chunked:
+        sample = budget.sample_replicates(replicates, months)
+        workers = 1 if args.scheduler else (args.workers or _cpus())
+        estimate = budget.chunked_estimate(
+            replicates, months, workers, args.chunk_size, sample=sample, substeps=substeps
+        )
+    else:
+        estimate = budget.in_memory_estimate(replicates, months, substeps=substeps)
+    budget.check(estimate, args.allow_large, str(args.scenario))
     print(
         f"Scenario '{scenario.name}': {replicates:,} replicates x "
-        f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}"
+        f"{months} months, seed {scenario.spec.seed} (estimate: {estimate.text()})",
+        flush=True,
     )
-    if args.conditioned_on is not None:  # issue 8: runs conditioned on history
+    from sim.execution.runner import run
+    from sim.workflows import run_chunked, write_run
+
+    if args.conditioned_on is not None:  # runs conditioned on history (issue 8)
         if chunked:
             raise UserError("--conditioned-on", None, "", "a conditioned run is not chunked")
         result = _conditioned(scenario, args.conditioned_on)
         folder = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary())
     elif not chunked:
-        result = run(scenario)
+        result = run(scenario, allow_large=args.allow_large)
         folder = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary())
     else:
@@ -249,9 +289,17 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     from sim.execution.compare import compare
     from sim.workflows import write_comparison
 
+    check_writable_folder(args.out)
+    if len(args.scenarios) < 2:
+        raise UserError(
+            args.scenarios[0],
+            None,
+            "compare",
+            "give two or more scenario files to compare (run a single one with run.py FILE)",
+        )
     started = utc_now()
     scenarios = [load_scenario(path) for path in args.scenarios]
-    comparison = compare(scenarios, args.replicates, args.seed)
+    comparison = compare(scenarios, args.replicates, args.seed, allow_large=args.allow_large)
     folder = write_comparison(comparison, args.out, command, started, plots=not args.no_plots)
     base = comparison.results[0]
     print(
@@ -266,6 +314,7 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
 
 
 def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
+    check_writable_folder(args.out)
     from sim.workflows import sweep
 
     scenario = _load(args.scenario, args)
@@ -279,11 +328,23 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
         )
     print(
         f"Sweep '{scenario.name}': {spec.design} design over "
-        f"{', '.join(spec.parameters)}; {scenario.spec.replicates} replicates a point"
+        f"{', '.join(spec.parameters)}; {scenario.spec.replicates} replicates a point",
     )
+    workers = 1 if args.scheduler else (args.workers or _cpus())
+    estimate = budget.sweep_estimate(
+        spec,
+        scenario.spec.replicates,
+        scenario.spec.horizon_months,
+        workers,
+        args.chunk_size,
+        scenario.spec.substeps,
+    )
+    print(f"Estimate: {estimate.text()}", flush=True)
     result = sweep(scenario, _job_settings(args, command), plots=not args.no_plots)
     print(f"{len(result.design.values):,} points, {int(result.shares['runs'].sum()):,} runs")
     _print_shares(result.summary)
+    for note in result.sensitivity.attrs.get("notes", []):
+        print(f"note: {note}")
     if len(result.sensitivity):
         top = (
             result.sensitivity.sort_values("value", ascending=False)
@@ -416,9 +477,10 @@ def uncertainty_command(args: argparse.Namespace, command: list[str]) -> int:
     table = variance_decomposition(scenario, args.sets, args.shocks)
     print(table.round(4).to_string(index=False))
     final = new_run_folder(args.out, scenario.name, started, f"uncertainty-{scenario.hash[:8]}")
-    with staged_folder(final) as folder:
-        table.to_csv(folder / "variance.csv", index=False)
-    print(f"Results: {final}")
+    check_writable_folder(args.out)
+    with staged_folder(final) as staging:
+        table.to_csv(staging.path / "variance.csv", index=False)
+    print(f"Results: {staging.final}")
     return 0
 
 
@@ -477,7 +539,7 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
 
         return explore(argv[1:], prog=f"{prog} explore")
     if argv[:1] == ["validate"]:
-        parser = argparse.ArgumentParser(
+        parser = Parser(
             prog=f"{prog} validate",
             usage=USAGE,
             description="Check scenario files without running.",
@@ -485,19 +547,22 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
-        return validate_files(parser.parse_args(argv[1:]).files)
+        files = parser.parse_args(argv[1:]).files
+        try:
+            return validate_files(files)
+        except Exception as error:  # as below: one line, never a traceback
+            if os.environ.get("SIM_DEBUG"):
+                raise
+            print(f"error: {type(error).__name__}: {error} (unexpected)", file=sys.stderr)
+            return 1
     if argv[:1] and argv[0] in ("hindcast", "condition", "uncertainty"):
         handler, parser = {
             "hindcast": (hindcast_command, _hindcast_parser),
             "condition": (condition_command, _condition_parser),
             "uncertainty": (uncertainty_command, _uncertainty_parser),
         }[argv[0]]
-        try:
-            return handler(parser(f"{prog} {argv[0]}").parse_args(argv[1:]), command)
-        except UserError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-    if argv[:1] and argv[0] in COMMANDS:
+        args = parser(f"{prog} {argv[0]}").parse_args(argv[1:])
+    elif argv[:1] and argv[0] in COMMANDS:
         handler, description, many, scale = COMMANDS[argv[0]]
         args = _parser(f"{prog} {argv[0]}", description, many, scale, EXAMPLES[argv[0]]).parse_args(
             argv[1:]
@@ -511,8 +576,62 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
             example=EXAMPLES["run"],
         )
         args = _conditioned_option(parser).parse_args(argv)
+    previous = _catch_signals()
     try:
         return handler(args, command)
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_error_line(error), file=sys.stderr)
         return 2
+    except (Interrupted, KeyboardInterrupt) as stop:
+        return _stopped(stop)
+    except Exception as error:  # a bug or the machine (disk full ...): one line, no traceback
+        if os.environ.get("SIM_DEBUG"):
+            raise
+        print(
+            f"error: {type(error).__name__}: {' '.join(str(error).splitlines())[:500]} "
+            "(unexpected; SIM_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        _restore_signals(previous)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+INTERRUPTED = tuple(128 + number for number in STOP_SIGNALS)
+"""Exit statuses of a run stopped by a signal: 130 (SIGINT), 143 (SIGTERM)."""
+
+
+def _raise_interrupted(signal_number: int, _frame: Any) -> None:
+    for number in STOP_SIGNALS:  # the clean-up that follows runs undisturbed
+        signal.signal(number, signal.SIG_IGN)
+    raise Interrupted(signal_number, signal.Signals(signal_number).name)
+
+
+def _catch_signals() -> dict[int, Any]:
+    """SIGINT and SIGTERM raise Interrupted in the main thread (the job then stops its
+    workers and marks its folder); returns the handlers to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {number: signal.signal(number, _raise_interrupted) for number in STOP_SIGNALS}
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    for number, handler in previous.items():
+        signal.signal(number, handler)
+
+
+def _stopped(stop: BaseException) -> int:
+    """One line saying what was stopped and how to continue; exit status 128 + signal."""
+    if not isinstance(stop, Interrupted):
+        stop = Interrupted(signal.SIGINT, "SIGINT")
+    if stop.folder:
+        print(
+            f"interrupted ({stop.name}): the job in {stop.folder} is marked interrupted; "
+            f"continue it with: {stop.resume}",
+            file=sys.stderr,
+        )
+    else:
+        print(f"interrupted ({stop.name}): nothing was written", file=sys.stderr)
+    sys.stderr.flush()
+    return stop.status

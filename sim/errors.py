@@ -18,9 +18,30 @@ class UserError(Exception):
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {key + ': ' if key else ''}{message}")
 
+    def __reduce__(self) -> tuple:  # raised in worker processes, so it must pickle
+        return (type(self), (self.path, self.line, self.key, self.message))
+
 
 class ScenarioError(UserError):
     """Bad scenario content: a file, its `extends:` chain, or a `with_params` change."""
+
+
+class Interrupted(BaseException):
+    """The process was asked to stop (SIGINT or SIGTERM). `status` is the exit status
+    (128 + signal number); a job sets `folder` and `resume` (the command that continues it)
+    before passing it on."""
+
+    def __init__(self, signal_number: int, name: str) -> None:
+        super().__init__(name)
+        self.signal_number, self.name = signal_number, name
+        self.status = 128 + signal_number
+        self.folder: str | None = None
+        self.resume: str | None = None
+
+
+class ResourceError(UserError):
+    """A job larger than the budget: the message gives the estimate and the flag that
+    allows it."""
 
 
 def did_you_mean(bad: str, allowed: Iterable[str]) -> str:

@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.execution import budget
 from sim.execution.conditioning import ACCEPTED_FILE, Conditioning
 from sim.execution.runner import run
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
-from sim.execution.sweep import execute_sweep, finish_folder, run_ensemble
-from sim.files import staged_folder
+from sim.execution.sweep import execute_sweep, finish_folder, marked_on_stop, run_ensemble
+from sim.files import check_writable_folder, staged_folder
 from sim.results.comparison import Comparison
 from sim.results.hindcast import Hindcast
 from sim.results.run_result import RunResult
@@ -32,8 +33,9 @@ from sim.results.writers import (
 )
 from sim.scenario.scenario import Scenario
 
-SERIES_SAMPLE = 1000
-"""A chunked run keeps series and plots for its first SERIES_SAMPLE replicates."""
+SERIES_SAMPLE = budget.SERIES_SAMPLE
+"""A chunked run keeps series and plots for its first SERIES_SAMPLE replicates (fewer on
+long horizons, so that they fit in memory: sim.execution.budget.sample_replicates)."""
 
 
 def write_run(
@@ -46,14 +48,15 @@ def write_run(
 ) -> Path:
     """Write the run into a new folder under root/<scenario>/ (or into the new folder `into`)
     and return the folder."""
+    check_writable_folder(root)
     final = into or new_run_folder(root, result.scenario.name, started, result.scenario.hash[:8])
-    with staged_folder(final) as folder:
+    with staged_folder(final) as staging:
         if plots:
             from sim.plots.runs import save_all
 
-            save_all(result, folder / "plots")
-        write_run_files(result, folder, command, started)
-    return final
+            save_all(result, staging.path / "plots")
+        write_run_files(result, staging.path, command, started)
+    return staging.final
 
 
 def write_comparison(
@@ -62,17 +65,18 @@ def write_comparison(
     """Write a comparison into a new folder under root/compare/ and return the folder: its
     tables, and with plots its figures and a one-page briefing (briefing.png, briefing.pdf)
     when it compares two or more scenarios."""
+    check_writable_folder(root)
     final = new_run_folder(root, "compare", started, "-vs-".join(comparison.names)[:80])
-    with staged_folder(final) as folder:
+    with staged_folder(final) as staging:
         if plots:
             from sim.plots.briefing import save_briefing
             from sim.plots.explore import save_comparison_plots
 
-            save_comparison_plots(comparison, folder)
+            save_comparison_plots(comparison, staging.path)
             if len(comparison.results) > 1:
-                save_briefing(comparison, folder)
-        write_comparison_files(comparison, folder, command, started)
-    return final
+                save_briefing(comparison, staging.path)
+        write_comparison_files(comparison, staging.path, command, started)
+    return staging.final
 
 
 def run_chunked(
@@ -81,10 +85,15 @@ def run_chunked(
     """A large run: all replicates' outcomes streamed to a job folder in chunks, and the
     series and plots of the first SERIES_SAMPLE replicates in its `sample/` folder (identical
     to those replicates of the large run). Returns (folder, summary, sample folder)."""
-    folder, summary = run_ensemble(scenario, options)
-    sample = run(scenario, replicate_ids=np.arange(min(scenario.spec.replicates, SERIES_SAMPLE)))
-    command = list(options.command)
-    sample_folder = write_run(sample, folder, command, started, plots, into=folder / "sample")
+    folder, summary = run_ensemble(scenario, options, finish=False)
+    with marked_on_stop(folder, options):
+        kept = budget.sample_replicates(scenario.spec.replicates, scenario.spec.horizon_months)
+        command = list(options.command)
+        sample_folder = folder / "sample"
+        if not sample_folder.is_dir():  # a resumed job may have it already
+            sample = run(scenario, replicate_ids=np.arange(kept))
+            sample_folder = write_run(sample, folder, command, started, plots, into=sample_folder)
+        finish_folder(folder, {})
     return folder, summary, sample_folder
 
 
@@ -92,11 +101,12 @@ def sweep(scenario: Scenario, options: JobSettings, plots: bool = True) -> Sweep
     """Run the scenario's `sweep:` block, analyse it, write everything (plots included) into
     its job folder, and mark the folder complete."""
     result = execute_sweep(scenario, options)
-    if plots:
-        from sim.plots.explore import save_sweep_plots
+    with marked_on_stop(result.folder, options):
+        if plots:
+            from sim.plots.explore import save_sweep_plots
 
-        save_sweep_plots(result, result.folder)
-    finish_folder(result.folder, {"design_points": len(result.design.values)})
+            save_sweep_plots(result, result.folder)
+        finish_folder(result.folder, {"design_points": len(result.design.values)})
     return result
 
 
@@ -110,10 +120,23 @@ def run_sweep(
     command: list[str] | None = None,
     progress: bool | None = None,
     plots: bool = True,
+    allow_large: bool = False,
 ) -> SweepResult:
     """`sweep` with its settings as arguments (see JobSettings): the notebook's entry."""
+    if not isinstance(scenario, Scenario):
+        raise TypeError(
+            f"run_sweep expects a Scenario (sim.load_scenario(path)), got {type(scenario).__name__}"
+        )
+    check_writable_folder(Path(root), "root")
     options = JobSettings(
-        root, workers, scheduler, chunk_size, resume, tuple(command or ()), progress
+        Path(root),
+        int(workers),
+        scheduler,
+        int(chunk_size),
+        None if resume is None else Path(resume),
+        tuple(command or ()),
+        progress,
+        allow_large,
     )
     return sweep(scenario, options, plots)
 
@@ -126,7 +149,8 @@ def write_hindcast(
     (observations.yaml), manifest.json and, with plots, plots/hindcast.png."""
     scenario = h.result.scenario
     final = new_run_folder(root, scenario.name, started, f"hindcast-{scenario.hash[:8]}")
-    with staged_folder(final) as folder:
+    with staged_folder(final) as staging:
+        folder = staging.path
         if plots:
             from sim.plots.hindcast import save_hindcast_plot
 
@@ -141,7 +165,7 @@ def write_hindcast(
             "mean_crps_scaled": h.score.mean_crps,
         }
         (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
-    return final
+    return staging.final
 
 
 def write_conditioning(
@@ -154,7 +178,8 @@ def write_conditioning(
     plots, plots/posterior.png, hindcast_before.png and hindcast_after.png."""
     scenario = c.before.result.scenario
     final = new_run_folder(root, scenario.name, started, f"conditioned-{scenario.hash[:8]}")
-    with staged_folder(final) as folder:
+    with staged_folder(final) as staging:
+        folder = staging.path
         if plots:
             from sim.plots.hindcast import save_conditioning_plots
 
@@ -182,4 +207,4 @@ def write_conditioning(
             },
         }
         (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
-    return final
+    return staging.final

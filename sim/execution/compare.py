@@ -3,8 +3,9 @@ numbers); the result is a sim.results.comparison.Comparison."""
 
 from collections.abc import Sequence
 
-from sim.errors import ScenarioError
-from sim.execution.runner import run
+from sim.errors import ScenarioError, UserError
+from sim.execution import budget
+from sim.execution.runner import as_scenario, run, whole_number
 from sim.results.comparison import Comparison
 from sim.scenario.scenario import Scenario
 
@@ -14,10 +15,23 @@ def compare(
     replicates: int | None = None,
     seed: int | None = None,
     progress: bool | None = None,
+    allow_large: bool = False,
 ) -> Comparison:
-    """Run each scenario with the same seed and replicates (the first scenario's by default)."""
-    if not scenarios:
-        raise ScenarioError("<compare>", None, "", "give at least one scenario")
+    """Run each scenario (or scenario file) with the same seed and replicates (the first
+    scenario's by default). Two or more are needed; a comparison whose runs would not fit in
+    the memory budget is refused (sim.execution.budget) unless allow_large."""
+    if isinstance(scenarios, str | bytes) or not isinstance(scenarios, Sequence):
+        raise TypeError(
+            "compare() expects a list of Scenarios or scenario files, "
+            f"got {type(scenarios).__name__}"
+        )
+    if len(scenarios) < 2:
+        raise UserError(
+            "compare()", None, "", "give two or more scenarios to compare (run one with run())"
+        )
+    scenarios = [as_scenario(s, "compare") for s in scenarios]
+    replicates = whole_number(replicates, "replicates", "compare")
+    seed = whole_number(seed, "seed", "compare")
     first = scenarios[0].spec
     horizons = {s.spec.horizon_months for s in scenarios}
     if len(horizons) > 1:
@@ -30,6 +44,10 @@ def compare(
         )
     replicates = replicates if replicates is not None else first.replicates
     seed = seed if seed is not None else first.seed
+    estimate = budget.in_memory_estimate(
+        replicates * len(scenarios), first.horizon_months, tidy=False, substeps=first.substeps
+    )
+    budget.check(estimate, allow_large, "compare()")
     return Comparison(
         [run(s, replicates=replicates, seed=seed, progress=progress) for s in scenarios]
     )

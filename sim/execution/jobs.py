@@ -12,6 +12,7 @@ workers (sim.execution.executors).
 
 import hashlib
 import json
+import sys
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,12 +22,20 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from sim.errors import UserError
 from sim.execution.settings import DEFAULT_CHUNK
-from sim.files import write_atomically
 from sim.model.model import AllianceModel
 from sim.model.params import Params
 from sim.results.outcomes import OUTCOME_SERIES, outcome_table
-from sim.results.parts import part_path
+from sim.results.parts import (
+    discard_part,
+    part_is_complete,
+    part_path,
+    record_path,
+    recorded_runs,
+    stray_parts,
+    write_part,
+)
 from sim.scenario.scenario import Scenario, scenario_from_json
 
 
@@ -77,22 +86,48 @@ def _scenario(text: str) -> Scenario:
     return scenario_from_json(text)
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """Rows [start, stop) of a job with only the design points they need: what a worker is
+    sent (a chunk of a 10-million-point design carries its own few points, not the design)."""
+
+    scenario_json: str
+    names: tuple[str, ...]
+    values: np.ndarray  # design points first_point, first_point + 1, ... (k, D)
+    first_point: int
+    replicates: int
+    start: int
+    stop: int
+
+
+def chunk_of(job: Job, start: int, stop: int) -> Chunk:
+    first, last = start // job.replicates, (stop - 1) // job.replicates
+    values = np.array(job.values[first : last + 1], copy=True)
+    return Chunk(job.scenario_json, job.names, values, first, job.replicates, start, stop)
+
+
 def run_rows(job: Job, start: int, stop: int) -> pd.DataFrame:
     """Run rows [start, stop) of a job as one batched model; one outcome row per run."""
-    rows = np.arange(start, stop)
-    point, replicate = np.divmod(rows, job.replicates)
-    scenario = job.scenario()
+    return run_chunk(chunk_of(job, start, stop))
+
+
+def run_chunk(chunk: Chunk) -> pd.DataFrame:
+    """Run a chunk as one batched model; one outcome row per run."""
+    rows = np.arange(chunk.start, chunk.stop)
+    point, replicate = np.divmod(rows, chunk.replicates)
+    local = point - chunk.first_point
+    scenario = _scenario(chunk.scenario_json)
     params = Params.from_scenario(scenario, len(rows))
-    for d, name in enumerate(job.names):
-        params.set_path(name, job.values[point, d])
+    for d, name in enumerate(chunk.names):
+        params.set_path(name, chunk.values[local, d])
     model = AllianceModel(scenario, replicate_ids=replicate, params=params, record=OUTCOME_SERIES)
     while model.running:
         model.step()
     table = outcome_table(model.release(), scenario.spec.outcomes, replicate)
     table.insert(0, "run", rows)
     table.insert(1, "point", point)
-    for d, name in enumerate(job.names):
-        table.insert(2 + d, name, job.values[point, d])
+    for d, name in enumerate(chunk.names):
+        table.insert(2 + d, name, chunk.values[local, d])
     return table
 
 
@@ -109,37 +144,65 @@ def execute(
     in_flight: int = 4,
     progress: bool | None = None,
 ) -> int:
-    """Run every chunk of `job` not yet on disk under `folder`; return the chunks run.
+    """Run every chunk of `job` not yet complete under `folder`; return the chunks run.
 
-    Chunks are submitted `in_flight` at a time and written as they complete, so memory holds
-    a few chunks whatever the job's size.
+    A part counts as complete only when its record vouches for it (sim.results.parts); a
+    truncated or damaged part is run again; a file in runs/ that is no part of this job is
+    refused. Chunks are submitted `in_flight` at a time and written as they complete, so
+    memory holds a few chunks whatever the job's size.
     """
     (folder / "runs").mkdir(parents=True, exist_ok=True)
-    todo = [c for c in chunks(job.runs, chunk_size) if not part_path(folder, c[0]).exists()]
+    every = chunks(job.runs, chunk_size)
+    stray = stray_parts(folder, len(every))
+    if stray:
+        raise UserError(
+            folder,
+            None,
+            "--resume",
+            f"runs/{stray[0].name} is not a part of this job (it has {len(every)} parts "
+            f"of {chunk_size:,} runs); the folder was changed by hand: remove that file or "
+            "start a new job",
+        )
+    todo = []
+    for index, start, stop in every:
+        if part_is_complete(folder, index, start, stop):
+            continue
+        if part_path(folder, index).exists() or record_path(folder, index).exists():
+            print(
+                f"note: runs/{part_path(folder, index).name} is incomplete or damaged; "
+                "running its chunk again",
+                file=sys.stderr,
+            )
+            discard_part(folder, index)
+        todo.append((index, start, stop))
     done_runs = job.runs - sum(stop - start for _, start, stop in todo)
     pending: dict[Future, tuple[int, int, int]] = {}
     queue = iter(todo)
-    with tqdm(
-        total=job.runs,
-        initial=done_runs,
-        unit="run",
-        desc="runs",
-        smoothing=0.1,
-        disable=None if progress is None else not progress,
-    ) as bar:
-        while True:
-            for chunk in queue:
-                pending[executor.submit(run_rows, job, chunk[1], chunk[2])] = chunk
-                if len(pending) >= in_flight:
+    try:
+        with tqdm(
+            total=job.runs,
+            initial=done_runs,
+            unit="run",
+            desc="runs",
+            smoothing=0.1,
+            disable=None if progress is None else not progress,
+        ) as bar:
+            while True:
+                for chunk in queue:
+                    submitted = executor.submit(run_chunk, chunk_of(job, chunk[1], chunk[2]))
+                    pending[submitted] = chunk
+                    if len(pending) >= in_flight:
+                        break
+                if not pending:
                     break
-            if not pending:
-                break
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                index, start, stop = pending.pop(future)
-                table = future.result()
-                write_atomically(
-                    part_path(folder, index), lambda tmp, t=table: t.to_parquet(tmp, index=False)
-                )
-                bar.update(stop - start)
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index, start, stop = pending.pop(future)
+                    write_part(folder, index, start, stop, future.result())
+                    bar.update(stop - start)
+    finally:
+        for future in pending:
+            future.cancel()
+    if recorded_runs(folder) != job.runs:
+        raise RuntimeError(f"{folder}: the parts hold {recorded_runs(folder)} of {job.runs} runs")
     return len(todo)

@@ -13,7 +13,8 @@ class JobSettings:
     """How a sweep or a large ensemble runs: results under `root`, on `workers` local
     processes or the Dask `scheduler`, in chunks of `chunk_size` runs; `resume` names the
     folder of an interrupted job to finish; `command` is recorded in its manifest;
-    `progress` forces the progress bar on or off (None: on a terminal only)."""
+    `progress` forces the progress bar on or off (None: on a terminal only); `allow_large`
+    runs a job beyond the resource budget (sim.execution.budget)."""
 
     root: Path = Path("results")
     workers: int = 1
@@ -22,3 +23,4 @@ class JobSettings:
     resume: Path | None = None
     command: tuple[str, ...] = ()
     progress: bool | None = None
+    allow_large: bool = False

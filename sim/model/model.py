@@ -3,6 +3,8 @@
 import mesa
 import numpy as np
 
+from sim.calendar import START
+from sim.errors import ScenarioError
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
@@ -95,6 +97,11 @@ class AllianceModel(mesa.Model):
         """One month: events, the pact's capacity and implementation, decisions, the responses
         to the pact (US-DPRK talks, Russia's presence, the EU's security response), then the
         article's other steps in order."""
+        # an overflow ends the run with a clear error (_check_finite), not a warning
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._step()
+
+    def _step(self) -> None:
         month = self.steps  # Mesa counts steps from 1
         self.shocks_now = self.shocks.month(month)
         self.world.month = month
@@ -111,6 +118,7 @@ class AllianceModel(mesa.Model):
         self._domestic_politics()
         race = self.sim_scenario.spec.outcomes.arms_race_growth
         self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now, race)
+        self._check_finite(month)
         self.recorder.record(month, self.world, self.reference)
         self.running = month < self.months
 
@@ -123,6 +131,31 @@ class AllianceModel(mesa.Model):
             responses.russia_presence(w, p)
         if on("eu_security"):
             responses.eu_security_response(w, p, ref)
+
+    def _check_finite(self, month: int) -> None:
+        """Stop the run, with a ScenarioError, as soon as any state is NaN or infinite: a
+        scenario pushed past what the model computes soundly (spending compounding over
+        centuries, say) must never hand a NaN to a result."""
+        for name, values in vars(self.world).items():
+            if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
+                continue
+            bad = ~np.isfinite(values)
+            if bad.any():
+                row = int(np.argwhere(bad)[0][0])
+                path, line = self.sim_scenario.provenance.get(
+                    ("horizon_months",), (self.sim_scenario.path or "<scenario>", None)
+                )
+                year, month_of_year = divmod(START.month - 1 + month, 12)
+                raise ScenarioError(
+                    path,
+                    line,
+                    "horizon_months",
+                    f"the model's state ({name}) stopped being a finite number at month "
+                    f"{month} ({START.year + year}-{month_of_year + 1:02d}) in replicate "
+                    f"{int(self.replicate_ids[row])}: this scenario runs past what the model "
+                    "computes soundly; shorten the horizon or soften the parameters that "
+                    "drive the growth",
+                )
 
     def _escalate(self) -> None:
         w, p, ref, s, on = self.world, self.params, self.reference, self.shocks_now, self.switch

@@ -43,29 +43,27 @@ def sensitivity(
     """One row per outcome, parameter and index: the method suited to the design.
 
     Outcomes whose share does not vary across the design get no rows (nothing to attribute).
+    Where the method cannot compute its indices from the design (an RBD-FAST of a few
+    points, say), the outcome gets no rows and the table's attrs["notes"] says why.
     """
-    from SALib.analyze import morris, rbd_fast, sobol
-
     rows = []
+    notes: list[str] = []
     x = design.values
     for outcome in outcomes:
         y = shares[outcome].to_numpy(dtype=float)
-        if np.ptp(y) == 0.0:
+        if not np.all(np.isfinite(y)) or np.ptp(y) == 0.0:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if design.kind == "sobol":
-                result = sobol.analyze(design.problem, y, calc_second_order=False, seed=seed)
-                indices = {"S1": "S1_conf", "ST": "ST_conf"}
-            elif design.kind == "morris":
-                result = morris.analyze(design.problem, x, y, seed=seed)
-                indices = {"mu_star": "mu_star_conf", "sigma": None}
-            elif design.kind == "lhs":
-                result = rbd_fast.analyze(design.problem, x, y, seed=seed)
-                indices = {"S1": "S1_conf"}
-            else:
-                result = {"S1": _main_effects(x, y)}
-                indices = {"S1": None}
+            try:
+                result, indices = _analyze(design, x, y, seed)
+            except (ArithmeticError, ValueError, IndexError, np.linalg.LinAlgError) as exc:
+                method = METHODS.get(design.kind, design.kind)
+                notes.append(
+                    f"{method} could not be computed for {outcome} from {len(x):,} design "
+                    f"points ({type(exc).__name__}: {exc}); use more points"
+                )
+                continue
         for i, name in enumerate(design.names):
             for index, conf in indices.items():
                 rows.append(
@@ -77,7 +75,36 @@ def sensitivity(
                         "conf": float(result[conf][i]) if conf else np.nan,
                     }
                 )
-    return pd.DataFrame(rows, columns=["outcome", "parameter", "index", "value", "conf"])
+    table = pd.DataFrame(rows, columns=["outcome", "parameter", "index", "value", "conf"])
+    table.attrs["notes"] = notes
+    return table
+
+
+METHODS = {"sobol": "Sobol analysis", "morris": "Morris analysis", "lhs": "RBD-FAST"}
+
+
+def _analyze(
+    design: Design, x: np.ndarray, y: np.ndarray, seed: int
+) -> tuple[dict, dict[str, str | None]]:
+    """The design's method on one outcome: (SALib's result, {index: its confidence key})."""
+    from SALib.analyze import morris, rbd_fast, sobol
+
+    if design.kind == "sobol":
+        result = sobol.analyze(design.problem, y, calc_second_order=False, seed=seed)
+        indices: dict[str, str | None] = {"S1": "S1_conf", "ST": "ST_conf"}
+    elif design.kind == "morris":
+        result = morris.analyze(design.problem, x, y, seed=seed)
+        indices = {"mu_star": "mu_star_conf", "sigma": None}
+    elif design.kind == "lhs":
+        result = rbd_fast.analyze(design.problem, x, y, seed=seed)
+        indices = {"S1": "S1_conf"}
+    else:
+        result = {"S1": _main_effects(x, y)}
+        indices = {"S1": None}
+    first = np.asarray(result[next(iter(indices))], dtype=float)
+    if not np.all(np.isfinite(first)):
+        raise ArithmeticError("the indices are not finite numbers")
+    return result, indices
 
 
 def _main_effects(x: np.ndarray, y: np.ndarray) -> np.ndarray:

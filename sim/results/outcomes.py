@@ -37,9 +37,12 @@ def over_time(values: np.ndarray) -> np.ndarray:
 def annual_means(monthly: np.ndarray) -> np.ndarray:
     """Yearly means of a monthly rate (months + 1, R) -> (years, R); year 0 = Jun 2024-May 2025.
 
-    Only whole years are used: a 120-month run gives 10 years.
+    Only whole years are used: a 120-month run gives 10 years, a run of under 11 months none
+    (an empty array; measures over years are then NaN, and outcomes needing years false).
     """
     years = monthly.shape[0] // 12
+    if years == 0:
+        return np.empty((0, *monthly.shape[1:]))
     by_replicate = over_time(monthly[: years * 12])  # (R, years * 12)
     return by_replicate.reshape(-1, years, 12).mean(axis=2).T
 

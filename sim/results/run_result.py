@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import month_starts
+from sim.errors import UserError, unknown_key_message
 from sim.model.recording import SERIES, SERIES_BY_NAME
 from sim.results.outcomes import outcome_table, summarize
 from sim.scenario.scenario import Scenario
@@ -39,7 +40,19 @@ class RunResult:
 
     def series(self, name: str, column: str | None = None) -> np.ndarray:
         """One series as (months + 1, R); `column` picks an actor or member."""
+        if name not in SERIES_BY_NAME or name not in self.arrays:
+            known = [n for n in SERIES_BY_NAME if n in self.arrays]
+            raise UserError(
+                "series()", None, "name", unknown_key_message(str(name), known, noun="series")
+            )
         spec = SERIES_BY_NAME[name]
+        if column is not None and column not in spec.columns:
+            raise UserError(
+                "series()",
+                None,
+                "column",
+                unknown_key_message(str(column), spec.columns, noun=f"column of {name}"),
+            )
         index = spec.columns.index(column) if column is not None else 0
         return self.arrays[name][:, :, index]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.errors import UserError
 from sim.model.recording import SERIES
 from sim.provenance import manifest, utc_now
 from sim.results.comparison import Comparison
@@ -25,6 +26,7 @@ def new_run_folder(root: Path, scenario_name: str, started: datetime, tag: str) 
     """A run folder name not yet taken: <UTC time>-<tag>, with -2, -3 ... if needed."""
     base = f"{started.strftime('%Y%m%dT%H%M%SZ')}-{tag}"
     parent = root / scenario_name
+    inside(root, parent / base)
     candidate, n = parent / base, 1
     while candidate.exists():
         n += 1
@@ -46,6 +48,14 @@ def tidy_series(result: RunResult) -> pd.DataFrame:
     frame.insert(0, "scenario", scenario)
     frame["unit"] = pd.Categorical.from_codes(unit_codes[variables.codes], labels)
     return frame
+
+
+def inside(root: Path, folder: Path) -> Path:
+    """`folder`, checked to lie under `root` once resolved (a scenario name is one safe path
+    component, but a result must never be written anywhere else whatever the name)."""
+    if not folder.resolve().is_relative_to(root.resolve()) or folder.resolve() == root.resolve():
+        raise UserError(root, None, "--out", f"{folder} is not inside the results folder {root}")
+    return folder
 
 
 def run_manifest(result: RunResult, command: list[str], started: datetime) -> dict:

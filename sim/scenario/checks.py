@@ -1,6 +1,7 @@
 """Scenario errors: where each key was written, messages that say what is allowed, and the
 checks that span keys (events, sweeps, symmetric relations)."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from sim.scenario.outcome_settings import OutcomeSettings
 from sim.scenario.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
 from sim.scenario.paths import PathError, parse
 from sim.scenario.schema import (
+    NAME_RULE,
     TOP_LEVEL_KEYS,
     TRIGGERS,
     EventSpec,
@@ -50,12 +52,19 @@ def _loc(error: Mapping[str, Any]) -> KeyPath:
     return tuple(part for part in error["loc"] if part != "[key]")
 
 
+_UNION_MEMBER = re.compile(r"float|int|str|bool|[a-z_-]+\[.*\]")
+"""How pydantic names a union member in an error's location ("dict[...]", "tuple[...]")."""
+
+
 def to_scenario_error(error: Mapping[str, Any], origin: Origin) -> ScenarioError:
     loc = _loc(error)
     # pydantic reports union members (e.g. "float", "dict[...]") in the location; drop them.
-    loc = tuple(
-        p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("float", "int", "str")))
-    )
+    kept: list[str | int] = []
+    for p in loc:  # a key the user wrote stays, even if it looks like a union member
+        union = isinstance(p, str) and _UNION_MEMBER.fullmatch(p)
+        if not union or (*kept, p) in origin.provenance:
+            kept.append(p)
+    loc = tuple(kept)
     path, line = origin.locate(loc)
     key = dotted(loc)
     got = error.get("input")
@@ -107,6 +116,10 @@ def _extra_message(loc: KeyPath) -> str:
 def _expected(loc: KeyPath) -> str | None:
     """What the declared parameter at `loc` accepts, from the parameter tables."""
     p: Param | None = None
+    if loc == ("name",):
+        return NAME_RULE
+    if loc[:1] == ("outcomes",) and loc[1:2] == ("rival_pairs",):
+        return "a list of pairs of two different actor ids, such as [[rok, dprk]]"
     if len(loc) >= 3 and loc[0] == "actors" and loc[2] in ACTOR_PARAMS:
         p = ACTOR_PARAMS[str(loc[2])]
     elif len(loc) == 2 and loc[0] == "world":
@@ -157,6 +170,13 @@ def check_consistency(spec: ScenarioSpec, origin: Origin) -> None:
     for i, event in enumerate(spec.events):
         _check_event(spec, i, event, origin)
     _check_symmetric(spec, "tension", origin)
+    for i, (a, b) in enumerate(spec.outcomes.rival_pairs):
+        if a == b:
+            raise _fail(
+                origin,
+                ("outcomes", "rival_pairs", i),
+                f"a rival pair needs two different actors, got [{a}, {b}]",
+            )
     if spec.sweep is not None:
         _check_sweep(spec.sweep, origin)
 

@@ -9,6 +9,7 @@ value, its key path and what is allowed (ScenarioError).
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,22 @@ class Scenario:
         "world.clash_hazard", "ukraine.intensity", "mechanisms.provocations",
         "outcomes.arms_race_growth". Keyword arguments set top-level keys (replicates=500).
         """
+        if changes is not None and not isinstance(changes, Mapping):
+            raise TypeError(
+                "with_params expects a mapping of dotted paths to values, such as "
+                f"{{'russia.commitment': 0.3}}, got {type(changes).__name__} {changes!r:.60}"
+            )
+        for key in changes or {}:
+            if not isinstance(key, str):
+                raise ScenarioError(
+                    WITH_PARAMS,
+                    None,
+                    repr(key),
+                    "expected a dotted path such as 'russia.commitment' as the key, "
+                    f"got {type(key).__name__}",
+                )
+        changes = {key: plain(value) for key, value in (changes or {}).items()}
+        top = {key: plain(value) for key, value in top.items()}
         data = self.spec.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
         data |= {"name": self.spec.name, **top}
         origin = Origin(self.path, self.sources, dict(self.provenance))
@@ -103,6 +120,19 @@ class Scenario:
 
 
 WITH_PARAMS = Path("with_params()")
+
+
+def plain(value: Any) -> Any:
+    """NumPy scalars (np.int64(5), np.float64(0.3), np.bool_) as the Python values they
+    stand for, inside lists and mappings too; anything else unchanged."""
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(plain(v) for v in value)
+    item = getattr(value, "item", None)
+    if type(value).__module__ == "numpy" and callable(item) and getattr(value, "ndim", 1) == 0:
+        return item()
+    return value
 
 
 def _expand(path: str) -> list[str]:
@@ -129,11 +159,47 @@ def _set_path(data: dict[str, Any], parts: list[str], value: Any) -> None:
 # --- Loading and validation -------------------------------------------------------------
 
 
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+"""What a scenario file's name ends with (the command line and `extends:` read no other)."""
+
+MAX_EXTENDS = 16
+"""Longest chain of `extends:` (the shipped scenarios use two)."""
+
+SHIPPED_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+"""The scenarios shipped with the tool: any scenario may extend them."""
+
+
+def scenario_root(path: Path) -> Path:
+    """The folder whose tree a scenario file's `extends:` may reach: the nearest ancestor
+    folder named `scenarios` (so `sweeps/x.yaml` can extend `../baseline.yaml`), else the
+    file's own folder."""
+    folder = path.resolve().parent
+    for ancestor in (folder, *folder.parents):
+        if ancestor.name == "scenarios":
+            return ancestor
+    return folder
+
+
+def default_name(path: Path) -> str:
+    """The name a scenario gets from its file name: the stem, with anything that is not a
+    letter, digit, '_', '.' or '-' replaced by '_' (it names the results folder)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem)[:100].lstrip(".")
+    return name or "scenario"
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario file, following `extends:`. Raises ScenarioError on any bad input."""
+    if not isinstance(path, str | Path):
+        raise TypeError(
+            f"load_scenario expects the path of a .yaml file, got {type(path).__name__}"
+        )
+    if "\x00" in str(path):
+        raise ScenarioError(repr(str(path)), None, "", "a file name cannot contain NUL")
     path = Path(path)
+    if path.suffix.lower() not in SCENARIO_SUFFIXES:
+        raise ScenarioError(path, None, "", "a scenario file's name ends in .yaml or .yml")
     data, provenance, sources = _resolve(path, ())
-    data.setdefault("name", path.stem)
+    data.setdefault("name", default_name(path))
     data.setdefault("description", "")
     return validate(data, Origin(path, sources, provenance))
 
@@ -174,11 +240,18 @@ def _resolve(
     line = doc.line_of(("extends",))
     if not isinstance(target, str):
         raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
+    if "\x00" in target or len(target) > 1000:
+        raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
     parent_path = (path.parent / target).resolve()
     cycle = (*chain, path.resolve())
     if parent_path in cycle:
         loop = " -> ".join(p.name for p in (*cycle, parent_path))
         raise ScenarioError(path, line, "extends", f"extends forms a cycle: {loop}")
+    _check_reach(path, line, target, parent_path)
+    if len(cycle) >= MAX_EXTENDS:
+        raise ScenarioError(
+            path, line, "extends", f"a chain of more than {MAX_EXTENDS} files extending each other"
+        )
     if not parent_path.is_file():
         raise ScenarioError(
             path, line, "extends", f"no scenario file at {target} (looked for {parent_path})"
@@ -188,6 +261,29 @@ def _resolve(
         parent.pop(key, None)
     merged, provenance = _merge(parent, parent_provenance, own, own_provenance)
     return merged, provenance, (*parent_sources, path)
+
+
+def _check_reach(path: Path, line: int | None, target: str, resolved: Path) -> None:
+    """`extends:` reaches only .yaml/.yml files under the extending file's scenario root
+    (scenario_root) or the shipped scenarios, symbolic links resolved; the file is not read
+    otherwise, so nothing of it can appear in a message."""
+    if "\x00" in target or len(target) > 1000:
+        raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
+    if Path(target).suffix.lower() not in SCENARIO_SUFFIXES or (
+        resolved.suffix.lower() not in SCENARIO_SUFFIXES
+    ):
+        raise ScenarioError(
+            path, line, "extends", "extends names a scenario file, ending in .yaml or .yml"
+        )
+    roots = (scenario_root(path), SHIPPED_SCENARIOS)
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise ScenarioError(
+            path,
+            line,
+            "extends",
+            f"extends may reach only scenario files under {roots[0]} (this file's scenarios "
+            f"folder) or the shipped {SHIPPED_SCENARIOS}; {target} is outside them",
+        )
 
 
 def _merge(

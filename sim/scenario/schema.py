@@ -16,6 +16,13 @@ from sim.scenario.outcome_settings import OUTCOMES, OutcomeSettings
 from sim.scenario.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
 
 TRIGGERS = ("provocation", "leadership_change", "armed_clash", "war")
+NAME_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$"
+"""A scenario's name names its results folder: one safe path component (no separator, not
+'.' or '..', no control character), 1 to 100 characters."""
+NAME_RULE = (
+    "a name of 1 to 100 letters, digits, '_', '.' or '-', not starting with '.' "
+    "(it names the results folder)"
+)
 STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 
 
@@ -146,7 +153,7 @@ class ScenarioSpec(BaseModel):
 
     model_config = STRICT
 
-    name: str = ""
+    name: Annotated[str, Field(pattern=NAME_PATTERN)] = "scenario"
     description: str = ""
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     replicates: Annotated[int, Field(ge=1, le=10_000_000)] = 1

@@ -2,9 +2,18 @@
 
 PyYAML's composer keeps a start mark on every node; walking the node tree gives, for each
 key path such as ("actors", "rok", "fatigue"), the 1-based line where that key is written.
+
+A scenario is plain data, so the reader refuses, with the line, what plain data never needs
+and a hostile file could abuse: anchors and aliases (an alias bomb expands a few hundred bytes
+into gigabytes), tags (`!custom`, `!!python/...`), merge keys (`<<:`), nesting deeper than
+MAX_DEPTH, numbers longer than MAX_DIGITS digits, and files larger than MAX_BYTES or that are
+not regular files (a FIFO, a device such as /dev/zero, a folder): these are checked on the
+stream of parser events, before any node is built.
 """
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +23,15 @@ import yaml
 from sim.errors import ScenarioError
 
 KeyPath = tuple[str | int, ...]
+
+MAX_BYTES = 1_000_000
+"""Largest scenario file read, in bytes (the shipped ones are a few kB)."""
+
+MAX_DEPTH = 20
+"""Deepest nesting of mappings and lists (a scenario needs six)."""
+
+MAX_DIGITS = 100
+"""Longest number written, in characters."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -44,16 +62,61 @@ class YamlDoc:
         return None
 
 
-def read_yaml(path: Path) -> YamlDoc:
-    """Parse `path`; raise ScenarioError for unreadable files, bad YAML or duplicate keys."""
+def read_text(path: Path, limit: int = MAX_BYTES) -> str:
+    """The text of a regular file of at most `limit` bytes; ScenarioError otherwise.
+
+    The file is opened without blocking (a FIFO does not wait for a writer) and checked to be
+    a regular file before anything is read; at most limit + 1 bytes are ever read.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ScenarioError(path, None, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(path, None, "", f"cannot read the file ({exc})") from None
+    except IsADirectoryError:
+        raise ScenarioError(path, None, "", "is a folder, not a scenario file") from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ScenarioError(path, None, "", f"cannot read the file ({reason})") from None
     try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ScenarioError(path, None, "", "is a folder, not a scenario file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError(
+                path, None, "", "is not a regular file (a device, FIFO or socket); not read"
+            )
+        if info.st_size > limit:
+            raise ScenarioError(
+                path, None, "", f"the file has {info.st_size:,} bytes; the limit is {limit:,}"
+            )
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise ScenarioError(path, None, "", f"cannot read the file ({exc.strerror})") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(raw) > limit:
+        raise ScenarioError(path, None, "", f"the file has more than {limit:,} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(path, None, "", f"cannot read the file ({exc})") from None
+
+
+def read_yaml(path: Path) -> YamlDoc:
+    """Parse `path`; raise ScenarioError for unreadable files, bad YAML or duplicate keys."""
+    text = read_text(path)
+    try:
+        _check_events(text, path)
         root = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, BEL ...)
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(
+            path, line, "", f"invalid YAML: character {exc.character!r} is not allowed"
+        ) from None
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct opens (an unclosed bracket's line);
         # the problem mark may lie past the end of the file.
@@ -68,6 +131,64 @@ def read_yaml(path: Path) -> YamlDoc:
     return YamlDoc(path, data, lines)
 
 
+def _check_events(text: str, path: Path) -> None:
+    """Refuse anchors, aliases, tags, merge keys, deep nesting and overlong numbers, reading
+    the parser's event stream (nothing is expanded or built)."""
+    depth = 0
+    documents = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise ScenarioError(path, line, "", "one scenario a file: found a second document")
+        if isinstance(event, yaml.AliasEvent):
+            raise ScenarioError(
+                path, line, "", f"aliases (*{event.anchor}) are not allowed; write the value out"
+            )
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise ScenarioError(
+                path, line, "", f"anchors (&{event.anchor}) are not allowed; write values out"
+            )
+        tag = getattr(event, "tag", None)
+        if isinstance(event, yaml.NodeEvent) and tag is not None:
+            raise ScenarioError(
+                path, line, "", f"tags such as {_short(tag)} are not allowed; write plain values"
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            if event.value == "<<" and event.style is None:
+                raise ScenarioError(
+                    path, line, "", "merge keys (<<) are not allowed; write the keys out"
+                )
+            if event.style is None and len(event.value) > MAX_DIGITS and _numeric(event.value):
+                raise ScenarioError(
+                    path,
+                    line,
+                    "",
+                    f"a number of {len(event.value):,} characters; the limit is {MAX_DIGITS}",
+                )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ScenarioError(
+                    path, line, "", f"nested more than {MAX_DEPTH} levels deep; a scenario needs 6"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _numeric(value: str) -> bool:
+    return bool(re.fullmatch(r"[-+0-9_.eExXoObB:a-fA-F]+", value)) and any(
+        c.isdigit() for c in value
+    )
+
+
+def _short(tag: str) -> str:
+    tag = tag.replace("tag:yaml.org,2002:", "!!")
+    shown = tag if len(tag) <= 40 else tag[:37] + "..."
+    return repr(shown)
+
+
 def _construct(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int], path: Path) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -75,7 +196,7 @@ def _construct(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int], pa
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ScenarioError(path, line, dotted(key_path), "keys must be plain names")
-            key = _scalar(key_node)
+            key = _scalar(key_node, path, key_path)
             if not isinstance(key, str):
                 raise ScenarioError(
                     path,
@@ -100,11 +221,23 @@ def _construct(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int], pa
             lines[(*key_path, i)] = item.start_mark.line + 1
             items.append(_construct(item, (*key_path, i), lines, path))
         return items
-    return _scalar(node)
+    return _scalar(node, path, key_path)
 
 
-def _scalar(node: yaml.Node) -> Any:
-    return _Loader("").construct_object(node, deep=True)
+def _scalar(node: yaml.Node, path: Path, key_path: KeyPath) -> Any:
+    try:
+        return _Loader("").construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
+        # e.g. date: 2025-02-30 (no such day), or a value PyYAML cannot build
+        shown = node.value if isinstance(node.value, str) else ""
+        shown = repr(shown) if len(shown) <= 40 else repr(shown[:37] + "...")
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError(
+            path,
+            node.start_mark.line + 1,
+            dotted(key_path),
+            f"cannot read the value {shown} ({detail})",
+        ) from None
 
 
 def dotted(key_path: KeyPath) -> str:

@@ -186,10 +186,44 @@ def _apply_clash_tension(
                     tension[r, rival, partner] = 1.0
 
 
+def _add_tension(
+    tension: np.ndarray,  # (R, N, N), updated in place
+    actor: int,
+    others: np.ndarray,  # (m,) actor indices
+    amount: np.ndarray,  # (R, m)
+) -> None:
+    """add_tension: amount added to the actor's tension with each other, clipped to [0, 1],
+    written to both halves of the symmetric matrix."""
+    for r in range(tension.shape[0]):
+        for k in range(others.shape[0]):
+            other = others[k]
+            value = tension[r, actor, other] + amount[r, k]
+            value = 0.0 if value < 0.0 else value
+            value = 1.0 if value > 1.0 else value
+            tension[r, actor, other] = value
+            tension[r, other, actor] = value
+
+
+def _planned_threat(reactivity: np.ndarray, plan: np.ndarray) -> np.ndarray:
+    """(reactivity * plan[:, None, :]).sum(axis=2), summed along the row left to right."""
+    n_rep, n = plan.shape
+    out = np.empty((n_rep, n))
+    for r in range(n_rep):
+        for i in range(n):
+            total = 0.0
+            for j in range(n):
+                term = reactivity[r, i, j] * plan[r, j]
+                total = term if j == 0 else total + term
+            out[r, i] = total
+    return out
+
+
 PYTHON_KERNELS: dict[str, Callable[..., Any]] = {
     "richardson_substeps": _richardson_substeps,
     "tension_dynamics": _tension_dynamics,
     "apply_clash_tension": _apply_clash_tension,
+    "add_tension": _add_tension,
+    "planned_threat": _planned_threat,
 }
 
 

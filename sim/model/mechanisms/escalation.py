@@ -116,7 +116,10 @@ def arms_buildup(
     departure = w.spending - w.plan - w.committed
     if plans:
         w.plan = budget_plan(w, p, ref)
-        planned_threat = (p.reactivity * w.plan[:, None, :]).sum(axis=2)
+        if w.kernels:
+            planned_threat = kernel("planned_threat")(*_contiguous(p.reactivity, w.plan))
+        else:
+            planned_threat = (p.reactivity * w.plan[:, None, :]).sum(axis=2)
     else:
         planned_threat = 0.0
     w.committed += (DT * p.budget_adjustment)[:, None] * (budget_levels(w, p, ref) - w.committed)
@@ -349,6 +352,11 @@ def _raise_to_one(w: World, a: int, b: int, where: np.ndarray) -> None:
 
 def add_tension(w: World, actor: int, others: list[int], amount: np.ndarray) -> None:
     """Add `amount` (broadcast to (R, len(others))) to a symmetric tension, kept in [0, 1]."""
+    if w.kernels:  # the same, compiled (sim.model.kernels)
+        others = np.asarray(others)
+        amount = np.broadcast_to(amount, (w.tension.shape[0], len(others)))
+        kernel("add_tension")(w.tension, actor, *_contiguous(others, amount))
+        return
     value = np.clip(w.tension[:, actor, others] + amount, 0.0, 1.0)
     w.tension[:, actor, others] = value
     w.tension[:, others, actor] = value

@@ -62,7 +62,7 @@ GOALS = {
 
 
 @numba.njit(cache=True, fastmath=False)
-def reference_month(  # noqa: PLR0913
+def reference_month(
     t: int,
     spending: np.ndarray,  # (R, 7)
     departure: np.ndarray,  # (R, 7)
@@ -316,39 +316,74 @@ def verdict(value: float, goal: float, higher_is_better: bool = False) -> str:
     return "PASS" if ok else "SHORT"
 
 
+def row(label: str, measured: str, goal: str = "", verdict_: str = "") -> str:
+    return f"{label:<58} {measured:>14} {goal:>10}  {verdict_}".rstrip()
+
+
 def report(figures: dict[str, Any]) -> list[str]:
     m, r, s = figures["model"], figures["run"], figures["scale"]
+    model = f"model / fused reference loop, R = {m['replicates']:,} (numba path)"
+    scale = f"{s['runs']:,} runs, outcomes written, {s['workers']} workers, s"
     lines = [
-        f"{'figure':<58} {'measured':>14} {'goal':>12}  verdict",
-        f"{'model / fused reference loop, R = ' + format(m['replicates'], ',') + ' (numba path)':<58}"
-        f" {m['ratio']:>13.1f}x {'<= 2x':>12}  {verdict(m['ratio'], GOALS['model_ratio'])}",
-        f"{'  model, us per replicate-month (numba | numpy path)':<58}"
-        f" {m['numba_us']:>6.2f} | {m['numpy_us']:<5.2f} {'':>12}",
-        f"{'  fused reference loop, us per replicate-month':<58} {m['fused_us']:>14.3f}",
-        f"{'  numpy path / fused reference loop':<58} {m['ratio_numpy']:>13.1f}x",
-        f"{'  numba and numpy paths bit-identical':<58} {str(m['identical']):>14} {'True':>12}"
-        f"  {'PASS' if m['identical'] else 'FAIL'}",
-        f"{'run.py baseline --replicates 1000, plots, s':<58} {r['run_plots_s']:>14.2f}"
-        f" {'< 3':>12}  {verdict(r['run_plots_s'], GOALS['run_plots_s'])}",
-        f"{'run.py baseline --replicates 1000 --no-plots, s':<58} {r['run_no_plots_s']:>14.2f}"
-        f" {'< 2':>12}  {verdict(r['run_no_plots_s'], GOALS['run_no_plots_s'])}",
-        f"{'run.py peak memory (largest of those runs), MiB':<58} {r['run_peak_mib']:>14.0f}"
-        f" {'< 500':>12}  {verdict(r['run_peak_mib'], GOALS['run_peak_mib'])}",
-        f"{'run.py validate scenarios/*.yaml, s':<58} {r['validate_s']:>14.2f}"
-        f" {'< 1':>12}  {verdict(r['validate_s'], GOALS['validate_s'])}",
-        f"{format(s['runs'], ',') + ' runs, outcomes written, ' + str(s['workers']) + ' workers, s':<58}"
-        f" {s['scale_s']:>14.1f} {'< 15':>12}  {verdict(s['scale_s'], GOALS['scale_s'])}",
-        f"{'  mesa.batch_run / ours (extrapolated)':<58} {s['scale_ratio']:>13.0f}x"
-        f" {'>= 1,000x':>12}  {verdict(s['scale_ratio'], GOALS['scale_ratio'], True)}",
-        f"{'  worker peak memory, MiB (chunks of ' + format(s['chunk'], ',') + ')':<58}"
-        f" {s['worker_peak_mib']:>14.0f}",
+        row("figure", "measured", "goal", "verdict"),
+        row(model, f"{m['ratio']:.1f}x", "<= 2x", verdict(m["ratio"], GOALS["model_ratio"])),
+        row(
+            "  model, us per replicate-month (numba | numpy path)",
+            f"{m['numba_us']:.2f} | {m['numpy_us']:.2f}",
+        ),
+        row("  fused reference loop, us per replicate-month", f"{m['fused_us']:.3f}"),
+        row("  numpy path / fused reference loop", f"{m['ratio_numpy']:.1f}x"),
+        row(
+            "  numba and numpy paths bit-identical",
+            str(m["identical"]),
+            "True",
+            "PASS" if m["identical"] else "FAIL",
+        ),
+        row(
+            "run.py baseline --replicates 1000, plots, s",
+            f"{r['run_plots_s']:.2f}",
+            "< 3",
+            verdict(r["run_plots_s"], GOALS["run_plots_s"]),
+        ),
+        row(
+            "run.py baseline --replicates 1000 --no-plots, s",
+            f"{r['run_no_plots_s']:.2f}",
+            "< 2",
+            verdict(r["run_no_plots_s"], GOALS["run_no_plots_s"]),
+        ),
+        row(
+            "run.py peak memory (largest of those runs), MiB",
+            f"{r['run_peak_mib']:.0f}",
+            "< 500",
+            verdict(r["run_peak_mib"], GOALS["run_peak_mib"]),
+        ),
+        row(
+            "run.py validate scenarios/*.yaml, s",
+            f"{r['validate_s']:.2f}",
+            "< 1",
+            verdict(r["validate_s"], GOALS["validate_s"]),
+        ),
+        row(scale, f"{s['scale_s']:.1f}", "< 15", verdict(s["scale_s"], GOALS["scale_s"])),
+        row(
+            "  mesa.batch_run / ours (mesa.batch_run extrapolated)",
+            f"{s['scale_ratio']:,.0f}x",
+            ">= 1,000x",
+            verdict(s["scale_ratio"], GOALS["scale_ratio"], higher_is_better=True),
+        ),
+        row(
+            f"  worker peak memory, MiB (chunks of {s['chunk']:,})",
+            f"{s['worker_peak_mib']:.0f}",
+        ),
     ]
     if "million" in figures:
         mm = figures["million"]
         lines += [
-            f"{'1,000,000 outcome-only runs streamed, 2 workers, s':<58} {mm['seconds']:>14.1f}",
-            f"{'  peak memory: parent | largest worker, MiB':<58}"
-            f" {mm['parent_mib']:>6.0f} | {mm['worker_mib']:<5.0f} {'bounded':>12}",
+            row("1,000,000 outcome-only runs streamed, 2 workers, s", f"{mm['seconds']:.1f}"),
+            row(
+                "  peak memory: parent | largest worker, MiB",
+                f"{mm['parent_mib']:.0f} | {mm['worker_mib']:.0f}",
+                "bounded",
+            ),
         ]
     return lines
 

@@ -9,7 +9,6 @@ matplotlib is loaded only then.
 
 import json
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -49,18 +48,11 @@ def write_run(
     and return the folder."""
     final = into or new_run_folder(root, result.scenario.name, started, result.scenario.hash[:8])
     with staged_folder(final) as folder:
-        if not plots:
-            write_run_files(result, folder, command, started)
-            return final
-        from sim.plots.runs import save_all
+        if plots:
+            from sim.plots.runs import save_all
 
-        # the files are written in a thread while the figures are drawn: Parquet encoding
-        # releases the GIL, so on two cores most of it is hidden behind matplotlib
-        result.outcomes  # noqa: B018 (computed once, before both threads read it)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            files = pool.submit(write_run_files, result, folder, command, started)
             save_all(result, folder / "plots")
-            files.result()
+        write_run_files(result, folder, command, started)
     return final
 
 

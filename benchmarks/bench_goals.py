@@ -249,14 +249,25 @@ def model_figures(replicates: int, repeats: int) -> dict[str, Any]:
     return out
 
 
+TIME = Path("/usr/bin/time")
+
+
 def timed_process(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of a fresh `python run.py ...` process."""
+    """Wall seconds and peak RSS (MiB) of a fresh `python run.py ...` process.
+
+    The peak comes from GNU time's %M (the run.py process alone): this process's own
+    RUSAGE_CHILDREN would count the memory of this benchmark, which the child had before it
+    exec'd run.py. NaN without /usr/bin/time."""
+    command = [PY, "run.py", *args]
+    if TIME.exists():
+        command = [str(TIME), "-f", "maxrss_kib=%M", *command]
     start = time.perf_counter()
-    done = subprocess.run([PY, "run.py", *args], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"run.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peaks = [line for line in done.stderr.splitlines() if line.startswith("maxrss_kib=")]
+    return seconds, int(peaks[-1].split("=")[1]) / 1024 if peaks else float("nan")
 
 
 def run_figures(repeats: int) -> dict[str, Any]:
@@ -264,10 +275,13 @@ def run_figures(repeats: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         base = ["scenarios/baseline.yaml", "--replicates", "1000", "--out", tmp]
         timed_process([*base, "--no-plots"])  # warm the file cache and numba's cache
+        peaks = []
         for name, extra in (("run_no_plots", ["--no-plots"]), ("run_plots", [])):
             runs = [timed_process(base + extra) for _ in range(repeats)]
             out[f"{name}_s"] = statistics.median(s for s, _ in runs)
-        out["run_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            out[f"{name}_all_s"] = [s for s, _ in runs]
+            peaks += [mib for _, mib in runs]
+        out["run_peak_mib"] = max(peaks)
         files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").glob("*.yaml"))
         out["validate_s"] = statistics.median(
             timed_process(["validate", *files])[0] for _ in range(repeats)
@@ -289,15 +303,17 @@ def ensemble(runs: int, workers: int, chunk: int) -> tuple[float, list[float], f
 
 def scale_figures(runs: int, workers: int, chunk: int, batch_sample: int) -> dict[str, Any]:
     seconds, worker_peaks, _ = ensemble(runs, workers, chunk)
+    batch_args: dict[str, Any] = {
+        "rng": [baseline().spec.seed],
+        "number_processes": 1,
+        "data_collection_period": 1,
+        "max_steps": baseline().spec.horizon_months,
+        "display_progress": False,
+    }
+    batch_run(BatchRunAllianceModel, parameters={"replicate": [0]}, **batch_args)  # warm-up
     start = time.perf_counter()
     batch_run(
-        BatchRunAllianceModel,
-        parameters={"replicate": list(range(batch_sample))},
-        iterations=1,
-        max_steps=baseline().spec.horizon_months,
-        number_processes=1,
-        data_collection_period=1,
-        display_progress=False,
+        BatchRunAllianceModel, parameters={"replicate": list(range(batch_sample))}, **batch_args
     )
     batch_s = (time.perf_counter() - start) * runs / batch_sample
     return {

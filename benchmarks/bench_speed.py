@@ -19,7 +19,7 @@ Exit status 1 if a bit-for-bit check fails; the speed goals are reported, not en
 
 Run from the project root (not part of the tests):
 
-    make bench
+    make bench-detail
     .venv/bin/python benchmarks/bench_speed.py [--replicates 1000] [--sample 100]
         [--batch-run-sample 50] [--repeats 5] [--json results/bench.json]
 """

@@ -93,7 +93,7 @@ def reference() -> str:
         mechanism_table(),
         "### Outcomes and their settings (`outcomes:`)",
         outcome_tables(),
-        "### Recorded series (`series.parquet`, `arrays.npz`)",
+        "### Recorded series (`series.parquet`)",
         series_table(),
     ]
     return "\n\n".join(parts)

@@ -8,6 +8,7 @@ from sim.errors import ScenarioError
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
+from sim.model.kernels import use_kernels
 from sim.model.mechanisms import cooperation, domestic, escalation, responses, sanctions
 from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
@@ -69,6 +70,7 @@ class AllianceModel(mesa.Model):
             self.shocks.static_normal("transfer"),
             plans=self.switch("budget_plans"),
         )
+        self.world.kernels = use_kernels(len(self.replicate_ids))  # same bits either way
         self.shocks_now: Month = self.shocks.month(1)
         self.timeline = Timeline(spec.events)
         for actor_id, agent_class in AGENT_CLASSES.items():

@@ -82,6 +82,7 @@ class World:
     eu_support: np.ndarray  # EU military support to Ukraine, US$ bn/yr
     war_demand: np.ndarray  # Russia's war demand from Western support beyond 2024, 2024 = 1
     implementation: np.ndarray  # share of the treaty's new channels built, 0-1
+    kernels: bool = False  # run the compiled kernels (sim.model.kernels), same bits as numpy
 
     @property
     def replicates(self) -> int:

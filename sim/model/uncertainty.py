@@ -10,7 +10,6 @@ two scenarios declaring the same block give replicate r the same parameters.
 from collections.abc import Mapping
 
 import numpy as np
-from scipy import special, stats
 
 from sim.model.params import Params
 from sim.scenario.schema import UncertainSpec
@@ -19,6 +18,8 @@ from sim.scenario.uncertain import uncertain_paths
 
 def quantile(u: UncertainSpec, q: np.ndarray) -> np.ndarray:
     """Values of the distribution at probabilities q (its inverse CDF)."""
+    from scipy import stats  # loaded on first use: most runs declare no `uncertain:` block
+
     width = u.high - u.low
     if u.dist == "uniform":
         return u.low + width * q
@@ -38,6 +39,8 @@ def draw_uncertain(
 ) -> dict[str, np.ndarray]:
     """Each declared parameter's value per replicate, from the replicates' static normals
     (R, MAX_UNCERTAIN)."""
+    from scipy import special  # loaded on first use, as in quantile
+
     out = {}
     for slot, path in enumerate(uncertain_paths(uncertain)):
         q = np.clip(special.ndtr(normals[:, slot]), 1e-12, 1 - 1e-12)

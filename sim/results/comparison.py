@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
 from sim.errors import ScenarioError
 from sim.model.recording import KEY_SERIES
@@ -68,6 +67,8 @@ def mcnemar_exact_p(more: int, fewer: int) -> float:
     k = int(more) + int(fewer)
     if k == 0:
         return 1.0
+    from scipy.stats import binom  # loaded on first use: scipy.stats takes 0.5 s to import
+
     return float(min(1.0, 2.0 * binom.cdf(min(int(more), int(fewer)), k, 0.5)))
 
 

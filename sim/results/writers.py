@@ -3,9 +3,10 @@
 These functions fill a folder they are given; sim.workflows stages that folder (written under
 a hidden name, renamed into place only when complete) and adds the plots.
 
-A run's folder: series.parquet (tidy), arrays.npz (the N-d arrays), outcomes.csv (one row per
-replicate), summary.csv and manifest.json. A comparison's: outcomes.csv, paired_outcomes.csv,
-paired_differences.csv, paired_summary.csv and manifest.json.
+A run's folder: series.parquet (tidy, written a series at a time so that the table is never
+whole in memory), outcomes.csv (one row per replicate), summary.csv and manifest.json;
+sim.results.run_folder reads the arrays back from series.parquet. A comparison's: outcomes.csv,
+paired_outcomes.csv, paired_differences.csv, paired_summary.csv and manifest.json.
 """
 
 import json
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.errors import UserError
 from sim.model.recording import SERIES
@@ -58,6 +61,61 @@ def inside(root: Path, folder: Path) -> Path:
     return folder
 
 
+def write_series(result: RunResult, path: Path) -> None:
+    """series.parquet: the rows and columns of tidy_series(result), written one series (one
+    row group) at a time straight from the recorded arrays and integer codes, so that the
+    tidy table (about 10 million rows for 1,000 replicates) never exists in memory."""
+    specs = [s for s in SERIES if s.name in result.arrays]
+    actors = sorted({column for s in specs for column in s.columns})
+    variables = sorted(s.name for s in specs)
+    units = sorted({s.unit for s in specs})
+    dates = result.dates.to_numpy()
+    schema = pa.schema(
+        [
+            ("scenario", pa.dictionary(pa.int8(), pa.string())),
+            ("replicate", pa.int64()),
+            ("month", pa.int64()),
+            ("date", pa.from_numpy_dtype(dates.dtype)),
+            ("actor", pa.dictionary(pa.int16(), pa.string())),
+            ("variable", pa.dictionary(pa.int16(), pa.string())),
+            ("value", pa.float64()),
+            ("unit", pa.dictionary(pa.int16(), pa.string())),
+        ]
+    )
+
+    def category(code: int, labels: list[str], n: int, index_type: pa.DataType) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(
+            pa.array(np.full(n, code), type=index_type), pa.array(labels, pa.string())
+        )
+
+    # dictionary pages for the repetitive columns, byte-stream-split for the values, and
+    # statistics only where a reader filters (min/max of 10 million values cost 0.2 s)
+    with pq.ParquetWriter(
+        path,
+        schema,
+        use_dictionary=["scenario", "replicate", "month", "date", "actor", "variable", "unit"],
+        column_encoding={"value": "BYTE_STREAM_SPLIT"},
+        write_statistics=["replicate", "month", "date"],
+    ) as writer:
+        for spec in specs:
+            values = result.arrays[spec.name]  # (T, R, k)
+            t, r, k = values.shape
+            n = t * r * k
+            codes = np.array([actors.index(c) for c in spec.columns], dtype=np.int16)
+            month = np.repeat(np.arange(t, dtype=np.int64), r * k)
+            columns = [
+                category(0, [result.scenario.name], n, pa.int8()),
+                pa.array(np.tile(np.repeat(result.replicate_ids.astype(np.int64), k), t)),
+                pa.array(month),
+                pa.array(dates[month]),
+                pa.DictionaryArray.from_arrays(pa.array(np.tile(codes, t * r)), actors),
+                category(variables.index(spec.name), variables, n, pa.int16()),
+                pa.array(values.reshape(-1)),
+                category(units.index(spec.unit), units, n, pa.int16()),
+            ]
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+
+
 def run_manifest(result: RunResult, command: list[str], started: datetime) -> dict:
     """What was run, with what, and when: enough to rerun it."""
     scenario = result.scenario
@@ -79,14 +137,12 @@ def run_manifest(result: RunResult, command: list[str], started: datetime) -> di
 
 
 def write_run_files(result: RunResult, folder: Path, command: list[str], started: datetime) -> None:
-    """The run's tables, arrays and manifest, into `folder`."""
-    tidy_series(result).to_parquet(folder / "series.parquet", index=False)
-    np.savez_compressed(
-        folder / "arrays.npz",
-        replicate=result.replicate_ids,
-        dates=result.dates.strftime("%Y-%m").to_numpy(dtype=str),
-        **result.arrays,
-    )
+    """The run's tables and manifest, into `folder`.
+
+    No arrays.npz beside series.parquet any more (issue 11): it held the same numbers a
+    second time and compressing it cost more than the run itself; load_run rebuilds the
+    arrays from series.parquet."""
+    write_series(result, folder / "series.parquet")
     result.outcomes.to_csv(folder / "outcomes.csv", index=False)
     result.summary().to_csv(folder / "summary.csv", index=False)
     _write_json(folder / "manifest.json", run_manifest(result, command, started))

@@ -4,6 +4,7 @@ import numpy as np
 
 from sim.actors import BLOC_IDX, CHINA, DPRK, JAPAN, PENINSULA_IDX, RIVAL_IDX, ROK, RUSSIA, USA
 from sim.calendar import DT
+from sim.model.kernels import kernel
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, World
@@ -115,13 +116,29 @@ def arms_buildup(
     departure = w.spending - w.plan - w.committed
     if plans:
         w.plan = budget_plan(w, p, ref)
-        planned_threat = (p.reactivity * w.plan[:, None, :]).sum(axis=2)
+        if w.kernels:
+            planned_threat = kernel("planned_threat")(*_contiguous(p.reactivity, w.plan))
+        else:
+            planned_threat = (p.reactivity * w.plan[:, None, :]).sum(axis=2)
     else:
         planned_threat = 0.0
     w.committed += (DT * p.budget_adjustment)[:, None] * (budget_levels(w, p, ref) - w.committed)
     before = w.spending.copy()
     dt = DT / substeps
-    for _ in range(substeps):
+    if w.kernels:  # the same loop compiled (sim.model.kernels), bit for bit
+        threat = np.broadcast_to(planned_threat, departure.shape)
+        kernel("richardson_substeps")(
+            *_contiguous(w.plan, w.committed),
+            departure,
+            *_contiguous(w.capability_factor, w.tension, ref.tension, p.tension_sensitivity),
+            *_contiguous(p.reactivity, p.reassurance, w.us_buildup),
+            float(ref.buildup),
+            *_contiguous(threat, p.fatigue, p.grievance),
+            dt,
+            substeps,
+            DPRK,
+        )
+    for _ in range(0 if w.kernels else substeps):
         spending = w.plan + w.committed + departure
         capability = spending * w.capability_factor
         drive = richardson_drive(p, capability, w.tension, ref.tension, w.us_buildup, ref.buildup)
@@ -239,8 +256,14 @@ def tension_dynamics(w: World, p: Params, ref: Reference, shocks: Month) -> None
     by a share dialogue_effect * (P - P_2024) (and raises it when talks fall back).
     """
     rate = DT * p.tension_decay
-    w.tension += rate[:, None, None] * (ref.tension_rest - w.tension)
     progress = w.dialogue_progress - ref.dialogue_progress
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        noise = (p.tension_noise * np.sqrt(DT))[:, None] * shocks.normal("tension")
+        relief = rate * p.dialogue_effect * progress
+        tension_rest, peninsula = _contiguous(ref.tension_rest, np.asarray(PENINSULA_IDX))
+        kernel("tension_dynamics")(w.tension, tension_rest, rate, relief, DPRK, peninsula, noise)
+        return
+    w.tension += rate[:, None, None] * (ref.tension_rest - w.tension)
     relief = (rate * p.dialogue_effect * progress)[:, None]
     peninsula = w.tension[:, DPRK, PENINSULA_IDX] - relief * ref.tension_rest[DPRK, PENINSULA_IDX]
     w.tension[:, DPRK, PENINSULA_IDX] = peninsula
@@ -302,12 +325,24 @@ def apply_clashes(
     w.clashes += clash.sum(axis=(1, 2))
     w.wars += war.sum(axis=(1, 2))
     w.reciprocity += joined.sum(axis=(1, 2))
+    if w.kernels:  # the same updates in the same order, compiled (sim.model.kernels)
+        kernel("apply_clash_tension")(
+            w.tension,
+            *_contiguous(p.clash_tension, clash, war, joined),
+            *_contiguous(np.asarray(BLOC_IDX), np.asarray(RIVAL_IDX)),
+        )
+        return
     for m, member in enumerate(BLOC_IDX):
         partner = BLOC_IDX[1 - m]
         for k, rival in enumerate(RIVAL_IDX):
             add_tension(w, member, [rival], (p.clash_tension * clash[:, m, k])[:, None])
             _raise_to_one(w, member, rival, war[:, m, k])
             _raise_to_one(w, partner, rival, joined[:, m, k])
+
+
+def _contiguous(*arrays: np.ndarray) -> list[np.ndarray]:
+    """C-contiguous copies where needed: a kernel compiles once per array layout."""
+    return [np.ascontiguousarray(a) for a in arrays]
 
 
 def _raise_to_one(w: World, a: int, b: int, where: np.ndarray) -> None:
@@ -317,6 +352,11 @@ def _raise_to_one(w: World, a: int, b: int, where: np.ndarray) -> None:
 
 def add_tension(w: World, actor: int, others: list[int], amount: np.ndarray) -> None:
     """Add `amount` (broadcast to (R, len(others))) to a symmetric tension, kept in [0, 1]."""
+    if w.kernels:  # the same, compiled (sim.model.kernels)
+        others = np.asarray(others)
+        amount = np.broadcast_to(amount, (w.tension.shape[0], len(others)))
+        kernel("add_tension")(w.tension, actor, *_contiguous(others, amount))
+        return
     value = np.clip(w.tension[:, actor, others] + amount, 0.0, 1.0)
     w.tension[:, actor, others] = value
     w.tension[:, others, actor] = value

@@ -1,0 +1,58 @@
+"""The compiled kernels (sim.model.kernels) give the numpy path's bits: whole runs of several
+replicates, every recorded series, with events, forced steps and sub-steps."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.execution.runner import run
+from sim.model import kernels
+from sim.scenario.scenario import load_scenario
+
+pytest.importorskip("numba")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def restore_kernels():
+    yield
+    kernels.set_kernels(None)
+
+
+def both_paths(scenario, replicate_ids):
+    out = {}
+    for mode in ("numpy", "numba"):
+        kernels.set_kernels(mode)
+        out[mode] = run(scenario, replicate_ids=replicate_ids, progress=False).arrays
+    return out["numpy"], out["numba"]
+
+
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [("baseline", {}), ("us_buildup", {"substeps": 3}), ("leadership_change", {}), ("history", {})],
+)
+def test_numba_and_numpy_paths_are_bit_identical(name, extra, restore_kernels):
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml").with_params(
+        horizon_months=48, **extra
+    )
+    reference, compiled = both_paths(scenario, np.arange(40))
+    assert reference.keys() == compiled.keys()
+    for series, values in reference.items():
+        assert np.array_equal(values, compiled[series], equal_nan=True), series
+    # the runs do exercise what the kernels replace: clashes and wars happen
+    assert reference["clashes"][-1].sum() > 0 and reference["wars"][-1].sum() > 0
+
+
+def test_the_path_is_chosen_at_run_time(monkeypatch, restore_kernels):
+    kernels.set_kernels(None)
+    monkeypatch.setenv(kernels.ENV, "numpy")
+    assert not kernels.use_kernels(10**6)
+    monkeypatch.setenv(kernels.ENV, "numba")
+    assert kernels.use_kernels(1)
+    monkeypatch.setenv(kernels.ENV, "auto")
+    assert not kernels.use_kernels(kernels.KERNEL_MIN_REPLICATES - 1)
+    assert kernels.use_kernels(kernels.KERNEL_MIN_REPLICATES)
+    monkeypatch.setenv(kernels.ENV, "fast")
+    with pytest.raises(ValueError, match="numba, numpy or auto"):
+        kernels.use_kernels(1)

@@ -2,13 +2,12 @@
 the terminal table, paired_outcomes.csv, and the one-page briefing."""
 
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from support import run_py as cli
 
 from sim import Comparison, compare, load_scenario
 from sim.explore.core import outcome_differences
@@ -129,17 +128,6 @@ def test_briefing_page_states_the_headlines_and_the_descriptions(comparison):
         assert result.scenario.spec.description in " ".join(page.split())
     assert "95 % interval" in page
     assert fig.get_size_inches() == pytest.approx((8.27, 11.69))
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "run.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_compare_prints_paired_differences_and_writes_csv_and_briefing(tmp_path):

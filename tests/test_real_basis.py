@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import QUIET
 
 from sim import load_scenario, run
 from sim.actors import ACTORS
@@ -35,19 +36,6 @@ def base():
 @pytest.fixture(scope="module")
 def ceasefire():
     return run(scenario("ukraine_ceasefire"), progress=False)
-
-
-QUIET = {
-    **{f"{a}.spending_noise": 0.0 for a in ACTORS},
-    **{f"{a}.gdp_noise": 0.0 for a in ACTORS},
-    "china.alignment_noise": 0.0,
-    "world.tension_noise": 0.0,
-    "world.transfer_uncertainty": 0.0,
-    "world.clash_hazard": 0.0,
-    "world.clash_floor": 0.0,
-    "dprk.leadership_hazard": 0.0,
-}
-"""No shocks but the DPRK's provocations, whose expected effect the calibration holds."""
 
 
 # --- One basis -----------------------------------------------------------------------------

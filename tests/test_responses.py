@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import QUIET
 
 from sim import load_scenario, run
 
@@ -33,20 +34,6 @@ def base():
 
 
 # --- The 2024 steady state -----------------------------------------------------------------
-
-QUIET = {
-    **{
-        f"{a}.spending_noise": 0.0 for a in ("dprk", "russia", "usa", "china", "rok", "japan", "eu")
-    },
-    **{f"{a}.gdp_noise": 0.0 for a in ("dprk", "russia", "usa", "china", "rok", "japan", "eu")},
-    "china.alignment_noise": 0.0,
-    "world.tension_noise": 0.0,
-    "world.transfer_uncertainty": 0.0,
-    "world.clash_hazard": 0.0,
-    "world.clash_floor": 0.0,
-    "dprk.leadership_hazard": 0.0,
-}
-"""No shocks but the DPRK's provocations (as in tests/test_real_basis.py)."""
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,7 @@ class AllianceModel(mesa.Model):
         super().__init__(rng=spec.seed)
         self.random = self.rng = self.agents.random = ReplicateStreamsOnly()  # type: ignore[assignment]
         self.sim_scenario = scenario
+        self._race_growth = spec.outcomes.arms_race_growth  # an arms race under way
         self.replicate_ids = (
             np.arange(spec.replicates) if replicate_ids is None else np.asarray(replicate_ids)
         )
@@ -118,8 +119,9 @@ class AllianceModel(mesa.Model):
         self._sanction()
         self._cooperate()
         self._domestic_politics()
-        race = self.sim_scenario.spec.outcomes.arms_race_growth
-        self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now, race)
+        self.timeline.trigger_steps(
+            month, self.world, self.params, self.shocks_now, self._race_growth
+        )
         self._check_finite(month)
         self.recorder.record(month, self.world, self.reference)
         self.running = month < self.months
@@ -176,8 +178,7 @@ class AllianceModel(mesa.Model):
         if on("tension_dynamics"):
             escalation.tension_dynamics(w, p, ref, s)
         if on("armed_clashes"):
-            race = self.sim_scenario.spec.outcomes.arms_race_growth
-            escalation.armed_clashes(w, p, ref, s, race)
+            escalation.armed_clashes(w, p, ref, s, self._race_growth)
 
     def _sanction(self) -> None:
         w, p, ref, on = self.world, self.params, self.reference, self.switch

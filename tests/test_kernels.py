@@ -30,7 +30,19 @@ def both_paths(scenario, replicate_ids):
 
 @pytest.mark.parametrize(
     ("name", "extra"),
-    [("baseline", {}), ("us_buildup", {"substeps": 3}), ("leadership_change", {}), ("history", {})],
+    [
+        ("baseline", {}),
+        ("us_buildup", {"substeps": 3}),
+        ("leadership_change", {}),
+        ("history", {}),
+        ("sanctions_isolation", {}),
+        ("china_coalition", {}),
+        ("ukraine_ceasefire", {}),
+        ("china_grip_dialogue", {}),
+        ("russia_pacific_presence", {}),
+        ("us_engagement", {}),
+        ("history_uncertain", {}),
+    ],
 )
 def test_numba_and_numpy_paths_are_bit_identical(name, extra, restore_kernels):
     scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml").with_params(

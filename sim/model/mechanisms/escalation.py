@@ -4,7 +4,7 @@ import numpy as np
 
 from sim.actors import BLOC_IDX, CHINA, DPRK, JAPAN, PENINSULA_IDX, RIVAL_IDX, ROK, RUSSIA, USA
 from sim.calendar import DT
-from sim.model.kernels import kernel
+from sim.model.kernels import contiguous, kernel
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, World
@@ -117,7 +117,7 @@ def arms_buildup(
     if plans:
         w.plan = budget_plan(w, p, ref)
         if w.kernels:
-            planned_threat = kernel("planned_threat")(*_contiguous(p.reactivity, w.plan))
+            planned_threat = kernel("planned_threat")(*contiguous(p.reactivity, w.plan))
         else:
             planned_threat = (p.reactivity * w.plan[:, None, :]).sum(axis=2)
     else:
@@ -128,12 +128,12 @@ def arms_buildup(
     if w.kernels:  # the same loop compiled (sim.model.kernels), bit for bit
         threat = np.broadcast_to(planned_threat, departure.shape)
         kernel("richardson_substeps")(
-            *_contiguous(w.plan, w.committed),
+            *contiguous(w.plan, w.committed),
             departure,
-            *_contiguous(w.capability_factor, w.tension, ref.tension, p.tension_sensitivity),
-            *_contiguous(p.reactivity, p.reassurance, w.us_buildup),
+            *contiguous(w.capability_factor, w.tension, ref.tension, p.tension_sensitivity),
+            *contiguous(p.reactivity, p.reassurance, w.us_buildup),
             float(ref.buildup),
-            *_contiguous(threat, p.fatigue, p.grievance),
+            *contiguous(threat, p.fatigue, p.grievance),
             dt,
             substeps,
             DPRK,
@@ -260,7 +260,7 @@ def tension_dynamics(w: World, p: Params, ref: Reference, shocks: Month) -> None
     if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
         noise = (p.tension_noise * np.sqrt(DT))[:, None] * shocks.normal("tension")
         relief = rate * p.dialogue_effect * progress
-        tension_rest, peninsula = _contiguous(ref.tension_rest, np.asarray(PENINSULA_IDX))
+        tension_rest, peninsula = contiguous(ref.tension_rest, np.asarray(PENINSULA_IDX))
         kernel("tension_dynamics")(w.tension, tension_rest, rate, relief, DPRK, peninsula, noise)
         return
     w.tension += rate[:, None, None] * (ref.tension_rest - w.tension)
@@ -328,8 +328,8 @@ def apply_clashes(
     if w.kernels:  # the same updates in the same order, compiled (sim.model.kernels)
         kernel("apply_clash_tension")(
             w.tension,
-            *_contiguous(p.clash_tension, clash, war, joined),
-            *_contiguous(np.asarray(BLOC_IDX), np.asarray(RIVAL_IDX)),
+            *contiguous(p.clash_tension, clash, war, joined),
+            *contiguous(np.asarray(BLOC_IDX), np.asarray(RIVAL_IDX)),
         )
         return
     for m, member in enumerate(BLOC_IDX):
@@ -338,11 +338,6 @@ def apply_clashes(
             add_tension(w, member, [rival], (p.clash_tension * clash[:, m, k])[:, None])
             _raise_to_one(w, member, rival, war[:, m, k])
             _raise_to_one(w, partner, rival, joined[:, m, k])
-
-
-def _contiguous(*arrays: np.ndarray) -> list[np.ndarray]:
-    """C-contiguous copies where needed: a kernel compiles once per array layout."""
-    return [np.ascontiguousarray(a) for a in arrays]
 
 
 def _raise_to_one(w: World, a: int, b: int, where: np.ndarray) -> None:
@@ -355,7 +350,7 @@ def add_tension(w: World, actor: int, others: list[int], amount: np.ndarray) -> 
     if w.kernels:  # the same, compiled (sim.model.kernels)
         others = np.asarray(others)
         amount = np.broadcast_to(amount, (w.tension.shape[0], len(others)))
-        kernel("add_tension")(w.tension, actor, *_contiguous(others, amount))
+        kernel("add_tension")(w.tension, actor, *contiguous(others, amount))
         return
     value = np.clip(w.tension[:, actor, others] + amount, 0.0, 1.0)
     w.tension[:, actor, others] = value

@@ -51,11 +51,13 @@ def write_run(
     check_writable_folder(root)
     final = into or new_run_folder(root, result.scenario.name, started, result.scenario.hash[:8])
     with staged_folder(final) as staging:
+        files = lambda: write_run_files(result, staging.path, command, started)  # noqa: E731
         if plots:
             from sim.plots.runs import save_all
 
-            save_all(result, staging.path / "plots")
-        write_run_files(result, staging.path, command, started)
+            save_all(result, staging.path / "plots", alongside=files)
+        else:
+            files()
     return staging.final
 
 

@@ -1,6 +1,6 @@
 """A run's figures: the dashboard, fan charts of key series, and outcome shares."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from sim.actors import ACTORS, NAMES
 from sim.model.recording import KEY_SERIES, SERIES_BY_NAME
+from sim.plots.alongside import drawn_alongside
 from sim.plots.common import (
     BAND_NOTE,
     BANDS,
@@ -263,9 +264,18 @@ def outcome_shares(result: RunResult) -> Figure:
     return fig
 
 
-def save_all(result: RunResult, folder: Path) -> list[str]:
-    """Write the run's PNGs into `folder`; fan charts only when there are replicates."""
-    figures = {"dashboard.png": dashboard(result), "outcomes.png": outcome_shares(result)}
-    if result.replicates > 1:
-        figures["fan_charts.png"] = fan_charts(result)
-    return save_figures(figures, folder)
+def save_all(
+    result: RunResult, folder: Path, alongside: Callable[[], object] = lambda: None
+) -> list[str]:
+    """Write the run's PNGs into `folder`; fan charts only when there are replicates.
+
+    The dashboard, the costliest, is drawn in a forked child (sim.plots.alongside) while
+    this process runs `alongside()` (writing the run's other files) and draws the rest.
+    """
+    with drawn_alongside(lambda: save_figures({"dashboard.png": dashboard(result)}, folder)):
+        alongside()
+        figures = {"outcomes.png": outcome_shares(result)}
+        if result.replicates > 1:
+            figures["fan_charts.png"] = fan_charts(result)
+        save_figures(figures, folder)
+    return ["dashboard.png", *figures]

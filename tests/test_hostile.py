@@ -674,11 +674,12 @@ def test_substeps_count_in_the_estimate():
     assert fine.cpu_seconds > 10 * plain.cpu_seconds
 
 
-def test_the_memory_rates_cover_what_the_model_records():
+def test_the_memory_rates_cover_what_the_model_records_and_draws():
+    from sim.model.randomness import N_NORMAL, N_UNIFORM
     from sim.model.recording import SERIES
 
     width = sum(len(s.columns) for s in SERIES)
-    assert width * 8 <= budget.RUN_BYTES
+    assert (width + N_NORMAL + N_UNIFORM) * 8 <= budget.RUN_BYTES <= budget.SERIES_BYTES
 
 
 # --- Signals --------------------------------------------------------------------------------

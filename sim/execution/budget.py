@@ -18,21 +18,24 @@ from sim.scenario.schema import SweepSpec
 CHUNK_BYTES = 500
 """Peak memory of a chunk, bytes per run-month (measured about 400)."""
 
-SERIES_BYTES = 9_000
-"""Peak memory of a run that keeps all series and writes its tidy table, bytes per
-run-month (measured about 8,500 at 2,218 replicates x 120 months: 62 series columns, and
-the tidy table's rows)."""
+SERIES_BYTES = 1_800
+"""Peak memory of a run that keeps all series and writes them (series.parquet, written by
+row group), bytes per run-month: measured 1,634 at 1,000 replicates and 1,370 at 6,000 (x 120
+months; the peak is the run itself: 79 series columns and 63 pre-drawn shocks of 8 bytes)."""
 
-RUN_BYTES = 1_000
-"""Peak memory of a run that keeps every series in arrays (no tidy table), bytes per
-run-month (62 series columns of 8 bytes, the model's state and its shocks)."""
+SERIES_DISK_BYTES = 600
+"""Bytes of series.parquet per run-month (measured 551 at 6,000 replicates x 120 months)."""
+
+RUN_BYTES = 1_400
+"""Peak memory of a run that keeps every series in arrays (not written), bytes per
+run-month (79 series columns and 63 shocks of 8 bytes, and the model's state)."""
 
 RATE = 300_000
 """Run-months a second on one core (measured about 400,000)."""
 
-WRITE_RATE = 200 * 2**20
-"""Bytes of a plain run's peak memory (SERIES_BYTES) written a second as tables and plots
-(measured: 1,971 replicates x 120 months, 2 GB at its peak, written in about 9 s)."""
+WRITE_RATE = 400 * 2**20
+"""Bytes of a plain run's peak memory (SERIES_BYTES) written a second as tables (measured:
+4,000 replicates x 120 months, 0.87 GB at its peak, written in 1.8 s on a busy machine)."""
 
 DISK_BYTES_PER_RUN = 100
 """Bytes of Parquet per run of a chunked job (measured about 62)."""
@@ -169,7 +172,7 @@ def chunked_estimate(
     memory = (workers + 1) * min(runs, chunk) * CHUNK_BYTES * (months + 1)
     memory += PROCESS_BYTES * workers if workers > 1 else 0
     memory += sample * SERIES_BYTES * (months + 1) + points * 64
-    disk = runs * DISK_BYTES_PER_RUN + sample * (months + 1) * SERIES_BYTES // 10
+    disk = runs * DISK_BYTES_PER_RUN + sample * (months + 1) * SERIES_DISK_BYTES
     return Estimate(runs, months, workers, points, memory, disk, substeps)
 
 
@@ -178,7 +181,7 @@ def in_memory_estimate(runs: int, months: int, tidy: bool = True, substeps: int 
     written as the tidy table (the command line's runs)."""
     memory = runs * (SERIES_BYTES if tidy else RUN_BYTES) * (months + 1)
     write = memory / WRITE_RATE if tidy else 0.0
-    disk = memory // 10 if tidy else 0  # measured: 200 MB for 1,971 x 120 (2 GB at the peak)
+    disk = runs * (months + 1) * SERIES_DISK_BYTES if tidy else 0
     return Estimate(runs, months, 1, 1, memory, disk, substeps, write)
 
 

@@ -4,9 +4,13 @@ import numpy as np
 
 from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, DPRK, RIVAL_IDX, RUSSIA
 from sim.calendar import DT
+from sim.model.kernels import contiguous, kernel
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, World, energy_shortfall
+
+_BLOC = np.array(BLOC_IDX)
+_RIVALS = np.array(RIVAL_IDX)
 
 
 def grow_economies(w: World, p: Params, ref: Reference, shocks: Month) -> None:
@@ -21,6 +25,37 @@ def grow_economies(w: World, p: Params, ref: Reference, shocks: Month) -> None:
     2024 (munitions sales, cyber theft) that does not go to its military. Hardship is the output
     so lost relative to 2024, plus Russia's war strain (L22, L26).
     """
+    if w.kernels:  # the same, compiled (sim.model.kernels), exp in numpy between kernels
+        growth = np.empty_like(w.potential_gdp)
+        kernel("growth_exponents")(
+            *contiguous(ref.gdp_trend, p.infrastructure, w.capacity, w.implementation),
+            *contiguous(p.war_drag, w.war_intensity, p.gdp_noise),
+            shocks.normal("gdp"),  # a strided view, read in place
+            float(np.sqrt(DT)),
+            DT,
+            DPRK,
+            RUSSIA,
+            growth,
+        )
+        np.exp(growth, out=growth)
+        hardship = np.empty_like(w.hardship)
+        kernel("grow_economies")(
+            growth,
+            w.potential_gdp,
+            w.gdp,
+            hardship,
+            *contiguous(w.access, ref.access, ref.dependence, p.criticality),
+            *contiguous(p.energy_elasticity, w.energy_supply),
+            float(ref.energy_need),
+            float(ref.energy_shortfall),
+            *contiguous(p.revenue_to_military, w.dprk_revenue, ref.dprk_revenue),
+            *contiguous(p.war_strain, w.war_intensity),
+            _BLOC,
+            BLOC_DPRK,
+            BLOC_RUSSIA,
+        )
+        w.hardship = hardship
+        return
     trend = np.broadcast_to(ref.gdp_trend, w.gdp.shape).copy()
     trend[:, DPRK] += p.infrastructure[:, RUSSIA] * w.capacity * w.implementation
     trend[:, RUSSIA] += p.war_drag[:, RUSSIA] * (1.0 - w.war_intensity)
@@ -52,6 +87,31 @@ def domestic_support(w: World, p: Params, ref: Reference) -> None:
     relative to 2024's gap), a fall the gap to 0, so support stays below its observed
     maximum without a clip. Support also returns toward its 2024 level at support_recovery.
     """
+    if w.kernels:  # the same, compiled (sim.model.kernels), exp in numpy between kernels
+        push = np.empty_like(w.support)
+        exps = np.empty_like(w.support)
+        kernel("support_exponents")(
+            *contiguous(w.tension, ref.rival_tension),
+            _RIVALS,
+            _BLOC,
+            *contiguous(p.rally, p.hardship_sensitivity, w.hardship, p.support_ceiling),
+            *contiguous(ref.support),
+            DT,
+            push,
+            exps,
+        )
+        np.exp(exps, out=exps)
+        support = np.empty_like(w.support)
+        kernel("domestic_support")(
+            exps,
+            push,
+            *contiguous(w.support, p.support_ceiling, p.support_recovery, ref.support),
+            _BLOC,
+            DT,
+            support,
+        )
+        w.support = support
+        return
     tension = w.tension[:, BLOC_IDX][:, :, RIVAL_IDX].mean(axis=2)
     push = p.rally[:, BLOC_IDX] * (tension - ref.rival_tension)
     push -= p.hardship_sensitivity[:, BLOC_IDX] * w.hardship
@@ -71,6 +131,21 @@ def leadership_change(w: World, p: Params, ref: Reference, shocks: Month) -> Non
     the relative fall of support below 2024); after a change the DPRK's commitment is
     post_change_commitment (PactMember.decide).
     """
+    if w.kernels:  # the same, compiled (sim.model.kernels), expm1 in numpy between kernels
+        exponent = np.empty(w.replicates)
+        kernel("leadership_exponent")(
+            *contiguous(w.support),
+            float(ref.support[BLOC_DPRK]),
+            *contiguous(p.leadership_hazard),
+            BLOC_DPRK,
+            DPRK,
+            DT,
+            exponent,
+        )
+        np.expm1(exponent, out=exponent)
+        uniform = shocks.uniform("leadership")  # a strided view, read in place
+        kernel("leadership_change")(exponent, uniform, w.leader_changed)
+        return
     fall = np.maximum(
         0.0, (ref.support[BLOC_DPRK] - w.support[:, BLOC_DPRK]) / ref.support[BLOC_DPRK]
     )

@@ -18,9 +18,14 @@ from sim.actors import (
     SANCTIONERS,
 )
 from sim.calendar import DT
+from sim.model.kernels import contiguous, kernel
 from sim.model.mechanisms.escalation import add_tension
 from sim.model.params import Params
 from sim.model.state import Reference, World
+
+_SANCTIONERS = np.array(SANCTIONER_IDX)
+_BLOC = np.array(BLOC_IDX)
+_USA_ROW = SANCTIONERS.index("usa")
 
 
 def impose_sanctions(w: World, p: Params) -> None:
@@ -31,6 +36,16 @@ def impose_sanctions(w: World, p: Params) -> None:
     the decided target (Sanctioner.decide) at sanction_speed a year; tightening raises tension
     between imposer and target (L25 "an escalation of tensions").
     """
+    if w.kernels:  # the same, add_tension included, compiled (sim.model.kernels)
+        kernel("impose_sanctions")(
+            w.sanctions,
+            *contiguous(w.sanction_target, p.sanction_speed, p.sanction_tension),
+            w.tension,
+            _SANCTIONERS,
+            _BLOC,
+            DT,
+        )
+        return
     speed = DT * p.sanction_speed[:, SANCTIONER_IDX]
     step = speed[:, :, None] * (w.sanction_target - w.sanctions)
     w.sanctions += step
@@ -57,6 +72,36 @@ def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
     expansion (L8) and energy aid (L9), not rerouting. Trade moves at trade_adjustment a
     year.
     """
+    if w.kernels:  # the same, compiled (sim.model.kernels), exp in numpy between kernels
+        exps = np.empty((w.replicates, 10))
+        kernel("trade_exponents")(
+            *contiguous(w.sanctions, ref.sanctions, p.sanction_bite, p.secondary_bite),
+            _USA_ROW,
+            exps,
+        )
+        np.exp(exps, out=exps)
+        access = np.empty_like(w.access)
+        kernel("move_trade")(
+            exps,
+            *contiguous(ref.trade, ref.trade_outside, p.evasion),
+            evasion_on,
+            *contiguous(p.evasion_tolerance, p.third_country_channel, p.coalition_trade),
+            *contiguous(p.trade_adjustment, w.china_alignment, w.china_engagement),
+            *contiguous(w.trade_expansion),
+            float(ref.china_alignment),
+            float(ref.china_engagement),
+            w.trade,
+            w.rerouted_abroad,
+            w.trade_outside,
+            access,
+            _SANCTIONERS,
+            _BLOC,
+            CHINA,
+            BLOC_RUSSIA,
+            DT,
+        )
+        w.access = access
+        return
     west_2024 = ref.trade[:, SANCTIONER_IDX].T  # (4, 2): sanctioner x member
     rise = w.sanctions - ref.sanctions
     direct = west_2024 * np.exp(-p.sanction_bite[:, None, None] * rise)  # (R, 4, 2)
@@ -98,6 +143,19 @@ def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
     2024 level + coalition_ties x (its engagement with Pyongyang - 2024). Ties move at
     ties_adjustment a year.
     """
+    if w.kernels:  # the same, compiled (sim.model.kernels)
+        kernel("diplomatic_isolation")(
+            w.ties,
+            *contiguous(ref.ties, w.isolation_effort, p.ties_adjustment, p.coalition_ties),
+            *contiguous(w.china_alignment, w.china_engagement),
+            float(ref.china_alignment),
+            float(ref.china_engagement),
+            _SANCTIONERS,
+            CHINA,
+            BLOC_RUSSIA,
+            DT,
+        )
+        return
     speed = (DT * p.ties_adjustment)[:, None, None]
     keep = 1.0 - w.isolation_effort[:, SANCTIONER_IDX]  # (R, 4)
     west = w.ties[:, :, SANCTIONER_IDX]

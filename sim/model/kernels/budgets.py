@@ -2,10 +2,16 @@
 arms_buildup (budget plan, levels, Richardson's sub-steps, the spending shock, the growth
 trend), the budget ceiling and the DPRK's perceived threat.
 
-The transcendentals stay in numpy between kernels: arms_buildup runs plan_exponent, then
+Loops over actors run to N_ACTORS, a compile-time constant, so that numba unrolls them; the
+kernels check the arrays' width. Sums along a row of N_ACTORS < 8 go left to right, as
+numpy's do. The transcendentals stay in numpy between kernels: arms_buildup runs plan_exponent, then
 np.exp, then arms_buildup, then np.log of the growth ratio, then spending_trend."""
 
 import numpy as np
+
+from sim.actors import N_ACTORS
+
+WIDTH = "budget kernels: arrays must have N_ACTORS columns (numba caches it: clear __pycache__)"
 
 
 def _update_capability(
@@ -24,7 +30,9 @@ def _update_capability(
 ) -> None:
     """update_capability: the members' capability factors, then capability = spending x
     factor."""
-    n_rep, n = spending.shape
+    n_rep, n = spending.shape[0], N_ACTORS
+    if spending.shape[1] != n:
+        raise ValueError(WIDTH)
     for r in range(n_rep):
         exercise_gain = (1.0 + exercise_boost[r] * exercise[r]) / (
             1.0 + exercise_boost[r] * exercise_2024
@@ -33,8 +41,14 @@ def _update_capability(
             cyber_gain = 1.0 + cyber_weight[r] * (cyber[r, m] - cyber_2024[m])
             factor = (tech[r, m] / tech_2024[m]) * cyber_gain
             capability_factor[r, bloc[m]] = factor * exercise_gain
-        for j in range(n):
-            capability[r, j] = spending[r, j] * capability_factor[r, j]
+    size = n_rep * n  # flat loops over (R, N) arrays vectorise
+    factors, before, after = (
+        capability_factor.reshape(size),
+        spending.reshape(size),
+        capability.reshape(size),
+    )
+    for k in range(size):
+        after[k] = before[k] * factors[k]
 
 
 def _plan_exponent(
@@ -48,7 +62,9 @@ def _plan_exponent(
     `growth` (numpy then takes its exp). False if a plan_growth is +inf: budget_plan takes
     log1p(nan_to_num(g)), which differs from log1p(g) only there (the caller then reruns it
     with that)."""
-    n_rep, n = growth.shape
+    n_rep, n = growth.shape[0], N_ACTORS
+    if growth.shape[1] != n:
+        raise ValueError(WIDTH)
     finite = True
     for r in range(n_rep):
         for j in range(n):
@@ -102,7 +118,9 @@ def _arms_buildup(
 ) -> None:
     """arms_buildup after budget_plan's exp, with budget_levels, the committed update,
     richardson_drive's sub-steps, the spending shock, capability and _update_trend's ratio."""
-    n_rep, n = spending.shape
+    n_rep, n = spending.shape[0], N_ACTORS
+    if spending.shape[1] != n:
+        raise ValueError(WIDTH)
     dprk, russia, usa, rok, japan = actors[0], actors[1], actors[2], actors[3], actors[4]
     dt = month / substeps
     departure = np.empty(n)
@@ -110,6 +128,7 @@ def _arms_buildup(
     target = np.empty(n)
     current = np.empty(n)
     drive = np.empty(n)
+    coefficient = np.empty((n, n))
     for r in range(n_rep):
         for j in range(n):
             departure[j] = spending[r, j] - plan_before[r, j] - committed[r, j]
@@ -135,24 +154,28 @@ def _arms_buildup(
         rate = month * adjustment[r]
         for j in range(n):
             committed[r, j] = committed[r, j] + rate * (target[j] - committed[r, j])
-        # Richardson's sub-steps (richardson_drive)
+        # richardson_drive's k_ij(t), once for the month's sub-steps
+        for i in range(n):
+            relief = 1.0 - reassurance[r, i] * (buildup[r] - buildup_2024)
+            relief = 0.0 if relief < 0.0 else relief  # np.maximum(0, x), NaN kept
+            for j in range(n):
+                f = (tension[r, i, j] - tension_2024[i, j]) * sensitivity[r]
+                f = f + 1.0
+                f = 0.0 if f < 0.0 else f
+                coefficient[j, i] = f * reactivity[r, i, j]  # transposed
+            coefficient[dprk, i] = coefficient[dprk, i] * relief
+        # Richardson's sub-steps
         for _ in range(substeps):
             for j in range(n):
                 current[j] = (plan[r, j] + committed[r, j] + departure[j]) * capability_factor[r, j]
+            # drive_i = sum_j k_ij C_j left to right, the rows side by side
+            c = current[0]
             for i in range(n):
-                relief = 1.0 - reassurance[r, i] * (buildup[r] - buildup_2024)
-                relief = 0.0 if relief < 0.0 else relief  # np.maximum(0, x), NaN kept
-                total = 0.0
-                for j in range(n):
-                    f = (tension[r, i, j] - tension_2024[i, j]) * sensitivity[r]
-                    f = f + 1.0
-                    f = 0.0 if f < 0.0 else f
-                    f = f * reactivity[r, i, j]
-                    if j == dprk:
-                        f = f * relief
-                    f = f * current[j]
-                    total = f if j == 0 else total + f
-                drive[i] = total
+                drive[i] = coefficient[0, i] * c
+            for j in range(1, n):
+                c = current[j]
+                for i in range(n):
+                    drive[i] = drive[i] + coefficient[j, i] * c
             for i in range(n):
                 change = drive[i] - threat[i] - fatigue[r, i] * departure[i]
                 departure[i] = departure[i] + dt * (change + grievance[r, i])
@@ -162,16 +185,22 @@ def _arms_buildup(
             x = x + x * noise[r, j] * sqrt_month * normal[r, j]
             new_spending[r, j] = x
             capability[r, j] = x * capability_factor[r, j]
-            before = spending[r, j]
-            ratio[r, j] = x / before if (before > 0.0 and x > 0.0) else 1.0
+    size = n_rep * n  # the division in a flat loop, which vectorises
+    old, new, out = spending.reshape(size), new_spending.reshape(size), ratio.reshape(size)
+    for k in range(size):
+        before, x = old[k], new[k]
+        out[k] = x / before if (before > 0.0) & (x > 0.0) else 1.0
 
 
 def _spending_trend(trend: np.ndarray, monthly: np.ndarray, month: float) -> None:
     """_update_trend after np.log: trend += DT x (monthly / DT - trend), in place."""
-    n_rep, n = trend.shape
-    for r in range(n_rep):
-        for j in range(n):
-            trend[r, j] = trend[r, j] + month * (monthly[r, j] / month - trend[r, j])
+    n_rep, n = trend.shape[0], N_ACTORS
+    if trend.shape[1] != n:
+        raise ValueError(WIDTH)
+    size = n_rep * n  # a flat loop, which vectorises
+    average, growth = trend.reshape(size), monthly.reshape(size)
+    for k in range(size):
+        average[k] = average[k] + month * (growth[k] / month - average[k])
 
 
 def _budget_ceiling(
@@ -183,16 +212,19 @@ def _budget_ceiling(
 ) -> None:
     """budget_ceiling: np.clip(spending, 0, max_burden x gdp) with numpy's NaN and signed-zero
     rules (max then min, each keeping a NaN first operand), then capability."""
-    n_rep, n = spending.shape
-    for r in range(n_rep):
-        for j in range(n):
-            x = spending[r, j]
-            ceiling = max_burden[r, j] * gdp[r, j]
-            if x == x:
-                x = x if x > 0.0 else 0.0
-                x = x if x < ceiling else ceiling
-            spending[r, j] = x
-            capability[r, j] = x * capability_factor[r, j]
+    n_rep, n = spending.shape[0], N_ACTORS
+    if spending.shape[1] != n:
+        raise ValueError(WIDTH)
+    size = n_rep * n  # a flat loop, which vectorises
+    x, burden, output = spending.reshape(size), max_burden.reshape(size), gdp.reshape(size)
+    factor, out = capability_factor.reshape(size), capability.reshape(size)
+    for k in range(size):
+        value = x[k]
+        ceiling = burden[k] * output[k]
+        value = value if (value != value) | (value > 0.0) else 0.0
+        value = value if (value != value) | (value < ceiling) else ceiling
+        x[k] = value
+        out[k] = value * factor[k]
 
 
 def _dprk_threat(
@@ -204,7 +236,9 @@ def _dprk_threat(
     dprk: int,
 ) -> np.ndarray:
     """dprk_threat: the DPRK's row of richardson_drive, (R,)."""
-    n_rep, n = capability.shape
+    n_rep, n = capability.shape[0], N_ACTORS
+    if capability.shape[1] != n:
+        raise ValueError(WIDTH)
     out = np.empty(n_rep)
     for r in range(n_rep):
         total = 0.0

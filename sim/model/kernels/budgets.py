@@ -2,15 +2,17 @@
 arms_buildup (budget plan, levels, Richardson's sub-steps, the spending shock, the growth
 trend), the budget ceiling and the DPRK's perceived threat.
 
-Loops over actors run to N_ACTORS, a compile-time constant, so that numba unrolls them; the
-kernels check the arrays' width. Sums along a row of N_ACTORS < 8 go left to right, as
-numpy's do. The transcendentals stay in numpy between kernels: arms_buildup runs plan_exponent, then
-np.exp, then arms_buildup, then np.log of the growth ratio, then spending_trend."""
+The transcendentals stay in numpy between kernels: arms_buildup runs nan_to_num, np.log1p,
+plan_exponent, np.exp, arms_buildup, np.log of the growth ratio, then spending_trend.
+Loops over actors run to N_ACTORS, a compile-time constant, so that numba unrolls them (the
+kernels check the arrays' width); sums along a row of N_ACTORS < 8 go left to right, as
+numpy's do; elementwise work on (R, N) arrays runs in flat loops, which vectorise."""
 
 import numpy as np
 
 from sim.actors import N_ACTORS
 
+LARGEST = float(np.finfo(np.float64).max)
 WIDTH = "budget kernels: arrays must have N_ACTORS columns (numba caches it: clear __pycache__)"
 
 
@@ -51,31 +53,35 @@ def _update_capability(
         after[k] = before[k] * factors[k]
 
 
+def _nan_to_num(values: np.ndarray, out: np.ndarray) -> None:
+    """np.nan_to_num for budget_plan's growth (numpy's log1p is slow on NaN): NaN to 0,
+    +-inf to the largest finite floats. Flat (R, N) arrays."""
+    for k in range(values.shape[0]):
+        v = values[k]
+        v = 0.0 if v != v else v
+        v = LARGEST if v == np.inf else v
+        out[k] = -LARGEST if v == -np.inf else v
+
+
 def _plan_exponent(
     plan_growth: np.ndarray,  # (R, N), NaN where the plan keeps the 2024 burden
-    growth: np.ndarray,  # (R, N) log1p(plan_growth), overwritten by the exponent
+    growth: np.ndarray,  # (R, N) log1p(nan_to_num(plan_growth)), overwritten by the exponent
     plan_years: np.ndarray,  # (R, N)
     gdp_trend: np.ndarray,  # (N,)
     years: float,
-) -> bool:
+) -> None:
     """budget_plan's exponent, planned x min(t, Y) + trend x (t - min(t, Y)), written over
-    `growth` (numpy then takes its exp). False if a plan_growth is +inf: budget_plan takes
-    log1p(nan_to_num(g)), which differs from log1p(g) only there (the caller then reruns it
-    with that)."""
+    `growth` (numpy then takes its exp)."""
     n_rep, n = growth.shape[0], N_ACTORS
     if growth.shape[1] != n:
         raise ValueError(WIDTH)
-    finite = True
     for r in range(n_rep):
         for j in range(n):
             g = plan_growth[r, j]
-            if g == np.inf:
-                finite = False
             planned = gdp_trend[j] if g != g else growth[r, j]
             y = plan_years[r, j]
             within = years if years < y else y  # np.minimum(years, y), NaN kept
             growth[r, j] = planned * within + gdp_trend[j] * (years - within)
-    return finite
 
 
 def _arms_buildup(
@@ -253,6 +259,7 @@ def _dprk_threat(
 
 PYTHON_KERNELS = {
     "update_capability": _update_capability,
+    "nan_to_num": _nan_to_num,
     "plan_exponent": _plan_exponent,
     "arms_buildup": _arms_buildup,
     "spending_trend": _spending_trend,

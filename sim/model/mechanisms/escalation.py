@@ -137,14 +137,13 @@ def arms_buildup(
     relative (spending_noise), once a month, so zero spending stays zero.
     """
     if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        plan = w.plan  # budget_plan: its exponent in a kernel, the exp in numpy
+        plan = w.plan  # budget_plan: its exponent in kernels, log1p and exp in numpy
         if plans:
-            exponent, years = kernel("plan_exponent"), w.month * DT
             plan_growth, plan_years, trend = contiguous(p.plan_growth, p.plan_years, ref.gdp_trend)
-            growth = np.log1p(plan_growth)
-            if not exponent(plan_growth, growth, plan_years, trend, years):
-                growth = np.log1p(np.nan_to_num(plan_growth))  # a +inf growth: as budget_plan
-                exponent(plan_growth, growth, plan_years, trend, years)
+            growth = np.empty_like(plan_growth)
+            kernel("nan_to_num")(plan_growth.reshape(-1), growth.reshape(-1))
+            np.log1p(growth, out=growth)
+            kernel("plan_exponent")(plan_growth, growth, plan_years, trend, w.month * DT)
             np.exp(growth, out=growth)
             plan = np.empty_like(w.spending)
         else:

@@ -259,7 +259,7 @@ def _dprk_threat(
 
 PYTHON_KERNELS = {
     "update_capability": _update_capability,
-    "nan_to_num": _nan_to_num,
+    "plan_nan_to_num": _nan_to_num,
     "plan_exponent": _plan_exponent,
     "arms_buildup": _arms_buildup,
     "spending_trend": _spending_trend,

@@ -141,7 +141,7 @@ def arms_buildup(
         if plans:
             plan_growth, plan_years, trend = contiguous(p.plan_growth, p.plan_years, ref.gdp_trend)
             growth = np.empty_like(plan_growth)
-            kernel("nan_to_num")(plan_growth.reshape(-1), growth.reshape(-1))
+            kernel("plan_nan_to_num")(plan_growth.reshape(-1), growth.reshape(-1))
             np.log1p(growth, out=growth)
             kernel("plan_exponent")(plan_growth, growth, plan_years, trend, w.month * DT)
             np.exp(growth, out=growth)

@@ -2,7 +2,7 @@
 arms_buildup (budget plan, levels, Richardson's sub-steps, the spending shock, the growth
 trend), the budget ceiling and the DPRK's perceived threat.
 
-The transcendentals stay in numpy between kernels: arms_buildup runs nan_to_num, np.log1p,
+The transcendentals stay in numpy between kernels: arms_buildup runs plan_nan_to_num, log1p,
 plan_exponent, np.exp, arms_buildup, np.log of the growth ratio, then spending_trend.
 Loops over actors run to N_ACTORS, a compile-time constant, so that numba unrolls them (the
 kernels check the arrays' width); sums along a row of N_ACTORS < 8 go left to right, as

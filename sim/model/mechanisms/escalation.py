@@ -36,9 +36,20 @@ def richardson_drive(
 
 
 def dprk_threat(
-    params: Params, capability: np.ndarray, tension: np.ndarray, tension_2024: np.ndarray
+    params: Params,
+    capability: np.ndarray,
+    tension: np.ndarray,
+    tension_2024: np.ndarray,
+    kernels: bool = False,
 ) -> np.ndarray:
-    """The DPRK's row of richardson_drive: the threat it perceives, (R,)."""
+    """The DPRK's row of richardson_drive: the threat it perceives, (R,). `kernels` (a
+    World's w.kernels) runs it compiled (sim.model.kernels), bit for bit."""
+    if kernels:
+        return kernel("dprk_threat")(
+            *contiguous(params.tension_sensitivity, tension, tension_2024),
+            *contiguous(params.reactivity, capability),
+            DPRK,
+        )
     factor = 1.0 + params.tension_sensitivity[:, None] * (tension[:, DPRK] - tension_2024[DPRK])
     k = params.reactivity[:, DPRK] * np.maximum(0.0, factor)
     return (k * capability).sum(axis=1)
@@ -51,6 +62,18 @@ def update_capability(w: World, p: Params, ref: Reference) -> None:
     effort; L4: joint exercises and intelligence sharing raise both members'. Measured in
     June-2024-equivalent US$, the unit Richardson's reaction term needs.
     """
+    if w.kernels:  # the same, compiled (sim.model.kernels), bit for bit
+        w.capability = np.empty_like(w.spending)
+        kernel("update_capability")(
+            w.capability_factor,
+            *contiguous(w.tech, ref.tech, w.cyber, ref.cyber, p.cyber_weight, p.exercise_boost),
+            *contiguous(w.exercise_intensity),
+            float(ref.exercise_intensity),
+            np.array(BLOC_IDX),
+            *contiguous(w.spending),
+            w.capability,
+        )
+        return
     exercise_gain = (1.0 + p.exercise_boost * w.exercise_intensity) / (
         1.0 + p.exercise_boost * ref.exercise_intensity
     )
@@ -113,32 +136,54 @@ def arms_buildup(
     Levels (budget_levels) move toward their targets at budget_adjustment. Budget shocks are
     relative (spending_noise), once a month, so zero spending stays zero.
     """
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        plan = w.plan  # budget_plan: its exponent in kernels, log1p and exp in numpy
+        if plans:
+            plan_growth, plan_years, trend = contiguous(p.plan_growth, p.plan_years, ref.gdp_trend)
+            growth = np.empty_like(plan_growth)
+            kernel("plan_nan_to_num")(plan_growth.reshape(-1), growth.reshape(-1))
+            np.log1p(growth, out=growth)
+            kernel("plan_exponent")(plan_growth, growth, plan_years, trend, w.month * DT)
+            np.exp(growth, out=growth)
+            plan = np.empty_like(w.spending)
+        else:
+            growth = plan
+        spending, capability, ratio = (np.empty_like(w.spending) for _ in range(3))
+        kernel("arms_buildup")(
+            *contiguous(w.spending, w.plan),
+            plan,
+            growth,
+            *contiguous(ref.spending),
+            bool(plans),
+            w.committed,
+            *contiguous(p.budget_adjustment, p.buildup_cost, p.war_share),
+            *contiguous(p.revenue_to_military, p.presence_threat, w.war_intensity),
+            *contiguous(w.war_demand, w.dprk_revenue, ref.dprk_revenue, w.russia_presence),
+            *contiguous(w.capability_factor, w.tension, ref.tension, p.tension_sensitivity),
+            *contiguous(p.reactivity, p.reassurance, w.us_buildup),
+            float(ref.buildup),
+            *contiguous(p.fatigue, p.grievance, p.spending_noise, shocks.normal("spending")),
+            DT,
+            float(np.sqrt(DT)),
+            int(substeps),
+            np.array([DPRK, RUSSIA, USA, ROK, JAPAN]),
+            spending,
+            capability,
+            ratio,
+        )
+        w.plan, w.spending, w.capability = plan, spending, capability
+        _update_trend(w, None, ratio)
+        return
     departure = w.spending - w.plan - w.committed
     if plans:
         w.plan = budget_plan(w, p, ref)
-        if w.kernels:
-            planned_threat = kernel("planned_threat")(*contiguous(p.reactivity, w.plan))
-        else:
-            planned_threat = (p.reactivity * w.plan[:, None, :]).sum(axis=2)
+        planned_threat = (p.reactivity * w.plan[:, None, :]).sum(axis=2)
     else:
         planned_threat = 0.0
     w.committed += (DT * p.budget_adjustment)[:, None] * (budget_levels(w, p, ref) - w.committed)
     before = w.spending.copy()
     dt = DT / substeps
-    if w.kernels:  # the same loop compiled (sim.model.kernels), bit for bit
-        threat = np.broadcast_to(planned_threat, departure.shape)
-        kernel("richardson_substeps")(
-            *contiguous(w.plan, w.committed),
-            departure,
-            *contiguous(w.capability_factor, w.tension, ref.tension, p.tension_sensitivity),
-            *contiguous(p.reactivity, p.reassurance, w.us_buildup),
-            float(ref.buildup),
-            *contiguous(threat, p.fatigue, p.grievance),
-            dt,
-            substeps,
-            DPRK,
-        )
-    for _ in range(0 if w.kernels else substeps):
+    for _ in range(substeps):
         spending = w.plan + w.committed + departure
         capability = spending * w.capability_factor
         drive = richardson_drive(p, capability, w.tension, ref.tension, w.us_buildup, ref.buildup)
@@ -149,9 +194,16 @@ def arms_buildup(
     _update_trend(w, before)
 
 
-def _update_trend(w: World, before: np.ndarray) -> None:
+def _update_trend(w: World, before: np.ndarray | None, ratio: np.ndarray | None = None) -> None:
     """Real spending growth over about the past year: an exponential average (time constant
-    one year) of the monthly log growth, in log per year."""
+    one year) of the monthly log growth, in log per year.
+
+    `ratio`, spending / before where both are positive and 1 elsewhere, is what arms_buildup's
+    kernel computed (then `before` is None); it is overwritten."""
+    if ratio is not None:  # the log in numpy, the average compiled (sim.model.kernels)
+        np.log(ratio, out=ratio)
+        kernel("spending_trend")(w.spending_trend, ratio, DT)
+        return
     both = (before > 0) & (w.spending > 0)
     monthly = np.log(np.divide(w.spending, before, out=np.ones_like(before), where=both))
     w.spending_trend += DT * (monthly / DT - w.spending_trend)
@@ -164,6 +216,12 @@ def budget_ceiling(w: World, p: Params) -> None:
     WMEAT puts the DPRK at 15 % of GDP or more). Both are in constant 2024 US$. Applied last
     in the month, against the month's GDP.
     """
+    if w.kernels:  # the same, compiled (sim.model.kernels), bit for bit
+        w.capability = np.empty_like(w.spending)
+        kernel("budget_ceiling")(
+            w.spending, *contiguous(p.max_burden, w.gdp, w.capability_factor), w.capability
+        )
+        return
     np.clip(w.spending, 0.0, p.max_burden * w.gdp, out=w.spending)
     w.capability = w.spending * w.capability_factor
 

@@ -268,15 +268,16 @@ def test_provocation_counts_to_the_last_bit(state, kernel_source, seed, events):
     rng = np.random.default_rng(seed)
     rate = w.provocation_rate = rng.uniform(0.0, 4.0, R)
     term = np.exp(-rate)
-    cumulative = term.copy()
+    cumulative, previous = term.copy(), np.zeros(R)
     for k in range(1, events + 1):
         term = term * rate / k
-        cumulative = cumulative + term
+        previous, cumulative = cumulative, cumulative + term
     below = rng.random(R) < 0.5
     u = np.where(below, np.nextafter(cumulative, 0.0), cumulative)
     shocks.uniforms[:, UNIFORM_SLICES["provocation_count"]] = u[:, None]
     result = check((w, p, ref), lambda w, p, ref: escalation.provocations(w, p, shocks))
-    fits = cumulative < 1.0
+    following = cumulative + term * rate / (events + 1)
+    fits = (previous < cumulative) & (cumulative < following)  # strict steps around u
     assert (result.provocations[fits] == np.where(below, events, events + 1)[fits]).all()
 
 

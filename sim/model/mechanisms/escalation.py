@@ -5,8 +5,9 @@ import numpy as np
 from sim.actors import BLOC_IDX, CHINA, DPRK, JAPAN, PENINSULA_IDX, RIVAL_IDX, ROK, RUSSIA, USA
 from sim.calendar import DT
 from sim.model.kernels import contiguous, kernel
+from sim.model.kernels.tension import index_array, upper_triangle
 from sim.model.params import Params
-from sim.model.randomness import Month
+from sim.model.randomness import UNIFORM_SLICES, Month
 from sim.model.state import Reference, World
 
 
@@ -234,6 +235,17 @@ def joint_exercises(w: World, p: Params) -> None:
     Korea, Japan and the US, who perceive the threat (L15, L17), by exercise_tension x
     intensity a year.
     """
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        w.exercise_intensity = np.empty(w.replicates)
+        kernel("joint_exercises")(
+            w.tension,
+            w.exercise_intensity,
+            *contiguous(p.exercises, w.capacity, p.exercise_tension),
+            index_array(tuple(BLOC_IDX)),
+            index_array(tuple(PENINSULA_IDX)),
+            DT,
+        )
+        return
     w.exercise_intensity = np.clip(p.exercises[:, BLOC_IDX].mean(axis=1) * w.capacity, 0, 1)
     push = DT * p.exercise_tension * w.exercise_intensity
     for member in BLOC_IDX:
@@ -249,6 +261,21 @@ def provocations(w: World, p: Params, shocks: Month) -> None:
     ROK, Japan and the US by `provocation_size` times an exponential magnitude, and sets the
     dialogue back (dialogue_setback).
     """
+    if w.kernels:  # _poisson's inversion and provoke's spike compiled (sim.model.kernels)
+        rate = w.provocation_rate
+        chance_none = np.exp(-rate)
+        size = -np.log(1.0 - shocks.uniform("provocation_size")[:, 0])
+        u = shocks.uniform("provocation_count")[:, 0]
+        count = kernel("provocations")(
+            w.tension,
+            *contiguous(rate, chance_none, u, size, p.provocation_size),
+            DPRK,
+            index_array(tuple(PENINSULA_IDX)),
+            30,  # _poisson's max_events
+        )
+        w.provocations = count
+        w.dialogue_progress *= (1.0 - p.dialogue_setback) ** count  # provoke's setback
+        return
     count = _poisson(w.provocation_rate, shocks.uniform("provocation_count")[:, 0])
     size = -np.log(1.0 - shocks.uniform("provocation_size")[:, 0])  # Exp(1) magnitude
     w.provocations = count
@@ -271,6 +298,14 @@ def dprk_provocation_rate(w: World, p: Params, ref: Reference) -> np.ndarray:
     The threat is measured against what its rivals' budget plans pose at 2024 tension (their
     2024 threat without plans): provocations answer departures, not the plans themselves.
     """
+    if w.kernels:  # the same, dprk_threat included, compiled (sim.model.kernels)
+        return kernel("provocation_rate")(
+            *contiguous(w.capability, w.tension, ref.tension, p.tension_sensitivity),
+            *contiguous(p.reactivity, w.plan, ref.dprk_threat, p.provocation_rate),
+            *contiguous(p.threat_response, p.dialogue_effect, w.dialogue_progress),
+            float(ref.dialogue_progress),
+            DPRK,
+        )
     threat = dprk_threat(p, w.capability, w.tension, ref.tension)
     planned = (p.reactivity[:, DPRK] * w.plan).sum(axis=1)
     expected = np.where(planned > 0, planned, ref.dprk_threat)
@@ -288,6 +323,12 @@ def us_force_buildup(w: World, p: Params) -> None:
     tension with the DPRK, Russia and China by buildup_tension x level a year. Its spending
     cost and the reassurance of allies (above their 2024 levels) act in arms_buildup.
     """
+    if w.kernels:  # the same, compiled (sim.model.kernels)
+        us_buildup = w.us_buildup.reshape(-1, 1)
+        others = index_array((DPRK, RUSSIA, CHINA))
+        rate, level = contiguous(p.buildup_tension, us_buildup)
+        kernel("push_tension")(w.tension, USA, others, rate, level, 0, DT)
+        return
     push = DT * p.buildup_tension * w.us_buildup
     add_tension(w, USA, [DPRK, RUSSIA, CHINA], push[:, None])
 
@@ -300,6 +341,10 @@ def us_china_rivalry(w: World, p: Params) -> None:
     (calibration), so tariff escalation (April 2025) and truces (Geneva, May 2025; Busan,
     October 2025) move it as events set `usa.trade_pressure`.
     """
+    if w.kernels:  # the same, compiled (sim.model.kernels)
+        rate, level = contiguous(p.trade_tension, p.trade_pressure)
+        kernel("push_tension")(w.tension, USA, index_array((CHINA,)), rate, level, USA, DT)
+        return
     push = DT * p.trade_tension * p.trade_pressure[:, USA]
     add_tension(w, USA, [CHINA], push[:, None])
 
@@ -313,14 +358,22 @@ def tension_dynamics(w: World, p: Params, ref: Reference, shocks: Month) -> None
     P above its 2024 level lowers the resting tension of the DPRK with ROK, Japan and the US
     by a share dialogue_effect * (P - P_2024) (and raises it when talks fall back).
     """
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        upper = upper_triangle(w.tension.shape[1])
+        kernel("tension_dynamics")(
+            w.tension,
+            *contiguous(ref.tension_rest, p.tension_decay, p.dialogue_effect, w.dialogue_progress),
+            float(ref.dialogue_progress),
+            *contiguous(p.tension_noise, shocks.normal("tension")),
+            *upper,
+            DPRK,
+            index_array(tuple(PENINSULA_IDX)),
+            DT,
+            float(np.sqrt(DT)),
+        )
+        return
     rate = DT * p.tension_decay
     progress = w.dialogue_progress - ref.dialogue_progress
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        noise = (p.tension_noise * np.sqrt(DT))[:, None] * shocks.normal("tension")
-        relief = rate * p.dialogue_effect * progress
-        tension_rest, peninsula = contiguous(ref.tension_rest, np.asarray(PENINSULA_IDX))
-        kernel("tension_dynamics")(w.tension, tension_rest, rate, relief, DPRK, peninsula, noise)
-        return
     w.tension += rate[:, None, None] * (ref.tension_rest - w.tension)
     relief = (rate * p.dialogue_effect * progress)[:, None]
     peninsula = w.tension[:, DPRK, PENINSULA_IDX] - relief * ref.tension_rest[DPRK, PENINSULA_IDX]
@@ -347,6 +400,31 @@ def armed_clashes(w: World, p: Params, ref: Reference, shocks: Month, race_growt
     probability equal to its effective commitment (L4 "reciprocity if there is an armed
     conflict"; treaty article 4, armed attack), setting its own tension with the rival to 1.
     """
+    if w.kernels:  # the same steps compiled (sim.model.kernels), transcendentals in numpy
+        bloc, rivals = index_array(tuple(BLOC_IDX)), index_array(tuple(RIVAL_IDX))
+        tension_2024, slope = contiguous(ref.tension, p.clash_slope)
+        exponent = kernel("clash_exponent")(w.tension, tension_2024, slope, bloc, rivals)
+        rate_dt = kernel("clash_rate_dt")(
+            np.exp(exponent), *contiguous(p.clash_hazard, ref.clash_rates, p.clash_floor), DT
+        )
+        no_clash = np.expm1(rate_dt).reshape(w.replicates, -1)
+        kernel("clash_outcomes")(
+            w.tension,
+            no_clash,
+            *contiguous(shocks.uniforms),  # one copy of the month's draws, then their slots
+            UNIFORM_SLICES["clash"].start,
+            UNIFORM_SLICES["escalation"].start,
+            UNIFORM_SLICES["reciprocity"].start,
+            *contiguous(w.spending_trend),
+            float(np.log1p(race_growth)),
+            *contiguous(p.escalation_race, p.escalation_base, w.commitment, p.clash_tension),
+            w.clashes,
+            w.wars,
+            w.reciprocity,
+            bloc,
+            rivals,
+        )
+        return
     dyads = w.tension[:, BLOC_IDX][:, :, RIVAL_IDX]
     dyads_2024 = ref.tension[BLOC_IDX][:, RIVAL_IDX]
     base = p.clash_hazard[:, None, None] * (ref.clash_rates + p.clash_floor[:, None, None])
@@ -405,10 +483,11 @@ def _raise_to_one(w: World, a: int, b: int, where: np.ndarray) -> None:
 
 def add_tension(w: World, actor: int, others: list[int], amount: np.ndarray) -> None:
     """Add `amount` (broadcast to (R, len(others))) to a symmetric tension, kept in [0, 1]."""
-    if w.kernels:  # the same, compiled (sim.model.kernels)
-        others = np.asarray(others)
-        amount = np.broadcast_to(amount, (w.tension.shape[0], len(others)))
-        kernel("add_tension")(w.tension, actor, *contiguous(others, amount))
+    if w.kernels:  # the same, compiled (sim.model.kernels); amount broadcast in the kernel
+        amount = np.asarray(amount, dtype=np.float64)
+        np.broadcast_shapes(amount.shape, (w.replicates, len(others)))  # numpy's error if not
+        amount = amount.reshape((1,) * (2 - amount.ndim) + amount.shape)
+        kernel("add_tension")(w.tension, actor, index_array(tuple(others)), *contiguous(amount))
         return
     value = np.clip(w.tension[:, actor, others] + amount, 0.0, 1.0)
     w.tension[:, actor, others] = value

@@ -9,9 +9,9 @@ elementwise per replicate, so running all of a replicate's mechanisms before the
 replicate's gives the bits of running each mechanism over all replicates in turn. A
 mechanism called on its own runs its group's kernel with only its own flag set.
 
-Parameters come whole, (R, N) or (R,), and the kernels index the actor's column; world
-arrays are updated in place (the mechanism hands in fresh ones where it must:
-`writable`).
+Parameters come whole, (R, N) or (R,), and the kernels index the actor's column. World
+arrays are written in place, also those the numpy path replaces with a new array (no other
+object holds them); `writable` makes sure each can be.
 """
 
 import numpy as np
@@ -20,8 +20,8 @@ from sim.calendar import DT
 
 
 def writable(w, *names: str) -> list[np.ndarray]:
-    """The world's arrays by name, each C-contiguous and writable, so a kernel can write
-    into it (a copy replaces any that is not: the numpy path assigns new arrays there)."""
+    """The world's arrays by name, each C-contiguous and writable so a kernel can write into
+    it: a C-contiguous copy replaces, in the World, any that is not."""
     out = []
     for name in names:
         array = getattr(w, name)
@@ -67,12 +67,24 @@ def _pact_capacity(
             cooperation[r] = weaker * strain
             capacity[r] = cooperation[r] / ref_cooperation
         if implement:
-            d = 0
-            for s in range(n_sanctioners):
-                for m in range(n_members):
-                    rise_terms[d] = sanctions[r, s, m] - ref_sanctions[s, m]
-                    d += 1
-            rise = _sum(rise_terms) / n_cells
+            if n_sanctioners == 4 and n_members == 2:  # numpy's pairwise sum of 8, unrolled
+                t0 = sanctions[r, 0, 0] - ref_sanctions[0, 0]
+                t1 = sanctions[r, 0, 1] - ref_sanctions[0, 1]
+                t2 = sanctions[r, 1, 0] - ref_sanctions[1, 0]
+                t3 = sanctions[r, 1, 1] - ref_sanctions[1, 1]
+                t4 = sanctions[r, 2, 0] - ref_sanctions[2, 0]
+                t5 = sanctions[r, 2, 1] - ref_sanctions[2, 1]
+                t6 = sanctions[r, 3, 0] - ref_sanctions[3, 0]
+                t7 = sanctions[r, 3, 1] - ref_sanctions[3, 1]
+                total = ((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7))
+            else:
+                d = 0
+                for s in range(n_sanctioners):
+                    for m in range(n_members):
+                        rise_terms[d] = sanctions[r, s, m] - ref_sanctions[s, m]
+                        d += 1
+                total = _sum(rise_terms)
+            rise = total / n_cells
             rise = 0.0 if rise < 0.0 else rise
             room = 1.0 - logistics_drag[r] * rise
             room = 0.0 if room < 0.0 else room
@@ -230,8 +242,13 @@ def _respond(
                 target - russia_presence[r]
             )
             push = DT * presence_tension[r] * (russia_presence[r] - 1.0)
-            for k in range(presence_others.shape[0]):
-                _add_tension_one(tension, r, russia, presence_others[k], push)
+            for k in range(presence_others.shape[0]):  # add_tension
+                other = presence_others[k]
+                value = tension[r, russia, other] + push
+                value = 0.0 if value < 0.0 else value
+                value = 1.0 if value > 1.0 else value
+                tension[r, russia, other] = value
+                tension[r, other, russia] = value
         if eu_response:
             rise = tension[r, eu, russia] - ref_eu_russia
             factor = 1.0 + security_response[r, eu] * rise
@@ -242,16 +259,11 @@ def _respond(
             demand = 1.0 + support_demand[r] * (relative - 1.0)
             war_demand[r] = 0.0 if demand < 0.0 else demand
             push = DT * support_tension[r] * (relative - 1.0)
-            _add_tension_one(tension, r, eu, russia, push)
-
-
-def _add_tension_one(tension: np.ndarray, r: int, actor: int, other: int, amount: float) -> None:
-    """escalation.add_tension for one replicate and one other actor."""
-    value = tension[r, actor, other] + amount
-    value = 0.0 if value < 0.0 else value
-    value = 1.0 if value > 1.0 else value
-    tension[r, actor, other] = value
-    tension[r, other, actor] = value
+            value = tension[r, eu, russia] + push  # add_tension
+            value = 0.0 if value < 0.0 else value
+            value = 1.0 if value > 1.0 else value
+            tension[r, eu, russia] = value
+            tension[r, russia, eu] = value
 
 
 def _cooperate(
@@ -360,7 +372,7 @@ def _cooperate(
             dialogue_progress[r] = 1.0 if value > 1.0 else value
 
 
-HELPERS = ("_sum", "_add_tension_one")
+HELPERS = ("_sum",)
 
 PYTHON_KERNELS = {
     "pact_capacity": _pact_capacity,

@@ -5,10 +5,15 @@ Each is measured against its June 2024 value (held in the Reference), so the def
 the 2024 steady state and a scenario's departures act from month 1.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
-from sim.actors import BLOC_DPRK, DPRK, EU, JAPAN, ROK, RUSSIA, SANCTIONERS, USA
+from sim.actors import BLOC_DPRK, DPRK, EU, JAPAN, PENINSULA_IDX, ROK, RUSSIA, SANCTIONERS, USA
 from sim.calendar import DT
+from sim.model.kernels import contiguous, kernel
+from sim.model.kernels.cooperation import writable
+from sim.model.mechanisms.cooperation import pact_cooperation, pact_kernel
 from sim.model.mechanisms.escalation import add_tension
 from sim.model.params import Params
 from sim.model.state import Reference, World
@@ -64,6 +69,8 @@ def us_engagement_target(w: World, p: Params, ref: Reference) -> np.ndarray:
 def choose_engagement(w: World, p: Params, ref: Reference) -> np.ndarray:
     """The US engagement this month, (R,): it moves toward us_engagement_target at
     engagement_speed (UnitedStates.decide; L14)."""
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        return _engagement_kernel(w, p, ref)
     speed = DT * p.engagement_speed[:, USA]
     return w.us_engagement + speed * (us_engagement_target(w, p, ref) - w.us_engagement)
 
@@ -80,6 +87,9 @@ def us_dprk_talks(w: World, p: Params) -> None:
     Singapore pattern: a test moratorium, suspended US-ROK exercises; Panda 2020, Kim Jong Un
     and the Bomb).
     """
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        _respond_kernel(w, p, None, talks=True)
+        return
     room = (1.0 - w.talks_progress) * (1.0 - w.peninsula_tension())
     growth = p.talks_speed * w.us_engagement * dprk_willingness(w, p) * room
     w.talks_progress += DT * (growth - p.talks_decay * w.talks_progress)
@@ -95,6 +105,9 @@ def talks_effects(w: World, p: Params, ref: Reference) -> None:
     talks_relief x (T - T_2024) (sanctions relief); the US build-up falls by talks_restraint x
     (T - T_2024) (suspended exercises). Talks falling below 2024 reverse all three.
     """
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        _respond_kernel(w, p, ref, effects=True)
+        return
     progress = w.talks_progress - ref.talks_progress
     w.provocation_rate = np.maximum(0.0, w.provocation_rate * (1.0 - p.talks_moratorium * progress))
     us = SANCTIONERS.index("usa")
@@ -119,6 +132,9 @@ def russia_presence(w: World, p: Params) -> None:
     patrols), rather than leaving the region as Russia hopes. South Korea and Japan raise
     their budgets by presence_threat of their plans per unit (escalation.budget_levels).
     """
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        _respond_kernel(w, p, None, presence=True)
+        return
     target = p.pacific_presence[:, RUSSIA] + p.presence_war * (1.0 - w.war_intensity)
     w.russia_presence += DT * p.presence_speed * (np.maximum(0.0, target) - w.russia_presence)
     push = DT * p.presence_tension * (w.russia_presence - 1.0)
@@ -138,6 +154,9 @@ def eu_security_response(w: World, p: Params, ref: Reference) -> None:
     spending scale with war_demand) by support_demand per unit, and EU-Russia tension by
     support_tension a year per unit.
     """
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        _respond_kernel(w, p, ref, eu=True)
+        return
     i = EU
     rise = w.tension[:, i, RUSSIA] - ref.tension[i, RUSSIA]
     target = p.ukraine_support[:, i] * np.maximum(0.0, 1.0 + p.security_response[:, i] * rise)
@@ -166,8 +185,125 @@ def pact_implementation(w: World, p: Params, ref: Reference) -> None:
     troops from October 2024; oil from March 2024) are calibrated to what was seen and are
     not ramped, so 2024 observations still hold.
     """
+    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
+        pact_kernel(w, p, ref, cooperate=False, implement=True)
+        return
     rise = (w.sanctions - ref.sanctions).mean(axis=(1, 2))
     room = np.clip(1.0 - p.logistics_drag * np.maximum(0.0, rise), 0.0, 1.0)
     rate = room * np.minimum(1.0, w.capacity) / np.maximum(p.implementation_lag, 1e-9)
     w.implementation += DT * rate * (1.0 - w.implementation)
     np.clip(w.implementation, 0.0, 1.0, out=w.implementation)
+
+
+def pact_capacity(w: World, p: Params, ref: Reference, implementation: bool) -> None:
+    """The start of the month: cooperation.pact_cooperation, then pact_implementation when
+    it is on. With w.kernels, one kernel call."""
+    if w.kernels:
+        pact_kernel(w, p, ref, cooperate=True, implement=implementation)
+        return
+    pact_cooperation(w, p, ref)
+    if implementation:
+        pact_implementation(w, p, ref)
+
+
+def respond(w: World, p: Params, ref: Reference, on: Callable[[str], bool]) -> None:
+    """The month's responses in order, each when its mechanism is on (`on`, the model's
+    switch): us_dprk_talks and talks_effects, russia_presence, eu_security_response. With
+    w.kernels, one kernel call (and numpy's power for the provocations' setback)."""
+    talks = on("us_dprk_talks")
+    if w.kernels:
+        _respond_kernel(
+            w,
+            p,
+            ref,
+            talks=talks,
+            effects=talks,
+            presence=on("russia_presence"),
+            eu=on("eu_security"),
+        )
+        return
+    if talks:
+        us_dprk_talks(w, p)
+        talks_effects(w, p, ref)
+    if on("russia_presence"):
+        russia_presence(w, p)
+    if on("eu_security"):
+        eu_security_response(w, p, ref)
+
+
+def _engagement_kernel(w: World, p: Params, ref: Reference) -> np.ndarray:
+    """The compiled choose_engagement."""
+    out = np.empty_like(w.us_engagement)
+    kernel("choose_engagement")(
+        *contiguous(w.us_engagement, p.engagement_speed, p.talks_engagement),
+        *contiguous(p.provocation_aversion, p.ally_alarm, p.pact_hardening, w.provocation_rate),
+        float(ref.provocation_rate),
+        *contiguous(w.tension),
+        float(ref.tension[DPRK, [ROK, JAPAN]].mean()),
+        *contiguous(w.capacity),
+        USA,
+        DPRK,
+        ROK,
+        JAPAN,
+        out,
+    )
+    return out
+
+
+def _respond_kernel(
+    w: World,
+    p: Params,
+    ref: Reference | None,
+    talks: bool = False,
+    effects: bool = False,
+    presence: bool = False,
+    eu: bool = False,
+) -> None:
+    """The compiled responses that are flagged, in the order of `respond` (`ref` is read
+    only by talks_effects and eu_security_response)."""
+    tension, progress, provocation_rate, sanction_target = writable(
+        w, "tension", "talks_progress", "provocation_rate", "sanction_target"
+    )
+    us_buildup, presence_level, eu_support, war_demand = writable(
+        w, "us_buildup", "russia_presence", "eu_support", "war_demand"
+    )
+    # a power: numpy's, outside the kernel (sim.model.kernels)
+    setback = (1.0 - p.dialogue_setback) ** w.provocations if talks else p.dialogue_setback
+    kernel("respond")(
+        bool(talks),
+        bool(effects),
+        bool(presence),
+        bool(eu),
+        tension,
+        _PENINSULA,
+        DPRK,
+        progress,
+        *contiguous(p.talks_speed, w.us_engagement, p.pact_leverage, w.capacity),
+        *contiguous(w.war_intensity, p.talks_decay, setback),
+        float(ref.talks_progress) if ref is not None else 0.0,
+        *contiguous(p.talks_moratorium),
+        provocation_rate,
+        sanction_target,
+        SANCTIONERS.index("usa"),
+        BLOC_DPRK,
+        *contiguous(p.talks_relief),
+        us_buildup,
+        *contiguous(p.talks_restraint),
+        RUSSIA,
+        *contiguous(p.pacific_presence, p.presence_war, p.presence_speed),
+        presence_level,
+        *contiguous(p.presence_tension, _PRESENCE_OTHERS),
+        EU,
+        *contiguous(p.ukraine_support, p.security_response),
+        float(ref.tension[EU, RUSSIA]) if ref is not None else 0.0,
+        *contiguous(p.budget_adjustment),
+        eu_support,
+        float(ref.eu_support) if ref is not None else 1.0,
+        *contiguous(p.support_demand),
+        war_demand,
+        *contiguous(p.support_tension),
+    )
+
+
+_PENINSULA = np.asarray(PENINSULA_IDX)
+_PRESENCE_OTHERS = np.asarray([USA, ROK, JAPAN])

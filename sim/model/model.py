@@ -110,9 +110,9 @@ class AllianceModel(mesa.Model):
         self.world.month = month
         self.timeline.set_parameters(month, self.params)
         self.world.war_intensity = self.params.intensity.copy()
-        cooperation.pact_cooperation(self.world, self.params, self.reference)
-        if self.switch("pact_implementation"):
-            responses.pact_implementation(self.world, self.params, self.reference)
+        responses.pact_capacity(
+            self.world, self.params, self.reference, self.switch("pact_implementation")
+        )
         self.agents.do("decide")
         self._respond()
         self._escalate()
@@ -127,14 +127,7 @@ class AllianceModel(mesa.Model):
         self.running = month < self.months
 
     def _respond(self) -> None:
-        w, p, ref, on = self.world, self.params, self.reference, self.switch
-        if on("us_dprk_talks"):
-            responses.us_dprk_talks(w, p)
-            responses.talks_effects(w, p, ref)
-        if on("russia_presence"):
-            responses.russia_presence(w, p)
-        if on("eu_security"):
-            responses.eu_security_response(w, p, ref)
+        responses.respond(self.world, self.params, self.reference, self.switch)
 
     def _check_finite(self, month: int) -> None:
         """Stop the run, with a ScenarioError, as soon as any state is NaN or infinite: a
@@ -189,20 +182,7 @@ class AllianceModel(mesa.Model):
             sanctions.diplomatic_isolation(w, p, ref)
 
     def _cooperate(self) -> None:
-        w, p, ref, on = self.world, self.params, self.reference, self.switch
-        if on("technology_transfer"):
-            cooperation.technology_transfer(w, p)
-        if on("cyber_sharing"):
-            cooperation.cyber_sharing(w, p)
-        if on("munitions_for_war"):
-            cooperation.munitions_for_war(w, p)
-        cooperation.dprk_revenue(w, p, ref, cyber_on=on("cyber_revenue"))
-        if on("energy_aid"):
-            cooperation.energy_aid(w, p, ref)
-        if on("trade_expansion"):
-            cooperation.trade_expansion(w, p)
-        if on("china_dialogue"):
-            cooperation.china_dialogue(w, p)
+        cooperation.cooperate(self.world, self.params, self.reference, self.switch)
 
     def _domestic_politics(self) -> None:
         w, p, ref, s, on = self.world, self.params, self.reference, self.shocks_now, self.switch

@@ -3,9 +3,10 @@
 Each series is read off the world after every step into a preallocated array of shape
 (months + 1, R, width): width N for per-actor series, 2 for per-member series, 1 for
 region-wide ones. Nothing goes through Mesa's DataCollector (it would double a run's cost).
-With the compiled kernels on (World.kernels), one kernel call records the month: it copies
-the World arrays the series record as they are (`Field`) and computes the derived series
-with their getters' arithmetic, straight into the arrays (sim.model.kernels.recording).
+With the compiled kernels on (World.kernels), one kernel call computes the month's derived
+series with their getters' arithmetic, straight into the arrays, without temporaries
+(sim.model.kernels.recording); the World arrays recorded as they are (`Field`) are copied
+as on the numpy path (a memcpy each, faster than a compiled copy).
 """
 
 from collections.abc import Callable
@@ -295,7 +296,7 @@ class Recorder:
     """Preallocated (months + 1, R, width) arrays, one per series; month 0 is June 2024.
 
     `names` limits recording to some series (a sweep keeps only what its outcomes read,
-    sim.results.outcomes.OUTCOME_INPUTS).
+    sim.results.outcomes.OUTCOME_SERIES).
     """
 
     def __init__(self, months: int, replicates: int, names: tuple[str, ...] | None = None) -> None:
@@ -303,11 +304,10 @@ class Recorder:
         self.arrays = {
             s.name: np.empty((months + 1, replicates, len(s.columns))) for s in self.series
         }
-        # the compiled path: every Field series and every derived one is an argument (a
-        # dummy where not recorded), so one compiled kernel serves any selection
-        self._copied = [s for s in SERIES if isinstance(s.get, Field)]
-        self._copy_targets = tuple(self.arrays.get(s.name, _NOWHERE) for s in self._copied)
-        self._copy_on = np.array([s.name in self.arrays for s in self._copied])
+        # the compiled path: Field series copied as on the numpy path, the derived ones in
+        # one kernel call; every derived one is its argument (a dummy where not recorded),
+        # so one compiled kernel serves any selection
+        self._copied = [s for s in self.series if isinstance(s.get, Field)]
         self._derived = tuple(self.arrays.get(name, _NOWHERE) for name in DERIVED_SERIES)
         self._derived_on = np.array([name in self.arrays for name in DERIVED_SERIES])
         self._by_getter = [  # any other series: its getter, as on the numpy path
@@ -323,29 +323,27 @@ class Recorder:
             self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]
 
     def _record_compiled(self, month: int, w: World, ref: Reference) -> None:
-        """record in one kernel call (sim.model.kernels.recording), the same values."""
-        sources = tuple(
-            np.ascontiguousarray(getattr(w, s.get.name), dtype=np.float64).reshape(-1)
-            for s in self._copied
-        )
-        kernel("record_month")(
-            month,
-            sources,
-            self._copy_targets,
-            self._copy_on,
-            *contiguous(w.spending, w.gdp, w.sanctions, w.access, ref.access, w.energy_supply),
-            float(ref.energy_need),
-            *contiguous(w.tension),
-            DPRK,
-            USA,
-            CHINA,
-            *_INDICES,
-            *contiguous(w.trade, w.ties),
-            _NON_BLOC,
-            *contiguous(ref.trade_rest, ref.ties_rest),
-            self._derived,
-            self._derived_on,
-        )
+        """record with the derived series in one kernel call (sim.model.kernels.recording),
+        the same values; the copies are memcpy either way."""
+        for s in self._copied:
+            value = getattr(w, s.get.name)
+            self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]
+        if self._derived_on.any():
+            kernel("record_derived")(
+                month,
+                *contiguous(w.spending, w.gdp, w.sanctions, w.access, ref.access, w.energy_supply),
+                float(ref.energy_need),
+                *contiguous(w.tension),
+                DPRK,
+                USA,
+                CHINA,
+                *_INDICES,
+                *contiguous(w.trade, w.ties),
+                _NON_BLOC,
+                *contiguous(ref.trade_rest, ref.ties_rest),
+                self._derived,
+                self._derived_on,
+            )
         for s in self._by_getter:
             value = s.get(w, ref)
             self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]

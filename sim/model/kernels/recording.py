@@ -15,17 +15,14 @@ DERIVED_SERIES = (
     "isolation_index",
     "lifeline_index",
 )
-"""The series record_month computes, in the order of its `derived` targets."""
+"""The series record_derived computes, in the order of its `derived` targets."""
 
 EXPONENT = 0x7FF0000000000000
 """The exponent bits of a float64: all set for inf and NaN only."""
 
 
-def _record_month(
+def _record_derived(
     month: int,
-    sources: tuple,  # (R x width,) flat arrays copied as they are
-    targets: tuple,  # their (months + 1, R, width) arrays (a dummy where not recorded)
-    copy_on: np.ndarray,  # bool per source: recorded
     spending: np.ndarray,  # (R, N)
     gdp: np.ndarray,  # (R, N)
     sanctions: np.ndarray,  # (R, 4, 2)
@@ -48,15 +45,9 @@ def _record_month(
     derived: tuple,  # the DERIVED_SERIES' arrays (a dummy where not recorded)
     derived_on: np.ndarray,  # bool per DERIVED_SERIES: recorded
 ) -> None:
-    """Recorder.record: the copied series, then each derived series as its getter computes
-    it (means are numpy's sums divided by the count), into row `month` of its array."""
+    """Recorder.record's derived series, each as its getter computes it (a mean is numpy's
+    sum divided by the count), into row `month` of its array."""
     n_rep, n = spending.shape
-    for k in range(len(sources)):
-        if copy_on[k]:
-            source = sources[k]
-            size = source.shape[0]
-            target = targets[k].reshape(targets[k].size)  # a view: the arrays are C-ordered
-            target[month * size : (month + 1) * size] = source
     if derived_on[0]:  # burden
         out = derived[0]
         for r in range(n_rep):
@@ -143,6 +134,6 @@ def _first_non_finite(arrays: tuple) -> int:
 
 
 PYTHON_KERNELS = {
-    "record_month": _record_month,
+    "record_derived": _record_derived,
     "first_non_finite": _first_non_finite,
 }

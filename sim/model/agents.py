@@ -25,11 +25,15 @@ from sim.actors import (
     USA,
 )
 from sim.calendar import DT
+from sim.model.kernels import contiguous, kernel
 from sim.model.mechanisms.escalation import dprk_provocation_rate
 from sim.model.mechanisms.responses import choose_engagement
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, World
+
+_BLOC, _PENINSULA, _SANCTIONERS = (np.asarray(i) for i in (BLOC_IDX, PENINSULA_IDX, SANCTIONER_IDX))
+"""Index lists as arrays, for the kernels."""
 
 
 class ActorModel(Protocol):
@@ -79,6 +83,9 @@ class Sanctioner(Actor):
     def decide(self) -> None:
         w, p, ref, i = self.model.world, self.model.params, self.model.reference, self.index
         row = SANCTIONERS.index(self.actor_id)
+        if w.kernels:  # the same, compiled (sim.model.kernels.decisions)
+            kernel("sanctioner_decide")(*self._sanctioner_arguments())
+            return
         rise = w.tension[:, i, BLOC_IDX] - ref.tension[i, BLOC_IDX]
         target = (
             ref.sanctions[row]
@@ -91,6 +98,22 @@ class Sanctioner(Actor):
         w.sanction_target[:, row] = np.clip(target, 0.0, 1.0)
         w.isolation_effort[:, i] = p.isolation_effort[:, i]
 
+    def _sanctioner_arguments(self) -> list:
+        """What the sanctioner's kernels read and write (the outputs as they are: in place)."""
+        w, p, ref, i = self.model.world, self.model.params, self.model.reference, self.index
+        return [
+            i,
+            SANCTIONERS.index(self.actor_id),
+            _BLOC,
+            *contiguous(w.tension, ref.tension, ref.sanctions),
+            *contiguous(p.sanction_tightening, p.sanction_response, w.dialogue_progress),
+            float(ref.dialogue_progress),
+            *contiguous(p.relax_with_dialogue, p.war_response, w.war_intensity),
+            contiguous(p.isolation_effort)[0],
+            w.sanction_target,
+            w.isolation_effort,
+        ]
+
 
 class UnitedStates(Sanctioner):
     """A sanctioner that also decides its regional force build-up (L17, L25).
@@ -102,13 +125,24 @@ class UnitedStates(Sanctioner):
     """
 
     def decide(self) -> None:
-        super().decide()
         w, p, ref = self.model.world, self.model.params, self.model.reference
-        rise = np.maximum(0.0, w.peninsula_tension() - ref.tension[DPRK, PENINSULA_IDX].mean())
-        presence = p.presence_pull[:, USA] * (w.russia_presence - 1.0)
-        w.us_buildup = np.clip(
-            p.buildup[:, USA] + p.buildup_response[:, USA] * rise + presence, 0.0, 1.0
-        )
+        if w.kernels:  # the sanctioner's decision and the build-up in one compiled call
+            w.us_buildup = np.empty(w.replicates)
+            kernel("us_decide")(
+                *self._sanctioner_arguments(),
+                DPRK,
+                _PENINSULA,
+                float(ref.tension[DPRK, PENINSULA_IDX].mean()),
+                *contiguous(p.presence_pull, w.russia_presence, p.buildup, p.buildup_response),
+                w.us_buildup,
+            )
+        else:
+            super().decide()
+            rise = np.maximum(0.0, w.peninsula_tension() - ref.tension[DPRK, PENINSULA_IDX].mean())
+            presence = p.presence_pull[:, USA] * (w.russia_presence - 1.0)
+            w.us_buildup = np.clip(
+                p.buildup[:, USA] + p.buildup_response[:, USA] * rise + presence, 0.0, 1.0
+            )
         if self.model.switch("us_dprk_talks"):
             w.us_engagement = choose_engagement(w, p, ref)
 
@@ -130,6 +164,9 @@ class China(Actor):
     def decide(self) -> None:
         model = self.model
         w, p, ref = model.world, model.params, model.reference
+        if w.kernels:
+            self._decide_compiled()
+            return
         if model.switch("china_alignment"):
             rivalry = w.tension[:, CHINA, USA] - ref.tension[CHINA, USA]
             crisis = (w.provocation_rate - ref.provocation_rate) + (w.wars > 0)
@@ -154,6 +191,37 @@ class China(Actor):
             w.china_engagement += speed * (p.engagement[:, CHINA] - w.china_engagement)
         w.dialogue_effort = p.dialogue[:, CHINA] * (1.0 - w.china_alignment)
 
+    def _decide_compiled(self) -> None:
+        """decide in one compiled call (sim.model.kernels.decisions), the same bits."""
+        model = self.model
+        w, p, ref = model.world, model.params, model.reference
+        aligning = model.switch("china_alignment")
+        normal = model.shocks_now.normal("alignment")[:, 0] if aligning else w.china_alignment
+        alignment = w.china_alignment
+        if aligning:
+            w.china_alignment = np.empty(w.replicates)
+        w.dialogue_effort = np.empty(w.replicates)
+        kernel("china_decide")(
+            aligning,
+            CHINA,
+            USA,
+            *contiguous(w.tension),
+            float(ref.tension[CHINA, USA]),
+            *contiguous(w.provocation_rate),
+            float(ref.provocation_rate),
+            *contiguous(w.wars, w.isolation_effort),
+            _SANCTIONERS,
+            *contiguous(p.coalition_bias, p.rivalry_pull, p.instability_aversion),
+            *contiguous(p.sanction_fear, p.alignment_noise),
+            float(np.sqrt(DT)),
+            *contiguous(normal),
+            DT,
+            *contiguous(p.alignment_speed, p.engagement, p.dialogue, alignment),
+            w.china_engagement,
+            w.china_alignment,
+            w.dialogue_effort,
+        )
+
 
 class PactMember(Actor):
     """Decides how committed it is to the pact given politics at home (L4, L26).
@@ -166,6 +234,16 @@ class PactMember(Actor):
     def decide(self) -> None:
         w, p, i = self.model.world, self.model.params, self.index
         m = BLOC.index(self.actor_id)
+        if w.kernels:  # the same, compiled (sim.model.kernels.decisions)
+            kernel("pact_member_decide")(
+                i,
+                m,
+                i == DPRK,
+                *contiguous(p.commitment, p.post_change_commitment, w.leader_changed),
+                *contiguous(w.support, p.opposition_threshold),
+                w.commitment,
+            )
+            return
         base = p.commitment[:, i]
         if i == DPRK:
             base = np.where(w.leader_changed, p.post_change_commitment[:, i], base)

@@ -8,7 +8,7 @@ from sim.errors import ScenarioError
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
-from sim.model.kernels import use_kernels
+from sim.model.kernels import kernel, use_kernels
 from sim.model.mechanisms import cooperation, domestic, escalation, responses, sanctions
 from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
@@ -132,10 +132,20 @@ class AllianceModel(mesa.Model):
     def _check_finite(self, month: int) -> None:
         """Stop the run, with a ScenarioError, as soon as any state is NaN or infinite: a
         scenario pushed past what the model computes soundly (spending compounding over
-        centuries, say) must never hand a NaN to a result."""
-        for name, values in vars(self.world).items():
-            if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
-                continue
+        centuries, say) must never hand a NaN to a result. With the kernels on, one compiled
+        pass finds the first array to look into, if any."""
+        arrays = [
+            (name, values)
+            for name, values in vars(self.world).items()
+            if isinstance(values, np.ndarray) and values.dtype.kind == "f"
+        ]
+        if self.world.kernels:
+            flat = tuple(np.ascontiguousarray(v, dtype=np.float64).reshape(-1) for _, v in arrays)
+            first = kernel("first_non_finite")(flat)
+            if first < 0:
+                return
+            arrays = arrays[first:]
+        for name, values in arrays:
             bad = ~np.isfinite(values)
             if bad.any():
                 row = int(np.argwhere(bad)[0][0])

@@ -3,6 +3,10 @@
 Each series is read off the world after every step into a preallocated array of shape
 (months + 1, R, width): width N for per-actor series, 2 for per-member series, 1 for
 region-wide ones. Nothing goes through Mesa's DataCollector (it would double a run's cost).
+With the compiled kernels on (World.kernels), one kernel call computes the month's derived
+series with their getters' arithmetic, straight into the arrays, without temporaries
+(sim.model.kernels.recording); the World arrays recorded as they are (`Field`) are copied
+as on the numpy path (a memcpy each, faster than a compiled copy).
 """
 
 from collections.abc import Callable
@@ -10,10 +14,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.actors import ACTORS, BLOC, CHINA, USA
+from sim.actors import (
+    ACTORS,
+    BLOC,
+    BLOC_IDX,
+    CHINA,
+    DPRK,
+    NON_BLOC_IDX,
+    PENINSULA_IDX,
+    RIVAL_IDX,
+    USA,
+)
+from sim.model.kernels import contiguous, kernel
+from sim.model.kernels.recording import DERIVED_SERIES
 from sim.model.state import Reference, World, energy_shortfall, isolation_index, lifeline_index
 
 Getter = Callable[[World, Reference], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Field:
+    """The getter of a series that records a World array as it is."""
+
+    name: str
+
+    def __call__(self, w: World, r: Reference) -> np.ndarray:
+        return getattr(w, self.name)
 
 
 @dataclass(frozen=True)
@@ -41,22 +67,22 @@ SERIES: tuple[Series, ...] = (
         "Military spending",
         "constant 2024 US$ bn/yr",
         "actor",
-        lambda w, r: w.spending,
+        Field("spending"),
     ),
     Series(
         "capability",
         "Military capability",
         "US$ bn/yr, 2024-equivalent",
         "actor",
-        lambda w, r: w.capability,
+        Field("capability"),
     ),
-    Series("gdp", "GDP", "constant 2024 US$ bn/yr", "actor", lambda w, r: w.gdp),
+    Series("gdp", "GDP", "constant 2024 US$ bn/yr", "actor", Field("gdp")),
     Series(
         "spending_plan",
         "Military spending plan",
         "constant 2024 US$ bn/yr",
         "actor",
-        lambda w, r: w.plan,
+        Field("plan"),
     ),
     Series("burden", "Military burden", "share of GDP", "actor", lambda w, r: w.spending / w.gdp),
     Series(
@@ -69,75 +95,73 @@ SERIES: tuple[Series, ...] = (
     Series(
         "trade_access", "Member's total trade", "2024 = 1", "bloc", lambda w, r: w.access / r.access
     ),
-    Series("support", "Domestic support", "share 0-1", "bloc", lambda w, r: w.support),
+    Series("support", "Domestic support", "share 0-1", "bloc", Field("support")),
     Series(
         "commitment",
         "Effective commitment to the pact",
         "probability",
         "bloc",
-        lambda w, r: w.commitment,
+        Field("commitment"),
     ),
-    Series(
-        "hardship", "Economic hardship vs 2024", "share of output", "bloc", lambda w, r: w.hardship
-    ),
-    Series("tech", "Military technology", "US = 1", "bloc", lambda w, r: w.tech),
-    Series("cyber", "Cyber capability", "index 0-1", "bloc", lambda w, r: w.cyber),
-    Series("war_intensity", "War in Ukraine", "2024 = 1", "ukraine", lambda w, r: w.war_intensity),
+    Series("hardship", "Economic hardship vs 2024", "share of output", "bloc", Field("hardship")),
+    Series("tech", "Military technology", "US = 1", "bloc", Field("tech")),
+    Series("cyber", "Cyber capability", "index 0-1", "bloc", Field("cyber")),
+    Series("war_intensity", "War in Ukraine", "2024 = 1", "ukraine", Field("war_intensity")),
     Series(
         "cooperation",
         "Pact cooperation",
         "share of full capacity 0-1",
         "bloc_pact",
-        lambda w, r: w.cooperation,
+        Field("cooperation"),
     ),
     Series(
         "exercises",
         "Joint exercise intensity",
         "index 0-1",
         "bloc_pact",
-        lambda w, r: w.exercise_intensity,
+        Field("exercise_intensity"),
     ),
     Series(
         "munitions",
         "DPRK munitions to Russia",
         "million rounds/yr",
         "dprk_to_russia",
-        lambda w, r: w.munitions,
+        Field("munitions"),
     ),
     Series(
         "troops",
         "DPRK troops deployed with Russia",
         "troops",
         "dprk_to_russia",
-        lambda w, r: w.troops,
+        Field("troops"),
     ),
     Series(
         "troop_deaths",
         "DPRK troops killed so far",
         "troops",
         "dprk_to_russia",
-        lambda w, r: w.troop_deaths,
+        Field("troop_deaths"),
     ),
     Series(
         "munitions_stock",
         "DPRK munitions stock for export",
         "million rounds",
         "dprk",
-        lambda w, r: w.munitions_stock,
+        Field("munitions_stock"),
     ),
     Series(
         "dprk_revenue",
         "DPRK revenue from munitions and cyber theft",
         "constant 2024 US$ bn/yr",
         "dprk",
-        lambda w, r: w.dprk_revenue,
+        Field("dprk_revenue"),
     ),
     Series(
         "energy_supply",
         "DPRK oil supply",
         "million barrels/yr",
         "dprk",
-        lambda w, r: w.energy_supply,
+        Field("energy_supply"),
     ),
     Series(
         "energy_shortfall",
@@ -151,30 +175,30 @@ SERIES: tuple[Series, ...] = (
         "China's alignment with the bloc",
         "0 grip - 1 coalition",
         "china",
-        lambda w, r: w.china_alignment,
+        Field("china_alignment"),
     ),
     Series(
         "china_engagement",
         "China's engagement with Pyongyang",
         "index 0-1",
         "china",
-        lambda w, r: w.china_engagement,
+        Field("china_engagement"),
     ),
     Series(
         "dialogue_effort",
         "China's dialogue effort",
         "index 0-1",
         "china",
-        lambda w, r: w.dialogue_effort,
+        Field("dialogue_effort"),
     ),
     Series(
         "dialogue_progress",
         "Dialogue progress",
         "index 0-1",
         "region",
-        lambda w, r: w.dialogue_progress,
+        Field("dialogue_progress"),
     ),
-    Series("us_buildup", "US regional build-up", "index 0-1", "usa", lambda w, r: w.us_buildup),
+    Series("us_buildup", "US regional build-up", "index 0-1", "usa", Field("us_buildup")),
     Series(
         "peninsula_tension",
         "Tension: DPRK vs ROK, Japan, US",
@@ -200,59 +224,57 @@ SERIES: tuple[Series, ...] = (
         "isolation_index", "Bloc's ties with the rest", "2024 = 1", "bloc_pact", isolation_index
     ),
     Series("lifeline_index", "Bloc's economic lifeline", "2024 = 1", "bloc_pact", lifeline_index),
-    Series(
-        "provocations", "DPRK provocations", "events/month", "dprk", lambda w, r: w.provocations
-    ),
-    Series("clashes", "Armed clashes so far", "count", "region", lambda w, r: w.clashes),
-    Series("wars", "Clashes escalated to war so far", "count", "region", lambda w, r: w.wars),
+    Series("provocations", "DPRK provocations", "events/month", "dprk", Field("provocations")),
+    Series("clashes", "Armed clashes so far", "count", "region", Field("clashes")),
+    Series("wars", "Clashes escalated to war so far", "count", "region", Field("wars")),
     Series(
         "reciprocity",
         "Reciprocity clause fired so far",
         "count",
         "bloc_pact",
-        lambda w, r: w.reciprocity,
+        Field("reciprocity"),
     ),
     Series(
         "leader_changed",
         "Leadership change in Pyongyang",
         "0/1",
         "dprk",
-        lambda w, r: w.leader_changed,
+        Field("leader_changed"),
     ),
     Series(
         "us_engagement",
         "US engagement with Pyongyang",
         "0 pressure - 1 engagement",
         "usa",
-        lambda w, r: w.us_engagement,
+        Field("us_engagement"),
     ),
     Series(
         "talks_progress",
         "US-DPRK talks progress",
         "index 0-1",
         "region",
-        lambda w, r: w.talks_progress,
+        Field("talks_progress"),
     ),
     Series(
         "russia_presence",
         "Russia's military presence in East Asia",
         "2024 = 1",
         "russia",
-        lambda w, r: w.russia_presence,
+        Field("russia_presence"),
     ),
     Series(
         "eu_support",
         "EU military support to Ukraine",
         "constant 2024 US$ bn/yr",
         "eu",
-        lambda w, r: w.eu_support,
+        Field("eu_support"),
     ),
     Series(
         "implementation",
         "Pact implementation (new channels built)",
         "share 0-1",
         "bloc_pact",
-        lambda w, r: w.implementation,
+        Field("implementation"),
     ),
 )
 SERIES_BY_NAME = {s.name: s for s in SERIES}
@@ -274,7 +296,7 @@ class Recorder:
     """Preallocated (months + 1, R, width) arrays, one per series; month 0 is June 2024.
 
     `names` limits recording to some series (a sweep keeps only what its outcomes read,
-    sim.results.outcomes.OUTCOME_INPUTS).
+    sim.results.outcomes.OUTCOME_SERIES).
     """
 
     def __init__(self, months: int, replicates: int, names: tuple[str, ...] | None = None) -> None:
@@ -282,8 +304,53 @@ class Recorder:
         self.arrays = {
             s.name: np.empty((months + 1, replicates, len(s.columns))) for s in self.series
         }
+        # the compiled path: Field series copied as on the numpy path, the derived ones in
+        # one kernel call; every derived one is its argument (a dummy where not recorded),
+        # so one compiled kernel serves any selection
+        self._copied = [s for s in self.series if isinstance(s.get, Field)]
+        self._derived = tuple(self.arrays.get(name, _NOWHERE) for name in DERIVED_SERIES)
+        self._derived_on = np.array([name in self.arrays for name in DERIVED_SERIES])
+        self._by_getter = [  # any other series: its getter, as on the numpy path
+            s for s in self.series if not isinstance(s.get, Field) and s.name not in DERIVED_SERIES
+        ]
 
     def record(self, month: int, world: World, reference: Reference) -> None:
+        if world.kernels:
+            self._record_compiled(month, world, reference)
+            return
         for s in self.series:
             value = s.get(world, reference)
             self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]
+
+    def _record_compiled(self, month: int, w: World, ref: Reference) -> None:
+        """record with the derived series in one kernel call (sim.model.kernels.recording),
+        the same values; the copies are memcpy either way."""
+        for s in self._copied:
+            value = getattr(w, s.get.name)
+            self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]
+        if self._derived_on.any():
+            kernel("record_derived")(
+                month,
+                *contiguous(w.spending, w.gdp, w.sanctions, w.access, ref.access, w.energy_supply),
+                float(ref.energy_need),
+                *contiguous(w.tension),
+                DPRK,
+                USA,
+                CHINA,
+                *_INDICES,
+                *contiguous(w.trade, w.ties),
+                _NON_BLOC,
+                *contiguous(ref.trade_rest, ref.ties_rest),
+                self._derived,
+                self._derived_on,
+            )
+        for s in self._by_getter:
+            value = s.get(w, ref)
+            self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]
+
+
+_NOWHERE = np.empty((1, 1, 1))
+"""The target of a series the recorder does not keep (the kernel skips it)."""
+
+_INDICES = tuple(np.asarray(i) for i in (PENINSULA_IDX, BLOC_IDX, RIVAL_IDX))
+_NON_BLOC = np.asarray(NON_BLOC_IDX)

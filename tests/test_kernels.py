@@ -5,9 +5,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.execution.runner import run
 from sim.model import kernels
+from sim.model.randomness import Shocks
 from sim.scenario.scenario import load_scenario
 
 pytest.importorskip("numba")
@@ -68,3 +71,24 @@ def test_the_path_is_chosen_at_run_time(monkeypatch, restore_kernels):
     monkeypatch.setenv(kernels.ENV, "fast")
     with pytest.raises(ValueError, match="numba, numpy or auto"):
         kernels.use_kernels(1)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 2**63 - 1),
+    replicate_ids=st.lists(st.integers(0, 10**9), min_size=1, max_size=6),
+    months=st.integers(1, 40),
+)
+def test_compiled_shocks_are_numpys_numbers(seed, replicate_ids, months):
+    ids = np.array(replicate_ids)
+    reference = Shocks(seed, ids, months)
+    compiled = Shocks(seed, ids, months, compiled=True)
+    for name in ("uniforms", "normals", "static"):
+        assert np.array_equal(getattr(reference, name), getattr(compiled, name)), name
+
+
+def test_compiled_shocks_reach_the_ziggurats_tail():
+    # about 3 in 10,000 standard normals fall in the tail, drawn with log and exp
+    shocks = Shocks(7, np.arange(30), 120, compiled=True)
+    assert np.abs(shocks.normals).max() > 3.7
+    assert np.array_equal(shocks.normals, Shocks(7, np.arange(30), 120).normals)

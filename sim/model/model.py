@@ -61,7 +61,8 @@ class AllianceModel(mesa.Model):
             if params is not None
             else Params.from_scenario(scenario, len(self.replicate_ids))
         )
-        self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
+        compiled = use_kernels(len(self.replicate_ids))  # the same bits either way
+        self.shocks = Shocks(spec.seed, self.replicate_ids, self.months, compiled)
         if spec.uncertain:  # each replicate's own parameter draws (issue 8), given params or not
             apply_uncertain(self.params, spec.uncertain, self.shocks.static_normal("uncertain"))
         self._switches = spec.mechanisms.model_dump()
@@ -71,7 +72,7 @@ class AllianceModel(mesa.Model):
             self.shocks.static_normal("transfer"),
             plans=self.switch("budget_plans"),
         )
-        self.world.kernels = use_kernels(len(self.replicate_ids))  # same bits either way
+        self.world.kernels = compiled
         self.shocks_now: Month = self.shocks.month(1)
         self.timeline = Timeline(spec.events)
         for actor_id, agent_class in AGENT_CLASSES.items():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.actors import BLOC, N_ACTORS, RIVALS
+from sim.model.kernels import kernel
 from sim.scenario.uncertain import MAX_UNCERTAIN
 
 N_CLASH_PAIRS = len(BLOC) * len(RIVALS)
@@ -79,21 +80,30 @@ class Month:
         return self.uniforms[:, UNIFORM_SLICES[name]]
 
 
+def _draw_stream(
+    stream: np.random.Generator, uniforms: np.ndarray, normals: np.ndarray, static: np.ndarray
+) -> None:
+    stream.random(out=uniforms)
+    stream.standard_normal(out=normals)
+    stream.standard_normal(out=static)
+
+
 class Shocks:
     """All shocks of a run, (R, months, K): each replicate's stream gives first its uniforms
     (months, N_UNIFORM), then its standard normals (months, N_NORMAL), then its static
-    normals (N_STATIC,), drawn once for the whole run."""
+    normals (N_STATIC,), drawn once for the whole run. `compiled`: draw them with the
+    compiled kernel (sim.model.kernels.shocks), the same numbers faster."""
 
-    def __init__(self, seed: int, replicate_ids: np.ndarray, months: int) -> None:
+    def __init__(
+        self, seed: int, replicate_ids: np.ndarray, months: int, compiled: bool = False
+    ) -> None:
         unique, rows = np.unique(np.asarray(replicate_ids), return_inverse=True)
         uniforms = np.empty((len(unique), months, N_UNIFORM))
         normals = np.empty((len(unique), months, N_NORMAL))
         static = np.empty((len(unique), N_STATIC))
+        draw = kernel("draw_stream") if compiled else _draw_stream
         for row, replicate in enumerate(unique):
-            stream = _stream(seed, int(replicate))
-            stream.random(out=uniforms[row])
-            stream.standard_normal(out=normals[row])
-            stream.standard_normal(out=static[row])
+            draw(_stream(seed, int(replicate)), uniforms[row], normals[row], static[row])
         # a sweep repeats replicate ids across its points: draw each stream once
         same_order = len(unique) == len(rows) and np.array_equal(rows, np.arange(len(rows)))
         self.uniforms = uniforms if same_order else uniforms[rows]

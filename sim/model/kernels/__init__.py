@@ -79,7 +79,15 @@ def use_kernels(replicates: int) -> bool:
     return replicates >= KERNEL_MIN_REPLICATES and numba_available()
 
 
-KERNEL_MODULES = ("budgets", "tension", "economy", "cooperation", "decisions", "recording")
+KERNEL_MODULES = (
+    "budgets",
+    "tension",
+    "economy",
+    "cooperation",
+    "decisions",
+    "recording",
+    "shocks",
+)
 """The submodules. Each defines PYTHON_KERNELS (name -> plain Python function over
 replicates, compiled by `compiled()`) and may define HELPERS, names of module-level
 functions its kernels call (compiled first, in place, so the kernels can call them)."""

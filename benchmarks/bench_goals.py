@@ -349,7 +349,13 @@ def ensemble(runs: int, workers: int, chunk: int) -> tuple[float, list[float], f
     """Seconds for `runs` runs end to end with outcomes written, the workers' peak RSS and
     this process's peak RSS during the runs (MiB)."""
     scenario = baseline().with_params(replicates=runs)
-    with tempfile.TemporaryDirectory() as tmp, DescendantPeaks() as peaks, OwnPeak() as own:
+    # the samplers read /proc from this process: rarely, so as not to take a core's time from
+    # the workers (a worker's VmHWM is a high-water mark, so a late sample still sees it)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        DescendantPeaks(interval=1.0) as peaks,
+        OwnPeak(interval=0.25) as own,
+    ):
         start = time.perf_counter()
         run_ensemble(scenario, JobSettings(Path(tmp), workers, chunk_size=chunk, progress=False))
         seconds = time.perf_counter() - start

@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -962,3 +963,12 @@ def test_random_replicates_and_horizons_run_or_get_one_clean_error(
     else:
         assert_clean_error(status, err, f"{path}")
         assert not out.exists()
+
+
+def test_a_pool_stopped_before_any_worker_started_stops_quietly():
+    from sim.execution.executors import stop_processes
+
+    pool = ProcessPoolExecutor(max_workers=2)  # no task submitted: no worker, no manager thread
+    stop_processes(pool, grace=0.1)
+    with pytest.raises(RuntimeError, match="shutdown"):
+        pool.submit(print)

@@ -125,7 +125,8 @@ def stop_processes(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     # The pool's manager thread may be stuck reading a result a terminated worker left
     # half-written; exit must not wait for it (concurrent.futures joins it at exit).
-    getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
+    if manager is not None:  # None when no worker was ever started
+        getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
     for process in processes:
         if process.is_alive():
             process.terminate()

@@ -55,6 +55,7 @@ def test_numba_and_numpy_paths_are_bit_identical(name, extra, restore_kernels):
     assert reference.keys() == compiled.keys()
     for series, values in reference.items():
         assert np.array_equal(values, compiled[series], equal_nan=True), series
+        assert np.array_equal(np.signbit(values), np.signbit(compiled[series])), series  # -0.0
     # the runs do exercise what the kernels replace: clashes and wars happen
     assert reference["clashes"][-1].sum() > 0 and reference["wars"][-1].sum() > 0
 
@@ -92,3 +93,11 @@ def test_compiled_shocks_reach_the_ziggurats_tail():
     shocks = Shocks(7, np.arange(30), 120, compiled=True)
     assert np.abs(shocks.normals).max() > 3.7
     assert np.array_equal(shocks.normals, Shocks(7, np.arange(30), 120).normals)
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 8, 9, 16, 17])
+def test_kernel_sums_of_negative_zeros_are_numpys_positive_zero(n):
+    from sim.model.kernels.cooperation import _sum
+
+    row = np.full(n, -0.0)
+    assert np.signbit(row.sum()) == np.signbit(_sum(row)) == False  # noqa: E712

@@ -145,7 +145,7 @@ def _arms_buildup(
                 total = 0.0
                 for j in range(n):
                     term = reactivity[r, i, j] * plan[r, j]
-                    total = term if j == 0 else total + term  # numpy's order along a short row
+                    total = total + term  # numpy's order along a short row, from +0.0
                 threat[i] = total
         # budget_levels, then committed moves toward it
         for j in range(n):
@@ -174,10 +174,10 @@ def _arms_buildup(
         for _ in range(substeps):
             for j in range(n):
                 current[j] = (plan[r, j] + committed[r, j] + departure[j]) * capability_factor[r, j]
-            # drive_i = sum_j k_ij C_j left to right, the rows side by side
+            # drive_i = sum_j k_ij C_j left to right from +0.0, the rows side by side
             c = current[0]
             for i in range(n):
-                drive[i] = coefficient[0, i] * c
+                drive[i] = 0.0 + coefficient[0, i] * c
             for j in range(1, n):
                 c = current[j]
                 for i in range(n):
@@ -252,7 +252,7 @@ def _dprk_threat(
             factor = 1.0 + sensitivity[r] * (tension[r, dprk, j] - tension_2024[dprk, j])
             factor = 0.0 if factor <= 0.0 else factor  # np.maximum(0.0, x), NaN kept
             term = reactivity[r, dprk, j] * factor * capability[r, j]
-            total = term if j == 0 else total + term
+            total = total + term  # from +0.0, as numpy's sum (a row of -0.0 sums to +0.0)
         out[r] = total
     return out
 

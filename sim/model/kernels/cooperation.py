@@ -76,7 +76,7 @@ def _pact_capacity(
                 t5 = sanctions[r, 2, 1] - ref_sanctions[2, 1]
                 t6 = sanctions[r, 3, 0] - ref_sanctions[3, 0]
                 t7 = sanctions[r, 3, 1] - ref_sanctions[3, 1]
-                total = ((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7))
+                total = 0.0 + (((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7)))
             else:
                 d = 0
                 for s in range(n_sanctioners):
@@ -106,7 +106,7 @@ def _sum(values: np.ndarray) -> float:
     if n < 8:
         total = 0.0
         for i in range(n):
-            total = values[i] if i == 0 else total + values[i]
+            total = total + values[i]  # from +0.0, as numpy (-0.0 rows sum to +0.0)
         return total
     a0, a1, a2, a3 = values[0], values[1], values[2], values[3]
     a4, a5, a6, a7 = values[4], values[5], values[6], values[7]
@@ -120,7 +120,7 @@ def _sum(values: np.ndarray) -> float:
             a7 + values[i + 7],
         )
         i += 8
-    total = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+    total = 0.0 + (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)))  # numpy starts at +0.0
     while i < n:
         total = total + values[i]
         i += 1
@@ -215,7 +215,7 @@ def _respond(
             total = 0.0
             for k in range(peninsula.shape[0]):
                 t = tension[r, dprk, peninsula[k]]
-                total = t if k == 0 else total + t
+                total = total + t
             room = (1.0 - talks_progress[r]) * (1.0 - total / peninsula.shape[0])
             willingness = 1.0 - pact_leverage[r] * capacity[r] * war_intensity[r]
             willingness = 0.0 if willingness < 0.0 else willingness
@@ -365,7 +365,7 @@ def _cooperate(
             total = 0.0
             for k in range(peninsula.shape[0]):
                 t = tension[r, dprk, peninsula[k]]
-                total = t if k == 0 else total + t
+                total = total + t
             room = (1.0 - dialogue_progress[r]) * (1.0 - total / peninsula.shape[0])
             value = dialogue_progress[r] + DT * dialogue_speed[r] * dialogue_effort[r] * room
             value = 0.0 if value < 0.0 else value

@@ -319,11 +319,13 @@ def run_figures(repeats: int) -> dict[str, Any]:
 
 
 class OwnPeak:
-    """This process's peak resident memory (MiB) while in the block, sampled from
-    /proc/self/status (its maxrss would include what the model figures held before)."""
+    """This process's resident memory (MiB) when the block starts and its peak while in the
+    block, sampled from /proc/self/status (its maxrss would include what the model figures
+    held before; what they left allocated shows in `start`)."""
 
     def __init__(self, interval: float = 0.05) -> None:
         self.interval, self.peak = interval, 0.0
+        self.start = self.rss()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -335,19 +337,24 @@ class OwnPeak:
         self._stop.set()
         self._thread.join()
 
-    def _loop(self) -> None:
+    @staticmethod
+    def rss() -> float:
         status = Path("/proc/self/status")
+        if not status.exists():
+            return float("nan")
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def _loop(self) -> None:
         while not self._stop.wait(self.interval):
-            if not status.exists():
-                return
-            for line in status.read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    self.peak = max(self.peak, int(line.split()[1]) / 1024)
+            self.peak = max(self.peak, self.rss())
 
 
-def ensemble(runs: int, workers: int, chunk: int) -> tuple[float, list[float], float]:
+def ensemble(runs: int, workers: int, chunk: int) -> tuple[float, list[float], tuple[float, float]]:
     """Seconds for `runs` runs end to end with outcomes written, the workers' peak RSS and
-    this process's peak RSS during the runs (MiB)."""
+    this process's RSS at the start and its peak during the runs (MiB)."""
     scenario = baseline().with_params(replicates=runs)
     # the samplers read /proc from this process: rarely, so as not to take a core's time from
     # the workers (a worker's VmHWM is a high-water mark, so a late sample still sees it)
@@ -359,7 +366,7 @@ def ensemble(runs: int, workers: int, chunk: int) -> tuple[float, list[float], f
         start = time.perf_counter()
         run_ensemble(scenario, JobSettings(Path(tmp), workers, chunk_size=chunk, progress=False))
         seconds = time.perf_counter() - start
-    return seconds, peaks.workers(), own.peak
+    return seconds, peaks.workers(), (own.start, own.peak)
 
 
 def scale_figures(runs: int, workers: int, chunk: int, batch_sample: int) -> dict[str, Any]:
@@ -481,8 +488,8 @@ def report(figures: dict[str, Any]) -> list[str]:
         lines += [
             row("1,000,000 outcome-only runs streamed, 2 workers, s", f"{mm['seconds']:.1f}"),
             row(
-                "  peak memory during them: parent | largest worker, MiB",
-                f"{mm['parent_mib']:.0f} | {mm['worker_mib']:.0f}",
+                "  memory: parent at start-peak | largest worker, MiB",
+                f"{mm['parent_start_mib']:.0f}-{mm['parent_mib']:.0f} | {mm['worker_mib']:.0f}",
                 "bounded",
             ),
         ]
@@ -525,7 +532,8 @@ def main() -> int:
         figures["million"] = {
             "seconds": seconds,
             "worker_mib": max(workers, default=float("nan")),
-            "parent_mib": parent,
+            "parent_start_mib": parent[0],
+            "parent_mib": parent[1],
         }
     figures["load_after"] = load()
     print("\n".join(report(figures)))

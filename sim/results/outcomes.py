@@ -118,18 +118,28 @@ def _ols(
     target: np.ndarray, other: np.ndarray, own: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-replicate OLS of target (T, R) on [other, own, 1]; sums, not BLAS, so that each
-    replicate's result does not depend on the batch it is in."""
-    columns = (over_time(other), over_time(own), np.ones((target.shape[1], target.shape[0])))
-    target = over_time(target)
-    gram = np.empty((target.shape[0], 3, 3))
-    rhs = np.empty((target.shape[0], 3))
-    for i, ci in enumerate(columns):
-        rhs[:, i] = (ci * target).sum(axis=1)
-        for j, cj in enumerate(columns):
-            gram[:, i, j] = (ci * cj).sum(axis=1)
+    replicate's result does not depend on the batch it is in.
+
+    The normal equations' sums, each once: the Gram matrix is symmetric (x*y and y*x are the
+    same double), a product with the constant column is the column itself (x*1 == x), and
+    the constant's own entry is the count of months (a sum of ones, exact).
+    """
+    x, z, y = over_time(other), over_time(own), over_time(target)
+    n = np.full(x.shape[0], float(x.shape[1]))
+    sx, sz = x.sum(axis=1), z.sum(axis=1)
+    sxz = (x * z).sum(axis=1)
+    gram = np.stack(
+        [
+            np.stack([(x * x).sum(axis=1), sxz, sx], axis=1),
+            np.stack([sxz, (z * z).sum(axis=1), sz], axis=1),
+            np.stack([sx, sz, n], axis=1),
+        ],
+        axis=1,
+    )
+    rhs = np.stack([(x * y).sum(axis=1), (z * y).sum(axis=1), y.sum(axis=1)], axis=1)
     scale = np.abs(gram).max(axis=(1, 2))
     ok = np.abs(np.linalg.det(gram / scale[:, None, None])) > 1e-12
-    coef = np.full((target.shape[0], 3), np.nan)
+    coef = np.full((y.shape[0], 3), np.nan)
     if ok.any():
         coef[ok] = np.linalg.solve(gram[ok], rhs[ok][:, :, None])[:, :, 0]
     return coef[:, 0], coef[:, 1], coef[:, 2]

@@ -101,3 +101,11 @@ def test_kernel_sums_of_negative_zeros_are_numpys_positive_zero(n):
 
     row = np.full(n, -0.0)
     assert np.signbit(row.sum()) == np.signbit(_sum(row)) == False  # noqa: E712
+
+
+def test_a_missing_kernel_cache_is_noticed_before_compiling(tmp_path):
+    assert kernels.uncached_modules(tmp_path) == list(kernels.KERNEL_MODULES)
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "shocks._draw_stream-11.py312.nbi").touch()
+    assert "shocks" not in kernels.uncached_modules(tmp_path)
+    assert "budgets" in kernels.uncached_modules(tmp_path)

@@ -28,8 +28,10 @@ numba). numba is imported and the kernels compiled on first use only, and cached
 
 import importlib
 import os
+import sys
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -105,10 +107,25 @@ def python_kernels() -> dict[str, Callable[..., Any]]:
     return out
 
 
+def uncached_modules(folder: Path = Path(__file__).parent) -> list[str]:
+    """The kernel submodules with no numba cache beside them yet (their first use compiles
+    them: about 10 s for all on a 2-core machine)."""
+    cache_folder = folder / "__pycache__"  # glob of a missing folder finds nothing
+    return [name for name in KERNEL_MODULES if not any(cache_folder.glob(f"{name}.*.nbi"))]
+
+
 @cache
 def compiled() -> dict[str, Callable[..., Any]]:
     """The kernels compiled with numba (on first use; cached on disk between processes)."""
     import numba
+
+    if uncached_modules():
+        print(
+            "note: compiling the model's kernels for this machine (once, about 10-20 s; "
+            "cached in sim/model/kernels/__pycache__)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     jit = numba.njit(cache=True, nogil=True, error_model="numpy")
     for module_name in KERNEL_MODULES:

@@ -81,33 +81,39 @@ class Month:
 
 
 def _draw_stream(
-    stream: np.random.Generator, uniforms: np.ndarray, normals: np.ndarray, static: np.ndarray
+    stream: np.random.Generator,
+    uniforms: np.ndarray,
+    normals: np.ndarray,
+    static: np.ndarray,
+    row: int,
 ) -> None:
-    stream.random(out=uniforms)
-    stream.standard_normal(out=normals)
-    stream.standard_normal(out=static)
+    uniforms[:, row] = stream.random(uniforms.shape[::2])
+    normals[:, row] = stream.standard_normal(normals.shape[::2])
+    static[row] = stream.standard_normal(static.shape[1])
 
 
 class Shocks:
-    """All shocks of a run, (R, months, K): each replicate's stream gives first its uniforms
-    (months, N_UNIFORM), then its standard normals (months, N_NORMAL), then its static
-    normals (N_STATIC,), drawn once for the whole run. `compiled`: draw them with the
-    compiled kernel (sim.model.kernels.shocks), the same numbers faster."""
+    """All shocks of a run: each replicate's stream gives first its uniforms (months,
+    N_UNIFORM), then its standard normals (months, N_NORMAL), then its static normals
+    (N_STATIC,), drawn once for the whole run. Stored month-major, `uniforms` (months, R,
+    N_UNIFORM) and `normals` (months, R, N_NORMAL), so that a month's shocks are one
+    contiguous block the mechanisms read in order; `static` is (R, N_STATIC). `compiled`:
+    draw them with the compiled kernel (sim.model.kernels.shocks), the same numbers faster."""
 
     def __init__(
         self, seed: int, replicate_ids: np.ndarray, months: int, compiled: bool = False
     ) -> None:
         unique, rows = np.unique(np.asarray(replicate_ids), return_inverse=True)
-        uniforms = np.empty((len(unique), months, N_UNIFORM))
-        normals = np.empty((len(unique), months, N_NORMAL))
+        uniforms = np.empty((months, len(unique), N_UNIFORM))
+        normals = np.empty((months, len(unique), N_NORMAL))
         static = np.empty((len(unique), N_STATIC))
         draw = kernel("draw_stream") if compiled else _draw_stream
         for row, replicate in enumerate(unique):
-            draw(_stream(seed, int(replicate)), uniforms[row], normals[row], static[row])
+            draw(_stream(seed, int(replicate)), uniforms, normals, static, row)
         # a sweep repeats replicate ids across its points: draw each stream once
         same_order = len(unique) == len(rows) and np.array_equal(rows, np.arange(len(rows)))
-        self.uniforms = uniforms if same_order else uniforms[rows]
-        self.normals = normals if same_order else normals[rows]
+        self.uniforms = uniforms if same_order else uniforms[:, rows]
+        self.normals = normals if same_order else normals[:, rows]
         self.static = static if same_order else static[rows]
 
     def static_normal(self, name: str) -> np.ndarray:
@@ -115,8 +121,8 @@ class Shocks:
         return self.static[:, STATIC_SLICES[name]]
 
     def month(self, t: int) -> Month:
-        """Shocks of month t (1-based, as the model counts steps), (R, K) views."""
-        return Month(self.normals[:, t - 1], self.uniforms[:, t - 1])
+        """Shocks of month t (1-based, as the model counts steps), contiguous (R, K) views."""
+        return Month(self.normals[t - 1], self.uniforms[t - 1])
 
 
 class ReplicateStreamsOnly:

@@ -10,19 +10,21 @@ import numpy as np
 
 def _draw_stream(
     generator: np.random.Generator,
-    uniforms: np.ndarray,  # (months, N_UNIFORM), filled in place
-    normals: np.ndarray,  # (months, N_NORMAL), filled in place
-    static: np.ndarray,  # (N_STATIC,), filled in place
+    uniforms: np.ndarray,  # (months, R, N_UNIFORM), row `row` filled in place
+    normals: np.ndarray,  # (months, R, N_NORMAL), row `row` filled in place
+    static: np.ndarray,  # (R, N_STATIC), row `row` filled in place
+    row: int,
 ) -> None:
-    """Shocks.__init__'s draws for one replicate: uniforms, then normals, then static."""
-    flat = uniforms.reshape(-1)
-    for i in range(flat.shape[0]):
-        flat[i] = generator.random()
-    flat = normals.reshape(-1)
-    for i in range(flat.shape[0]):
-        flat[i] = generator.standard_normal()
-    for i in range(static.shape[0]):
-        static[i] = generator.standard_normal()
+    """Shocks.__init__'s draws for one replicate: uniforms, then normals, then static, each
+    month after month."""
+    for month in range(uniforms.shape[0]):
+        for k in range(uniforms.shape[2]):
+            uniforms[month, row, k] = generator.random()
+    for month in range(normals.shape[0]):
+        for k in range(normals.shape[2]):
+            normals[month, row, k] = generator.standard_normal()
+    for k in range(static.shape[1]):
+        static[row, k] = generator.standard_normal()
 
 
 PYTHON_KERNELS = {"draw_stream": _draw_stream}

@@ -163,7 +163,8 @@ def arms_buildup(
             *contiguous(w.capability_factor, w.tension, ref.tension, p.tension_sensitivity),
             *contiguous(p.reactivity, p.reassurance, w.us_buildup),
             float(ref.buildup),
-            *contiguous(p.fatigue, p.grievance, p.spending_noise, shocks.normal("spending")),
+            *contiguous(p.fatigue, p.grievance, p.spending_noise),
+            shocks.normal("spending"),  # a strided view of the month's block, read in place
             DT,
             float(np.sqrt(DT)),
             int(substeps),
@@ -364,7 +365,8 @@ def tension_dynamics(w: World, p: Params, ref: Reference, shocks: Month) -> None
             w.tension,
             *contiguous(ref.tension_rest, p.tension_decay, p.dialogue_effect, w.dialogue_progress),
             float(ref.dialogue_progress),
-            *contiguous(p.tension_noise, shocks.normal("tension")),
+            *contiguous(p.tension_noise),
+            shocks.normal("tension"),  # a strided view of the month's block, read in place
             *upper,
             DPRK,
             index_array(tuple(PENINSULA_IDX)),

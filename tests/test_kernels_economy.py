@@ -120,7 +120,7 @@ def _apply(state, edits):
         if field in WORLD_FIELDS:
             array = getattr(w, field)
         elif field in PARAM_FIELDS:
-            array = getattr(p, field)
+            array = p.writable(field)  # its own array (a shared one is read-only)
         else:
             array = getattr(shocks, field)
         if field == "uniforms":
@@ -183,7 +183,7 @@ def test_kernel_equals_numpy_on_scattered_states(states, mechanism, seed, spread
     w, p, ref, shocks = copy.deepcopy(states[seed % 2])
     for owner, fields in ((w, WORLD_FIELDS), (p, PARAM_FIELDS)):
         for field in fields:
-            array = getattr(owner, field)
+            array = owner.writable(field) if owner is p else getattr(owner, field)
             array *= np.exp(spread * rng.standard_normal(array.shape))
     w.tension[:] = rng.uniform(0.0, 1.0, w.tension.shape)
     w.support[:] = rng.uniform(0.0, 1.0, w.support.shape)
@@ -200,7 +200,7 @@ def test_kernel_equals_numpy_on_uniform_states(states, mechanism, value):
     for field in WORLD_FIELDS:
         getattr(w, field)[...] = value
     for field in PARAM_FIELDS:
-        getattr(p, field)[...] = value
+        p.set(field, value)  # one value for all: stays stored once
     assert_paths_agree((w, p, ref, shocks), mechanism)
 
 
@@ -211,7 +211,7 @@ def test_sanctions_tighten_tension_to_one_and_loosen_to_zero(states):
     w.sanctions[:] = 0.0
     w.sanction_target[:] = 1.0
     w.sanction_target[::2] = -1.0
-    p.sanction_tension[:] = 50.0
+    p.set("sanction_tension", 50.0)
     assert_paths_agree((w, p, ref, shocks), "impose_sanctions")
     after = _run((w, p, ref, shocks), "impose_sanctions", compiled=True)
     assert (after.tension[1::2, 2, 0] == 1.0).all()
@@ -220,7 +220,7 @@ def test_sanctions_tighten_tension_to_one_and_loosen_to_zero(states):
 def test_leadership_changes_happen_alike(states):
     """A hazard high enough that about half the replicates change leader this month."""
     w, p, ref, shocks = copy.deepcopy(states[1])
-    p.leadership_hazard[:] = 8.0
+    p.set("leadership_hazard", 8.0)
     reference = _run((w, p, ref, shocks), "leadership_change", compiled=False)
     assert 0 < reference.leader_changed.sum() < len(reference.leader_changed)
     assert_paths_agree((w, p, ref, shocks), "leadership_change")
@@ -229,9 +229,9 @@ def test_leadership_changes_happen_alike(states):
 def test_support_at_zero_push_with_nan_ceiling(states):
     """Push exactly 0 takes the fall (np.where's push > 0): a NaN ceiling must not leak in."""
     w, p, ref, shocks = copy.deepcopy(states[0])
-    p.rally[:] = 0.0
-    p.hardship_sensitivity[:] = 0.0
-    p.support_ceiling[::2] = math.nan
+    p.set("rally", 0.0)
+    p.set("hardship_sensitivity", 0.0)
+    p.writable("support_ceiling")[::2] = math.nan
     assert_paths_agree((w, p, ref, shocks), "domestic_support")
     after = _run((w, p, ref, shocks), "domestic_support", compiled=True)
     assert np.isfinite(after.support).all()

@@ -134,7 +134,9 @@ def perturbed(state, seed, specials, share, shift=0.0, jitter=False):
     w, p, ref = copy.deepcopy(state)
     rng = np.random.default_rng(seed)
     w.tension += shift * rng.standard_normal(w.tension.shape)
-    arrays = [getattr(w, name) for name in WORLD_ARRAYS] + [getattr(p, n) for n in PARAMS]
+    arrays = [getattr(w, name) for name in WORLD_ARRAYS]
+    if jitter or (share and specials):  # the parameters get their own arrays to change
+        arrays += [p.writable(n) for n in PARAMS]  # (untouched, they stay shared)
     for array in arrays:
         if jitter:
             array *= rng.uniform(0.5, 1.5, array.shape)
@@ -219,8 +221,8 @@ def test_armed_clashes_all_or_nothing(state, kernel_source, hazard, tension):
     even a tension outside [0, 1]; clashes everywhere add clash_tension to each, escalate and
     call partners in."""
     w, p, ref, shocks = perturbed(state, 7, [], 0.0)
-    p.clash_hazard[:] = hazard
-    p.clash_floor[:] = 0.0 if hazard == 0.0 else 1.0
+    p.set("clash_hazard", hazard)
+    p.set("clash_floor", 0.0 if hazard == 0.0 else 1.0)
     w.tension[::2, BLOC_IDX[0], USA] = tension
     w.spending_trend[1::3] = 1.0  # an arms race in some replicates
     w.commitment[::4] = [1.0, 0.0]
@@ -248,7 +250,7 @@ def test_clash_chance_to_the_last_bit(state, kernel_source, seed):
     """Uniforms exactly at numpy's clash chance (no clash: u < chance fails) or one step
     below it (a clash): a chance one ulp off in the kernels would flip a clash."""
     w, p, ref, shocks = perturbed(state, seed, [], 0.0, shift=0.3, jitter=True)
-    p.clash_hazard *= 50.0
+    p.set("clash_hazard", 50.0 * p.clash_hazard)
     w.clashes[:] = 0.0
     chance = clash_chance(w, p, ref)
     below = np.random.default_rng(seed).random(chance.shape) < 0.5
@@ -284,9 +286,9 @@ def test_provocation_counts_to_the_last_bit(state, kernel_source, seed, events):
 def test_one_clash_makes_every_dyad_clip(state, kernel_source):
     """A single clash anywhere: every replicate's bloc-rival dyads pass through the clip."""
     w, p, ref, shocks = perturbed(state, 3, [], 0.0)
-    p.clash_hazard[:] = 0.0
-    p.clash_floor[:] = 0.0
-    p.clash_hazard[5] = 1e6
+    p.set("clash_hazard", 0.0)
+    p.set("clash_floor", 0.0)
+    p.writable("clash_hazard")[5] = 1e6
     w.tension[:, RUSSIA, USA] = 1.5
     w.tension[:, USA, RUSSIA] = -0.0
     result = check((w, p, ref), lambda w, p, ref: escalation.armed_clashes(w, p, ref, shocks, 0.05))

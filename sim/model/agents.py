@@ -61,10 +61,12 @@ class Actor(mesa.Agent):
     def parameters(self) -> dict[str, np.ndarray]:
         """This actor's parameters, (R,) views of its column of the shared parameter arrays:
         writing into one changes the running model (a notebook can steer an actor mid-run).
-        Mapping parameters come as (R, N) views, one column per other actor."""
+        Mapping parameters come as (R, N) views, one column per other actor. A parameter
+        stored once for all replicates gets its own array first (Params.writable), so the
+        views can be written and the model reads what is written."""
         p = self.model.params
         return {
-            name: getattr(p, name)[:, self.index] for name in p.names() if getattr(p, name).ndim > 1
+            name: p.writable(name)[:, self.index] for name in p.names() if getattr(p, name).ndim > 1
         }
 
     def decide(self) -> None:

@@ -4,6 +4,14 @@ Actor parameters become (R, N) arrays (0 where an actor lacks the parameter); ma
 parameters (reactivity, sanction_tightening) become (R, N, N) arrays indexed
 [replicate, actor, other]; world and theatre parameters become (R,) arrays. Grievance is
 NaN where it is to be calibrated.
+
+A parameter every replicate shares (almost all of them, in almost every run) is stored once:
+a read-only view of one row broadcast along the replicate axis (stride 0), so the month reads
+7 or 49 numbers from cache instead of streaming R copies. The views are read-only, so a
+write into one fails loudly; every way of writing goes through the class and first gives the
+parameter its own (R, ...) array (`writable`): `set` and `set_path` with values that differ
+between replicates (a sweep's design, `uncertain:` draws), an agent's `parameters()`. A
+`set` of one value for all replicates (a timed event) keeps it stored once.
 """
 
 from collections.abc import Mapping
@@ -17,7 +25,10 @@ from sim.scenario.scenario import Scenario
 
 
 class Params:
-    """Named parameter arrays; `p.fatigue` is an (R, N) array, `p.clash_hazard` an (R,) one."""
+    """Named parameter arrays; `p.fatigue` is an (R, N) array, `p.clash_hazard` an (R,) one.
+
+    Read them as arrays; write only through `set`, `set_path` or `writable(name)` (a shared
+    parameter is a read-only broadcast view, see the module docstring)."""
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         self._arrays = arrays
@@ -31,18 +42,54 @@ class Params:
     def names(self) -> list[str]:
         return list(self._arrays)
 
+    def is_shared(self, name: str) -> bool:
+        """Is this parameter stored once for all replicates (a read-only stride-0 view)?"""
+        return _is_shared(self._arrays[name])
+
+    def writable(self, name: str) -> np.ndarray:
+        """The parameter's own (R, ...) array, made from the shared row first if need be:
+        writing into it changes the parameter (the model reads this array from now on)."""
+        array = self._arrays[name]
+        if _is_shared(array):
+            array = self._arrays[name] = np.array(array, order="C")
+        return array
+
+    def materialize(self) -> "Params":
+        """Give every parameter its own (R, ...) array (in place); returns self."""
+        for name in self._arrays:
+            self.writable(name)
+        return self
+
     def set(
         self, name: str, value: float | np.ndarray, actor: str | None = None, key: str | None = None
     ) -> None:
         """Set a parameter: one value for every replicate (timed events), or one value per
         replicate, shape (R,) (a sweep's design)."""
         array = self._arrays[name]
-        if actor is None:
-            array[:] = value
-        elif key is None:
-            array[:, INDEX[actor]] = value
-        else:
-            array[:, INDEX[actor], INDEX[key]] = value
+        where: tuple = (slice(None),)
+        if actor is not None:
+            where += (INDEX[actor],) if key is None else (INDEX[actor], INDEX[key])
+        if _is_shared(array):
+            same = _same_for_all(value, array[where].shape)
+            if same is not None:  # still one row for all: change the row, keep it shared
+                row = np.array(array[0])
+                row[where[1:]] = same
+                self._arrays[name] = shared(row, array.shape[0])
+                return
+        self.writable(name)[where] = value
+
+    def __getstate__(self) -> dict:
+        """Pickled and deep-copied as stored: a shared parameter as its one row."""
+        return {
+            name: ("shared", np.array(array[0]), array.shape[0]) if _is_shared(array) else array
+            for name, array in self._arrays.items()
+        }
+
+    def __setstate__(self, state: dict) -> None:
+        self._arrays = {
+            name: shared(value[1], value[2]) if isinstance(value, tuple) else value
+            for name, value in state.items()
+        }
 
     def set_path(self, path: str, value: float | np.ndarray) -> None:
         """Set by dotted path: "china.dialogue", "rok.reactivity.dprk", "world.clash_hazard",
@@ -72,8 +119,34 @@ class Params:
                 arrays[name] = _actor_array(name, by_owner, replicates)
             else:
                 (value,) = by_owner.values()
-                arrays[name] = np.full(replicates, float(value))  # type: ignore[arg-type]
+                arrays[name] = shared(np.array(float(value)), replicates)  # type: ignore[arg-type]
         return cls(arrays)
+
+
+def shared(row: np.ndarray, replicates: int) -> np.ndarray:
+    """One row for every replicate: a read-only view of shape (replicates, *row.shape) whose
+    stride along the replicates is 0."""
+    return np.broadcast_to(row, (replicates, *row.shape))
+
+
+def _is_shared(array: np.ndarray) -> bool:
+    return array.ndim > 0 and array.strides[0] == 0 and not array.flags.writeable
+
+
+def _same_for_all(value: float | np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """What `array[where] = value` would write in each replicate (shape[1:]), when it is the
+    same bits in all of them (NaN, -0.0 included); None when the replicates differ."""
+    try:
+        values = np.broadcast_to(np.asarray(value, dtype=float), shape)
+    except ValueError:  # an unusual shape: leave it to numpy's assignment
+        return None
+    if shape[0] == 0:
+        return None
+    if values.strides[0] != 0:
+        bits = values.reshape(shape[0], -1).view(np.int64)
+        if not (bits == bits[:1]).all():
+            return None
+    return values[0].copy()
 
 
 def _actor_array(name: str, by_actor: Mapping[str, Value], replicates: int) -> np.ndarray:
@@ -83,12 +156,12 @@ def _actor_array(name: str, by_actor: Mapping[str, Value], replicates: int) -> n
         for actor, mapping in by_actor.items():
             for other, value in (mapping or {}).items():  # type: ignore[union-attr]
                 matrix[INDEX[actor], INDEX[other]] = value
-        return np.broadcast_to(matrix, (replicates, N_ACTORS, N_ACTORS)).copy()
+        return shared(matrix, replicates)
     fill = np.nan if p.nullable else 0.0
     row = np.full(N_ACTORS, fill)
     for actor, value in by_actor.items():
         row[INDEX[actor]] = np.nan if value is None else value
-    return np.broadcast_to(row, (replicates, N_ACTORS)).copy()
+    return shared(row, replicates)
 
 
 def _values(scenario: Scenario) -> dict[str, dict[str, Value]]:

@@ -141,8 +141,18 @@ def kernel(name: str) -> Callable[..., Any]:
 
 
 def contiguous(*arrays: np.ndarray) -> list[np.ndarray]:
-    """C-contiguous arrays (copies only where needed): a kernel compiles once per layout."""
-    return [np.ascontiguousarray(a) for a in arrays]
+    """The arrays in a layout the kernels are compiled for, copying only where needed: a
+    C-contiguous array as it is; a parameter every replicate shares (sim.model.params: a
+    read-only view with stride 0 along the replicates, or a column of one) as it is, since
+    copying it would stream R copies of one row again; any other array as a C-contiguous
+    copy. A kernel compiles once per combination of layouts (C or shared) it is called with,
+    and never writes into a parameter (a shared one is read-only, numba refuses)."""
+    return [
+        a
+        if a.flags.c_contiguous or (a.strides[0] == 0 and not a.flags.writeable)
+        else np.ascontiguousarray(a)
+        for a in arrays
+    ]
 
 
 __all__ = ["contiguous", "kernel", "kernel_mode", "python_kernels", "set_kernels", "use_kernels"]

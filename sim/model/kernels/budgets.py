@@ -55,12 +55,13 @@ def _update_capability(
 
 def _nan_to_num(values: np.ndarray, out: np.ndarray) -> None:
     """np.nan_to_num for budget_plan's growth (numpy's log1p is slow on NaN): NaN to 0,
-    +-inf to the largest finite floats. Flat (R, N) arrays."""
-    for k in range(values.shape[0]):
-        v = values[k]
-        v = 0.0 if v != v else v
-        v = LARGEST if v == np.inf else v
-        out[k] = -LARGEST if v == -np.inf else v
+    +-inf to the largest finite floats. (R, N) arrays (values may be a shared parameter)."""
+    for r in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            v = values[r, j]
+            v = 0.0 if v != v else v
+            v = LARGEST if v == np.inf else v
+            out[r, j] = -LARGEST if v == -np.inf else v
 
 
 def _plan_exponent(
@@ -211,7 +212,7 @@ def _spending_trend(trend: np.ndarray, monthly: np.ndarray, month: float) -> Non
 
 def _budget_ceiling(
     spending: np.ndarray,  # (R, N), clipped in place
-    max_burden: np.ndarray,  # (R, N)
+    max_burden: np.ndarray,  # (R, N), a parameter: C-contiguous or shared (stride 0)
     gdp: np.ndarray,  # (R, N)
     capability_factor: np.ndarray,  # (R, N)
     capability: np.ndarray,  # (R, N), written
@@ -221,16 +222,14 @@ def _budget_ceiling(
     n_rep, n = spending.shape[0], N_ACTORS
     if spending.shape[1] != n:
         raise ValueError(WIDTH)
-    size = n_rep * n  # a flat loop, which vectorises
-    x, burden, output = spending.reshape(size), max_burden.reshape(size), gdp.reshape(size)
-    factor, out = capability_factor.reshape(size), capability.reshape(size)
-    for k in range(size):
-        value = x[k]
-        ceiling = burden[k] * output[k]
-        value = value if (value != value) | (value > 0.0) else 0.0
-        value = value if (value != value) | (value < ceiling) else ceiling
-        x[k] = value
-        out[k] = value * factor[k]
+    for r in range(n_rep):
+        for k in range(n):
+            value = spending[r, k]
+            ceiling = max_burden[r, k] * gdp[r, k]
+            value = value if (value != value) | (value > 0.0) else 0.0
+            value = value if (value != value) | (value < ceiling) else ceiling
+            spending[r, k] = value
+            capability[r, k] = value * capability_factor[r, k]
 
 
 def _dprk_threat(

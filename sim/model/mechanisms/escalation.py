@@ -141,8 +141,8 @@ def arms_buildup(
         plan = w.plan  # budget_plan: its exponent in kernels, log1p and exp in numpy
         if plans:
             plan_growth, plan_years, trend = contiguous(p.plan_growth, p.plan_years, ref.gdp_trend)
-            growth = np.empty_like(plan_growth)
-            kernel("plan_nan_to_num")(plan_growth.reshape(-1), growth.reshape(-1))
+            growth = np.empty(plan_growth.shape)
+            kernel("plan_nan_to_num")(plan_growth, growth)
             np.log1p(growth, out=growth)
             kernel("plan_exponent")(plan_growth, growth, plan_years, trend, w.month * DT)
             np.exp(growth, out=growth)

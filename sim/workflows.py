@@ -10,6 +10,7 @@ matplotlib is loaded only then.
 import json
 import shutil
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +52,7 @@ def write_run(
     check_writable_folder(root)
     final = into or new_run_folder(root, result.scenario.name, started, result.scenario.hash[:8])
     with staged_folder(final) as staging:
-        files = lambda: write_run_files(result, staging.path, command, started)  # noqa: E731
+        files = partial(write_run_files, result, staging.path, command, started)
         if plots:
             from sim.plots.runs import save_all
 

@@ -1,9 +1,12 @@
-"""What several test files share: the command line as a user runs it, and a scenario change
-that switches off every shock but the DPRK's provocations."""
+"""What several test files share: the command line as a user runs it, a scenario change that
+switches off every shock but the DPRK's provocations, and the bit-for-bit comparison of the
+numpy and compiled paths."""
 
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 from sim.actors import ACTORS
 
@@ -33,3 +36,24 @@ QUIET = {
     "dprk.leadership_hazard": 0.0,
 }
 """No shocks but the DPRK's provocations, whose expected effect the calibration holds."""
+
+
+def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same shape, NaN where NaN, equal numbers with the same sign (-0.0 is not 0.0)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape or not np.array_equal(a, b, equal_nan=a.dtype.kind == "f"):
+        return False
+    if a.dtype.kind != "f":
+        return True
+    numbers = ~np.isnan(a)
+    return np.array_equal(np.signbit(a[numbers]), np.signbit(b[numbers]))
+
+
+def assert_same_world(a: object, b: object) -> None:
+    """Every array of two Worlds (or any two states) has the same bits, every other field is
+    equal; the `kernels` flag, which says which path ran, may differ."""
+    for name, value in vars(a).items():
+        if isinstance(value, np.ndarray):
+            assert same_bits(value, getattr(b, name)), name
+        elif name != "kernels":
+            assert value == getattr(b, name), name

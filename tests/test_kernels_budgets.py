@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import assert_same_world
 
 from sim.model.mechanisms import escalation
 from sim.model.model import AllianceModel
@@ -76,14 +77,6 @@ def shocks(rng: np.random.Generator, replicates: int, special: bool = True) -> M
     if special:
         normals[:, 1] = perturb(rng, normals[:, 1], 0.05)
     return Month(normals[:, 1], rng.random((replicates, 3, N_UNIFORM))[:, 1])
-
-
-def assert_same_world(a, b) -> None:
-    for name, value in vars(a).items():
-        if isinstance(value, np.ndarray):
-            assert np.array_equal(value, getattr(b, name), equal_nan=True), name
-        elif name != "kernels":
-            assert value == getattr(b, name), name
 
 
 def both_paths(mechanism, world, *args):

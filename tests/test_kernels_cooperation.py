@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import assert_same_world
 
 from sim.model import kernels
 from sim.model.kernels import cooperation as cooperation_kernels
@@ -37,6 +38,7 @@ COOPERATION_SWITCHES = (
     "trade_expansion",
     "china_dialogue",
 )
+
 RESPONSE_SWITCHES = ("us_dprk_talks", "russia_presence", "eu_security")
 
 
@@ -193,14 +195,6 @@ def both_paths(w, p, ref, call):
             returned = call(wc, pc, rc)
         out.append((wc, returned))
     return out
-
-
-def assert_same_world(numpy_world, kernel_world):
-    for name, value in vars(numpy_world).items():
-        if isinstance(value, np.ndarray):
-            other = getattr(kernel_world, name)
-            assert other.shape == value.shape, name
-            assert np.array_equal(value, other, equal_nan=True), name
 
 
 def switches(names):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import assert_same_world, same_bits
 
 from sim.actors import BLOC_IDX, RIVAL_IDX
 from sim.errors import ScenarioError
@@ -78,25 +79,6 @@ def perturbed_state(rng: np.random.Generator, model: AllianceModel, share: float
     normals[:, 1] = perturb(rng, normals[:, 1], 0.05)
     month = Month(normals[:, 1], rng.random((w.replicates, 3, N_UNIFORM))[:, 1])
     return w, params, dataclasses.replace(ref, **changes), month
-
-
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """Equal, NaN where NaN, and the same sign of every number (so -0.0 is not 0.0)."""
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape or not np.array_equal(a, b, equal_nan=True):
-        return False
-    if a.dtype.kind != "f":
-        return True
-    numbers = ~np.isnan(a)
-    return np.array_equal(np.signbit(a[numbers]), np.signbit(b[numbers]))
-
-
-def assert_same_world(a, b) -> None:
-    for name, value in vars(a).items():
-        if isinstance(value, np.ndarray):
-            assert same_bits(value, getattr(b, name)), name
-        elif name != "kernels":
-            assert value == getattr(b, name), name
 
 
 def decide_both_ways(model, state, switches=None):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import same_bits
 
 from sim.model import kernels
 from sim.model.mechanisms import domestic, sanctions
@@ -137,15 +138,6 @@ def _run(state, mechanism, compiled):
     return w
 
 
-def _same_bits(a, b):
-    """Equal, NaN where NaN, and the same sign of every zero."""
-    if a.dtype.kind != "f":
-        return np.array_equal(a, b)
-    return np.array_equal(a, b, equal_nan=True) and np.array_equal(
-        np.signbit(a) | np.isnan(a), np.signbit(b) | np.isnan(b)
-    )
-
-
 def assert_paths_agree(state, mechanism):
     reference = _run(state, mechanism, compiled=False)
     compiled = _run(state, mechanism, compiled=True)
@@ -153,7 +145,7 @@ def assert_paths_agree(state, mechanism):
         if isinstance(values, np.ndarray):
             other = getattr(compiled, name)
             assert values.shape == other.shape, (mechanism, name)
-            assert _same_bits(values, other), (mechanism, name)
+            assert same_bits(values, other), (mechanism, name)
 
 
 @pytest.mark.parametrize("mechanism", list(MECHANISMS))

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import assert_same_world, same_bits
 
 from sim.actors import (
     BLOC,
@@ -52,6 +53,7 @@ WORLD_ARRAYS = (
     "us_buildup",
     "clashes",
 )
+
 PARAMS = (
     "exercises",
     "exercise_tension",
@@ -99,24 +101,6 @@ def kernel_source(request, monkeypatch):
     return request.param
 
 
-def same_bits(a, b, name=""):
-    a, b = np.asarray(a), np.asarray(b)
-    assert a.shape == b.shape and a.dtype == b.dtype, name
-    if a.dtype.kind != "f":
-        assert np.array_equal(a, b), name
-        return
-    nan = np.isnan(a)
-    assert np.array_equal(nan, np.isnan(b)), name
-    assert np.array_equal(a[~nan], b[~nan]), name
-    assert np.array_equal(np.signbit(a[~nan]), np.signbit(b[~nan])), f"{name}: sign of zero"
-
-
-def same_world(a, b):
-    for name, value in vars(a).items():
-        if isinstance(value, np.ndarray):
-            same_bits(value, getattr(b, name), name)
-
-
 def scatter(rng, array, specials, share):
     """Put special values at a share of an array's entries (in place)."""
     if share == 0 or not specials:
@@ -162,11 +146,11 @@ def both(state_tuple, call):
 
 def check(state_tuple, call):
     (w0, p0, r0), (w1, p1, r1) = both(state_tuple, call)
-    same_world(w0, w1)
+    assert_same_world(w0, w1)
     for name in p0.names():
-        same_bits(getattr(p0, name), getattr(p1, name), name)
+        assert same_bits(getattr(p0, name), getattr(p1, name)), name
     if r0 is not None:
-        same_bits(r0, r1, "result")
+        assert same_bits(r0, r1), "result"
     return w0
 
 
@@ -228,8 +212,8 @@ def test_armed_clashes_all_or_nothing(state, kernel_source, hazard, tension):
     w.commitment[::4] = [1.0, 0.0]
     result = check((w, p, ref), lambda w, p, ref: escalation.armed_clashes(w, p, ref, shocks, 0.05))
     if hazard == 0.0:
-        same_bits(result.tension, w.tension)
-        same_bits(result.clashes, w.clashes)
+        assert same_bits(result.tension, w.tension)
+        assert same_bits(result.clashes, w.clashes)
     else:  # the odd replicates keep their tension finite: every dyad clashes
         assert (result.clashes - w.clashes)[1::2].min() == len(BLOC) * len(RIVALS)
         assert result.wars.sum() > 0 and result.reciprocity.sum() > 0
@@ -367,7 +351,7 @@ def test_whole_runs_with_wild_parameters_match(restore_kernels_mode):
             for _ in range(model.months):
                 model.step()
         out[mode] = model.world
-    same_world(out["numpy"], out["numba"])
+    assert_same_world(out["numpy"], out["numba"])
     assert out["numpy"].wars.sum() > 0 and out["numpy"].reciprocity.sum() > 0
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import same_bits
 
 from sim.actors import INDEX
 from sim.model import kernels
@@ -37,13 +38,6 @@ def scenario(name="baseline", params=None, **changes):
     base = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
     changes = {"replicates": R, "horizon_months": MONTHS} | changes
     return base.with_params(params or {}, **changes)
-
-
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """Equal, NaN where NaN, and the same sign of every zero."""
-    if a.dtype.kind != "f":
-        return np.array_equal(a, b)
-    return np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b))
 
 
 def run_model(s, params=None) -> dict[str, np.ndarray]:

@@ -8,11 +8,12 @@ from sim.errors import ScenarioError
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
-from sim.model.kernels import kernel, use_kernels
+from sim.model.kernels import kernel
 from sim.model.mechanisms import cooperation, domestic, escalation, responses, sanctions
 from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
 from sim.model.recording import Recorder
+from sim.model.state import Settings, Switches
 from sim.model.uncertainty import apply_uncertain
 from sim.scenario.initial import initial_state
 from sim.scenario.scenario import Scenario
@@ -61,18 +62,17 @@ class AllianceModel(mesa.Model):
             if params is not None
             else Params.from_scenario(scenario, len(self.replicate_ids))
         )
-        compiled = use_kernels(len(self.replicate_ids))  # the same bits either way
-        self.shocks = Shocks(spec.seed, self.replicate_ids, self.months, compiled)
+        self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
         if spec.uncertain:  # each replicate's own parameter draws (issue 8), given params or not
             apply_uncertain(self.params, spec.uncertain, self.shocks.static_normal("uncertain"))
-        self._switches = spec.mechanisms.model_dump()
+        self.switches = Switches(**spec.mechanisms.model_dump())
+        self.settings = Settings(int(spec.substeps), float(self._race_growth))
         self.world, self.reference = create_world(
             initial_state(scenario),
             self.params,
             self.shocks.static_normal("transfer"),
             plans=self.switch("budget_plans"),
         )
-        self.world.kernels = compiled
         self.shocks_now: Month = self.shocks.month(1)
         self.timeline = Timeline(spec.events)
         for actor_id, agent_class in AGENT_CLASSES.items():
@@ -95,7 +95,7 @@ class AllianceModel(mesa.Model):
 
     def switch(self, mechanism: str) -> bool:
         """Is this mechanism on in the scenario?"""
-        return self._switches[mechanism]
+        return getattr(self.switches, mechanism)
 
     def step(self) -> None:
         """One month: events, the pact's capacity and implementation, decisions, the responses
@@ -111,24 +111,28 @@ class AllianceModel(mesa.Model):
         self.world.month = month
         self.timeline.set_parameters(month, self.params)
         self.world.war_intensity = self.params.intensity.copy()
-        responses.pact_capacity(
-            self.world, self.params, self.reference, self.switch("pact_implementation")
+        phase = (
+            self.world,
+            self.params,
+            self.reference,
+            self.shocks_now,
+            self.switches,
+            month,
+            self.settings,
         )
+        responses.pact_capacity(*phase)
         self.agents.do("decide")
-        self._respond()
-        self._escalate()
-        self._sanction()
-        self._cooperate()
-        self._domestic_politics()
+        responses.respond(*phase)
+        escalation.escalate(*phase)
+        sanctions.sanction(*phase)
+        cooperation.cooperate(*phase)
+        domestic.domestic_politics(*phase)
         self.timeline.trigger_steps(
             month, self.world, self.params, self.shocks_now, self._race_growth
         )
         self._check_finite(month)
         self.recorder.record(month, self.world, self.reference)
         self.running = month < self.months
-
-    def _respond(self) -> None:
-        responses.respond(self.world, self.params, self.reference, self.switch)
 
     def _check_finite(self, month: int) -> None:
         """Stop the run, with a ScenarioError, as soon as any state is NaN or infinite: a
@@ -164,44 +168,3 @@ class AllianceModel(mesa.Model):
                     "computes soundly; shorten the horizon or soften the parameters that "
                     "drive the growth",
                 )
-
-    def _escalate(self) -> None:
-        w, p, ref, s, on = self.world, self.params, self.reference, self.shocks_now, self.switch
-        if on("joint_exercises"):
-            escalation.joint_exercises(w, p)
-        escalation.update_capability(w, p, ref)
-        if on("provocations"):
-            escalation.provocations(w, p, s)
-        if on("us_force_buildup"):
-            escalation.us_force_buildup(w, p)
-        if on("us_china_rivalry"):
-            escalation.us_china_rivalry(w, p)
-        if on("arms_buildup"):
-            spec = self.sim_scenario.spec
-            escalation.arms_buildup(w, p, ref, s, spec.substeps, on("budget_plans"))
-        if on("tension_dynamics"):
-            escalation.tension_dynamics(w, p, ref, s)
-        if on("armed_clashes"):
-            escalation.armed_clashes(w, p, ref, s, self._race_growth)
-
-    def _sanction(self) -> None:
-        w, p, ref, on = self.world, self.params, self.reference, self.switch
-        if on("sanctions"):
-            sanctions.impose_sanctions(w, p)
-        sanctions.move_trade(w, p, ref, evasion_on=on("evasion"))
-        if on("diplomatic_isolation"):
-            sanctions.diplomatic_isolation(w, p, ref)
-
-    def _cooperate(self) -> None:
-        cooperation.cooperate(self.world, self.params, self.reference, self.switch)
-
-    def _domestic_politics(self) -> None:
-        w, p, ref, s, on = self.world, self.params, self.reference, self.shocks_now, self.switch
-        if on("economy"):
-            domestic.grow_economies(w, p, ref, s)
-        if on("domestic_politics"):
-            domestic.domestic_support(w, p, ref)
-        if on("leadership_change"):
-            domestic.leadership_change(w, p, ref, s)
-        if on("budget_ceiling"):
-            escalation.budget_ceiling(w, p)

@@ -12,8 +12,13 @@ write into one fails loudly; every way of writing goes through the class and fir
 parameter its own (R, ...) array (`writable`): `set` and `set_path` with values that differ
 between replicates (a sweep's design, `uncertain:` draws), an agent's `parameters()`. A
 `set` of one value for all replicates (a timed event) keeps it stored once.
+
+The compiled rules take the parameters as one named tuple of read-only arrays (`arrays()`).
+A parameter's own array is kept one element wider than its rows (`_own`), so that it has the
+same array type as a shared one and the month is compiled once for any mix of the two.
 """
 
+from collections import namedtuple
 from collections.abc import Mapping
 
 import numpy as np
@@ -31,7 +36,10 @@ class Params:
     parameter is a read-only broadcast view, see the module docstring)."""
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
-        self._arrays = arrays
+        self._arrays = {
+            name: array if _is_shared(array) else _own(array) for name, array in arrays.items()
+        }
+        self._compiled: ParamArrays | None = None
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:
@@ -51,8 +59,21 @@ class Params:
         writing into it changes the parameter (the model reads this array from now on)."""
         array = self._arrays[name]
         if _is_shared(array):
-            array = self._arrays[name] = np.array(array, order="C")
+            array = self._arrays[name] = _own(array)
+            self._compiled = None
         return array
+
+    def arrays(self) -> "ParamArrays":
+        """Every parameter as the compiled rules take it: a named tuple of read-only views
+        (a rule never writes a parameter)."""
+        if self._compiled is None:
+            missing = set(ParamArrays._fields) - set(self._arrays)
+            if missing:
+                raise KeyError(f"parameters not given: {', '.join(sorted(missing))}")
+            self._compiled = ParamArrays(
+                *(_read_only(self._arrays[name]) for name in ParamArrays._fields)
+            )
+        return self._compiled
 
     def materialize(self) -> "Params":
         """Give every parameter its own (R, ...) array (in place); returns self."""
@@ -75,6 +96,7 @@ class Params:
                 row = np.array(array[0])
                 row[where[1:]] = same
                 self._arrays[name] = shared(row, array.shape[0])
+                self._compiled = None
                 return
         self.writable(name)[where] = value
 
@@ -86,10 +108,12 @@ class Params:
         }
 
     def __setstate__(self, state: dict) -> None:
-        self._arrays = {
-            name: shared(value[1], value[2]) if isinstance(value, tuple) else value
-            for name, value in state.items()
-        }
+        self.__init__(
+            {
+                name: shared(value[1], value[2]) if isinstance(value, tuple) else value
+                for name, value in state.items()
+            }
+        )
 
     def set_path(self, path: str, value: float | np.ndarray) -> None:
         """Set by dotted path: "china.dialogue", "rok.reactivity.dprk", "world.clash_hazard",
@@ -127,6 +151,27 @@ def shared(row: np.ndarray, replicates: int) -> np.ndarray:
     """One row for every replicate: a read-only view of shape (replicates, *row.shape) whose
     stride along the replicates is 0."""
     return np.broadcast_to(row, (replicates, *row.shape))
+
+
+def _own(values: np.ndarray) -> np.ndarray:
+    """A parameter's own (R, ...) array, writable, stored in a buffer one element wider
+    along its last axis: like a shared parameter's view it is not contiguous, so the compiled
+    rules see one array type for both (and compile once)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        own = np.empty((values.shape[0], 2))[:, 0]
+    else:
+        own = np.empty((*values.shape[:-1], values.shape[-1] + 1))[..., : values.shape[-1]]
+    own[...] = values
+    return own
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    if not array.flags.writeable:
+        return array
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def _is_shared(array: np.ndarray) -> bool:
@@ -174,3 +219,9 @@ def _values(scenario: Scenario) -> dict[str, dict[str, Value]]:
         given = getattr(scenario.spec.ukraine, name)
         values[name] = {"ukraine": p.defaults["ukraine"] if given is None else given}
     return values
+
+
+ParamArrays = namedtuple(
+    "ParamArrays", [*ACTOR_PARAMS, *WORLD_PARAMS, *THEATRE_PARAMS], module=__name__
+)
+"""The parameters as the compiled rules take them (Params.arrays())."""

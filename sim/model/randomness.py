@@ -8,12 +8,12 @@ the same seed and horizon see the same shocks (common random numbers): their dif
 the policy, not the noise.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from sim.actors import BLOC, N_ACTORS, RIVALS
-from sim.model.kernels import kernel
+from sim.model.mechanisms.draws import draw_stream
 from sim.scenario.uncertain import MAX_UNCERTAIN
 
 N_CLASH_PAIRS = len(BLOC) * len(RIVALS)
@@ -60,15 +60,29 @@ NORMAL_SLICES = _slices(NORMAL_LAYOUT)
 UNIFORM_SLICES = _slices(UNIFORM_LAYOUT)
 STATIC_SLICES = _slices(STATIC_LAYOUT)
 
+SPENDING_SHOCKS, GDP_SHOCKS, ALIGNMENT_SHOCK, TENSION_SHOCKS = (
+    NORMAL_SLICES[name].start for name in NORMAL_LAYOUT
+)
+"""Where each normal shock starts in a month's row (the compiled rules read them there)."""
+(
+    PROVOCATION_COUNT_DRAW,
+    PROVOCATION_SIZE_DRAW,
+    CLASH_DRAWS,
+    RECIPROCITY_DRAWS,
+    LEADERSHIP_DRAW,
+    ESCALATION_DRAWS,
+) = (UNIFORM_SLICES[name].start for name in UNIFORM_LAYOUT)
+"""Where each uniform draw starts in a month's row."""
+
 
 def _stream(seed: int, replicate: int) -> np.random.Generator:
     sequence = np.random.SeedSequence(seed, spawn_key=(replicate,))
     return np.random.Generator(np.random.PCG64(sequence))
 
 
-@dataclass(frozen=True)
-class Month:
-    """The shocks of one month for all replicates, by name: `month.normal("gdp")` is (R, N)."""
+class Month(NamedTuple):
+    """The shocks of one month for all replicates, by name: `month.normal("gdp")` is (R, N);
+    a compiled rule reads `s.normals[r, GDP_SHOCKS + i]`."""
 
     normals: np.ndarray
     uniforms: np.ndarray
@@ -80,36 +94,20 @@ class Month:
         return self.uniforms[:, UNIFORM_SLICES[name]]
 
 
-def _draw_stream(
-    stream: np.random.Generator,
-    uniforms: np.ndarray,
-    normals: np.ndarray,
-    static: np.ndarray,
-    row: int,
-) -> None:
-    uniforms[:, row] = stream.random(uniforms.shape[::2])
-    normals[:, row] = stream.standard_normal(normals.shape[::2])
-    static[row] = stream.standard_normal(static.shape[1])
-
-
 class Shocks:
     """All shocks of a run: each replicate's stream gives first its uniforms (months,
     N_UNIFORM), then its standard normals (months, N_NORMAL), then its static normals
     (N_STATIC,), drawn once for the whole run. Stored month-major, `uniforms` (months, R,
     N_UNIFORM) and `normals` (months, R, N_NORMAL), so that a month's shocks are one
-    contiguous block the mechanisms read in order; `static` is (R, N_STATIC). `compiled`:
-    draw them with the compiled kernel (sim.model.kernels.shocks), the same numbers faster."""
+    contiguous block the mechanisms read in order; `static` is (R, N_STATIC)."""
 
-    def __init__(
-        self, seed: int, replicate_ids: np.ndarray, months: int, compiled: bool = False
-    ) -> None:
+    def __init__(self, seed: int, replicate_ids: np.ndarray, months: int) -> None:
         unique, rows = np.unique(np.asarray(replicate_ids), return_inverse=True)
         uniforms = np.empty((months, len(unique), N_UNIFORM))
         normals = np.empty((months, len(unique), N_NORMAL))
         static = np.empty((len(unique), N_STATIC))
-        draw = kernel("draw_stream") if compiled else _draw_stream
         for row, replicate in enumerate(unique):
-            draw(_stream(seed, int(replicate)), uniforms, normals, static, row)
+            draw_stream(_stream(seed, int(replicate)), uniforms, normals, static, row)
         # a sweep repeats replicate ids across its points: draw each stream once
         same_order = len(unique) == len(rows) and np.array_equal(rows, np.arange(len(rows)))
         self.uniforms = uniforms if same_order else uniforms[:, rows]

@@ -11,11 +11,14 @@ defaults (computed in sim/model/calibration.py). The derived measures at the end
 lifeline, energy shortfall) are what outcomes and plots read besides the raw arrays.
 """
 
-from dataclasses import dataclass
+from collections import namedtuple
+from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 
 from sim.actors import BLOC_IDX, DPRK, NON_BLOC_IDX, PENINSULA_IDX, RIVAL_IDX
+from sim.scenario.parameters import MECHANISMS
 
 
 @dataclass
@@ -88,6 +91,11 @@ class World:
     def replicates(self) -> int:
         return self.spending.shape[0]
 
+    def arrays(self) -> "WorldArrays":
+        """The arrays as the compiled rules take them (a named tuple of the same arrays:
+        what a rule writes, this World holds)."""
+        return WorldArrays(*(getattr(self, name) for name in WorldArrays._fields))
+
     def peninsula_tension(self) -> np.ndarray:
         """Mean tension of the DPRK with ROK, Japan and the US (L15), (R,)."""
         return self.tension[:, DPRK, PENINSULA_IDX].mean(axis=1)
@@ -140,6 +148,21 @@ class Reference:
     talks_progress: float  # the 2024 steady state of the US-DPRK talks
     eu_support: float  # the EU's 2024 military support to Ukraine, US$ bn/yr
 
+    def arrays(self) -> "ReferenceArrays":
+        """The values as the compiled rules take them (a named tuple; floats as floats)."""
+        return ReferenceArrays(
+            *(
+                value if isinstance(value, np.ndarray) else float(value)
+                for value in (getattr(self, name) for name in ReferenceArrays._fields)
+            )
+        )
+
+
+WorldArrays = namedtuple(
+    "WorldArrays", [f.name for f in fields(World) if f.name not in ("month", "kernels")]
+)
+ReferenceArrays = namedtuple("ReferenceArrays", [f.name for f in fields(Reference)])
+
 
 def isolation_index(w: World, ref: Reference) -> np.ndarray:
     """The bloc's trade and diplomatic ties with the other actors, 2024 = 1, (R,).
@@ -160,3 +183,20 @@ def lifeline_index(w: World, ref: Reference) -> np.ndarray:
 def energy_shortfall(w: World, ref: Reference) -> np.ndarray:
     """Share of the DPRK's pre-2017 oil supply it lacks, (R,)."""
     return np.maximum(0.0, 1.0 - w.energy_supply / ref.energy_need)
+
+
+class Switches(namedtuple("Switches", list(MECHANISMS))):
+    """Which mechanisms are on (all by default; a scenario's `mechanisms:` block): a rule
+    reads `on.provocations`; Python code may also ask `on("provocations")`."""
+
+    __slots__ = ()
+
+    def __call__(self, mechanism: str) -> bool:
+        return getattr(self, mechanism)
+
+
+class Settings(NamedTuple):
+    """A run's numeric settings the rules read."""
+
+    substeps: int  # Euler sub-steps a month of Richardson's equation (scenario `substeps`)
+    race_growth: float  # real growth a year that counts as a build-up (outcomes.arms_race_growth)

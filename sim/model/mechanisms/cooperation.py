@@ -1,8 +1,6 @@
 """Cooperation: the pact's capacity, transfers both ways, payment, energy aid, trade, China's
 dialogue."""
 
-from collections.abc import Callable
-
 import numpy as np
 
 from sim.actors import BLOC_DPRK, BLOC_RUSSIA, DPRK, PENINSULA_IDX, RUSSIA
@@ -10,7 +8,8 @@ from sim.calendar import DT
 from sim.model.kernels import contiguous, kernel
 from sim.model.kernels.cooperation import writable
 from sim.model.params import Params
-from sim.model.state import Reference, World
+from sim.model.randomness import Month
+from sim.model.state import Reference, Settings, Switches, World
 
 
 def pact_cooperation(w: World, p: Params, ref: Reference) -> None:
@@ -155,7 +154,15 @@ def china_dialogue(w: World, p: Params) -> None:
     np.clip(w.dialogue_progress, 0.0, 1.0, out=w.dialogue_progress)
 
 
-def cooperate(w: World, p: Params, ref: Reference, on: Callable[[str], bool]) -> None:
+def cooperate(
+    w: World,
+    p: Params,
+    ref: Reference,
+    s: Month,
+    on: Switches,
+    month: int,
+    settings: Settings,
+) -> None:
     """The month's cooperation steps in order, each when its mechanism is on (`on`, the
     model's switch): technology_transfer, cyber_sharing, munitions_for_war, dprk_revenue
     (always), energy_aid, trade_expansion, china_dialogue. With w.kernels, one kernel call."""

@@ -5,9 +5,10 @@ import numpy as np
 from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, DPRK, RIVAL_IDX, RUSSIA
 from sim.calendar import DT
 from sim.model.kernels import contiguous, kernel
+from sim.model.mechanisms.escalation import budget_ceiling
 from sim.model.params import Params
 from sim.model.randomness import Month
-from sim.model.state import Reference, World, energy_shortfall
+from sim.model.state import Reference, Settings, Switches, World, energy_shortfall
 
 _BLOC = np.array(BLOC_IDX)
 _RIVALS = np.array(RIVAL_IDX)
@@ -152,3 +153,24 @@ def leadership_change(w: World, p: Params, ref: Reference, shocks: Month) -> Non
     hazard = p.leadership_hazard[:, DPRK] * (1.0 + 3.0 * fall)
     happens = shocks.uniform("leadership")[:, 0] < -np.expm1(-hazard * DT)
     w.leader_changed |= happens
+
+
+def domestic_politics(
+    w: World,
+    p: Params,
+    ref: Reference,
+    s: Month,
+    on: Switches,
+    month: int,
+    settings: Settings,
+) -> None:
+    """The month's domestic steps in order, each when its mechanism is on; last, the
+    budget ceiling against the month's GDP (escalation.budget_ceiling)."""
+    if on.economy:
+        grow_economies(w, p, ref, s)
+    if on.domestic_politics:
+        domestic_support(w, p, ref)
+    if on.leadership_change:
+        leadership_change(w, p, ref, s)
+    if on.budget_ceiling:
+        budget_ceiling(w, p)

@@ -8,7 +8,7 @@ from sim.model.kernels import contiguous, kernel
 from sim.model.kernels.tension import index_array, upper_triangle
 from sim.model.params import Params
 from sim.model.randomness import UNIFORM_SLICES, Month
-from sim.model.state import Reference, World
+from sim.model.state import Reference, Settings, Switches, World
 
 
 def richardson_drive(
@@ -509,3 +509,30 @@ def _poisson(rate: np.ndarray, u: np.ndarray, max_events: int = 30) -> np.ndarra
         term = term * rate / k
         cumulative = cumulative + term
     return count
+
+
+def escalate(
+    w: World,
+    p: Params,
+    ref: Reference,
+    s: Month,
+    on: Switches,
+    month: int,
+    settings: Settings,
+) -> None:
+    """The month's escalation steps in order, each when its mechanism is on."""
+    if on.joint_exercises:
+        joint_exercises(w, p)
+    update_capability(w, p, ref)
+    if on.provocations:
+        provocations(w, p, s)
+    if on.us_force_buildup:
+        us_force_buildup(w, p)
+    if on.us_china_rivalry:
+        us_china_rivalry(w, p)
+    if on.arms_buildup:
+        arms_buildup(w, p, ref, s, settings.substeps, on.budget_plans)
+    if on.tension_dynamics:
+        tension_dynamics(w, p, ref, s)
+    if on.armed_clashes:
+        armed_clashes(w, p, ref, s, settings.race_growth)

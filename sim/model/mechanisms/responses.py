@@ -5,8 +5,6 @@ Each is measured against its June 2024 value (held in the Reference), so the def
 the 2024 steady state and a scenario's departures act from month 1.
 """
 
-from collections.abc import Callable
-
 import numpy as np
 
 from sim.actors import BLOC_DPRK, DPRK, EU, JAPAN, PENINSULA_IDX, ROK, RUSSIA, SANCTIONERS, USA
@@ -16,7 +14,8 @@ from sim.model.kernels.cooperation import writable
 from sim.model.mechanisms.cooperation import pact_cooperation, pact_kernel
 from sim.model.mechanisms.escalation import add_tension
 from sim.model.params import Params
-from sim.model.state import Reference, World
+from sim.model.randomness import Month
+from sim.model.state import Reference, Settings, Switches, World
 
 
 def dprk_willingness(w: World, p: Params) -> np.ndarray:
@@ -195,9 +194,18 @@ def pact_implementation(w: World, p: Params, ref: Reference) -> None:
     np.clip(w.implementation, 0.0, 1.0, out=w.implementation)
 
 
-def pact_capacity(w: World, p: Params, ref: Reference, implementation: bool) -> None:
+def pact_capacity(
+    w: World,
+    p: Params,
+    ref: Reference,
+    s: Month,
+    on: Switches,
+    month: int,
+    settings: Settings,
+) -> None:
     """The start of the month: cooperation.pact_cooperation, then pact_implementation when
     it is on. With w.kernels, one kernel call."""
+    implementation = on.pact_implementation
     if w.kernels:
         pact_kernel(w, p, ref, cooperate=True, implement=implementation)
         return
@@ -206,7 +214,15 @@ def pact_capacity(w: World, p: Params, ref: Reference, implementation: bool) -> 
         pact_implementation(w, p, ref)
 
 
-def respond(w: World, p: Params, ref: Reference, on: Callable[[str], bool]) -> None:
+def respond(
+    w: World,
+    p: Params,
+    ref: Reference,
+    s: Month,
+    on: Switches,
+    month: int,
+    settings: Settings,
+) -> None:
     """The month's responses in order, each when its mechanism is on (`on`, the model's
     switch): us_dprk_talks and talks_effects, russia_presence, eu_security_response. With
     w.kernels, one kernel call (and numpy's power for the provocations' setback)."""

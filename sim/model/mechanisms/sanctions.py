@@ -21,7 +21,8 @@ from sim.calendar import DT
 from sim.model.kernels import contiguous, kernel
 from sim.model.mechanisms.escalation import add_tension
 from sim.model.params import Params
-from sim.model.state import Reference, World
+from sim.model.randomness import Month
+from sim.model.state import Reference, Settings, Switches, World
 
 _SANCTIONERS = np.array(SANCTIONER_IDX)
 _BLOC = np.array(BLOC_IDX)
@@ -167,3 +168,20 @@ def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
     shift[:, BLOC_DPRK] = w.china_engagement - ref.china_engagement
     china = np.clip(ref.ties[:, CHINA] + p.coalition_ties[:, None] * shift, 0.0, 1.0)
     w.ties[:, :, CHINA] += speed[:, :, 0] * (china - w.ties[:, :, CHINA])
+
+
+def sanction(
+    w: World,
+    p: Params,
+    ref: Reference,
+    s: Month,
+    on: Switches,
+    month: int,
+    settings: Settings,
+) -> None:
+    """The month's sanction steps in order, each when its mechanism is on."""
+    if on.sanctions:
+        impose_sanctions(w, p)
+    move_trade(w, p, ref, evasion_on=on.evasion)
+    if on.diplomatic_isolation:
+        diplomatic_isolation(w, p, ref)

@@ -70,7 +70,7 @@ COVERAGE: tuple[Line, ...] = (
         "armed conflict",
         (
             "escalation.joint_exercises",
-            "escalation.update_capability",
+            "budgets.update_capability",
             "escalation.armed_clashes",
             "escalation.partners_join",
         ),
@@ -87,8 +87,8 @@ COVERAGE: tuple[Line, ...] = (
             "cooperation.munitions_for_war",
             "cooperation.dprk_revenue",
             "domestic.grow_economies",
-            "escalation.update_capability",
-            "escalation.budget_levels",
+            "budgets.update_capability",
+            "budgets.budget_levels",
             "responses.pact_implementation",
             "sanctions.impose_sanctions",
         ),
@@ -105,7 +105,7 @@ COVERAGE: tuple[Line, ...] = (
         (
             "responses.russia_presence",
             "cooperation.munitions_for_war",
-            "escalation.budget_levels",
+            "budgets.budget_levels",
         ),
         ("russia", "usa", "rok", "japan"),
         (
@@ -132,7 +132,7 @@ COVERAGE: tuple[Line, ...] = (
             "cooperation.energy_aid",
             "cooperation.munitions_for_war",
             "cooperation.dprk_revenue",
-            "escalation.budget_levels",
+            "budgets.budget_levels",
             "responses.pact_implementation",
         ),
         ("russia", "dprk", "china", "usa", "eu", "japan", "rok"),
@@ -160,8 +160,8 @@ COVERAGE: tuple[Line, ...] = (
             "cooperation.technology_transfer",
             "cooperation.cyber_sharing",
             "cooperation.dprk_revenue",
-            "escalation.update_capability",
-            "escalation.budget_levels",
+            "budgets.update_capability",
+            "budgets.budget_levels",
             "responses.pact_implementation",
         ),
         ("dprk", "russia"),
@@ -219,7 +219,7 @@ COVERAGE: tuple[Line, ...] = (
         "South Korea and Japan fear the DPRK's improved capabilities; provocations; a regional "
         "arms race",
         (
-            "escalation.arms_buildup",
+            "budgets.arms_buildup",
             "escalation.joint_exercises",
             "escalation.provocations",
             "escalation.provoke",
@@ -234,8 +234,8 @@ COVERAGE: tuple[Line, ...] = (
         17,
         "the US condemns the deal and will come to the defence of its regional allies",
         (
-            "escalation.richardson_drive",
-            "escalation.budget_levels",
+            "budgets.richardson_drive",
+            "budgets.budget_levels",
             "escalation.joint_exercises",
             "escalation.us_force_buildup",
         ),
@@ -249,7 +249,7 @@ COVERAGE: tuple[Line, ...] = (
         (
             "responses.eu_security_response",
             "cooperation.munitions_for_war",
-            "escalation.budget_levels",
+            "budgets.budget_levels",
         ),
         ("eu",),
         (
@@ -317,7 +317,7 @@ COVERAGE: tuple[Line, ...] = (
         "escalation of tensions",
         (
             "escalation.us_force_buildup",
-            "escalation.budget_levels",
+            "budgets.budget_levels",
             "sanctions.impose_sanctions",
             "sanctions.diplomatic_isolation",
         ),

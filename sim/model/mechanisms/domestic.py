@@ -5,7 +5,7 @@ import numpy as np
 from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, DPRK, RIVAL_IDX, RUSSIA
 from sim.calendar import DT
 from sim.model.kernels import contiguous, kernel
-from sim.model.mechanisms.escalation import budget_ceiling
+from sim.model.mechanisms.budgets import budget_ceiling
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, Settings, Switches, World, energy_shortfall
@@ -165,7 +165,7 @@ def domestic_politics(
     settings: Settings,
 ) -> None:
     """The month's domestic steps in order, each when its mechanism is on; last, the
-    budget ceiling against the month's GDP (escalation.budget_ceiling)."""
+    budget ceiling against the month's GDP (budgets.budget_ceiling)."""
     if on.economy:
         grow_economies(w, p, ref, s)
     if on.domestic_politics:

@@ -129,7 +129,7 @@ def russia_presence(w: World, p: Params) -> None:
     pulls the US posture up by presence_pull per unit (UnitedStates.decide): the US answers
     presence with presence (2024 US-Japan and US-ROK responses to joint Russia-China bomber
     patrols), rather than leaving the region as Russia hopes. South Korea and Japan raise
-    their budgets by presence_threat of their plans per unit (escalation.budget_levels).
+    their budgets by presence_threat of their plans per unit (budgets.budget_levels).
     """
     if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
         _respond_kernel(w, p, None, presence=True)

@@ -8,12 +8,12 @@ from sim.errors import ScenarioError
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
-from sim.model.kernels import kernel
 from sim.model.mechanisms import cooperation, domestic, escalation, responses, sanctions
+from sim.model.mechanisms.finite import first_non_finite
 from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
 from sim.model.recording import Recorder
-from sim.model.state import Settings, Switches
+from sim.model.state import Settings, Switches, WorldArrays
 from sim.model.uncertainty import apply_uncertain
 from sim.scenario.initial import initial_state
 from sim.scenario.scenario import Scenario
@@ -137,34 +137,21 @@ class AllianceModel(mesa.Model):
     def _check_finite(self, month: int) -> None:
         """Stop the run, with a ScenarioError, as soon as any state is NaN or infinite: a
         scenario pushed past what the model computes soundly (spending compounding over
-        centuries, say) must never hand a NaN to a result. With the kernels on, one compiled
-        pass finds the first array to look into, if any."""
-        arrays = [
-            (name, values)
-            for name, values in vars(self.world).items()
-            if isinstance(values, np.ndarray) and values.dtype.kind == "f"
-        ]
-        if self.world.kernels:
-            flat = tuple(np.ascontiguousarray(v, dtype=np.float64).reshape(-1) for _, v in arrays)
-            first = kernel("first_non_finite")(flat)
-            if first < 0:
-                return
-            arrays = arrays[first:]
-        for name, values in arrays:
-            bad = ~np.isfinite(values)
-            if bad.any():
-                row = int(np.argwhere(bad)[0][0])
-                path, line = self.sim_scenario.provenance.get(
-                    ("horizon_months",), (self.sim_scenario.path or "<scenario>", None)
-                )
-                year, month_of_year = divmod(START.month - 1 + month, 12)
-                raise ScenarioError(
-                    path,
-                    line,
-                    "horizon_months",
-                    f"the model's state ({name}) stopped being a finite number at month "
-                    f"{month} ({START.year + year}-{month_of_year + 1:02d}) in replicate "
-                    f"{int(self.replicate_ids[row])}: this scenario runs past what the model "
-                    "computes soundly; shorten the horizon or soften the parameters that "
-                    "drive the growth",
-                )
+        centuries, say) must never hand a NaN to a result."""
+        field, row = first_non_finite(self.world.arrays())
+        if field >= 0:
+            name = WorldArrays._fields[field]
+            path, line = self.sim_scenario.provenance.get(
+                ("horizon_months",), (self.sim_scenario.path or "<scenario>", None)
+            )
+            year, month_of_year = divmod(START.month - 1 + month, 12)
+            raise ScenarioError(
+                path,
+                line,
+                "horizon_months",
+                f"the model's state ({name}) stopped being a finite number at month "
+                f"{month} ({START.year + year}-{month_of_year + 1:02d}) in replicate "
+                f"{int(self.replicate_ids[row])}: this scenario runs past what the model "
+                "computes soundly; shorten the horizon or soften the parameters that "
+                "drive the growth",
+            )

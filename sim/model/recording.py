@@ -3,10 +3,6 @@
 Each series is read off the world after every step into a preallocated array of shape
 (months + 1, R, width): width N for per-actor series, 2 for per-member series, 1 for
 region-wide ones. Nothing goes through Mesa's DataCollector (it would double a run's cost).
-With the compiled kernels on (World.kernels), one kernel call computes the month's derived
-series with their getters' arithmetic, straight into the arrays, without temporaries
-(sim.model.kernels.recording); the World arrays recorded as they are (`Field`) are copied
-as on the numpy path (a memcpy each, faster than a compiled copy).
 """
 
 from collections.abc import Callable
@@ -17,16 +13,9 @@ import numpy as np
 from sim.actors import (
     ACTORS,
     BLOC,
-    BLOC_IDX,
     CHINA,
-    DPRK,
-    NON_BLOC_IDX,
-    PENINSULA_IDX,
-    RIVAL_IDX,
     USA,
 )
-from sim.model.kernels import contiguous, kernel
-from sim.model.kernels.recording import DERIVED_SERIES
 from sim.model.state import Reference, World, energy_shortfall, isolation_index, lifeline_index
 
 Getter = Callable[[World, Reference], np.ndarray]
@@ -304,53 +293,8 @@ class Recorder:
         self.arrays = {
             s.name: np.empty((months + 1, replicates, len(s.columns))) for s in self.series
         }
-        # the compiled path: Field series copied as on the numpy path, the derived ones in
-        # one kernel call; every derived one is its argument (a dummy where not recorded),
-        # so one compiled kernel serves any selection
-        self._copied = [s for s in self.series if isinstance(s.get, Field)]
-        self._derived = tuple(self.arrays.get(name, _NOWHERE) for name in DERIVED_SERIES)
-        self._derived_on = np.array([name in self.arrays for name in DERIVED_SERIES])
-        self._by_getter = [  # any other series: its getter, as on the numpy path
-            s for s in self.series if not isinstance(s.get, Field) and s.name not in DERIVED_SERIES
-        ]
 
     def record(self, month: int, world: World, reference: Reference) -> None:
-        if world.kernels:
-            self._record_compiled(month, world, reference)
-            return
         for s in self.series:
             value = s.get(world, reference)
             self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]
-
-    def _record_compiled(self, month: int, w: World, ref: Reference) -> None:
-        """record with the derived series in one kernel call (sim.model.kernels.recording),
-        the same values; the copies are memcpy either way."""
-        for s in self._copied:
-            value = getattr(w, s.get.name)
-            self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]
-        if self._derived_on.any():
-            kernel("record_derived")(
-                month,
-                *contiguous(w.spending, w.gdp, w.sanctions, w.access, ref.access, w.energy_supply),
-                float(ref.energy_need),
-                *contiguous(w.tension),
-                DPRK,
-                USA,
-                CHINA,
-                *_INDICES,
-                *contiguous(w.trade, w.ties),
-                _NON_BLOC,
-                *contiguous(ref.trade_rest, ref.ties_rest),
-                self._derived,
-                self._derived_on,
-            )
-        for s in self._by_getter:
-            value = s.get(w, ref)
-            self.arrays[s.name][month] = value if value.ndim == 2 else value[:, None]
-
-
-_NOWHERE = np.empty((1, 1, 1))
-"""The target of a series the recorder does not keep (the kernel skips it)."""
-
-_INDICES = tuple(np.asarray(i) for i in (PENINSULA_IDX, BLOC_IDX, RIVAL_IDX))
-_NON_BLOC = np.asarray(NON_BLOC_IDX)

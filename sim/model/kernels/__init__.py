@@ -87,8 +87,6 @@ KERNEL_MODULES = (
     "economy",
     "cooperation",
     "decisions",
-    "recording",
-    "shocks",
 )
 """The submodules. Each defines PYTHON_KERNELS (name -> plain Python function over
 replicates, compiled by `compiled()`) and may define HELPERS, names of module-level

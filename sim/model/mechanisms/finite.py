@@ -43,5 +43,5 @@ def first_non_finite(w) -> tuple[int, int]:
             bad = first_bad_row(values)
             if bad >= 0:
                 found, row = field, bad
-        field += 1
+        field += 1  # noqa: SIM113 (numba cannot enumerate a literal_unroll)
     return found, row

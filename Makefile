@@ -32,15 +32,22 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m sim.model.warmup
 	@touch $(STAMP)
 
 run: $(STAMP)
 	$(PY) run.py $(SCENARIO)
 
+# The golden runs again as on a CPU without AVX-512 and with numba compiling for a generic
+# x86-64 (README, Reproducibility); numba caches that build beside the native one.
+GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL \
+	AVX512_ICL AVX512_SPR X86_V4" NUMBA_CPU_NAME=generic
+
 test: $(STAMP)
 	$(PY) -m ruff check sim tests run.py benchmarks
 	$(PY) -m ruff format --check sim tests run.py benchmarks
 	$(PY) -m pytest -q
+	$(GENERIC_CPU) $(PY) -m pytest -q -p no:cacheprovider tests/test_golden.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check sim tests run.py benchmarks

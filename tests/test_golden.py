@@ -1,4 +1,4 @@
-"""Golden output: the results of fixed runs, stored in tests/golden/ and compared exactly.
+"""Golden output: the results of fixed runs, stored in tests/golden/, compared on any CPU.
 
 Any change in results fails here. A change that moves results on purpose regenerates the
 files with
@@ -9,8 +9,19 @@ and the diff of tests/golden/ shows in review what moved.
 
 Two cases: the baseline scenario (50 replicates x 36 months) and the same run with a timed
 event of every kind (`set:`, and each `trigger:`), so that events are pinned too.
+
+What "the same" means (README, Reproducibility): on one machine and build a run is the same
+bits whatever the batch; across CPUs the C library's exp and log (and numpy's SIMD versions,
+where a CPU has them) may differ in the last bit. So floats compare within FLOAT_TOLERANCE
+(relative, with ABSOLUTE_TOLERANCE near zero), NaN where NaN; true/false and whole-number
+columns compare exactly. A replicate whose run sits so near a threshold (a draw within a
+few ulps of a probability, a measure at its cut-off) that a last-bit difference flips it is
+allowed to differ only when it is listed, with its reason, in NEAR_THRESHOLD; none is today.
+`make test` runs this file again with numpy's AVX-512 paths disabled and numba compiling for
+a generic x86-64 CPU.
 """
 
+import io
 import sys
 from pathlib import Path
 
@@ -39,7 +50,17 @@ SERIES = (
     ("tech", "dprk"),
 )
 """Series pinned month by month, for every replicate (floats written in their shortest
-round-trip form, so equal text is equal values)."""
+round-trip form)."""
+
+FLOAT_TOLERANCE = 1e-9
+ABSOLUTE_TOLERANCE = 1e-12
+"""Last-bit differences of exp and log grow by a few orders of magnitude over 36 months of
+Richardson's dynamics and the trade and support feedbacks; 1e-9 leaves room for that and
+still catches any change of a rule or a parameter (they move results by 1e-6 or more)."""
+
+NEAR_THRESHOLD: dict[tuple[str, int], str] = {}
+"""(case, replicate) -> why that replicate may flip on another CPU. Empty: no golden
+replicate has been seen to sit on a threshold."""
 
 EVENTS = [
     {"month": 3, "set": {"usa.sanction_tightening.russia": 0.2, "ukraine.intensity": 1.3}},
@@ -81,24 +102,61 @@ def result(request: pytest.FixtureRequest) -> tuple[str, RunResult]:
     return request.param, case(request.param)
 
 
+def differences(name: str, expected: pd.DataFrame, actual: pd.DataFrame) -> list[str]:
+    """Where `actual` departs from `expected` beyond what another CPU explains: one line
+    per column, naming up to three replicates."""
+    if list(expected.columns) != list(actual.columns) or expected.shape != actual.shape:
+        return [f"columns or shape: {list(actual.columns)} {actual.shape}"]
+    allowed = np.array([(name, int(r)) in NEAR_THRESHOLD for r in expected["replicate"]])
+    out = []
+    for column in expected.columns:
+        old, new = expected[column].to_numpy(), actual[column].to_numpy()
+        if old.dtype.kind == "f" and new.dtype.kind == "f":
+            same = np.isclose(new, old, rtol=FLOAT_TOLERANCE, atol=ABSOLUTE_TOLERANCE)
+            same |= np.isnan(old) & np.isnan(new)
+        else:
+            same = old == new
+        bad = ~same & ~allowed
+        if bad.any():
+            where = np.flatnonzero(bad)[:3]
+            rows = ", ".join(f"replicate {expected['replicate'].iloc[k]}" for k in where)
+            out.append(f"{column} ({int(bad.sum())} values; {rows})")
+    return out
+
+
 @pytest.mark.parametrize("kind", list(FILES))
-def test_results_match_the_golden_files_exactly(result: tuple[str, RunResult], kind: str) -> None:
+def test_results_match_the_golden_files(result: tuple[str, RunResult], kind: str) -> None:
     name, run_result = result
     path = GOLDEN / f"{name}_{kind}.csv"
-    expected = path.read_text(encoding="utf-8")
-    actual = FILES[kind](run_result)
-    if actual != expected:
-        old = pd.read_csv(path)
-        new = pd.read_csv(pd.io.common.StringIO(actual))
-        moved = (
-            [c for c in old.columns if c not in new.columns or not old[c].equals(new[c])]
-            if old.shape == new.shape
-            else ["shape"]
-        )
+    expected = pd.read_csv(path)
+    actual = pd.read_csv(io.StringIO(FILES[kind](run_result)))
+    moved = differences(name, expected, actual)
+    if moved:
         pytest.fail(
             f"{path.name} changed in {moved[:8]}; if on purpose, regenerate with "
             "`make golden` and explain the change"
         )
+
+
+def test_the_comparison_catches_a_change_in_the_last_digits_that_matter() -> None:
+    """A move of 1e-7 (any real change of a rule moves more) fails; one of 1e-13 passes."""
+    expected = pd.read_csv(GOLDEN / "baseline_series.csv")
+    for size, caught in ((1e-7, True), (1e-13, False)):
+        actual = expected.copy()
+        actual["spending_rok"] *= 1.0 + size
+        assert bool(differences("baseline", expected, actual)) is caught
+
+
+def test_a_flipped_outcome_fails_unless_it_is_a_documented_near_threshold_case() -> None:
+    expected = pd.read_csv(GOLDEN / "events_outcomes.csv")
+    actual = expected.copy()
+    actual.loc[3, "war"] = not actual.loc[3, "war"]
+    assert differences("events", expected, actual) == ["war (1 values; replicate 3)"]
+    NEAR_THRESHOLD[("events", 3)] = "a test of the allowance"
+    try:
+        assert differences("events", expected, actual) == []
+    finally:
+        del NEAR_THRESHOLD[("events", 3)]
 
 
 def test_the_event_case_differs_from_the_baseline() -> None:

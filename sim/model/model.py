@@ -9,6 +9,7 @@ from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
 from sim.model.mechanisms import cooperation, domestic, escalation, responses, sanctions
+from sim.model.mechanisms.compiled import prepare
 from sim.model.mechanisms.finite import first_non_finite
 from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
@@ -49,6 +50,7 @@ class AllianceModel(mesa.Model):
         record: tuple[str, ...] | None = None,
     ) -> None:
         spec = scenario.spec
+        prepare()  # a stale cache of the compiled rules is dropped; a first compile is announced
         super().__init__(rng=spec.seed)
         self.random = self.rng = self.agents.random = ReplicateStreamsOnly()  # type: ignore[assignment]
         self.sim_scenario = scenario

@@ -154,10 +154,13 @@ def shared(row: np.ndarray, replicates: int) -> np.ndarray:
 
 
 def _own(values: np.ndarray) -> np.ndarray:
-    """A parameter's own (R, ...) array, writable, stored in a buffer one element wider
-    along its last axis: like a shared parameter's view it is not contiguous, so the compiled
-    rules see one array type for both (and compile once)."""
+    """A parameter's own (R, ...) array, writable. With several replicates it is stored in a
+    buffer one element wider along its last axis: like a shared parameter's view it is then
+    not contiguous, so the compiled rules see one array type for both (and compile once);
+    with one replicate both are contiguous."""
     values = np.asarray(values, dtype=np.float64)
+    if values.shape[0] == 1:
+        return np.array(values, order="C")
     if values.ndim == 1:
         own = np.empty((values.shape[0], 2))[:, 0]
     else:

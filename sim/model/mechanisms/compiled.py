@@ -74,11 +74,11 @@ def cached() -> bool:
 
 
 @cache
-def prepare() -> None:
+def prepare(say: bool = True) -> None:
     """Before the first run of a process: when the cache was not written for these sources,
     drop it (numba would reuse a driver compiled with an older rule), stamp the folder for
     these sources, and say on stderr that the rules are about to be compiled."""
-    if cached():
+    if numba.config.DISABLE_JIT or cached():  # uncompiled (debugging), or compiled already
         return
     folder = cache_folder()
     prefixes = tuple(f"{path.stem}." for path in SOURCES)
@@ -92,9 +92,10 @@ def prepare() -> None:
         _stamp().touch()
     except OSError:  # a folder we cannot write: numba caches elsewhere or not at all
         pass
-    print(
-        f"note: compiling the model's rules for this machine (once, about 30-60 s; cached in "
-        f"{folder}; `make` does it at set-up)",
-        file=sys.stderr,
-        flush=True,
-    )
+    if say:
+        print(
+            f"note: compiling the model's rules for this machine (once, about 30-60 s; cached in "
+            f"{folder}; `make` does it at set-up)",
+            file=sys.stderr,
+            flush=True,
+        )

@@ -1,0 +1,96 @@
+"""The one compiled implementation: numpy's random numbers, the same code uncompiled for
+debugging, a cache that follows the rules' sources, and a clear first-compile note."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.model.mechanisms import compiled
+from sim.model.randomness import N_NORMAL, N_STATIC, N_UNIFORM, Shocks
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 2**63 - 1),
+    replicate_ids=st.lists(st.integers(0, 10**9), min_size=1, max_size=6, unique=True),
+    months=st.integers(1, 40),
+)
+def test_each_replicates_shocks_are_numpys_own_stream(seed, replicate_ids, months):
+    shocks = Shocks(seed, np.array(replicate_ids), months)
+    for row, replicate in enumerate(replicate_ids):
+        stream = np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replicate,)))
+        )
+        assert np.array_equal(shocks.uniforms[:, row], stream.random((months, N_UNIFORM)))
+        assert np.array_equal(shocks.normals[:, row], stream.standard_normal((months, N_NORMAL)))
+        assert np.array_equal(shocks.static[row], stream.standard_normal(N_STATIC))
+
+
+def test_the_compiled_draws_reach_the_ziggurats_tail():
+    # about 3 in 10,000 standard normals fall in the tail, drawn with log and exp
+    shocks = Shocks(7, np.arange(30), 120)
+    assert np.abs(shocks.normals).max() > 3.7
+
+
+RUN = """
+import sys, numpy as np
+from sim import load_scenario, run
+scenario = load_scenario("scenarios/baseline.yaml").with_params(
+    replicates=3, horizon_months=5,
+    events=[{"month": 2, "trigger": "armed_clash", "between": ["dprk", "rok"]}])
+arrays = run(scenario, progress=False).arrays
+np.savez(sys.argv[1], **arrays)
+"""
+
+
+def test_the_rules_run_uncompiled_for_debugging_with_the_same_results(tmp_path):
+    """NUMBA_DISABLE_JIT=1 runs the very same rules as plain Python: same numbers."""
+    results = {}
+    for jit in ("0", "1"):
+        out = tmp_path / f"jit{jit}.npz"
+        env = {**os.environ, "NUMBA_DISABLE_JIT": jit}
+        done = subprocess.run(
+            [sys.executable, "-c", RUN, str(out)], cwd=ROOT, env=env, capture_output=True
+        )
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        results[jit] = np.load(out)
+    for name in results["0"].files:
+        assert np.array_equal(results["0"][name], results["1"][name], equal_nan=True), name
+
+
+def test_a_changed_rule_source_drops_the_stale_cache(tmp_path, monkeypatch):
+    """numba's cache would keep a driver compiled with an older rule from another file."""
+    folder = tmp_path / "__pycache__"
+    folder.mkdir()
+    stale = [folder / "escalation.armed_clashes-10.py312.nbi", folder / "rules-old.stamp"]
+    kept = folder / "unrelated.py312.pyc"
+    for path in (*stale, kept):
+        path.touch()
+    monkeypatch.setattr(compiled, "cache_folder", lambda: folder)
+    compiled.prepare.cache_clear()
+    try:
+        compiled.prepare(say=False)
+    finally:
+        compiled.prepare.cache_clear()
+    assert not any(path.exists() for path in stale) and kept.exists()
+    assert compiled.cached()  # stamped for the current sources
+
+
+def test_the_first_compile_note_names_numbas_own_cache_folder(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(compiled, "cache_folder", lambda: tmp_path)
+    compiled.prepare.cache_clear()
+    try:
+        compiled.prepare()
+    finally:
+        compiled.prepare.cache_clear()
+    assert "compiling the model's rules for this machine" in capsys.readouterr().err
+    assert compiled.cache_folder is not None
+    folder = Path(compiled._probe._cache._cache_path)  # where numba itself caches
+    assert folder.name == "__pycache__" or "numba" in str(folder)

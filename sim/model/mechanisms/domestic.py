@@ -1,20 +1,28 @@
-"""Economy and domestic politics: output, hardship, support, leadership change."""
+"""Economy and domestic politics: output, hardship, support, leadership change.
+
+Each rule is compiled (sim.model.mechanisms.compiled) and acts on one replicate `r`.
+"""
+
+import math
 
 import numpy as np
 
-from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, DPRK, RIVAL_IDX, RUSSIA
+from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, DPRK, N_ACTORS, RIVAL_IDX, RUSSIA
 from sim.calendar import DT
-from sim.model.kernels import contiguous, kernel
 from sim.model.mechanisms.budgets import budget_ceiling
+from sim.model.mechanisms.common import at_least
+from sim.model.mechanisms.compiled import rule
 from sim.model.params import Params
-from sim.model.randomness import Month
-from sim.model.state import Reference, Settings, Switches, World, energy_shortfall
+from sim.model.randomness import GDP_SHOCKS, LEADERSHIP_DRAW, Month
+from sim.model.state import Reference, Settings, Switches, World
 
-_BLOC = np.array(BLOC_IDX)
-_RIVALS = np.array(RIVAL_IDX)
+_BLOC = tuple(BLOC_IDX)
+_RIVALS = tuple(RIVAL_IDX)
+_SQRT_DT = math.sqrt(DT)
 
 
-def grow_economies(w: World, p: Params, ref: Reference, shocks: Month) -> None:
+@rule
+def grow_economies(r, w, p, ref, s):
     """Output: trend growth with shocks, minus losses from lost trade and energy (L5, L9, L24).
 
     Output is real, in constant 2024 US$. Potential output grows at the data file's trend (IMF WEO
@@ -26,58 +34,43 @@ def grow_economies(w: World, p: Params, ref: Reference, shocks: Month) -> None:
     2024 (munitions sales, cyber theft) that does not go to its military. Hardship is the output
     so lost relative to 2024, plus Russia's war strain (L22, L26).
     """
-    if w.kernels:  # the same, compiled (sim.model.kernels), exp in numpy between kernels
-        growth = np.empty_like(w.potential_gdp)
-        kernel("growth_exponents")(
-            *contiguous(ref.gdp_trend, p.infrastructure, w.capacity, w.implementation),
-            *contiguous(p.war_drag, w.war_intensity, p.gdp_noise),
-            shocks.normal("gdp"),  # a strided view, read in place
-            float(np.sqrt(DT)),
-            DT,
-            DPRK,
-            RUSSIA,
-            growth,
-        )
-        np.exp(growth, out=growth)
-        hardship = np.empty_like(w.hardship)
-        kernel("grow_economies")(
-            growth,
-            w.potential_gdp,
-            w.gdp,
-            hardship,
-            *contiguous(w.access, ref.access, ref.dependence, p.criticality),
-            *contiguous(p.energy_elasticity, w.energy_supply),
-            float(ref.energy_need),
-            float(ref.energy_shortfall),
-            *contiguous(p.revenue_to_military, w.dprk_revenue, ref.dprk_revenue),
-            *contiguous(p.war_strain, w.war_intensity),
-            _BLOC,
-            BLOC_DPRK,
-            BLOC_RUSSIA,
-        )
-        w.hardship = hardship
-        return
-    trend = np.broadcast_to(ref.gdp_trend, w.gdp.shape).copy()
-    trend[:, DPRK] += p.infrastructure[:, RUSSIA] * w.capacity * w.implementation
-    trend[:, RUSSIA] += p.war_drag[:, RUSSIA] * (1.0 - w.war_intensity)
-    shock = p.gdp_noise * np.sqrt(DT) * shocks.normal("gdp")
-    w.potential_gdp *= np.exp(DT * trend + shock)
+    for i in range(N_ACTORS):
+        trend = ref.gdp_trend[i]
+        if i == DPRK:
+            trend = trend + p.infrastructure[r, RUSSIA] * w.capacity[r] * w.implementation[r]
+        elif i == RUSSIA:
+            trend = trend + p.war_drag[r, RUSSIA] * (1.0 - w.war_intensity[r])
+        shock = p.gdp_noise[r, i] * _SQRT_DT * s.normals[r, GDP_SHOCKS + i]
+        w.potential_gdp[r, i] = w.potential_gdp[r, i] * np.exp(DT * trend + shock)
 
-    lost_trade = 1.0 - w.access / ref.access
-    factor = np.maximum(0.3, 1.0 - ref.dependence * p.criticality[:, BLOC_IDX] * lost_trade)
-    factor[:, BLOC_DPRK] *= (1.0 - p.energy_elasticity * energy_shortfall(w, ref)) / (
-        1.0 - p.energy_elasticity * ref.energy_shortfall
+    factor_dprk = 0.0
+    factor_russia = 0.0
+    for m in range(len(_BLOC)):
+        lost = 1.0 - w.access[r, m] / ref.access[m]
+        factor = at_least(1.0 - ref.dependence[m] * p.criticality[r, _BLOC[m]] * lost, 0.3)
+        if m == BLOC_DPRK:
+            factor_dprk = factor
+        else:
+            factor_russia = factor
+    shortfall = at_least(1.0 - w.energy_supply[r] / ref.energy_need, 0.0)
+    factor_dprk = factor_dprk * (
+        (1.0 - p.energy_elasticity[r] * shortfall)
+        / (1.0 - p.energy_elasticity[r] * ref.energy_shortfall)
     )
-    w.gdp[:] = w.potential_gdp
-    w.gdp[:, BLOC_IDX] *= factor
-    revenue = (1.0 - p.revenue_to_military[:, DPRK]) * (w.dprk_revenue - ref.dprk_revenue)
-    w.gdp[:, DPRK] += revenue
-    w.hardship = 1.0 - factor
-    w.hardship[:, BLOC_DPRK] -= revenue / w.potential_gdp[:, DPRK]
-    w.hardship[:, BLOC_RUSSIA] += p.war_strain[:, RUSSIA] * (w.war_intensity - 1.0)
+    for i in range(N_ACTORS):
+        w.gdp[r, i] = w.potential_gdp[r, i]
+    w.gdp[r, DPRK] = w.gdp[r, DPRK] * factor_dprk
+    w.gdp[r, RUSSIA] = w.gdp[r, RUSSIA] * factor_russia
+    revenue = (1.0 - p.revenue_to_military[r, DPRK]) * (w.dprk_revenue[r] - ref.dprk_revenue[r])
+    w.gdp[r, DPRK] = w.gdp[r, DPRK] + revenue
+    w.hardship[r, BLOC_DPRK] = (1.0 - factor_dprk) - revenue / w.potential_gdp[r, DPRK]
+    w.hardship[r, BLOC_RUSSIA] = (1.0 - factor_russia) + p.war_strain[r, RUSSIA] * (
+        w.war_intensity[r] - 1.0
+    )
 
 
-def domestic_support(w: World, p: Params, ref: Reference) -> None:
+@rule
+def domestic_support(r, w, p, ref):
     """Support at home: rally with external tension, erosion with hardship (L21, L22, L26).
 
     L21 "greeted with approval both in North Korea and Russia"; L22 "a banner to rally
@@ -88,43 +81,29 @@ def domestic_support(w: World, p: Params, ref: Reference) -> None:
     relative to 2024's gap), a fall the gap to 0, so support stays below its observed
     maximum without a clip. Support also returns toward its 2024 level at support_recovery.
     """
-    if w.kernels:  # the same, compiled (sim.model.kernels), exp in numpy between kernels
-        push = np.empty_like(w.support)
-        exps = np.empty_like(w.support)
-        kernel("support_exponents")(
-            *contiguous(w.tension, ref.rival_tension),
-            _RIVALS,
-            _BLOC,
-            *contiguous(p.rally, p.hardship_sensitivity, w.hardship, p.support_ceiling),
-            *contiguous(ref.support),
-            DT,
-            push,
-            exps,
-        )
-        np.exp(exps, out=exps)
-        support = np.empty_like(w.support)
-        kernel("domestic_support")(
-            exps,
-            push,
-            *contiguous(w.support, p.support_ceiling, p.support_recovery, ref.support),
-            _BLOC,
-            DT,
-            support,
-        )
-        w.support = support
-        return
-    tension = w.tension[:, BLOC_IDX][:, :, RIVAL_IDX].mean(axis=2)
-    push = p.rally[:, BLOC_IDX] * (tension - ref.rival_tension)
-    push -= p.hardship_sensitivity[:, BLOC_IDX] * w.hardship
-    ceiling = p.support_ceiling[:, BLOC_IDX]
-    room_2024 = np.maximum(ceiling - ref.support, 1e-9)
-    rise = ceiling - (ceiling - w.support) * np.exp(-DT * np.maximum(push, 0.0) / room_2024)
-    fall = w.support * np.exp(DT * np.minimum(push, 0.0) / ref.support)
-    recovery = DT * p.support_recovery[:, BLOC_IDX] * (ref.support - w.support)
-    w.support = np.where(push > 0.0, rise, fall) + recovery
+    for m in range(len(_BLOC)):
+        actor = _BLOC[m]
+        total = 0.0
+        for rival in _RIVALS:
+            total = total + w.tension[r, actor, rival]
+        mean = total / len(_RIVALS)
+        push = p.rally[r, actor] * (mean - ref.rival_tension[m])
+        push = push - p.hardship_sensitivity[r, actor] * w.hardship[r, m]
+        ceiling = p.support_ceiling[r, actor]
+        support = w.support[r, m]
+        if push > 0.0:  # np.where(push > 0, rise, fall): only the branch kept is computed
+            room_2024 = ceiling - ref.support[m]
+            room_2024 = 1e-9 if room_2024 <= 1e-9 else room_2024  # np.maximum(x, 1e-9)
+            moved = ceiling - (ceiling - support) * np.exp(-DT * push / room_2024)
+        else:
+            fall = 0.0 if push >= 0.0 else push  # np.minimum(push, 0), NaN kept
+            moved = support * np.exp(DT * fall / ref.support[m])
+        recovery = DT * p.support_recovery[r, actor] * (ref.support[m] - support)
+        w.support[r, m] = moved + recovery
 
 
-def leadership_change(w: World, p: Params, ref: Reference, shocks: Month) -> None:
+@rule
+def leadership_change(r, w, p, ref, s):
     """A leadership change or instability in Pyongyang can break the commitment (L26).
 
     L26 "any change in leadership or any political instability could potentially impact on
@@ -132,27 +111,29 @@ def leadership_change(w: World, p: Params, ref: Reference, shocks: Month) -> Non
     the relative fall of support below 2024); after a change the DPRK's commitment is
     post_change_commitment (PactMember.decide).
     """
-    if w.kernels:  # the same, compiled (sim.model.kernels), expm1 in numpy between kernels
-        exponent = np.empty(w.replicates)
-        kernel("leadership_exponent")(
-            *contiguous(w.support),
-            float(ref.support[BLOC_DPRK]),
-            *contiguous(p.leadership_hazard),
-            BLOC_DPRK,
-            DPRK,
-            DT,
-            exponent,
-        )
-        np.expm1(exponent, out=exponent)
-        uniform = shocks.uniform("leadership")  # a strided view, read in place
-        kernel("leadership_change")(exponent, uniform, w.leader_changed)
-        return
-    fall = np.maximum(
-        0.0, (ref.support[BLOC_DPRK] - w.support[:, BLOC_DPRK]) / ref.support[BLOC_DPRK]
-    )
-    hazard = p.leadership_hazard[:, DPRK] * (1.0 + 3.0 * fall)
-    happens = shocks.uniform("leadership")[:, 0] < -np.expm1(-hazard * DT)
-    w.leader_changed |= happens
+    support_2024 = ref.support[BLOC_DPRK]
+    fall = at_least((support_2024 - w.support[r, BLOC_DPRK]) / support_2024, 0.0)
+    hazard = p.leadership_hazard[r, DPRK] * (1.0 + 3.0 * fall)
+    happens = s.uniforms[r, LEADERSHIP_DRAW] < -np.expm1(-hazard * DT)
+    w.leader_changed[r] = w.leader_changed[r] or happens
+
+
+@rule
+def domestic_politics_replicate(r, w, p, ref, s, on, month, settings):
+    """Replicate r's domestic steps in order, each when its mechanism is on (the budget
+    ceiling, budgets.budget_ceiling, still runs after them for all replicates)."""
+    if on.economy:
+        grow_economies(r, w, p, ref, s)
+    if on.domestic_politics:
+        domestic_support(r, w, p, ref)
+    if on.leadership_change:
+        leadership_change(r, w, p, ref, s)
+
+
+@rule
+def _domestic_politics_all(w, p, ref, s, on, month, settings):
+    for r in range(w.spending.shape[0]):
+        domestic_politics_replicate(r, w, p, ref, s, on, month, settings)
 
 
 def domestic_politics(
@@ -166,11 +147,6 @@ def domestic_politics(
 ) -> None:
     """The month's domestic steps in order, each when its mechanism is on; last, the
     budget ceiling against the month's GDP (budgets.budget_ceiling)."""
-    if on.economy:
-        grow_economies(w, p, ref, s)
-    if on.domestic_politics:
-        domestic_support(w, p, ref)
-    if on.leadership_change:
-        leadership_change(w, p, ref, s)
+    _domestic_politics_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)
     if on.budget_ceiling:
         budget_ceiling(w, p)

@@ -3,6 +3,8 @@
 Trade and ties are kept for the pact members only, (R, 2, N) indexed [replicate, member,
 other actor]; the members' trade with each other appears in both rows. Sanctions are
 (R, 4, 2) indexed [replicate, sanctioner (SANCTIONERS order), member].
+
+Each rule is compiled (sim.model.mechanisms.compiled) and acts on one replicate `r`.
 """
 
 import numpy as np
@@ -13,23 +15,25 @@ from sim.actors import (
     BLOC_RUSSIA,
     CHINA,
     DPRK,
+    N_ACTORS,
     RUSSIA,
     SANCTIONER_IDX,
     SANCTIONERS,
 )
 from sim.calendar import DT
-from sim.model.kernels import contiguous, kernel
-from sim.model.mechanisms.escalation import add_tension
+from sim.model.mechanisms.common import add_tension, at_least, at_most, clip
+from sim.model.mechanisms.compiled import rule
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, Settings, Switches, World
 
-_SANCTIONERS = np.array(SANCTIONER_IDX)
-_BLOC = np.array(BLOC_IDX)
+_SANCTIONERS = tuple(SANCTIONER_IDX)
+_BLOC = tuple(BLOC_IDX)
 _USA_ROW = SANCTIONERS.index("usa")
 
 
-def impose_sanctions(w: World, p: Params) -> None:
+@rule
+def impose_sanctions(r, w, p):
     """Sanctions move toward each sanctioner's desired level (L5, L8, L25).
 
     L25 "new sanctions and diplomatic initiatives aimed at further isolating Pyongyang and
@@ -37,25 +41,18 @@ def impose_sanctions(w: World, p: Params) -> None:
     the decided target (Sanctioner.decide) at sanction_speed a year; tightening raises tension
     between imposer and target (L25 "an escalation of tensions").
     """
-    if w.kernels:  # the same, add_tension included, compiled (sim.model.kernels)
-        kernel("impose_sanctions")(
-            w.sanctions,
-            *contiguous(w.sanction_target, p.sanction_speed, p.sanction_tension),
-            w.tension,
-            _SANCTIONERS,
-            _BLOC,
-            DT,
-        )
-        return
-    speed = DT * p.sanction_speed[:, SANCTIONER_IDX]
-    step = speed[:, :, None] * (w.sanction_target - w.sanctions)
-    w.sanctions += step
-    push = p.sanction_tension[:, None, None] * np.maximum(0.0, step)
-    for k, sanctioner in enumerate(SANCTIONER_IDX):
-        add_tension(w, sanctioner, BLOC_IDX, push[:, k])
+    for k in range(len(_SANCTIONERS)):
+        sanctioner = _SANCTIONERS[k]
+        speed = DT * p.sanction_speed[r, sanctioner]
+        for m in range(len(_BLOC)):
+            step = speed * (w.sanction_target[r, k, m] - w.sanctions[r, k, m])
+            w.sanctions[r, k, m] = w.sanctions[r, k, m] + step
+            push = p.sanction_tension[r] * at_least(step, 0.0)
+            add_tension(r, w, sanctioner, _BLOC[m], push)
 
 
-def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
+@rule
+def move_trade(r, w, p, ref, evasion_on):
     """Direct trade falls with sanctions; evasion reroutes part of the loss (L8, L24).
 
     Direct trade of a sanctioner with a member moves toward its 2024 level x exp(-bite x (the
@@ -73,68 +70,49 @@ def move_trade(w: World, p: Params, ref: Reference, evasion_on: bool) -> None:
     expansion (L8) and energy aid (L9), not rerouting. Trade moves at trade_adjustment a
     year.
     """
-    if w.kernels:  # the same, compiled (sim.model.kernels), exp in numpy between kernels
-        exps = np.empty((w.replicates, 10))
-        kernel("trade_exponents")(
-            *contiguous(w.sanctions, ref.sanctions, p.sanction_bite, p.secondary_bite),
-            _USA_ROW,
-            exps,
-        )
-        np.exp(exps, out=exps)
-        access = np.empty_like(w.access)
-        kernel("move_trade")(
-            exps,
-            *contiguous(ref.trade, ref.trade_outside, p.evasion),
-            evasion_on,
-            *contiguous(p.evasion_tolerance, p.third_country_channel, p.coalition_trade),
-            *contiguous(p.trade_adjustment, w.china_alignment, w.china_engagement),
-            *contiguous(w.trade_expansion),
-            float(ref.china_alignment),
-            float(ref.china_engagement),
-            w.trade,
-            w.rerouted_abroad,
-            w.trade_outside,
-            access,
-            _SANCTIONERS,
-            _BLOC,
-            CHINA,
-            BLOC_RUSSIA,
-            DT,
-        )
-        w.access = access
-        return
-    west_2024 = ref.trade[:, SANCTIONER_IDX].T  # (4, 2): sanctioner x member
-    rise = w.sanctions - ref.sanctions
-    direct = west_2024 * np.exp(-p.sanction_bite[:, None, None] * rise)  # (R, 4, 2)
-    lost = np.maximum(0.0, west_2024 - direct).sum(axis=1)  # (R, 2)
-    evasion = p.evasion[:, BLOC_IDX] if evasion_on else np.zeros_like(lost)
-    china_channel = np.minimum(
-        1.0, p.evasion_tolerance[:, CHINA] * w.china_alignment / ref.china_alignment
+    channel = at_most(
+        p.evasion_tolerance[r, CHINA] * w.china_alignment[r] / ref.china_alignment, 1.0
     )
-    via_china = lost * evasion * china_channel[:, None]
-    third = np.minimum(p.third_country_channel, 1.0 - china_channel)
-    via_abroad = lost * evasion * third[:, None]
-    us_rise = rise[:, SANCTIONERS.index("usa")]  # (R, 2)
-    outside = ref.trade_outside * np.exp(-p.secondary_bite[:, None] * np.maximum(0.0, us_rise))
+    third = p.third_country_channel[r]
+    rest = 1.0 - channel
+    third = third if (third < rest or third != third) else rest  # np.minimum: NaN from either
+    speed = DT * p.trade_adjustment[r]
+    intra = ref.trade[BLOC_DPRK, RUSSIA] * w.trade_expansion[r]
+    bite = -p.sanction_bite[r]
+    for m in range(len(_BLOC)):
+        lost = 0.0
+        for k in range(len(_SANCTIONERS)):
+            sanctioner = _SANCTIONERS[k]
+            west = ref.trade[m, sanctioner]
+            direct = west * np.exp(bite * (w.sanctions[r, k, m] - ref.sanctions[k, m]))
+            lost = lost + at_least(west - direct, 0.0)
+            w.trade[r, m, sanctioner] += speed * (direct - w.trade[r, m, sanctioner])
+        share = p.evasion[r, _BLOC[m]] if evasion_on else 0.0
+        via_china = lost * share * channel
+        via_abroad = lost * share * third
+        us_rise = at_least(w.sanctions[r, _USA_ROW, m] - ref.sanctions[_USA_ROW, m], 0.0)
+        outside = ref.trade_outside[m] * np.exp(-p.secondary_bite[r] * us_rise)
+        if m == BLOC_RUSSIA:
+            shift = w.china_alignment[r] - ref.china_alignment
+        else:
+            shift = w.china_engagement[r] - ref.china_engagement
+        shift = at_least(1.0 + p.coalition_trade[r] * shift, 0.0)
+        china = ref.trade[m, CHINA] * shift + via_china
+        w.trade[r, m, CHINA] += speed * (china - w.trade[r, m, CHINA])
+        to_dprk = intra if m == BLOC_RUSSIA else 0.0
+        to_russia = 0.0 if m == BLOC_RUSSIA else intra
+        w.trade[r, m, DPRK] += speed * (to_dprk - w.trade[r, m, DPRK])
+        w.trade[r, m, RUSSIA] += speed * (to_russia - w.trade[r, m, RUSSIA])
+        w.rerouted_abroad[r, m] += speed * (via_abroad - w.rerouted_abroad[r, m])
+        w.trade_outside[r, m] += speed * (outside - w.trade_outside[r, m])
+        total = 0.0
+        for j in range(N_ACTORS):
+            total = total + w.trade[r, m, j]
+        w.access[r, m] = total + w.rerouted_abroad[r, m] + w.trade_outside[r, m]
 
-    china_shift = np.empty((w.replicates, 2))
-    china_shift[:, BLOC_RUSSIA] = w.china_alignment - ref.china_alignment
-    china_shift[:, BLOC_DPRK] = w.china_engagement - ref.china_engagement
-    china_shift = np.maximum(0.0, 1.0 + p.coalition_trade[:, None] * china_shift)
-    target = np.empty_like(w.trade)
-    target[:, :, SANCTIONER_IDX] = direct.transpose(0, 2, 1)
-    target[:, :, CHINA] = ref.trade[:, CHINA] * china_shift + via_china
-    intra = ref.trade[0, RUSSIA] * w.trade_expansion
-    target[:, BLOC_DPRK, DPRK] = target[:, BLOC_RUSSIA, RUSSIA] = 0.0
-    target[:, BLOC_DPRK, RUSSIA] = target[:, BLOC_RUSSIA, DPRK] = intra
-    speed = DT * p.trade_adjustment
-    w.trade += speed[:, None, None] * (target - w.trade)
-    w.rerouted_abroad += speed[:, None] * (via_abroad - w.rerouted_abroad)
-    w.trade_outside += speed[:, None] * (outside - w.trade_outside)
-    w.access = w.trade.sum(axis=2) + w.rerouted_abroad + w.trade_outside
 
-
-def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
+@rule
+def diplomatic_isolation(r, w, p, ref):
     """Isolation campaigns cut the West's ties with the bloc; China's follow its alignment.
 
     L25 "diplomatic initiatives aimed at further isolating Pyongyang and Moscow": each
@@ -144,30 +122,34 @@ def diplomatic_isolation(w: World, p: Params, ref: Reference) -> None:
     2024 level + coalition_ties x (its engagement with Pyongyang - 2024). Ties move at
     ties_adjustment a year.
     """
-    if w.kernels:  # the same, compiled (sim.model.kernels)
-        kernel("diplomatic_isolation")(
-            w.ties,
-            *contiguous(ref.ties, w.isolation_effort, p.ties_adjustment, p.coalition_ties),
-            *contiguous(w.china_alignment, w.china_engagement),
-            float(ref.china_alignment),
-            float(ref.china_engagement),
-            _SANCTIONERS,
-            CHINA,
-            BLOC_RUSSIA,
-            DT,
-        )
-        return
-    speed = (DT * p.ties_adjustment)[:, None, None]
-    keep = 1.0 - w.isolation_effort[:, SANCTIONER_IDX]  # (R, 4)
-    west = w.ties[:, :, SANCTIONER_IDX]
-    w.ties[:, :, SANCTIONER_IDX] = west + speed * (
-        ref.ties[:, SANCTIONER_IDX] * keep[:, None, :] - west
-    )
-    shift = np.empty((w.replicates, 2))
-    shift[:, BLOC_RUSSIA] = w.china_alignment - ref.china_alignment
-    shift[:, BLOC_DPRK] = w.china_engagement - ref.china_engagement
-    china = np.clip(ref.ties[:, CHINA] + p.coalition_ties[:, None] * shift, 0.0, 1.0)
-    w.ties[:, :, CHINA] += speed[:, :, 0] * (china - w.ties[:, :, CHINA])
+    speed = DT * p.ties_adjustment[r]
+    for m in range(len(_BLOC)):
+        for sanctioner in _SANCTIONERS:
+            keep = 1.0 - w.isolation_effort[r, sanctioner]
+            west = w.ties[r, m, sanctioner]
+            w.ties[r, m, sanctioner] = west + speed * (ref.ties[m, sanctioner] * keep - west)
+        if m == BLOC_RUSSIA:
+            shift = w.china_alignment[r] - ref.china_alignment
+        else:
+            shift = w.china_engagement[r] - ref.china_engagement
+        china = clip(ref.ties[m, CHINA] + p.coalition_ties[r] * shift, 0.0, 1.0)
+        w.ties[r, m, CHINA] += speed * (china - w.ties[r, m, CHINA])
+
+
+@rule
+def sanction_replicate(r, w, p, ref, s, on, month, settings):
+    """Replicate r's sanction steps in order, each when its mechanism is on."""
+    if on.sanctions:
+        impose_sanctions(r, w, p)
+    move_trade(r, w, p, ref, on.evasion)
+    if on.diplomatic_isolation:
+        diplomatic_isolation(r, w, p, ref)
+
+
+@rule
+def _sanction_all(w, p, ref, s, on, month, settings):
+    for r in range(w.spending.shape[0]):
+        sanction_replicate(r, w, p, ref, s, on, month, settings)
 
 
 def sanction(
@@ -180,8 +162,4 @@ def sanction(
     settings: Settings,
 ) -> None:
     """The month's sanction steps in order, each when its mechanism is on."""
-    if on.sanctions:
-        impose_sanctions(w, p)
-    move_trade(w, p, ref, evasion_on=on.evasion)
-    if on.diplomatic_isolation:
-        diplomatic_isolation(w, p, ref)
+    _sanction_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)

@@ -1,39 +1,28 @@
 """The actors as Mesa agents: each owns its parameters and decides its policy each month.
 
 An agent reads the shared world arrays and writes its own decisions (its rows of the
-decision arrays) for all replicates at once; the mechanisms (sim/model/mechanisms/) then apply
-what the decisions do to the world. Decisions read only last month's state, so the order
-in which agents decide does not matter.
+decision arrays); the mechanisms (sim/model/mechanisms/) then apply what the decisions do to
+the world. Each agent's decision is a compiled rule of one replicate (its class's `rules`,
+in sim/model/mechanisms/decisions.py but for the DPRK's provocation rate and the US choice
+of engagement), which `decide()` runs for every replicate; `decisions.decide_replicate` runs
+every agent's rules for one replicate in the compiled month, in the order of AGENT_CLASSES.
+The order matters little but is kept: China reads the provocation rate the DPRK decided
+this month and the isolation effort of the US (before it) and of the other sanctioners
+(last month's).
 """
 
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import mesa
 import numpy as np
 
-from sim.actors import (
-    BLOC,
-    BLOC_DPRK,
-    BLOC_IDX,
-    BLOC_RUSSIA,
-    CHINA,
-    DPRK,
-    INDEX,
-    PENINSULA_IDX,
-    SANCTIONER_IDX,
-    SANCTIONERS,
-    USA,
-)
-from sim.calendar import DT
-from sim.model.kernels import contiguous, kernel
+from sim.actors import BLOC, INDEX, SANCTIONERS
+from sim.model.mechanisms import decisions
 from sim.model.mechanisms.escalation import dprk_provocation_rate
 from sim.model.mechanisms.responses import choose_engagement
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, World
-
-_BLOC, _PENINSULA, _SANCTIONERS = (np.asarray(i) for i in (BLOC_IDX, PENINSULA_IDX, SANCTIONER_IDX))
-"""Index lists as arrays, for the kernels."""
 
 
 class ActorModel(Protocol):
@@ -52,6 +41,8 @@ class Actor(mesa.Agent):
     """A state the article names: owns its parameters, decides its policy each month."""
 
     model: ActorModel
+    rules: ClassVar[tuple[str, ...]] = ()
+    """The rules (module.function in sim/model/mechanisms/) its decide() runs, in order."""
 
     def __init__(self, model: ActorModel, actor_id: str) -> None:
         super().__init__(model)
@@ -82,39 +73,12 @@ class Sanctioner(Actor):
     (L19): condemn, then punish (L17, L25), relax when talks move or the war ebbs.
     """
 
-    def decide(self) -> None:
-        w, p, ref, i = self.model.world, self.model.params, self.model.reference, self.index
-        row = SANCTIONERS.index(self.actor_id)
-        if w.kernels:  # the same, compiled (sim.model.kernels.decisions)
-            kernel("sanctioner_decide")(*self._sanctioner_arguments())
-            return
-        rise = w.tension[:, i, BLOC_IDX] - ref.tension[i, BLOC_IDX]
-        target = (
-            ref.sanctions[row]
-            + p.sanction_tightening[:, i, BLOC_IDX]
-            + p.sanction_response[:, i, None] * rise
-        )
-        progress = w.dialogue_progress - ref.dialogue_progress
-        target[:, BLOC_DPRK] -= p.relax_with_dialogue[:, i] * progress
-        target[:, BLOC_RUSSIA] += p.war_response[:, i] * (w.war_intensity - 1.0)
-        w.sanction_target[:, row] = np.clip(target, 0.0, 1.0)
-        w.isolation_effort[:, i] = p.isolation_effort[:, i]
+    rules = ("decisions.sanctioner_decide",)
 
-    def _sanctioner_arguments(self) -> list:
-        """What the sanctioner's kernels read and write (the outputs as they are: in place)."""
-        w, p, ref, i = self.model.world, self.model.params, self.model.reference, self.index
-        return [
-            i,
-            SANCTIONERS.index(self.actor_id),
-            _BLOC,
-            *contiguous(w.tension, ref.tension, ref.sanctions),
-            *contiguous(p.sanction_tightening, p.sanction_response, w.dialogue_progress),
-            float(ref.dialogue_progress),
-            *contiguous(p.relax_with_dialogue, p.war_response, w.war_intensity),
-            contiguous(p.isolation_effort)[0],
-            w.sanction_target,
-            w.isolation_effort,
-        ]
+    def decide(self) -> None:
+        w, p, ref = self.model.world, self.model.params, self.model.reference
+        row = SANCTIONERS.index(self.actor_id)
+        decisions.sanctioner_decide_all(w.arrays(), p.arrays(), ref.arrays(), self.index, row)
 
 
 class UnitedStates(Sanctioner):
@@ -126,25 +90,16 @@ class UnitedStates(Sanctioner):
     engagement with Pyongyang (responses.choose_engagement; L14).
     """
 
+    rules = (
+        "decisions.sanctioner_decide",
+        "decisions.us_buildup_decide",
+        "responses.choose_engagement",
+    )
+
     def decide(self) -> None:
+        super().decide()
         w, p, ref = self.model.world, self.model.params, self.model.reference
-        if w.kernels:  # the sanctioner's decision and the build-up in one compiled call
-            w.us_buildup = np.empty(w.replicates)
-            kernel("us_decide")(
-                *self._sanctioner_arguments(),
-                DPRK,
-                _PENINSULA,
-                float(ref.tension[DPRK, PENINSULA_IDX].mean()),
-                *contiguous(p.presence_pull, w.russia_presence, p.buildup, p.buildup_response),
-                w.us_buildup,
-            )
-        else:
-            super().decide()
-            rise = np.maximum(0.0, w.peninsula_tension() - ref.tension[DPRK, PENINSULA_IDX].mean())
-            presence = p.presence_pull[:, USA] * (w.russia_presence - 1.0)
-            w.us_buildup = np.clip(
-                p.buildup[:, USA] + p.buildup_response[:, USA] * rise + presence, 0.0, 1.0
-            )
+        decisions.us_buildup_decide_all(w.arrays(), p.arrays(), ref.arrays())
         if self.model.switch("us_dprk_talks"):
             w.us_engagement = choose_engagement(w, p, ref)
 
@@ -163,65 +118,16 @@ class China(Actor):
     alignment).
     """
 
+    rules = ("decisions.china_decide",)
+
     def decide(self) -> None:
         model = self.model
-        w, p, ref = model.world, model.params, model.reference
-        if w.kernels:
-            self._decide_compiled()
-            return
-        if model.switch("china_alignment"):
-            rivalry = w.tension[:, CHINA, USA] - ref.tension[CHINA, USA]
-            crisis = (w.provocation_rate - ref.provocation_rate) + (w.wars > 0)
-            fear = w.isolation_effort[:, SANCTIONER_IDX].mean(axis=1)
-            target = np.clip(
-                p.coalition_bias[:, CHINA]
-                + p.rivalry_pull[:, CHINA] * rivalry
-                - p.instability_aversion[:, CHINA] * crisis
-                - p.sanction_fear[:, CHINA] * fear,
-                0.0,
-                1.0,
-            )
-            noise = (
-                p.alignment_noise[:, CHINA]
-                * np.sqrt(DT)
-                * model.shocks_now.normal("alignment")[:, 0]
-            )
-            speed = DT * p.alignment_speed[:, CHINA]
-            w.china_alignment = np.clip(
-                w.china_alignment + speed * (target - w.china_alignment) + noise, 0.0, 1.0
-            )
-            w.china_engagement += speed * (p.engagement[:, CHINA] - w.china_engagement)
-        w.dialogue_effort = p.dialogue[:, CHINA] * (1.0 - w.china_alignment)
-
-    def _decide_compiled(self) -> None:
-        """decide in one compiled call (sim.model.kernels.decisions), the same bits."""
-        model = self.model
-        w, p, ref = model.world, model.params, model.reference
-        aligning = model.switch("china_alignment")
-        normal = model.shocks_now.normal("alignment")[:, 0] if aligning else w.china_alignment
-        alignment = w.china_alignment
-        if aligning:
-            w.china_alignment = np.empty(w.replicates)
-        w.dialogue_effort = np.empty(w.replicates)
-        kernel("china_decide")(
-            aligning,
-            CHINA,
-            USA,
-            *contiguous(w.tension),
-            float(ref.tension[CHINA, USA]),
-            *contiguous(w.provocation_rate),
-            float(ref.provocation_rate),
-            *contiguous(w.wars, w.isolation_effort),
-            _SANCTIONERS,
-            *contiguous(p.coalition_bias, p.rivalry_pull, p.instability_aversion),
-            *contiguous(p.sanction_fear, p.alignment_noise),
-            float(np.sqrt(DT)),
-            *contiguous(normal),
-            DT,
-            *contiguous(p.alignment_speed, p.engagement, p.dialogue, alignment),
-            w.china_engagement,
-            w.china_alignment,
-            w.dialogue_effort,
+        decisions.china_decide_all(
+            model.world.arrays(),
+            model.params.arrays(),
+            model.reference.arrays(),
+            model.shocks_now,
+            model.switch("china_alignment"),
         )
 
 
@@ -233,24 +139,12 @@ class PactMember(Actor):
     after a leadership change, post_change_commitment replaces commitment (L26).
     """
 
+    rules = ("decisions.pact_member_decide",)
+
     def decide(self) -> None:
-        w, p, i = self.model.world, self.model.params, self.index
-        m = BLOC.index(self.actor_id)
-        if w.kernels:  # the same, compiled (sim.model.kernels.decisions)
-            kernel("pact_member_decide")(
-                i,
-                m,
-                i == DPRK,
-                *contiguous(p.commitment, p.post_change_commitment, w.leader_changed),
-                *contiguous(w.support, p.opposition_threshold),
-                w.commitment,
-            )
-            return
-        base = p.commitment[:, i]
-        if i == DPRK:
-            base = np.where(w.leader_changed, p.post_change_commitment[:, i], base)
-        backing = np.minimum(1.0, w.support[:, m] / p.opposition_threshold[:, i])
-        w.commitment[:, m] = base * backing
+        w, p = self.model.world, self.model.params
+        member = BLOC.index(self.actor_id)
+        decisions.pact_member_decide_all(w.arrays(), p.arrays(), self.index, member)
 
 
 class NorthKorea(PactMember):
@@ -259,6 +153,8 @@ class NorthKorea(PactMember):
     Rate = provocation_rate x (1 + threat_response x (perceived threat / 2024 threat - 1)) x
     (1 - dialogue_effect x dialogue progress); see mechanisms.escalation.provocations.
     """
+
+    rules = ("decisions.pact_member_decide", "escalation.dprk_provocation_rate")
 
     def decide(self) -> None:
         super().decide()

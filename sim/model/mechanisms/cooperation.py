@@ -1,18 +1,34 @@
 """Cooperation: the pact's capacity, transfers both ways, payment, energy aid, trade, China's
-dialogue."""
+dialogue.
 
-import numpy as np
+Each rule is a compiled function of one replicate r (sim.model.mechanisms.compiled): it
+reads the world's arrays `w` (World.arrays()), the parameters `p` (Params.arrays()) and June
+2024's values `ref` (Reference.arrays()), and writes the world's arrays in place.
+"""
 
 from sim.actors import BLOC_DPRK, BLOC_RUSSIA, DPRK, PENINSULA_IDX, RUSSIA
 from sim.calendar import DT
-from sim.model.kernels import contiguous, kernel
-from sim.model.kernels.cooperation import writable
+from sim.model.mechanisms.common import at_least, clip
+from sim.model.mechanisms.compiled import rule
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, Settings, Switches, World
 
+_PENINSULA = tuple(PENINSULA_IDX)  # a tuple: numba freezes it as a constant
 
-def pact_cooperation(w: World, p: Params, ref: Reference) -> None:
+
+@rule
+def peninsula_tension(r, w) -> float:
+    """Mean tension of the DPRK with South Korea, Japan and the US in replicate r: numpy's
+    mean (World.peninsula_tension), a sum from 0.0 left to right."""
+    total = 0.0
+    for other in _PENINSULA:
+        total = total + w.tension[r, DPRK, other]
+    return total / len(_PENINSULA)
+
+
+@rule
+def pact_cooperation(r, w, p, ref):
     """How much of its full capacity the pact delivers this month, a share 0-1 (L24).
 
     L24 "extremely harsh economic sanctions ... likely to constrain the extent of their
@@ -22,15 +38,17 @@ def pact_cooperation(w: World, p: Params, ref: Reference) -> None:
     beyond its members' commitment. Transfers scale with `capacity`, cooperation relative to
     2024.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        pact_kernel(w, p, ref, cooperate=True, implement=False)
-        return
-    strain = np.clip(1.0 - p.strain_limit * np.maximum(0.0, w.hardship).mean(axis=1), 0.0, 1.0)
-    w.cooperation = w.commitment.min(axis=1) * strain
-    w.capacity = w.cooperation / ref.cooperation
+    hardship = 0.0 + at_least(w.hardship[r, 0], 0.0) + at_least(w.hardship[r, 1], 0.0)
+    strain = clip(1.0 - p.strain_limit[r] * (hardship / 2.0), 0.0, 1.0)
+    first = w.commitment[r, 0]
+    second = w.commitment[r, 1]
+    weaker = first if (first < second or first != first) else second  # np.minimum, NaN kept
+    w.cooperation[r] = weaker * strain
+    w.capacity[r] = w.cooperation[r] / ref.cooperation
 
 
-def technology_transfer(w: World, p: Params) -> None:
+@rule
+def technology_transfer(r, w, p):
     """Russian military technology and know-how to the DPRK, plus combat learning (L5, L10).
 
     L5 "access to Russian sophisticated military equipment, know-how"; L10 "sharing more
@@ -42,31 +60,28 @@ def technology_transfer(w: World, p: Params) -> None:
     combat experience (combat_learning a year per 10,000 troops deployed, i.e. per 10,000
     troop-years) toward the US level.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _cooperate_kernel(w, p, None, technology=True)
-        return
-    gap = np.maximum(0.0, w.tech[:, BLOC_RUSSIA] - w.tech[:, BLOC_DPRK])
-    transfer = p.tech_transfer[:, RUSSIA] * w.capacity * w.implementation
-    transfer *= w.transfer_draw[:, 0] * gap
-    learning = p.combat_learning[:, DPRK] * (w.troops / 1e4) * (1.0 - w.tech[:, BLOC_DPRK])
-    w.tech[:, BLOC_DPRK] += DT * (transfer + learning)
+    gap = at_least(w.tech[r, BLOC_RUSSIA] - w.tech[r, BLOC_DPRK], 0.0)
+    transfer = p.tech_transfer[r, RUSSIA] * w.capacity[r] * w.implementation[r]
+    transfer = transfer * (w.transfer_draw[r, 0] * gap)
+    learning = p.combat_learning[r, DPRK] * (w.troops[r] / 1e4) * (1.0 - w.tech[r, BLOC_DPRK])
+    w.tech[r, BLOC_DPRK] = w.tech[r, BLOC_DPRK] + DT * (transfer + learning)
 
 
-def cyber_sharing(w: World, p: Params) -> None:
+@rule
+def cyber_sharing(r, w, p):
     """The DPRK's cyber capabilities to Russia (L10).
 
     L10 "Russia, meanwhile, would be interested in acquiring specific cyber warfare
     capabilities that North Korea may develop". Russia's cyber capability rises at rate
     cyber_sharing x capacity x the DPRK's level, saturating at 1.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _cooperate_kernel(w, p, None, cyber=True)
-        return
-    rate = p.cyber_sharing[:, DPRK] * w.capacity * w.cyber[:, BLOC_DPRK]
-    w.cyber[:, BLOC_RUSSIA] += DT * rate * (1.0 - w.cyber[:, BLOC_RUSSIA])
+    rate = p.cyber_sharing[r, DPRK] * w.capacity[r] * w.cyber[r, BLOC_DPRK]
+    level = w.cyber[r, BLOC_RUSSIA]
+    w.cyber[r, BLOC_RUSSIA] = level + DT * rate * (1.0 - level)
 
 
-def munitions_for_war(w: World, p: Params) -> None:
+@rule
+def munitions_for_war(r, w, p):
     """DPRK munitions and troops for Russia's war in Ukraine, and what Russia pays (L5, L8).
 
     The theatre absorbs Russian resources and DPRK munitions (L6, L8, L18). Russia draws
@@ -78,22 +93,24 @@ def munitions_for_war(w: World, p: Params) -> None:
     losing troop_losses a year (NIS, 2025: about 2,000 killed). Russia pays munitions_price
     per million rounds (L5 "access to Russian ... know-how" is part of the price).
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _cooperate_kernel(w, p, None, munitions=True)
-        return
-    demand = w.war_intensity * w.war_demand * w.capacity
-    wanted = p.munitions[:, DPRK] * demand * w.transfer_draw[:, 1]
-    capacity = p.munitions_capacity[:, DPRK]
-    w.munitions = np.where(w.munitions_stock > 0.0, wanted, np.minimum(wanted, capacity))
-    w.munitions_stock = np.maximum(0.0, w.munitions_stock + DT * (capacity - w.munitions))
-    deaths = DT * p.troop_losses[:, DPRK] * w.troops
-    target = p.troops[:, DPRK] * demand
-    w.troops += DT * p.deployment_speed[:, DPRK] * (target - w.troops) - deaths
-    np.maximum(w.troops, 0.0, out=w.troops)
-    w.troop_deaths += deaths
+    demand = w.war_intensity[r] * w.war_demand[r] * w.capacity[r]
+    wanted = p.munitions[r, DPRK] * demand * w.transfer_draw[r, 1]
+    produced = p.munitions_capacity[r, DPRK]
+    if w.munitions_stock[r] > 0.0:
+        delivered = wanted
+    else:  # np.minimum, NaN kept
+        delivered = wanted if (wanted < produced or wanted != wanted) else produced
+    w.munitions[r] = delivered
+    w.munitions_stock[r] = at_least(w.munitions_stock[r] + DT * (produced - delivered), 0.0)
+    deaths = DT * p.troop_losses[r, DPRK] * w.troops[r]
+    target = p.troops[r, DPRK] * demand
+    move = DT * p.deployment_speed[r, DPRK] * (target - w.troops[r]) - deaths
+    w.troops[r] = at_least(w.troops[r] + move, 0.0)
+    w.troop_deaths[r] = w.troop_deaths[r] + deaths
 
 
-def dprk_revenue(w: World, p: Params, ref: Reference, cyber_on: bool) -> None:
+@rule
+def dprk_revenue(r, w, p, ref, cyber_on):
     """The DPRK's hard-currency revenue: payment for munitions and cyber theft (L5, L8, L10).
 
     Munitions: munitions_price x the rounds delivered. Cyber theft (L10 "high-level cyber
@@ -102,14 +119,13 @@ def dprk_revenue(w: World, p: Params, ref: Reference, cyber_on: bool) -> None:
     mechanism cyber_revenue off). Its change from 2024 goes to the DPRK's output and, in
     part, its military budget (revenue_to_military).
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _cooperate_kernel(w, p, ref, revenue=True, cyber_revenue=cyber_on)
-        return
-    gain = w.cyber[:, BLOC_DPRK] / ref.cyber[BLOC_DPRK] if cyber_on else 1.0
-    w.dprk_revenue = p.munitions_price[:, DPRK] * w.munitions + p.cyber_revenue[:, DPRK] * gain
+    gain = w.cyber[r, BLOC_DPRK] / ref.cyber[BLOC_DPRK] if cyber_on else 1.0
+    payment = p.munitions_price[r, DPRK] * w.munitions[r]
+    w.dprk_revenue[r] = payment + p.cyber_revenue[r, DPRK] * gain
 
 
-def energy_aid(w: World, p: Params, ref: Reference) -> None:
+@rule
+def energy_aid(r, w, p, ref):
     """Russian oil to the DPRK (L8, L9).
 
     L8 "a focus on energy exports"; L9 "a country that has been plagued by energy shortages".
@@ -118,26 +134,23 @@ def energy_aid(w: World, p: Params, ref: Reference) -> None:
     barrels in March-November 2024). Power-plant and transport projects raise the DPRK's
     potential growth (grow_economies).
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _cooperate_kernel(w, p, ref, energy=True)
-        return
-    w.energy_supply = ref.energy_non_russian + p.energy_aid[:, RUSSIA] * w.capacity
+    w.energy_supply[r] = ref.energy_non_russian + p.energy_aid[r, RUSSIA] * w.capacity[r]
 
 
-def trade_expansion(w: World, p: Params) -> None:
+@rule
+def trade_expansion(r, w, p):
     """Russia-DPRK trade expansion (L8 "The two states are to expand their trade ties").
 
     Recorded Russia-DPRK trade (US$ 34.4 m in 2023) grows at trade_expansion x capacity x
     implementation (a new channel, ramping up: L24) a year; the trade mechanism moves actual
     trade toward it.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _cooperate_kernel(w, p, None, trade=True)
-        return
-    w.trade_expansion *= 1.0 + DT * p.trade_expansion[:, RUSSIA] * w.capacity * w.implementation
+    growth = DT * p.trade_expansion[r, RUSSIA] * w.capacity[r] * w.implementation[r]
+    w.trade_expansion[r] = w.trade_expansion[r] * (1.0 + growth)
 
 
-def china_dialogue(w: World, p: Params) -> None:
+@rule
+def china_dialogue(r, w, p):
     """China's dialogue track builds progress when tension allows (L19, L29).
 
     L19 "Beijing has struck a note of stability preaching and called for dialogue"; L29
@@ -146,12 +159,35 @@ def china_dialogue(w: World, p: Params) -> None:
     back (provocations). It starts at its 2024 steady state; P above that lowers resting
     tension, the provocation rate and sanctions on the DPRK.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _cooperate_kernel(w, p, None, dialogue=True)
-        return
-    room = (1.0 - w.dialogue_progress) * (1.0 - w.peninsula_tension())
-    w.dialogue_progress += DT * p.dialogue_speed * w.dialogue_effort * room
-    np.clip(w.dialogue_progress, 0.0, 1.0, out=w.dialogue_progress)
+    room = (1.0 - w.dialogue_progress[r]) * (1.0 - peninsula_tension(r, w))
+    progress = w.dialogue_progress[r] + DT * p.dialogue_speed[r] * w.dialogue_effort[r] * room
+    w.dialogue_progress[r] = clip(progress, 0.0, 1.0)
+
+
+@rule
+def cooperate_replicate(r, w, p, ref, s, on, month, settings):
+    """The month's cooperation steps of replicate r in order, each when its mechanism is on:
+    technology_transfer, cyber_sharing, munitions_for_war, dprk_revenue (always), energy_aid,
+    trade_expansion, china_dialogue."""
+    if on.technology_transfer:
+        technology_transfer(r, w, p)
+    if on.cyber_sharing:
+        cyber_sharing(r, w, p)
+    if on.munitions_for_war:
+        munitions_for_war(r, w, p)
+    dprk_revenue(r, w, p, ref, on.cyber_revenue)
+    if on.energy_aid:
+        energy_aid(r, w, p, ref)
+    if on.trade_expansion:
+        trade_expansion(r, w, p)
+    if on.china_dialogue:
+        china_dialogue(r, w, p)
+
+
+@rule
+def _cooperate_all(w, p, ref, s, on, month, settings):
+    for r in range(w.spending.shape[0]):
+        cooperate_replicate(r, w, p, ref, s, on, month, settings)
 
 
 def cooperate(
@@ -163,117 +199,5 @@ def cooperate(
     month: int,
     settings: Settings,
 ) -> None:
-    """The month's cooperation steps in order, each when its mechanism is on (`on`, the
-    model's switch): technology_transfer, cyber_sharing, munitions_for_war, dprk_revenue
-    (always), energy_aid, trade_expansion, china_dialogue. With w.kernels, one kernel call."""
-    if w.kernels:
-        _cooperate_kernel(
-            w,
-            p,
-            ref,
-            technology=on("technology_transfer"),
-            cyber=on("cyber_sharing"),
-            munitions=on("munitions_for_war"),
-            revenue=True,
-            cyber_revenue=on("cyber_revenue"),
-            energy=on("energy_aid"),
-            trade=on("trade_expansion"),
-            dialogue=on("china_dialogue"),
-        )
-        return
-    if on("technology_transfer"):
-        technology_transfer(w, p)
-    if on("cyber_sharing"):
-        cyber_sharing(w, p)
-    if on("munitions_for_war"):
-        munitions_for_war(w, p)
-    dprk_revenue(w, p, ref, cyber_on=on("cyber_revenue"))
-    if on("energy_aid"):
-        energy_aid(w, p, ref)
-    if on("trade_expansion"):
-        trade_expansion(w, p)
-    if on("china_dialogue"):
-        china_dialogue(w, p)
-
-
-def pact_kernel(w: World, p: Params, ref: Reference, cooperate: bool, implement: bool) -> None:
-    """The compiled pact_cooperation and/or responses.pact_implementation, in that order."""
-    cooperation, capacity = writable(w, "cooperation", "capacity")
-    (implementation,) = writable(w, "implementation")
-    kernel("pact_capacity")(
-        bool(cooperate),
-        bool(implement),
-        *contiguous(w.hardship, w.commitment, p.strain_limit),
-        float(ref.cooperation),
-        cooperation,
-        capacity,
-        *contiguous(w.sanctions, ref.sanctions, p.logistics_drag, p.implementation_lag),
-        implementation,
-    )
-
-
-def _cooperate_kernel(
-    w: World,
-    p: Params,
-    ref: Reference | None,
-    technology: bool = False,
-    cyber: bool = False,
-    munitions: bool = False,
-    revenue: bool = False,
-    cyber_revenue: bool = False,
-    energy: bool = False,
-    trade: bool = False,
-    dialogue: bool = False,
-) -> None:
-    """The compiled cooperation steps that are flagged, in the order of `cooperate` (`ref`
-    is read only by dprk_revenue and energy_aid)."""
-    tech, cyber_level, troops, munitions_stock = writable(
-        w, "tech", "cyber", "troops", "munitions_stock"
-    )
-    munitions_out, troop_deaths, revenue_out = writable(
-        w, "munitions", "troop_deaths", "dprk_revenue"
-    )
-    energy_supply, expansion, progress = writable(
-        w, "energy_supply", "trade_expansion", "dialogue_progress"
-    )
-    ref_cyber = float(ref.cyber[BLOC_DPRK]) if ref is not None else 1.0
-    energy_non_russian = float(ref.energy_non_russian) if ref is not None else 0.0
-    kernel("cooperate")(
-        bool(technology),
-        bool(cyber),
-        bool(munitions),
-        bool(revenue),
-        bool(energy),
-        bool(trade),
-        bool(dialogue),
-        DPRK,
-        RUSSIA,
-        BLOC_DPRK,
-        BLOC_RUSSIA,
-        *contiguous(w.capacity, w.implementation, w.transfer_draw),
-        tech,
-        *contiguous(p.tech_transfer, p.combat_learning),
-        troops,
-        cyber_level,
-        *contiguous(p.cyber_sharing, w.war_intensity, w.war_demand, p.munitions),
-        *contiguous(p.munitions_capacity),
-        munitions_out,
-        munitions_stock,
-        *contiguous(p.troop_losses, p.troops, p.deployment_speed),
-        troop_deaths,
-        bool(cyber_revenue),
-        ref_cyber,
-        *contiguous(p.munitions_price, p.cyber_revenue),
-        revenue_out,
-        energy_non_russian,
-        *contiguous(p.energy_aid),
-        energy_supply,
-        *contiguous(p.trade_expansion),
-        expansion,
-        *contiguous(w.tension, _PENINSULA),
-        progress,
-        *contiguous(p.dialogue_speed, w.dialogue_effort),
-    )
-
-
-_PENINSULA = np.asarray(PENINSULA_IDX)
+    """The month's cooperation steps (cooperate_replicate), replicate by replicate."""
+    _cooperate_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)

@@ -2,24 +2,30 @@
 the pact's implementation.
 
 Each is measured against its June 2024 value (held in the Reference), so the defaults keep
-the 2024 steady state and a scenario's departures act from month 1.
+the 2024 steady state and a scenario's departures act from month 1. Each rule is a compiled
+function of one replicate r (sim.model.mechanisms.compiled) that writes the world's arrays
+in place.
 """
 
 import numpy as np
+from numba.extending import overload
 
-from sim.actors import BLOC_DPRK, DPRK, EU, JAPAN, PENINSULA_IDX, ROK, RUSSIA, SANCTIONERS, USA
+from sim.actors import BLOC_DPRK, DPRK, EU, JAPAN, ROK, RUSSIA, SANCTIONERS, USA
 from sim.calendar import DT
-from sim.model.kernels import contiguous, kernel
-from sim.model.kernels.cooperation import writable
-from sim.model.mechanisms.cooperation import pact_cooperation, pact_kernel
-from sim.model.mechanisms.escalation import add_tension
+from sim.model.mechanisms.common import add_tension, at_least, at_most, clip
+from sim.model.mechanisms.compiled import rule
+from sim.model.mechanisms.cooperation import pact_cooperation, peninsula_tension
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, Settings, Switches, World
 
+US_ROW = SANCTIONERS.index("usa")
+"""The US row of the sanctions arrays (R, 4, 2)."""
 
-def dprk_willingness(w: World, p: Params) -> np.ndarray:
-    """How ready the DPRK is to deal with the US, 0-1, (R,): the pact raises its price (L2).
+
+@rule
+def dprk_willingness(r, w, p) -> float:
+    """How ready the DPRK is to deal with the US, 0-1: the pact raises its price (L2).
 
     L2: the pact is "bolstering its hand in its talks with the United States". Readiness =
     1 - pact_leverage x the pact's capacity (relative to 2024) x the war's intensity: what
@@ -27,8 +33,8 @@ def dprk_willingness(w: World, p: Params) -> np.ndarray:
     outside option, so the more the pact delivers the less it needs sanctions relief (Cha &
     Kang 2003 on the DPRK's bargaining; MSMT 2025 on what Russia pays).
     """
-    outside = p.pact_leverage * w.capacity * w.war_intensity
-    return np.clip(1.0 - outside, 0.0, 1.0)
+    outside = p.pact_leverage[r] * w.capacity[r] * w.war_intensity[r]
+    return clip(1.0 - outside, 0.0, 1.0)
 
 
 def talks_steady_state(
@@ -36,14 +42,16 @@ def talks_steady_state(
 ) -> float:
     """The talks progress at which 2024's US engagement, the DPRK's readiness, decay and
     provocation setbacks balance: T* = A / (A + decay + setbacks), A = speed x engagement x
-    willingness x (1 - peninsula tension); `setbacks` a year (12 x rate x dialogue_setback)."""
+    willingness x (1 - peninsula tension); `setbacks` a year (12 x rate x dialogue_setback).
+    A closed form for the calibration (sim.model.calibration), not a step of the month."""
     growth = speed * engagement * willingness * (1.0 - peninsula)
     total = growth + decay + setbacks
     return growth / total if total > 0 else 0.0
 
 
-def us_engagement_target(w: World, p: Params, ref: Reference) -> np.ndarray:
-    """The US choice between pressure (0) and engagement (1) with Pyongyang, (R,) (L14, L29).
+@rule
+def us_engagement_target(r, w, p, ref) -> float:
+    """The US choice between pressure (0) and engagement (1) with Pyongyang (L14, L29).
 
     L14: "the U.S. will have to rethink its gameplan on both North Korea and Russia"; L29
     "Diplomatic engagement and dialogue take on a new urgency". Target = talks_engagement -
@@ -54,27 +62,56 @@ def us_engagement_target(w: World, p: Params, ref: Reference) -> np.ndarray:
     policy toward Pyongyang: Cha & Kang (2003), Nuclear North Korea; the 2018-19 summits
     followed a lull in tests.
     """
-    provocations = w.provocation_rate - ref.provocation_rate
-    allies = w.tension[:, DPRK, [ROK, JAPAN]].mean(axis=1) - ref.tension[DPRK, [ROK, JAPAN]].mean()
+    provocations = w.provocation_rate[r] - ref.provocation_rate
+    allies = (0.0 + w.tension[r, DPRK, ROK] + w.tension[r, DPRK, JAPAN]) / 2.0
+    allies_2024 = (0.0 + ref.tension[DPRK, ROK] + ref.tension[DPRK, JAPAN]) / 2.0
     target = (
-        p.talks_engagement[:, USA]
-        - p.provocation_aversion[:, USA] * provocations
-        - p.ally_alarm[:, USA] * allies
-        - p.pact_hardening[:, USA] * (w.capacity - 1.0)
+        p.talks_engagement[r, USA]
+        - p.provocation_aversion[r, USA] * provocations
+        - p.ally_alarm[r, USA] * (allies - allies_2024)
+        - p.pact_hardening[r, USA] * (w.capacity[r] - 1.0)
     )
-    return np.clip(target, 0.0, 1.0)
+    return clip(target, 0.0, 1.0)
 
 
-def choose_engagement(w: World, p: Params, ref: Reference) -> np.ndarray:
-    """The US engagement this month, (R,): it moves toward us_engagement_target at
-    engagement_speed (UnitedStates.decide; L14)."""
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        return _engagement_kernel(w, p, ref)
-    speed = DT * p.engagement_speed[:, USA]
-    return w.us_engagement + speed * (us_engagement_target(w, p, ref) - w.us_engagement)
+@rule
+def _engagement(r, w, p, ref) -> float:
+    """choose_engagement of replicate r (the compiled rule)."""
+    speed = DT * p.engagement_speed[r, USA]
+    return w.us_engagement[r] + speed * (us_engagement_target(r, w, p, ref) - w.us_engagement[r])
 
 
-def us_dprk_talks(w: World, p: Params) -> None:
+@rule
+def _engagement_all(w, p, ref, out):
+    for r in range(out.shape[0]):
+        out[r] = _engagement(r, w, p, ref)
+
+
+def choose_engagement(*args):
+    """The US engagement this month: it moves toward us_engagement_target at
+    engagement_speed (UnitedStates.decide; L14).
+
+    `choose_engagement(r, w, p, ref)` is replicate r's, a float, from a rule or from Python
+    (w, p, ref the arrays' named tuples). Transitional, while UnitedStates.decide is Python:
+    `choose_engagement(world, params, reference)` (World, Params, Reference) returns every
+    replicate's, an (R,) array, without writing it.
+    """
+    if len(args) == 3:
+        w, p, ref = args
+        out = np.empty(w.replicates)
+        _engagement_all(w.arrays(), p.arrays(), ref.arrays(), out)
+        return out
+    return _engagement(*args)
+
+
+@overload(choose_engagement)
+def _choose_engagement_compiled(r, w, p, ref):
+    """choose_engagement(r, w, p, ref) called from a compiled rule."""
+    return lambda r, w, p, ref: _engagement(r, w, p, ref)
+
+
+@rule
+def us_dprk_talks(r, w, p):
     """The US-DPRK negotiation track: talks progress with US engagement (L2, L14, L29).
 
     The US chooses its engagement (choose_engagement, UnitedStates.decide). Talks progress T grows
@@ -86,17 +123,16 @@ def us_dprk_talks(w: World, p: Params) -> None:
     Singapore pattern: a test moratorium, suspended US-ROK exercises; Panda 2020, Kim Jong Un
     and the Bomb).
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _respond_kernel(w, p, None, talks=True)
-        return
-    room = (1.0 - w.talks_progress) * (1.0 - w.peninsula_tension())
-    growth = p.talks_speed * w.us_engagement * dprk_willingness(w, p) * room
-    w.talks_progress += DT * (growth - p.talks_decay * w.talks_progress)
-    w.talks_progress *= (1.0 - p.dialogue_setback) ** w.provocations
-    np.clip(w.talks_progress, 0.0, 1.0, out=w.talks_progress)
+    progress = w.talks_progress[r]
+    room = (1.0 - progress) * (1.0 - peninsula_tension(r, w))
+    growth = p.talks_speed[r] * w.us_engagement[r] * dprk_willingness(r, w, p) * room
+    progress = progress + DT * (growth - p.talks_decay[r] * progress)
+    progress = progress * (1.0 - p.dialogue_setback[r]) ** w.provocations[r]
+    w.talks_progress[r] = clip(progress, 0.0, 1.0)
 
 
-def talks_effects(w: World, p: Params, ref: Reference) -> None:
+@rule
+def talks_effects(r, w, p, ref):
     """What US-DPRK talks deliver this month, for progress above 2024 (L2, L29).
 
     The DPRK's provocation rate falls by a share talks_moratorium x (T - T_2024) (a
@@ -104,18 +140,16 @@ def talks_effects(w: World, p: Params, ref: Reference) -> None:
     talks_relief x (T - T_2024) (sanctions relief); the US build-up falls by talks_restraint x
     (T - T_2024) (suspended exercises). Talks falling below 2024 reverse all three.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _respond_kernel(w, p, ref, effects=True)
-        return
-    progress = w.talks_progress - ref.talks_progress
-    w.provocation_rate = np.maximum(0.0, w.provocation_rate * (1.0 - p.talks_moratorium * progress))
-    us = SANCTIONERS.index("usa")
-    target = w.sanction_target[:, us, BLOC_DPRK] - p.talks_relief * progress
-    w.sanction_target[:, us, BLOC_DPRK] = np.clip(target, 0.0, 1.0)
-    w.us_buildup = np.clip(w.us_buildup - p.talks_restraint * progress, 0.0, 1.0)
+    progress = w.talks_progress[r] - ref.talks_progress
+    rate = w.provocation_rate[r] * (1.0 - p.talks_moratorium[r] * progress)
+    w.provocation_rate[r] = at_least(rate, 0.0)
+    target = w.sanction_target[r, US_ROW, BLOC_DPRK] - p.talks_relief[r] * progress
+    w.sanction_target[r, US_ROW, BLOC_DPRK] = clip(target, 0.0, 1.0)
+    w.us_buildup[r] = clip(w.us_buildup[r] - p.talks_restraint[r] * progress, 0.0, 1.0)
 
 
-def russia_presence(w: World, p: Params) -> None:
+@rule
+def russia_presence(r, w, p):
     """Russia's military presence in East Asia and its pull on the US and its allies (L6).
 
     L6: the pact means "a decrease in the US's presence in East Asia" and that "Russia intends
@@ -131,16 +165,17 @@ def russia_presence(w: World, p: Params) -> None:
     patrols), rather than leaving the region as Russia hopes. South Korea and Japan raise
     their budgets by presence_threat of their plans per unit (budgets.budget_levels).
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _respond_kernel(w, p, None, presence=True)
-        return
-    target = p.pacific_presence[:, RUSSIA] + p.presence_war * (1.0 - w.war_intensity)
-    w.russia_presence += DT * p.presence_speed * (np.maximum(0.0, target) - w.russia_presence)
-    push = DT * p.presence_tension * (w.russia_presence - 1.0)
-    add_tension(w, RUSSIA, [USA, ROK, JAPAN], push[:, None])
+    target = p.pacific_presence[r, RUSSIA] + p.presence_war[r] * (1.0 - w.war_intensity[r])
+    level = w.russia_presence[r]
+    level = level + DT * p.presence_speed[r] * (at_least(target, 0.0) - level)
+    w.russia_presence[r] = level
+    push = DT * p.presence_tension[r] * (level - 1.0)
+    for other in (USA, ROK, JAPAN):
+        add_tension(r, w, RUSSIA, other, push)
 
 
-def eu_security_response(w: World, p: Params, ref: Reference) -> None:
+@rule
+def eu_security_response(r, w, p, ref):
     """The EU's security response beyond sanctions: military support to Ukraine (L18).
 
     L18: "This new alliance has already raised diplomatic concerns in the European Union,
@@ -153,21 +188,18 @@ def eu_security_response(w: World, p: Params, ref: Reference) -> None:
     spending scale with war_demand) by support_demand per unit, and EU-Russia tension by
     support_tension a year per unit.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        _respond_kernel(w, p, ref, eu=True)
-        return
-    i = EU
-    rise = w.tension[:, i, RUSSIA] - ref.tension[i, RUSSIA]
-    target = p.ukraine_support[:, i] * np.maximum(0.0, 1.0 + p.security_response[:, i] * rise)
-    w.eu_support += DT * p.budget_adjustment * (target - w.eu_support)
-    relative = np.divide(
-        w.eu_support, ref.eu_support, out=np.ones_like(w.eu_support), where=ref.eu_support > 0
-    )
-    w.war_demand = np.maximum(0.0, 1.0 + p.support_demand * (relative - 1.0))
-    add_tension(w, i, [RUSSIA], (DT * p.support_tension * (relative - 1.0))[:, None])
+    rise = w.tension[r, EU, RUSSIA] - ref.tension[EU, RUSSIA]
+    target = p.ukraine_support[r, EU] * at_least(1.0 + p.security_response[r, EU] * rise, 0.0)
+    support = w.eu_support[r]
+    support = support + DT * p.budget_adjustment[r] * (target - support)
+    w.eu_support[r] = support
+    relative = support / ref.eu_support if ref.eu_support > 0 else 1.0
+    w.war_demand[r] = at_least(1.0 + p.support_demand[r] * (relative - 1.0), 0.0)
+    add_tension(r, w, EU, RUSSIA, DT * p.support_tension[r] * (relative - 1.0))
 
 
-def pact_implementation(w: World, p: Params, ref: Reference) -> None:
+@rule
+def pact_implementation(r, w, p, ref):
     """Implementing the pact takes time, logistics and room under sanctions (L24).
 
     L24: "The alliance will demand a great deal of logistical and technical work to implement
@@ -184,14 +216,55 @@ def pact_implementation(w: World, p: Params, ref: Reference) -> None:
     troops from October 2024; oil from March 2024) are calibrated to what was seen and are
     not ramped, so 2024 observations still hold.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        pact_kernel(w, p, ref, cooperate=False, implement=True)
-        return
-    rise = (w.sanctions - ref.sanctions).mean(axis=(1, 2))
-    room = np.clip(1.0 - p.logistics_drag * np.maximum(0.0, rise), 0.0, 1.0)
-    rate = room * np.minimum(1.0, w.capacity) / np.maximum(p.implementation_lag, 1e-9)
-    w.implementation += DT * rate * (1.0 - w.implementation)
-    np.clip(w.implementation, 0.0, 1.0, out=w.implementation)
+    # the mean rise over the (4, 2) sanctions: numpy's pairwise sum of eight terms, from 0.0
+    s = w.sanctions
+    t0 = s[r, 0, 0] - ref.sanctions[0, 0]
+    t1 = s[r, 0, 1] - ref.sanctions[0, 1]
+    t2 = s[r, 1, 0] - ref.sanctions[1, 0]
+    t3 = s[r, 1, 1] - ref.sanctions[1, 1]
+    t4 = s[r, 2, 0] - ref.sanctions[2, 0]
+    t5 = s[r, 2, 1] - ref.sanctions[2, 1]
+    t6 = s[r, 3, 0] - ref.sanctions[3, 0]
+    t7 = s[r, 3, 1] - ref.sanctions[3, 1]
+    rise = (0.0 + (((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7)))) / 8.0
+    room = clip(1.0 - p.logistics_drag[r] * at_least(rise, 0.0), 0.0, 1.0)
+    rate = room * at_most(w.capacity[r], 1.0) / at_least(p.implementation_lag[r], 1e-9)
+    level = w.implementation[r]
+    w.implementation[r] = clip(level + DT * rate * (1.0 - level), 0.0, 1.0)
+
+
+@rule
+def pact_capacity_replicate(r, w, p, ref, s, on, month, settings):
+    """The start of replicate r's month: cooperation.pact_cooperation, then
+    pact_implementation when it is on."""
+    pact_cooperation(r, w, p, ref)
+    if on.pact_implementation:
+        pact_implementation(r, w, p, ref)
+
+
+@rule
+def respond_replicate(r, w, p, ref, s, on, month, settings):
+    """Replicate r's responses in order, each when its mechanism is on: us_dprk_talks and
+    talks_effects, russia_presence, eu_security_response."""
+    if on.us_dprk_talks:
+        us_dprk_talks(r, w, p)
+        talks_effects(r, w, p, ref)
+    if on.russia_presence:
+        russia_presence(r, w, p)
+    if on.eu_security:
+        eu_security_response(r, w, p, ref)
+
+
+@rule
+def _pact_capacity_all(w, p, ref, s, on, month, settings):
+    for r in range(w.spending.shape[0]):
+        pact_capacity_replicate(r, w, p, ref, s, on, month, settings)
+
+
+@rule
+def _respond_all(w, p, ref, s, on, month, settings):
+    for r in range(w.spending.shape[0]):
+        respond_replicate(r, w, p, ref, s, on, month, settings)
 
 
 def pact_capacity(
@@ -203,15 +276,8 @@ def pact_capacity(
     month: int,
     settings: Settings,
 ) -> None:
-    """The start of the month: cooperation.pact_cooperation, then pact_implementation when
-    it is on. With w.kernels, one kernel call."""
-    implementation = on.pact_implementation
-    if w.kernels:
-        pact_kernel(w, p, ref, cooperate=True, implement=implementation)
-        return
-    pact_cooperation(w, p, ref)
-    if implementation:
-        pact_implementation(w, p, ref)
+    """The start of the month (pact_capacity_replicate), replicate by replicate."""
+    _pact_capacity_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)
 
 
 def respond(
@@ -223,103 +289,5 @@ def respond(
     month: int,
     settings: Settings,
 ) -> None:
-    """The month's responses in order, each when its mechanism is on (`on`, the model's
-    switch): us_dprk_talks and talks_effects, russia_presence, eu_security_response. With
-    w.kernels, one kernel call (and numpy's power for the provocations' setback)."""
-    talks = on("us_dprk_talks")
-    if w.kernels:
-        _respond_kernel(
-            w,
-            p,
-            ref,
-            talks=talks,
-            effects=talks,
-            presence=on("russia_presence"),
-            eu=on("eu_security"),
-        )
-        return
-    if talks:
-        us_dprk_talks(w, p)
-        talks_effects(w, p, ref)
-    if on("russia_presence"):
-        russia_presence(w, p)
-    if on("eu_security"):
-        eu_security_response(w, p, ref)
-
-
-def _engagement_kernel(w: World, p: Params, ref: Reference) -> np.ndarray:
-    """The compiled choose_engagement."""
-    out = np.empty_like(w.us_engagement)
-    kernel("choose_engagement")(
-        *contiguous(w.us_engagement, p.engagement_speed, p.talks_engagement),
-        *contiguous(p.provocation_aversion, p.ally_alarm, p.pact_hardening, w.provocation_rate),
-        float(ref.provocation_rate),
-        *contiguous(w.tension),
-        float(ref.tension[DPRK, [ROK, JAPAN]].mean()),
-        *contiguous(w.capacity),
-        USA,
-        DPRK,
-        ROK,
-        JAPAN,
-        out,
-    )
-    return out
-
-
-def _respond_kernel(
-    w: World,
-    p: Params,
-    ref: Reference | None,
-    talks: bool = False,
-    effects: bool = False,
-    presence: bool = False,
-    eu: bool = False,
-) -> None:
-    """The compiled responses that are flagged, in the order of `respond` (`ref` is read
-    only by talks_effects and eu_security_response)."""
-    tension, progress, provocation_rate, sanction_target = writable(
-        w, "tension", "talks_progress", "provocation_rate", "sanction_target"
-    )
-    us_buildup, presence_level, eu_support, war_demand = writable(
-        w, "us_buildup", "russia_presence", "eu_support", "war_demand"
-    )
-    # a power: numpy's, outside the kernel (sim.model.kernels)
-    setback = (1.0 - p.dialogue_setback) ** w.provocations if talks else p.dialogue_setback
-    kernel("respond")(
-        bool(talks),
-        bool(effects),
-        bool(presence),
-        bool(eu),
-        tension,
-        _PENINSULA,
-        DPRK,
-        progress,
-        *contiguous(p.talks_speed, w.us_engagement, p.pact_leverage, w.capacity),
-        *contiguous(w.war_intensity, p.talks_decay, setback),
-        float(ref.talks_progress) if ref is not None else 0.0,
-        *contiguous(p.talks_moratorium),
-        provocation_rate,
-        sanction_target,
-        SANCTIONERS.index("usa"),
-        BLOC_DPRK,
-        *contiguous(p.talks_relief),
-        us_buildup,
-        *contiguous(p.talks_restraint),
-        RUSSIA,
-        *contiguous(p.pacific_presence, p.presence_war, p.presence_speed),
-        presence_level,
-        *contiguous(p.presence_tension, _PRESENCE_OTHERS),
-        EU,
-        *contiguous(p.ukraine_support, p.security_response),
-        float(ref.tension[EU, RUSSIA]) if ref is not None else 0.0,
-        *contiguous(p.budget_adjustment),
-        eu_support,
-        float(ref.eu_support) if ref is not None else 1.0,
-        *contiguous(p.support_demand),
-        war_demand,
-        *contiguous(p.support_tension),
-    )
-
-
-_PENINSULA = np.asarray(PENINSULA_IDX)
-_PRESENCE_OTHERS = np.asarray([USA, ROK, JAPAN])
+    """The month's responses (respond_replicate), replicate by replicate."""
+    _respond_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)

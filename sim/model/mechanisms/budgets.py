@@ -1,69 +1,67 @@
-"""Budgets: plans, Richardson's action-reaction, level changes, capability, the ceiling."""
+"""Budgets: plans, Richardson's action-reaction, level changes, capability, the ceiling.
+
+Rules of one replicate `r` (sim.model.mechanisms.compiled): `w` the World's arrays, `p` the
+parameters', `ref` June 2024's, `s` the month's shocks. Sums over actors run left to right
+from 0.0, as numpy's along a short row; clipping keeps NaN, as numpy's."""
 
 import numpy as np
 
-from sim.actors import BLOC_IDX, DPRK, JAPAN, ROK, RUSSIA, USA
+from sim.actors import BLOC_IDX, DPRK, JAPAN, N_ACTORS, ROK, RUSSIA, USA
 from sim.calendar import DT
-from sim.model.kernels import contiguous, kernel
-from sim.model.params import Params
-from sim.model.randomness import Month
-from sim.model.state import Reference, World
+from sim.model.mechanisms.compiled import rule
+from sim.model.randomness import SPENDING_SHOCKS
+
+SQRT_DT = float(np.sqrt(DT))
+LARGEST = float(np.finfo(np.float64).max)
+MEMBERS = tuple(BLOC_IDX)  # the pact members' actor indices, in BLOC order (a constant)
 
 
-def richardson_drive(
-    params: Params,
-    capability: np.ndarray,
-    tension: np.ndarray,
-    tension_2024: np.ndarray,
-    buildup: np.ndarray,
-    buildup_2024: float,
-) -> np.ndarray:
-    """Sum over rivals of k_ij(t) * C_j: the reaction term of Richardson's equation, (R, N).
+@rule
+def richardson_drive(r, w, p, ref, k):
+    """Richardson's reaction coefficients k_ij(t), written into k[i, j] (N, N), so that the
+    reaction term is the sum over rivals of k_ij(t) * C_j (arms_buildup sums it against
+    capability in each sub-step; the coefficients are computed once a month).
 
     k_ij(t) = k_ij * (1 + s * (tension_ij - tension_ij(2024))) (threat = hostility x
     capability, Dunne, Perlo-Freeman & Smith 2008), and a US build-up above its 2024 level
     replaces part of ROK's and Japan's reaction to the DPRK (reassurance, L17).
     """
-    factor = tension - tension_2024
-    factor *= params.tension_sensitivity[:, None, None]
-    factor += 1.0
-    np.maximum(factor, 0.0, out=factor)
-    factor *= params.reactivity
-    relief = 1.0 - params.reassurance * (buildup - buildup_2024)[:, None]
-    factor[:, :, DPRK] *= np.maximum(0.0, relief)
-    factor *= capability[:, None, :]
-    return factor.sum(axis=2)
+    above = w.us_buildup[r] - ref.buildup
+    for i in range(N_ACTORS):
+        relief = 1.0 - p.reassurance[r, i] * above
+        relief = 0.0 if relief < 0.0 else relief  # np.maximum(0, x), NaN kept
+        for j in range(N_ACTORS):
+            factor = (w.tension[r, i, j] - ref.tension[i, j]) * p.tension_sensitivity[r]
+            factor = factor + 1.0
+            factor = 0.0 if factor < 0.0 else factor
+            k[i, j] = factor * p.reactivity[r, i, j]
+        k[i, DPRK] = k[i, DPRK] * relief
 
 
-def update_capability(w: World, p: Params, ref: Reference) -> None:
+@rule
+def update_capability(r, w, p, ref):
     """Capability = spending x technology x joint-exercise and cyber gains, all 1 in 2024.
 
     L5, L10: technology and cyber gains raise the DPRK's and Russia's effective military
     effort; L4: joint exercises and intelligence sharing raise both members'. Measured in
     June-2024-equivalent US$, the unit Richardson's reaction term needs.
     """
-    if w.kernels:  # the same, compiled (sim.model.kernels), bit for bit
-        w.capability = np.empty_like(w.spending)
-        kernel("update_capability")(
-            w.capability_factor,
-            *contiguous(w.tech, ref.tech, w.cyber, ref.cyber, p.cyber_weight, p.exercise_boost),
-            *contiguous(w.exercise_intensity),
-            float(ref.exercise_intensity),
-            np.array(BLOC_IDX),
-            *contiguous(w.spending),
-            w.capability,
-        )
-        return
-    exercise_gain = (1.0 + p.exercise_boost * w.exercise_intensity) / (
-        1.0 + p.exercise_boost * ref.exercise_intensity
+    exercise_gain = (1.0 + p.exercise_boost[r] * w.exercise_intensity[r]) / (
+        1.0 + p.exercise_boost[r] * ref.exercise_intensity
     )
-    cyber_gain = 1.0 + p.cyber_weight[:, None] * (w.cyber - ref.cyber)
-    w.capability_factor[:, BLOC_IDX] = (w.tech / ref.tech) * cyber_gain * exercise_gain[:, None]
-    w.capability = w.spending * w.capability_factor
+    for m in range(len(MEMBERS)):
+        member = MEMBERS[m]
+        cyber_gain = 1.0 + p.cyber_weight[r] * (w.cyber[r, m] - ref.cyber[m])
+        factor = (w.tech[r, m] / ref.tech[m]) * cyber_gain
+        w.capability_factor[r, member] = factor * exercise_gain
+    for j in range(N_ACTORS):
+        w.capability[r, j] = w.spending[r, j] * w.capability_factor[r, j]
 
 
-def budget_plan(w: World, p: Params, ref: Reference) -> np.ndarray:
-    """Each budget's planned path in constant 2024 US$, (R, N), at the end of this month.
+@rule
+def budget_plan(r, w, p, ref, month):
+    """Each budget's planned path in constant 2024 US$ at the end of month `month`, written
+    into w.plan[r].
 
     P_i(t) = P_i(2024) x exp(plan_i x min(t, Y_i) + trend_i x max(0, t - Y_i)): planned real
     growth (plan_growth, its log) for plan_years Y_i, then the economy's trend growth (the
@@ -71,15 +69,24 @@ def budget_plan(w: World, p: Params, ref: Reference) -> np.ndarray:
     Japan's FY2023-27 programme, South Korea's mid-term plan, China's announced growth,
     NATO's 2025 target for the EU's members, Russia's 2025 budget (parameters' bases).
     """
-    years = w.month * DT
-    trend = np.broadcast_to(ref.gdp_trend, w.spending.shape)
-    planned = np.where(np.isnan(p.plan_growth), trend, np.log1p(np.nan_to_num(p.plan_growth)))
-    within = np.minimum(years, p.plan_years)
-    return ref.spending * np.exp(planned * within + trend * (years - within))
+    years = month * DT
+    for j in range(N_ACTORS):
+        growth = p.plan_growth[r, j]
+        trend = ref.gdp_trend[j]
+        if growth != growth:  # NaN: the plan keeps the 2024 burden
+            planned = trend
+        else:  # np.log1p(np.nan_to_num(growth))
+            growth = LARGEST if growth == np.inf else growth
+            growth = -LARGEST if growth == -np.inf else growth
+            planned = np.log1p(growth)
+        y = p.plan_years[r, j]
+        within = years if years < y else y  # np.minimum(years, y), NaN kept
+        w.plan[r, j] = ref.spending[j] * np.exp(planned * within + trend * (years - within))
 
 
-def budget_levels(w: World, p: Params, ref: Reference) -> np.ndarray:
-    """Level changes of budgets from their 2024 course, US$ bn/yr, (R, N).
+@rule
+def budget_levels(r, w, p, ref, target):
+    """Level changes of budgets from their 2024 course, US$ bn/yr, written into target (N,).
 
     The US build-up above its 2024 level costs buildup_cost per unit (L17, L25); the war in
     Ukraine demands war_share of Russia's planned budget per unit of intensity (times the war
@@ -88,21 +95,19 @@ def budget_levels(w: World, p: Params, ref: Reference) -> np.ndarray:
     L10). South Korea and Japan answer Russia's regional presence above 2024 with
     presence_threat of their planned budget per unit (L6).
     """
-    target = np.zeros_like(w.spending)
-    target[:, USA] = p.buildup_cost[:, USA] * (w.us_buildup - ref.buildup)
-    war = w.war_intensity * w.war_demand - 1.0
-    target[:, RUSSIA] = p.war_share[:, RUSSIA] * w.plan[:, RUSSIA] * war
-    target[:, DPRK] = p.revenue_to_military[:, DPRK] * (w.dprk_revenue - ref.dprk_revenue)
-    presence = (w.russia_presence - 1.0)[:, None]
-    target[:, [ROK, JAPAN]] = (
-        p.presence_threat[:, [ROK, JAPAN]] * w.plan[:, [ROK, JAPAN]] * presence
-    )
-    return target
+    for j in range(N_ACTORS):
+        target[j] = 0.0
+    target[USA] = p.buildup_cost[r, USA] * (w.us_buildup[r] - ref.buildup)
+    war = w.war_intensity[r] * w.war_demand[r] - 1.0
+    target[RUSSIA] = p.war_share[r, RUSSIA] * w.plan[r, RUSSIA] * war
+    target[DPRK] = p.revenue_to_military[r, DPRK] * (w.dprk_revenue[r] - ref.dprk_revenue[r])
+    presence = w.russia_presence[r] - 1.0
+    target[ROK] = p.presence_threat[r, ROK] * w.plan[r, ROK] * presence
+    target[JAPAN] = p.presence_threat[r, JAPAN] * w.plan[r, JAPAN] * presence
 
 
-def arms_buildup(
-    w: World, p: Params, ref: Reference, shocks: Month, substeps: int = 1, plans: bool = True
-) -> None:
+@rule
+def arms_buildup(r, w, p, ref, s, month, substeps, plans):
     """Budgets follow their plans; Richardson's action-reaction moves them off it (L15).
 
     Spending x_i = plan P_i(t) + levels L_i + departure d_i. The departure follows
@@ -116,92 +121,92 @@ def arms_buildup(
     Levels (budget_levels) move toward their targets at budget_adjustment. Budget shocks are
     relative (spending_noise), once a month, so zero spending stays zero.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        plan = w.plan  # budget_plan: its exponent in kernels, log1p and exp in numpy
-        if plans:
-            plan_growth, plan_years, trend = contiguous(p.plan_growth, p.plan_years, ref.gdp_trend)
-            growth = np.empty(plan_growth.shape)
-            kernel("plan_nan_to_num")(plan_growth, growth)
-            np.log1p(growth, out=growth)
-            kernel("plan_exponent")(plan_growth, growth, plan_years, trend, w.month * DT)
-            np.exp(growth, out=growth)
-            plan = np.empty_like(w.spending)
-        else:
-            growth = plan
-        spending, capability, ratio = (np.empty_like(w.spending) for _ in range(3))
-        kernel("arms_buildup")(
-            *contiguous(w.spending, w.plan),
-            plan,
-            growth,
-            *contiguous(ref.spending),
-            bool(plans),
-            w.committed,
-            *contiguous(p.budget_adjustment, p.buildup_cost, p.war_share),
-            *contiguous(p.revenue_to_military, p.presence_threat, w.war_intensity),
-            *contiguous(w.war_demand, w.dprk_revenue, ref.dprk_revenue, w.russia_presence),
-            *contiguous(w.capability_factor, w.tension, ref.tension, p.tension_sensitivity),
-            *contiguous(p.reactivity, p.reassurance, w.us_buildup),
-            float(ref.buildup),
-            *contiguous(p.fatigue, p.grievance, p.spending_noise),
-            shocks.normal("spending"),  # a strided view of the month's block, read in place
-            DT,
-            float(np.sqrt(DT)),
-            int(substeps),
-            np.array([DPRK, RUSSIA, USA, ROK, JAPAN]),
-            spending,
-            capability,
-            ratio,
-        )
-        w.plan, w.spending, w.capability = plan, spending, capability
-        _update_trend(w, None, ratio)
-        return
-    departure = w.spending - w.plan - w.committed
+    before = np.empty(N_ACTORS)
+    departure = np.empty(N_ACTORS)
+    for j in range(N_ACTORS):
+        before[j] = w.spending[r, j]
+        departure[j] = w.spending[r, j] - w.plan[r, j] - w.committed[r, j]
+    planned_threat = np.zeros(N_ACTORS)
     if plans:
-        w.plan = budget_plan(w, p, ref)
-        planned_threat = (p.reactivity * w.plan[:, None, :]).sum(axis=2)
-    else:
-        planned_threat = 0.0
-    w.committed += (DT * p.budget_adjustment)[:, None] * (budget_levels(w, p, ref) - w.committed)
-    before = w.spending.copy()
+        budget_plan(r, w, p, ref, month)
+        for i in range(N_ACTORS):
+            total = 0.0
+            for j in range(N_ACTORS):
+                total = total + p.reactivity[r, i, j] * w.plan[r, j]
+            planned_threat[i] = total
+    target = np.empty(N_ACTORS)
+    budget_levels(r, w, p, ref, target)
+    rate = DT * p.budget_adjustment[r]
+    for j in range(N_ACTORS):
+        w.committed[r, j] = w.committed[r, j] + rate * (target[j] - w.committed[r, j])
+    k = np.empty((N_ACTORS, N_ACTORS))
+    richardson_drive(r, w, p, ref, k)
+    capability = np.empty(N_ACTORS)
     dt = DT / substeps
     for _ in range(substeps):
-        spending = w.plan + w.committed + departure
-        capability = spending * w.capability_factor
-        drive = richardson_drive(p, capability, w.tension, ref.tension, w.us_buildup, ref.buildup)
-        departure += dt * (drive - planned_threat - p.fatigue * departure + p.grievance)
-    spending = w.plan + w.committed + departure
-    w.spending = spending + spending * p.spending_noise * np.sqrt(DT) * shocks.normal("spending")
-    w.capability = w.spending * w.capability_factor
-    _update_trend(w, before)
+        for j in range(N_ACTORS):
+            spending = w.plan[r, j] + w.committed[r, j] + departure[j]
+            capability[j] = spending * w.capability_factor[r, j]
+        for i in range(N_ACTORS):
+            drive = 0.0
+            for j in range(N_ACTORS):
+                drive = drive + k[i, j] * capability[j]
+            change = drive - planned_threat[i] - p.fatigue[r, i] * departure[i]
+            departure[i] = departure[i] + dt * (change + p.grievance[r, i])
+    for j in range(N_ACTORS):
+        x = w.plan[r, j] + w.committed[r, j] + departure[j]
+        x = x + x * p.spending_noise[r, j] * SQRT_DT * s.normals[r, SPENDING_SHOCKS + j]
+        w.spending[r, j] = x
+        w.capability[r, j] = x * w.capability_factor[r, j]
+    _update_trend(r, w, before)
 
 
-def _update_trend(w: World, before: np.ndarray | None, ratio: np.ndarray | None = None) -> None:
+@rule
+def _update_trend(r, w, before):
     """Real spending growth over about the past year: an exponential average (time constant
-    one year) of the monthly log growth, in log per year.
-
-    `ratio`, spending / before where both are positive and 1 elsewhere, is what arms_buildup's
-    kernel computed (then `before` is None); it is overwritten."""
-    if ratio is not None:  # the log in numpy, the average compiled (sim.model.kernels)
-        np.log(ratio, out=ratio)
-        kernel("spending_trend")(w.spending_trend, ratio, DT)
-        return
-    both = (before > 0) & (w.spending > 0)
-    monthly = np.log(np.divide(w.spending, before, out=np.ones_like(before), where=both))
-    w.spending_trend += DT * (monthly / DT - w.spending_trend)
+    one year) of the monthly log growth, in log per year; no growth where last month's or
+    this month's spending (`before`, (N,), and w.spending[r]) is not positive."""
+    for j in range(N_ACTORS):
+        x, last = w.spending[r, j], before[j]
+        monthly = np.log(x / last if (last > 0.0) and (x > 0.0) else 1.0)
+        trend = w.spending_trend[r, j]
+        w.spending_trend[r, j] = trend + DT * (monthly / DT - trend)
 
 
-def budget_ceiling(w: World, p: Params) -> None:
+@rule
+def budget_ceiling(r, w, p):
     """Spending stays between 0 and max_burden x GDP: no state outspends its economy.
 
     Richardson's linear model has no ceiling; real budgets do (SIPRI burdens in the data file;
     WMEAT puts the DPRK at 15 % of GDP or more). Both are in constant 2024 US$. Applied last
     in the month, against the month's GDP.
     """
-    if w.kernels:  # the same, compiled (sim.model.kernels), bit for bit
-        w.capability = np.empty_like(w.spending)
-        kernel("budget_ceiling")(
-            w.spending, *contiguous(p.max_burden, w.gdp, w.capability_factor), w.capability
-        )
-        return
-    np.clip(w.spending, 0.0, p.max_burden * w.gdp, out=w.spending)
-    w.capability = w.spending * w.capability_factor
+    for j in range(N_ACTORS):
+        value = w.spending[r, j]
+        ceiling = p.max_burden[r, j] * w.gdp[r, j]
+        # np.clip: max then min, each keeping a NaN first operand (-0.0 becomes 0.0)
+        value = value if (value != value) or (value > 0.0) else 0.0
+        value = value if (value != value) or (value < ceiling) else ceiling
+        w.spending[r, j] = value
+        w.capability[r, j] = value * w.capability_factor[r, j]
+
+
+@rule
+def update_capability_all(w, p, ref):
+    """update_capability for every replicate (until the month driver calls it)."""
+    for r in range(w.spending.shape[0]):
+        update_capability(r, w, p, ref)
+
+
+@rule
+def arms_buildup_all(w, p, ref, s, month, substeps, plans):
+    """arms_buildup for every replicate (until the month driver calls it)."""
+    for r in range(w.spending.shape[0]):
+        arms_buildup(r, w, p, ref, s, month, substeps, plans)
+
+
+@rule
+def budget_ceiling_all(w, p):
+    """budget_ceiling for every replicate (until the month driver calls it)."""
+    for r in range(w.spending.shape[0]):
+        budget_ceiling(r, w, p)

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, DPRK, N_ACTORS, RIVAL_IDX, RUSSIA
 from sim.calendar import DT
-from sim.model.mechanisms.budgets import budget_ceiling
+from sim.model.mechanisms.budgets import budget_ceiling_all
 from sim.model.mechanisms.common import at_least
 from sim.model.mechanisms.compiled import rule
 from sim.model.params import Params
@@ -149,4 +149,4 @@ def domestic_politics(
     budget ceiling against the month's GDP (budgets.budget_ceiling)."""
     _domestic_politics_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)
     if on.budget_ceiling:
-        budget_ceiling(w, p)
+        budget_ceiling_all(w.arrays(), p.arrays())

@@ -6,7 +6,7 @@ from sim.actors import BLOC_IDX, CHINA, DPRK, PENINSULA_IDX, RIVAL_IDX, RUSSIA, 
 from sim.calendar import DT
 from sim.model.kernels import contiguous, kernel
 from sim.model.kernels.tension import index_array, upper_triangle
-from sim.model.mechanisms.budgets import arms_buildup, update_capability
+from sim.model.mechanisms.budgets import arms_buildup_all, update_capability_all
 from sim.model.params import Params
 from sim.model.randomness import UNIFORM_SLICES, Month
 from sim.model.state import Reference, Settings, Switches, World
@@ -327,7 +327,7 @@ def escalate(
     """The month's escalation steps in order, each when its mechanism is on."""
     if on.joint_exercises:
         joint_exercises(w, p)
-    update_capability(w, p, ref)
+    update_capability_all(w.arrays(), p.arrays(), ref.arrays())
     if on.provocations:
         provocations(w, p, s)
     if on.us_force_buildup:
@@ -335,7 +335,9 @@ def escalate(
     if on.us_china_rivalry:
         us_china_rivalry(w, p)
     if on.arms_buildup:
-        arms_buildup(w, p, ref, s, settings.substeps, on.budget_plans)
+        arms_buildup_all(
+            w.arrays(), p.arrays(), ref.arrays(), s, month, settings.substeps, on.budget_plans
+        )
     if on.tension_dynamics:
         tension_dynamics(w, p, ref, s)
     if on.armed_clashes:

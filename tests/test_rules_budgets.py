@@ -1,0 +1,152 @@
+"""The budget rules (sim.model.mechanisms.budgets) keep their bounds and push the way
+Richardson's equation says: the ceiling holds (NaN kept, not hidden), relative shocks leave
+zero spending at zero, more reactivity to a rival raises spending, sub-steps converge, a
+missing plan follows the economy's trend and 2024's state has capability factor 1."""
+
+import copy
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.actors import BLOC_IDX, DPRK, N_ACTORS, ROK
+from sim.calendar import DT
+from sim.model.mechanisms import budgets
+from sim.model.model import AllianceModel
+from sim.model.randomness import SPENDING_SHOCKS, Month
+from sim.scenario.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+R = 8
+
+
+def new_model(months: int = 0) -> AllianceModel:
+    model = AllianceModel(
+        load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(replicates=R)
+    )
+    for _ in range(months):
+        model.step()
+    return model
+
+
+@pytest.fixture(scope="module")
+def started():
+    """A baseline model of R replicates, a few months in (copy before changing it)."""
+    return new_model(4)
+
+
+def state(model):
+    return copy.deepcopy(model.world), copy.deepcopy(model.params), model.reference
+
+
+def quiet(model) -> Month:
+    """The model's month of shocks with the spending shocks at zero."""
+    s = model.shocks_now
+    normals = s.normals.copy()
+    normals[:, SPENDING_SHOCKS : SPENDING_SHOCKS + N_ACTORS] = 0.0
+    return Month(normals, s.uniforms.copy())
+
+
+def buildup(w, p, ref, s, month, substeps=1, plans=True):
+    a, pa, ra = w.arrays(), p.arrays(), ref.arrays()
+    for r in range(w.replicates):
+        budgets.arms_buildup(r, a, pa, ra, s, month, substeps, plans)
+
+
+VALUES = st.one_of(
+    st.floats(-1e6, 1e6),
+    st.sampled_from([0.0, -0.0, np.inf, -np.inf, np.nan]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(spending=VALUES, burden=st.floats(0.0, 1.0), gdp=st.floats(0.0, 1e5))
+def test_budget_ceiling_keeps_spending_between_zero_and_the_burden(started, spending, burden, gdp):
+    w, p, _ = state(started)
+    w.spending[:, DPRK] = spending
+    w.gdp[:, DPRK] = gdp
+    p.writable("max_burden")[:, DPRK] = burden
+    a, pa = w.arrays(), p.arrays()
+    for r in range(R):
+        budgets.budget_ceiling(r, a, pa)
+    kept = w.spending[:, DPRK]
+    if np.isnan(spending):  # a NaN state is caught by the model's check, not hidden
+        assert np.isnan(kept).all()
+    else:
+        assert np.all(kept >= 0.0) and not np.signbit(kept).any()
+        assert np.all(kept <= burden * gdp)
+    assert np.array_equal(w.capability, w.spending * w.capability_factor, equal_nan=True)
+
+
+def test_zero_spending_stays_zero_under_relative_shocks(started):
+    """Nothing drives the budgets (no plans, reaction, grievance or levels): the shocks,
+    however large, are relative and leave zero at zero; the growth trend decays."""
+    w, p, ref = state(started)
+    for name in ("spending", "plan", "committed"):
+        getattr(w, name)[:] = 0.0
+    for name in ("reactivity", "grievance"):
+        p.writable(name)[:] = 0.0
+    w.us_buildup[:] = ref.buildup
+    w.war_intensity[:], w.war_demand[:], w.russia_presence[:] = 1.0, 1.0, 1.0
+    w.dprk_revenue[:] = ref.dprk_revenue
+    trend = w.spending_trend.copy()
+    s = started.shocks_now
+    normals = s.normals.copy()
+    normals[:, SPENDING_SHOCKS : SPENDING_SHOCKS + N_ACTORS] = 5.0
+    buildup(w, p, ref, Month(normals, s.uniforms), 5, plans=False)
+    assert np.all(w.spending == 0.0) and np.all(w.capability == 0.0)
+    assert np.array_equal(w.spending_trend, trend + DT * (0.0 - trend))
+
+
+def test_more_reactivity_to_a_rival_raises_spending(started):
+    w, p, ref = state(started)
+    more_w, more_p = copy.deepcopy(w), copy.deepcopy(p)
+    more_p.writable("reactivity")[:, ROK, DPRK] *= 2.0
+    s = quiet(started)
+    buildup(w, p, ref, s, 5, plans=False)
+    buildup(more_w, more_p, ref, s, 5, plans=False)
+    assert np.all(more_w.spending[:, ROK] > w.spending[:, ROK])
+    others = [j for j in range(N_ACTORS) if j != ROK]
+    assert np.array_equal(more_w.spending[:, others], w.spending[:, others])
+
+
+def test_substeps_converge_to_the_continuous_path(started):
+    """Euler's error shrinks about in proportion to the step (first order)."""
+    paths = {}
+    for substeps in (1, 2, 4, 8, 256):
+        w, p, ref = state(started)
+        for month in range(5, 17):
+            buildup(w, p, ref, quiet(started), month, substeps)
+        paths[substeps] = w.spending.copy()
+    errors = [np.abs(paths[n] - paths[256]).max() for n in (1, 2, 4, 8)]
+    assert errors[0] > 0.0
+    for coarse, fine in itertools.pairwise(errors):
+        assert 0.3 * coarse < fine < 0.7 * coarse
+
+
+def test_a_missing_plan_keeps_the_2024_burden(started):
+    """NaN plan_growth: the plan grows at the economy's trend; an infinite planned growth
+    over zero plan years weighs nothing."""
+    w, p, ref = state(started)
+    growth, years = p.writable("plan_growth"), p.writable("plan_years")
+    growth[:] = np.nan
+    growth[:, DPRK], years[:, DPRK] = np.inf, 0.0
+    a, pa, ra = w.arrays(), p.arrays(), ref.arrays()
+    for r in range(R):
+        budgets.budget_plan(r, a, pa, ra, 30)
+    expected = ref.spending * np.exp(ref.gdp_trend * 30 * DT)
+    assert np.allclose(w.plan, expected, rtol=1e-12, atol=0.0)
+
+
+def test_capability_factor_is_one_in_2024():
+    model = new_model()
+    w, p, ref = model.world, model.params, model.reference
+    w.spending[:] *= 1.5
+    a, pa, ra = w.arrays(), p.arrays(), ref.arrays()
+    for r in range(R):
+        budgets.update_capability(r, a, pa, ra)
+    assert np.all(w.capability_factor[:, BLOC_IDX] == 1.0)
+    assert np.array_equal(w.capability, w.spending)

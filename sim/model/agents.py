@@ -2,13 +2,13 @@
 
 An agent reads the shared world arrays and writes its own decisions (its rows of the
 decision arrays); the mechanisms (sim/model/mechanisms/) then apply what the decisions do to
-the world. Each agent's decision is a compiled rule of one replicate (its class's `rules`,
-in sim/model/mechanisms/decisions.py but for the DPRK's provocation rate and the US choice
-of engagement), which `decide()` runs for every replicate; `decisions.decide_replicate` runs
-every agent's rules for one replicate in the compiled month, in the order of AGENT_CLASSES.
-The order matters little but is kept: China reads the provocation rate the DPRK decided
-this month and the isolation effort of the US (before it) and of the other sanctioners
-(last month's).
+the world. Each agent's decision is one compiled rule of one replicate, named by its class's
+`rule` (in sim/model/mechanisms/decisions.py). `decide()` runs it for every replicate (a
+notebook can call it); the model's compiled month (sim/model/mechanisms/month.py) calls the
+same rules for each replicate in the order of AGENT_CLASSES (decisions.DECISION_ORDER). The
+order matters little but is kept: China reads the provocation rate the DPRK decided this
+month and the isolation effort of the US (before it) and of the other sanctioners (last
+month's).
 """
 
 from typing import ClassVar, Protocol
@@ -16,13 +16,10 @@ from typing import ClassVar, Protocol
 import mesa
 import numpy as np
 
-from sim.actors import BLOC, INDEX, SANCTIONERS
-from sim.model.mechanisms import decisions
-from sim.model.mechanisms.escalation import dprk_provocation_rate
-from sim.model.mechanisms.responses import choose_engagement
+from sim.actors import INDEX
 from sim.model.params import Params
 from sim.model.randomness import Month
-from sim.model.state import Reference, World
+from sim.model.state import Reference, Switches, World
 
 
 class ActorModel(Protocol):
@@ -33,6 +30,7 @@ class ActorModel(Protocol):
     params: Params
     reference: Reference
     shocks_now: Month
+    switches: Switches
 
     def switch(self, mechanism: str) -> bool: ...
 
@@ -41,8 +39,8 @@ class Actor(mesa.Agent):
     """A state the article names: owns its parameters, decides its policy each month."""
 
     model: ActorModel
-    rules: ClassVar[tuple[str, ...]] = ()
-    """The rules (module.function in sim/model/mechanisms/) its decide() runs, in order."""
+    rule: ClassVar[str] = ""
+    """Its decision rule (module.function in sim/model/mechanisms/), or none."""
 
     def __init__(self, model: ActorModel, actor_id: str) -> None:
         super().__init__(model)
@@ -60,9 +58,6 @@ class Actor(mesa.Agent):
             name: p.writable(name)[:, self.index] for name in p.names() if getattr(p, name).ndim > 1
         }
 
-    def decide(self) -> None:
-        """No discretionary policy: its spending follows its plan and the Richardson reaction."""
-
 
 class Sanctioner(Actor):
     """Sets its desired sanctions on each pact member and its isolation effort (L5, L8, L25).
@@ -73,12 +68,7 @@ class Sanctioner(Actor):
     (L19): condemn, then punish (L17, L25), relax when talks move or the war ebbs.
     """
 
-    rules = ("decisions.sanctioner_decide",)
-
-    def decide(self) -> None:
-        w, p, ref = self.model.world, self.model.params, self.model.reference
-        row = SANCTIONERS.index(self.actor_id)
-        decisions.sanctioner_decide_all(w.arrays(), p.arrays(), ref.arrays(), self.index, row)
+    rule = "decisions.sanctioner_decide"
 
 
 class UnitedStates(Sanctioner):
@@ -90,18 +80,7 @@ class UnitedStates(Sanctioner):
     engagement with Pyongyang (responses.choose_engagement; L14).
     """
 
-    rules = (
-        "decisions.sanctioner_decide",
-        "decisions.us_buildup_decide",
-        "responses.choose_engagement",
-    )
-
-    def decide(self) -> None:
-        super().decide()
-        w, p, ref = self.model.world, self.model.params, self.model.reference
-        decisions.us_buildup_decide_all(w.arrays(), p.arrays(), ref.arrays())
-        if self.model.switch("us_dprk_talks"):
-            w.us_engagement = choose_engagement(w, p, ref)
+    rule = "decisions.us_decide"
 
 
 class China(Actor):
@@ -118,17 +97,7 @@ class China(Actor):
     alignment).
     """
 
-    rules = ("decisions.china_decide",)
-
-    def decide(self) -> None:
-        model = self.model
-        decisions.china_decide_all(
-            model.world.arrays(),
-            model.params.arrays(),
-            model.reference.arrays(),
-            model.shocks_now,
-            model.switch("china_alignment"),
-        )
+    rule = "decisions.china_decide"
 
 
 class PactMember(Actor):
@@ -139,12 +108,7 @@ class PactMember(Actor):
     after a leadership change, post_change_commitment replaces commitment (L26).
     """
 
-    rules = ("decisions.pact_member_decide",)
-
-    def decide(self) -> None:
-        w, p = self.model.world, self.model.params
-        member = BLOC.index(self.actor_id)
-        decisions.pact_member_decide_all(w.arrays(), p.arrays(), self.index, member)
+    rule = "decisions.pact_member_decide"
 
 
 class NorthKorea(PactMember):
@@ -154,15 +118,7 @@ class NorthKorea(PactMember):
     (1 - dialogue_effect x dialogue progress); see mechanisms.escalation.provocations.
     """
 
-    rules = ("decisions.pact_member_decide", "escalation.dprk_provocation_rate")
-
-    def decide(self) -> None:
-        super().decide()
-        model = self.model
-        if model.switch("provocations"):
-            model.world.provocation_rate = dprk_provocation_rate(
-                model.world, model.params, model.reference
-            )
+    rule = "decisions.dprk_decide"
 
 
 AGENT_CLASSES: dict[str, type[Actor]] = {

@@ -23,7 +23,7 @@ from sim.actors import (
     SANCTIONER_IDX,
     USA,
 )
-from sim.model.mechanisms.escalation import dprk_threat
+from sim.model.mechanisms.escalation import dprk_threats
 from sim.model.mechanisms.responses import talks_steady_state
 from sim.model.params import Params
 from sim.model.state import Reference, World
@@ -72,6 +72,9 @@ def create_world(
     talks_2024 = _talks_steady_state(initial, defaults, engagement_2024, provocation_2024)
     support_2024 = float(defaults.ukraine_support[0, EU])
 
+    threat_2024 = np.empty(r)  # the DPRK's threat at June 2024, each replicate's
+    dprk_threats(defaults.arrays(), spending, tension, initial.tension, threat_2024)
+
     reference = Reference(
         spending=initial.spending,
         tension=initial.tension,
@@ -100,7 +103,7 @@ def create_world(
         provocation_rate=provocation_2024,
         dialogue_progress=dialogue_2024,
         cooperation=cooperation_2024,
-        dprk_threat=dprk_threat(defaults, spending, tension, initial.tension),
+        dprk_threat=threat_2024,
         dprk_revenue=revenue_2024,
         china_alignment=alignment_2024,
         china_engagement=float(defaults.engagement[0, CHINA]),
@@ -113,7 +116,6 @@ def create_world(
         np.isnan(params.plan_growth), gdp_trend, np.log1p(np.nan_to_num(params.plan_growth))
     )
     world = World(
-        month=0,
         spending=spending,
         plan=spending.copy() if plans else np.zeros_like(spending),
         committed=np.zeros_like(spending),

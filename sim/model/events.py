@@ -1,18 +1,16 @@
 """Timed events of a scenario: at a month, set parameters or force a step of the model.
 
-A forced step reuses the mechanism it forces (sim.model.mechanisms.escalation): a
-provocation is `provoke` with one event of magnitude 1; an armed clash is `apply_clashes`
-with its escalation and the partners' reciprocity drawn as in `armed_clashes`; a war is a
-clash that escalates for certain.
+A forced step reuses the rules it forces (sim.model.mechanisms.escalation): a provocation
+is `provoke` with one event of magnitude 1; an armed clash is `apply_clashes` with that one
+clash, its escalation (`escalates`) and the partners' reciprocity (`partners_join`) drawn as
+in `armed_clashes`; a war is a clash that escalates for certain.
 """
 
 from collections import defaultdict
 from collections.abc import Sequence
 
-import numpy as np
-
 from sim.actors import BLOC, RIVALS
-from sim.model.mechanisms.escalation import apply_clashes, escalates, partners_join, provoke
+from sim.model.mechanisms.escalation import forced_clashes, forced_provocations
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import World
@@ -45,14 +43,11 @@ class Timeline:
 def _trigger(event: EventSpec, w: World, p: Params, shocks: Month, race_growth: float) -> None:
     """Force a step of the model in every replicate."""
     if event.trigger == "provocation":
-        one = np.ones(w.replicates)
-        provoke(w, p, count=one, size=one)
-        w.provocations = w.provocations + 1.0
+        forced_provocations(w.arrays(), p.arrays())
     elif event.trigger == "leadership_change":
         w.leader_changed[:] = True
     elif event.trigger in ("armed_clash", "war") and event.between is not None:
         member, rival = event.between
-        clash = np.zeros((w.replicates, len(BLOC), len(RIVALS)), dtype=bool)
-        clash[:, BLOC.index(member), RIVALS.index(rival)] = True
-        escalate = clash if event.trigger == "war" else escalates(w, p, shocks, race_growth)
-        apply_clashes(w, p, clash, escalate, partners_join(w, shocks))
+        m, k = BLOC.index(member), RIVALS.index(rival)
+        war = event.trigger == "war"
+        forced_clashes(w.arrays(), p.arrays(), shocks, float(race_growth), m, k, war)

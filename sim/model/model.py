@@ -8,9 +8,9 @@ from sim.errors import ScenarioError
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
-from sim.model.mechanisms import cooperation, domestic, escalation, responses, sanctions
 from sim.model.mechanisms.compiled import prepare
 from sim.model.mechanisms.finite import first_non_finite
+from sim.model.mechanisms.month import month_step
 from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
 from sim.model.recording import Recorder
@@ -75,6 +75,7 @@ class AllianceModel(mesa.Model):
             self.shocks.static_normal("transfer"),
             plans=self.switch("budget_plans"),
         )
+        self._reference = self.reference.arrays()  # as the compiled month takes it
         self.shocks_now: Month = self.shocks.month(1)
         self.timeline = Timeline(spec.events)
         for actor_id, agent_class in AGENT_CLASSES.items():
@@ -110,25 +111,16 @@ class AllianceModel(mesa.Model):
     def _step(self) -> None:
         month = self.steps  # Mesa counts steps from 1
         self.shocks_now = self.shocks.month(month)
-        self.world.month = month
         self.timeline.set_parameters(month, self.params)
-        self.world.war_intensity = self.params.intensity.copy()
-        phase = (
-            self.world,
-            self.params,
-            self.reference,
+        month_step(
+            self.world.arrays(),
+            self.params.arrays(),
+            self._reference,
             self.shocks_now,
             self.switches,
             month,
             self.settings,
         )
-        responses.pact_capacity(*phase)
-        self.agents.do("decide")
-        responses.respond(*phase)
-        escalation.escalate(*phase)
-        sanctions.sanction(*phase)
-        cooperation.cooperate(*phase)
-        domestic.domestic_politics(*phase)
         self.timeline.trigger_steps(
             month, self.world, self.params, self.shocks_now, self._race_growth
         )

@@ -28,7 +28,6 @@ class World:
     Money is constant 2024 US$ (SIPRI's convention); growth is real.
     """
 
-    month: int  # months since June 2024
     # per actor (R, N)
     spending: np.ndarray  # US$ bn/yr, constant 2024 US$
     plan: np.ndarray  # the budget plan's path, US$ bn/yr (0 with budget_plans off)
@@ -85,7 +84,6 @@ class World:
     eu_support: np.ndarray  # EU military support to Ukraine, US$ bn/yr
     war_demand: np.ndarray  # Russia's war demand from Western support beyond 2024, 2024 = 1
     implementation: np.ndarray  # share of the treaty's new channels built, 0-1
-    kernels: bool = False  # run the compiled kernels (sim.model.kernels), same bits as numpy
 
     @property
     def replicates(self) -> int:
@@ -158,9 +156,7 @@ class Reference:
         )
 
 
-WorldArrays = namedtuple(
-    "WorldArrays", [f.name for f in fields(World) if f.name not in ("month", "kernels")]
-)
+WorldArrays = namedtuple("WorldArrays", [f.name for f in fields(World)])
 ReferenceArrays = namedtuple("ReferenceArrays", [f.name for f in fields(Reference)])
 
 

@@ -189,24 +189,3 @@ def budget_ceiling(r, w, p):
         value = value if (value != value) or (value < ceiling) else ceiling
         w.spending[r, j] = value
         w.capability[r, j] = value * w.capability_factor[r, j]
-
-
-@rule
-def update_capability_all(w, p, ref):
-    """update_capability for every replicate (until the month driver calls it)."""
-    for r in range(w.spending.shape[0]):
-        update_capability(r, w, p, ref)
-
-
-@rule
-def arms_buildup_all(w, p, ref, s, month, substeps, plans):
-    """arms_buildup for every replicate (until the month driver calls it)."""
-    for r in range(w.spending.shape[0]):
-        arms_buildup(r, w, p, ref, s, month, substeps, plans)
-
-
-@rule
-def budget_ceiling_all(w, p):
-    """budget_ceiling for every replicate (until the month driver calls it)."""
-    for r in range(w.spending.shape[0]):
-        budget_ceiling(r, w, p)

@@ -10,9 +10,6 @@ from sim.actors import BLOC_DPRK, BLOC_RUSSIA, DPRK, PENINSULA_IDX, RUSSIA
 from sim.calendar import DT
 from sim.model.mechanisms.common import at_least, clip
 from sim.model.mechanisms.compiled import rule
-from sim.model.params import Params
-from sim.model.randomness import Month
-from sim.model.state import Reference, Settings, Switches, World
 
 _PENINSULA = tuple(PENINSULA_IDX)  # a tuple: numba freezes it as a constant
 
@@ -182,22 +179,3 @@ def cooperate_replicate(r, w, p, ref, s, on, month, settings):
         trade_expansion(r, w, p)
     if on.china_dialogue:
         china_dialogue(r, w, p)
-
-
-@rule
-def _cooperate_all(w, p, ref, s, on, month, settings):
-    for r in range(w.spending.shape[0]):
-        cooperate_replicate(r, w, p, ref, s, on, month, settings)
-
-
-def cooperate(
-    w: World,
-    p: Params,
-    ref: Reference,
-    s: Month,
-    on: Switches,
-    month: int,
-    settings: Settings,
-) -> None:
-    """The month's cooperation steps (cooperate_replicate), replicate by replicate."""
-    _cooperate_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)

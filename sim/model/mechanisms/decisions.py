@@ -2,10 +2,10 @@
 
 Rules of one replicate `r` (sim.model.mechanisms.compiled): `w` the World's arrays, `p` the
 parameters', `ref` June 2024's, `s` the month's shocks. An agent (sim.model.agents) owns its
-parameters and runs its rule for every replicate (the `*_all` loops below);
-`decide_replicate` is every agent's decision for one replicate, in the agents' order, for
-the compiled month. Means over actors sum left to right from 0.0, as numpy's along a short
-row; clipping keeps NaN, as numpy's.
+parameters and names its rule; `decide` dispatches an actor's index to that rule,
+`decide_all` runs it for every replicate (the agent's decide()), `decide_replicate` runs
+every actor's for one replicate, in the agents' order (the compiled month). Means over
+actors sum left to right from 0.0, as numpy's along a short row; clipping keeps NaN.
 """
 
 import numpy as np
@@ -18,6 +18,7 @@ from sim.actors import (
     DPRK,
     EU,
     JAPAN,
+    N_ACTORS,
     PENINSULA_IDX,
     ROK,
     RUSSIA,
@@ -27,15 +28,20 @@ from sim.actors import (
 from sim.calendar import DT
 from sim.model.mechanisms.common import at_least, at_most, clip
 from sim.model.mechanisms.compiled import rule
+from sim.model.mechanisms.escalation import dprk_provocation_rate
+from sim.model.mechanisms.responses import choose_engagement
 from sim.model.randomness import ALIGNMENT_SHOCK
 
 SQRT_DT = float(np.sqrt(DT))
 MEMBERS = tuple(BLOC_IDX)  # the pact members' actor indices, in BLOC order
 PENINSULA = tuple(PENINSULA_IDX)  # ROK, Japan, the US: the DPRK's peninsula rivals
 SANCTIONING = tuple(SANCTIONER_IDX)  # the sanctioners' actor indices, in SANCTIONERS order
-ROW = {actor: row for row, actor in enumerate(SANCTIONER_IDX)}
-USA_ROW, EU_ROW, JAPAN_ROW, ROK_ROW = ROW[USA], ROW[EU], ROW[JAPAN], ROW[ROK]
-"""Each sanctioner's row on the sanctioner axis of w.sanction_target and ref.sanctions."""
+SANCTIONER_ROW = tuple(
+    SANCTIONER_IDX.index(actor) if actor in SANCTIONER_IDX else -1 for actor in range(N_ACTORS)
+)
+"""Each actor's row on the sanctioner axis of w.sanction_target and ref.sanctions (-1: not a
+sanctioner)."""
+USA_ROW = SANCTIONER_ROW[USA]
 
 
 @rule
@@ -136,58 +142,55 @@ def pact_member_decide(r, w, p, actor, member):
 
 
 @rule
-def decide_replicate(r, w, p, ref, s, on, month, settings):
-    """Every agent's decision for replicate r, in the agents' order (sim.model.agents,
-    AGENT_CLASSES: dprk, russia, usa, china, rok, japan, eu); China reads the provocation
-    rate the DPRK decided this month and the isolation effort of the sanctioners before it.
-
-    Not here yet: the DPRK's provocation rate (escalation.dprk_provocation_rate, with
-    on.provocations) after the DPRK's commitment, and the US choice of engagement
-    (responses.choose_engagement, with on.us_dprk_talks) after its build-up.
-    """
+def dprk_decide(r, w, p, ref, on):
+    """The DPRK's decisions (NorthKorea): its commitment to the pact (pact_member_decide), then
+    its rate of military provocations (L15; escalation.dprk_provocation_rate) when the
+    provocations mechanism is on."""
     pact_member_decide(r, w, p, DPRK, BLOC_DPRK)
-    pact_member_decide(r, w, p, RUSSIA, BLOC_RUSSIA)
+    if on.provocations:
+        w.provocation_rate[r] = dprk_provocation_rate(r, w, p, ref)
+
+
+@rule
+def us_decide(r, w, p, ref, on):
+    """The US decisions (UnitedStates): its sanctions and isolation effort
+    (sanctioner_decide), its regional build-up (us_buildup_decide), then, with the US-DPRK
+    talks on, its choice between pressure and engagement (L14; responses.choose_engagement)."""
     sanctioner_decide(r, w, p, ref, USA, USA_ROW)
     us_buildup_decide(r, w, p, ref)
-    china_decide(r, w, p, ref, s, on.china_alignment)
-    sanctioner_decide(r, w, p, ref, ROK, ROK_ROW)
-    sanctioner_decide(r, w, p, ref, JAPAN, JAPAN_ROW)
-    sanctioner_decide(r, w, p, ref, EU, EU_ROW)
+    if on.us_dprk_talks:
+        w.us_engagement[r] = choose_engagement(r, w, p, ref)
+
+
+DECISION_ORDER = (DPRK, RUSSIA, USA, CHINA, ROK, JAPAN, EU)
+"""The order in which the actors decide (sim.model.agents.AGENT_CLASSES): China reads the
+provocation rate the DPRK decided this month and the isolation effort of the US before it."""
 
 
 @rule
-def _decide_all(w, p, ref, s, on, month, settings):
-    """decide_replicate for every replicate."""
-    for r in range(w.spending.shape[0]):
-        decide_replicate(r, w, p, ref, s, on, month, settings)
-
-
-# One agent's rule for every replicate: what the agents' decide() run (sim.model.agents).
-
-
-@rule
-def sanctioner_decide_all(w, p, ref, actor, row):
-    """sanctioner_decide for every replicate."""
-    for r in range(w.spending.shape[0]):
-        sanctioner_decide(r, w, p, ref, actor, row)
-
-
-@rule
-def us_buildup_decide_all(w, p, ref):
-    """us_buildup_decide for every replicate."""
-    for r in range(w.spending.shape[0]):
-        us_buildup_decide(r, w, p, ref)
+def decide(r, w, p, ref, s, on, actor):
+    """Actor `actor`'s decision for replicate r: the rule its agent class names."""
+    if actor == DPRK:
+        dprk_decide(r, w, p, ref, on)
+    elif actor == RUSSIA:
+        pact_member_decide(r, w, p, RUSSIA, BLOC_RUSSIA)
+    elif actor == USA:
+        us_decide(r, w, p, ref, on)
+    elif actor == CHINA:
+        china_decide(r, w, p, ref, s, on.china_alignment)
+    else:
+        sanctioner_decide(r, w, p, ref, actor, SANCTIONER_ROW[actor])
 
 
 @rule
-def china_decide_all(w, p, ref, s, aligning):
-    """china_decide for every replicate."""
-    for r in range(w.spending.shape[0]):
-        china_decide(r, w, p, ref, s, aligning)
+def decide_replicate(r, w, p, ref, s, on, month, settings):
+    """Every actor's decision for replicate r, in DECISION_ORDER (the compiled month)."""
+    for actor in DECISION_ORDER:
+        decide(r, w, p, ref, s, on, actor)
 
 
 @rule
-def pact_member_decide_all(w, p, actor, member):
-    """pact_member_decide for every replicate."""
+def decide_all(w, p, ref, s, on, actor):
+    """Actor `actor`'s decision for every replicate (its agent's decide())."""
     for r in range(w.spending.shape[0]):
-        pact_member_decide(r, w, p, actor, member)
+        decide(r, w, p, ref, s, on, actor)

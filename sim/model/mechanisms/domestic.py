@@ -9,12 +9,9 @@ import numpy as np
 
 from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, DPRK, N_ACTORS, RIVAL_IDX, RUSSIA
 from sim.calendar import DT
-from sim.model.mechanisms.budgets import budget_ceiling_all
 from sim.model.mechanisms.common import at_least
 from sim.model.mechanisms.compiled import rule
-from sim.model.params import Params
-from sim.model.randomness import GDP_SHOCKS, LEADERSHIP_DRAW, Month
-from sim.model.state import Reference, Settings, Switches, World
+from sim.model.randomness import GDP_SHOCKS, LEADERSHIP_DRAW
 
 _BLOC = tuple(BLOC_IDX)
 _RIVALS = tuple(RIVAL_IDX)
@@ -128,25 +125,3 @@ def domestic_politics_replicate(r, w, p, ref, s, on, month, settings):
         domestic_support(r, w, p, ref)
     if on.leadership_change:
         leadership_change(r, w, p, ref, s)
-
-
-@rule
-def _domestic_politics_all(w, p, ref, s, on, month, settings):
-    for r in range(w.spending.shape[0]):
-        domestic_politics_replicate(r, w, p, ref, s, on, month, settings)
-
-
-def domestic_politics(
-    w: World,
-    p: Params,
-    ref: Reference,
-    s: Month,
-    on: Switches,
-    month: int,
-    settings: Settings,
-) -> None:
-    """The month's domestic steps in order, each when its mechanism is on; last, the
-    budget ceiling against the month's GDP (budgets.budget_ceiling)."""
-    _domestic_politics_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)
-    if on.budget_ceiling:
-        budget_ceiling_all(w.arrays(), p.arrays())

@@ -1,38 +1,59 @@
-"""Escalation: arms build-up, joint exercises, provocations, US build-up, armed clashes."""
+"""Escalation: joint exercises, provocations, US build-up, tension, armed clashes.
+
+Each rule is a function of one replicate `r` (sim.model.mechanisms.compiled): it reads and
+writes the World's arrays `w` in place. The budget rules of the same phase (arms build-up,
+capability) are in budgets.py.
+"""
 
 import numpy as np
 
-from sim.actors import BLOC_IDX, CHINA, DPRK, PENINSULA_IDX, RIVAL_IDX, RUSSIA, USA
+from sim.actors import BLOC_IDX, CHINA, DPRK, N_ACTORS, PENINSULA_IDX, RIVAL_IDX, RUSSIA, USA
 from sim.calendar import DT
-from sim.model.kernels import contiguous, kernel
-from sim.model.kernels.tension import index_array, upper_triangle
-from sim.model.mechanisms.budgets import arms_buildup_all, update_capability_all
-from sim.model.params import Params
-from sim.model.randomness import UNIFORM_SLICES, Month
-from sim.model.state import Reference, Settings, Switches, World
+from sim.model.mechanisms.budgets import arms_buildup, update_capability
+from sim.model.mechanisms.common import add_tension, clip
+from sim.model.mechanisms.compiled import rule
+from sim.model.randomness import (
+    CLASH_DRAWS,
+    ESCALATION_DRAWS,
+    PROVOCATION_COUNT_DRAW,
+    PROVOCATION_SIZE_DRAW,
+    RECIPROCITY_DRAWS,
+    TENSION_SHOCKS,
+)
+
+BLOC = tuple(BLOC_IDX)
+RIVALS = tuple(RIVAL_IDX)
+PENINSULA = tuple(PENINSULA_IDX)
+N_RIVALS = len(RIVALS)
+"""Actor indices as tuples (numba freezes a global tuple; a dyad d = m * N_RIVALS + k is
+member BLOC[m] and rival RIVALS[k], the order of the clash, escalation and reciprocity
+draws)."""
+SQRT_DT = float(np.sqrt(DT))
+MAX_EVENTS = 30
+"""_poisson's cap on provocations a month."""
 
 
-def dprk_threat(
-    params: Params,
-    capability: np.ndarray,
-    tension: np.ndarray,
-    tension_2024: np.ndarray,
-    kernels: bool = False,
-) -> np.ndarray:
-    """The DPRK's row of richardson_drive: the threat it perceives, (R,). `kernels` (a
-    World's w.kernels) runs it compiled (sim.model.kernels), bit for bit."""
-    if kernels:
-        return kernel("dprk_threat")(
-            *contiguous(params.tension_sensitivity, tension, tension_2024),
-            *contiguous(params.reactivity, capability),
-            DPRK,
-        )
-    factor = 1.0 + params.tension_sensitivity[:, None] * (tension[:, DPRK] - tension_2024[DPRK])
-    k = params.reactivity[:, DPRK] * np.maximum(0.0, factor)
-    return (k * capability).sum(axis=1)
+@rule
+def dprk_threat(r, p, capability, tension, tension_2024) -> float:
+    """The DPRK's row of richardson_drive in replicate r: the threat it perceives, from
+    capability (R, N), tension (R, N, N) and June 2024's tension (N, N)."""
+    threat = 0.0
+    for j in range(N_ACTORS):
+        factor = 1.0 + p.tension_sensitivity[r] * (tension[r, DPRK, j] - tension_2024[DPRK, j])
+        factor = 0.0 if factor <= 0.0 else factor  # np.maximum(0.0, x): NaN kept, -0.0 -> 0.0
+        threat = threat + p.reactivity[r, DPRK, j] * factor * capability[r, j]
+    return threat
 
 
-def joint_exercises(w: World, p: Params) -> None:
+@rule
+def dprk_threats(p, capability, tension, tension_2024, out) -> None:
+    """dprk_threat of every replicate, into out (R,) (calibration's June 2024 threat)."""
+    for r in range(out.shape[0]):
+        out[r] = dprk_threat(r, p, capability, tension, tension_2024)
+
+
+@rule
+def joint_exercises(r, w, p) -> None:
     """Joint exercises, intelligence sharing and common defence strategies (L4).
 
     Intensity = the members' mean `exercises` x the pact's capacity relative to 2024. It
@@ -40,24 +61,19 @@ def joint_exercises(w: World, p: Params) -> None:
     Korea, Japan and the US, who perceive the threat (L15, L17), by exercise_tension x
     intensity a year.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        w.exercise_intensity = np.empty(w.replicates)
-        kernel("joint_exercises")(
-            w.tension,
-            w.exercise_intensity,
-            *contiguous(p.exercises, w.capacity, p.exercise_tension),
-            index_array(tuple(BLOC_IDX)),
-            index_array(tuple(PENINSULA_IDX)),
-            DT,
-        )
-        return
-    w.exercise_intensity = np.clip(p.exercises[:, BLOC_IDX].mean(axis=1) * w.capacity, 0, 1)
-    push = DT * p.exercise_tension * w.exercise_intensity
-    for member in BLOC_IDX:
-        add_tension(w, member, PENINSULA_IDX, push[:, None])
+    total = 0.0
+    for member in BLOC:
+        total = total + p.exercises[r, member]
+    intensity = clip(total / len(BLOC) * w.capacity[r], 0.0, 1.0)
+    w.exercise_intensity[r] = intensity
+    push = DT * p.exercise_tension[r] * intensity
+    for member in BLOC:
+        for other in PENINSULA:
+            add_tension(r, w, member, other, push)
 
 
-def provocations(w: World, p: Params, shocks: Month) -> None:
+@rule
+def provocations(r, w, p, s) -> None:
     """DPRK military provocations: Poisson events that spike tension (L15).
 
     L15 "military provocations leading grave repercussions". The monthly rate rises with the
@@ -66,61 +82,64 @@ def provocations(w: World, p: Params, shocks: Month) -> None:
     ROK, Japan and the US by `provocation_size` times an exponential magnitude, and sets the
     dialogue back (dialogue_setback).
     """
-    if w.kernels:  # _poisson's inversion and provoke's spike compiled (sim.model.kernels)
-        rate = w.provocation_rate
-        chance_none = np.exp(-rate)
-        size = -np.log(1.0 - shocks.uniform("provocation_size")[:, 0])
-        u = shocks.uniform("provocation_count")[:, 0]
-        count = kernel("provocations")(
-            w.tension,
-            *contiguous(rate, chance_none, u, size, p.provocation_size),
-            DPRK,
-            index_array(tuple(PENINSULA_IDX)),
-            30,  # _poisson's max_events
-        )
-        w.provocations = count
-        w.dialogue_progress *= (1.0 - p.dialogue_setback) ** count  # provoke's setback
-        return
-    count = _poisson(w.provocation_rate, shocks.uniform("provocation_count")[:, 0])
-    size = -np.log(1.0 - shocks.uniform("provocation_size")[:, 0])  # Exp(1) magnitude
-    w.provocations = count
-    provoke(w, p, count, size)
+    count = _poisson(w.provocation_rate[r], s.uniforms[r, PROVOCATION_COUNT_DRAW])
+    size = -np.log(1.0 - s.uniforms[r, PROVOCATION_SIZE_DRAW])  # Exp(1) magnitude
+    w.provocations[r] = count
+    provoke(r, w, p, count, size)
 
 
-def provoke(w: World, p: Params, count: np.ndarray, size: np.ndarray) -> None:
-    """The effect of `count` provocations of magnitude `size` (R,): tension of the DPRK with
-    ROK, Japan and the US rises by count x size x provocation_size, and each sets the
-    dialogue back by dialogue_setback (L15, L19). A scenario's forced provocation is one of
-    magnitude 1."""
-    spike = count * size * p.provocation_size[:, DPRK]
-    add_tension(w, DPRK, PENINSULA_IDX, spike[:, None])
-    w.dialogue_progress *= (1.0 - p.dialogue_setback) ** count
+@rule
+def provoke(r, w, p, count, size) -> None:
+    """The effect of `count` provocations of magnitude `size` in replicate r: tension of the
+    DPRK with ROK, Japan and the US rises by count x size x provocation_size, and each sets
+    the dialogue back by dialogue_setback (L15, L19). A scenario's forced provocation is one
+    of magnitude 1."""
+    spike = count * size * p.provocation_size[r, DPRK]
+    for other in PENINSULA:
+        add_tension(r, w, DPRK, other, spike)
+    w.dialogue_progress[r] *= (1.0 - p.dialogue_setback[r]) ** count
 
 
-def dprk_provocation_rate(w: World, p: Params, ref: Reference) -> np.ndarray:
-    """Expected provocations this month: the DPRK's policy (see NorthKorea.decide).
+@rule
+def _poisson(rate, u, max_events=MAX_EVENTS) -> float:
+    """A Poisson(rate) count by inversion of one uniform (one shock slot a month), at most
+    max_events."""
+    term = np.exp(-rate)
+    cumulative = term
+    count = 0.0
+    for k in range(1, max_events + 1):
+        if not u >= cumulative:
+            break
+        count += 1.0
+        term = term * rate / k
+        cumulative = cumulative + term
+    return count
+
+
+@rule
+def dprk_provocation_rate(r, w, p, ref) -> float:
+    """Expected provocations this month in replicate r: the DPRK's policy (see
+    NorthKorea.decide; the caller writes w.provocation_rate[r]).
 
     The threat is measured against what its rivals' budget plans pose at 2024 tension (their
     2024 threat without plans): provocations answer departures, not the plans themselves.
     """
-    if w.kernels:  # the same, dprk_threat included, compiled (sim.model.kernels)
-        return kernel("provocation_rate")(
-            *contiguous(w.capability, w.tension, ref.tension, p.tension_sensitivity),
-            *contiguous(p.reactivity, w.plan, ref.dprk_threat, p.provocation_rate),
-            *contiguous(p.threat_response, p.dialogue_effect, w.dialogue_progress),
-            float(ref.dialogue_progress),
-            DPRK,
-        )
-    threat = dprk_threat(p, w.capability, w.tension, ref.tension)
-    planned = (p.reactivity[:, DPRK] * w.plan).sum(axis=1)
-    expected = np.where(planned > 0, planned, ref.dprk_threat)
-    ratio = np.divide(threat, expected, out=np.ones_like(threat), where=expected > 0)
-    rate = p.provocation_rate[:, DPRK] * (1.0 + p.threat_response[:, DPRK] * (ratio - 1.0))
-    progress = w.dialogue_progress - ref.dialogue_progress
-    return np.maximum(0.0, rate * (1.0 - p.dialogue_effect * progress))
+    threat = 0.0
+    planned = 0.0
+    for j in range(N_ACTORS):
+        factor = 1.0 + p.tension_sensitivity[r] * (w.tension[r, DPRK, j] - ref.tension[DPRK, j])
+        factor = 0.0 if factor <= 0.0 else factor  # as dprk_threat
+        threat = threat + p.reactivity[r, DPRK, j] * factor * w.capability[r, j]
+        planned = planned + p.reactivity[r, DPRK, j] * w.plan[r, j]
+    expected = planned if planned > 0 else ref.dprk_threat[r]
+    ratio = threat / expected if expected > 0 else 1.0
+    rate = p.provocation_rate[r, DPRK] * (1.0 + p.threat_response[r, DPRK] * (ratio - 1.0))
+    rate = rate * (1.0 - p.dialogue_effect[r] * (w.dialogue_progress[r] - ref.dialogue_progress))
+    return 0.0 if rate < 0.0 else rate  # np.maximum(0.0, x), NaN kept
 
 
-def us_force_buildup(w: World, p: Params) -> None:
+@rule
+def us_force_buildup(r, w, p) -> None:
     """US regional force build-up (L25): tension with the bloc and China.
 
     L25 "a build-up of military forces in the area"; L17 "it will come to the defense of its
@@ -128,17 +147,13 @@ def us_force_buildup(w: World, p: Params) -> None:
     tension with the DPRK, Russia and China by buildup_tension x level a year. Its spending
     cost and the reassurance of allies (above their 2024 levels) act in arms_buildup.
     """
-    if w.kernels:  # the same, compiled (sim.model.kernels)
-        us_buildup = w.us_buildup.reshape(-1, 1)
-        others = index_array((DPRK, RUSSIA, CHINA))
-        rate, level = contiguous(p.buildup_tension, us_buildup)
-        kernel("push_tension")(w.tension, USA, others, rate, level, 0, DT)
-        return
-    push = DT * p.buildup_tension * w.us_buildup
-    add_tension(w, USA, [DPRK, RUSSIA, CHINA], push[:, None])
+    push = DT * p.buildup_tension[r] * w.us_buildup[r]
+    for other in (DPRK, RUSSIA, CHINA):
+        add_tension(r, w, USA, other, push)
 
 
-def us_china_rivalry(w: World, p: Params) -> None:
+@rule
+def us_china_rivalry(r, w, p) -> None:
     """US trade and technology pressure on China raises their tension (L13).
 
     L13: China and the US are "already in a sort of trade war". US-China tension rises by
@@ -146,15 +161,11 @@ def us_china_rivalry(w: World, p: Params) -> None:
     (calibration), so tariff escalation (April 2025) and truces (Geneva, May 2025; Busan,
     October 2025) move it as events set `usa.trade_pressure`.
     """
-    if w.kernels:  # the same, compiled (sim.model.kernels)
-        rate, level = contiguous(p.trade_tension, p.trade_pressure)
-        kernel("push_tension")(w.tension, USA, index_array((CHINA,)), rate, level, USA, DT)
-        return
-    push = DT * p.trade_tension * p.trade_pressure[:, USA]
-    add_tension(w, USA, [CHINA], push[:, None])
+    add_tension(r, w, USA, CHINA, DT * p.trade_tension[r] * p.trade_pressure[r, USA])
 
 
-def tension_dynamics(w: World, p: Params, ref: Reference, shocks: Month) -> None:
+@rule
+def tension_dynamics(r, w, p, ref, s) -> None:
     """Tension relaxes toward its resting level, with noise; dialogue moves the peninsula's
     (L19, L29).
 
@@ -163,36 +174,32 @@ def tension_dynamics(w: World, p: Params, ref: Reference, shocks: Month) -> None
     P above its 2024 level lowers the resting tension of the DPRK with ROK, Japan and the US
     by a share dialogue_effect * (P - P_2024) (and raises it when talks fall back).
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), bit for bit
-        upper = upper_triangle(w.tension.shape[1])
-        kernel("tension_dynamics")(
-            w.tension,
-            *contiguous(ref.tension_rest, p.tension_decay, p.dialogue_effect, w.dialogue_progress),
-            float(ref.dialogue_progress),
-            *contiguous(p.tension_noise),
-            shocks.normal("tension"),  # a strided view of the month's block, read in place
-            *upper,
-            DPRK,
-            index_array(tuple(PENINSULA_IDX)),
-            DT,
-            float(np.sqrt(DT)),
-        )
-        return
-    rate = DT * p.tension_decay
-    progress = w.dialogue_progress - ref.dialogue_progress
-    w.tension += rate[:, None, None] * (ref.tension_rest - w.tension)
-    relief = (rate * p.dialogue_effect * progress)[:, None]
-    peninsula = w.tension[:, DPRK, PENINSULA_IDX] - relief * ref.tension_rest[DPRK, PENINSULA_IDX]
-    w.tension[:, DPRK, PENINSULA_IDX] = peninsula
-    w.tension[:, PENINSULA_IDX, DPRK] = peninsula
-    noise = (p.tension_noise * np.sqrt(DT))[:, None] * shocks.normal("tension")
-    upper = np.triu_indices(w.tension.shape[1], k=1)
-    w.tension[:, upper[0], upper[1]] += noise
-    w.tension[:, upper[1], upper[0]] += noise
-    np.clip(w.tension, 0.0, 1.0, out=w.tension)
+    t = w.tension
+    rest = ref.tension_rest
+    rate = DT * p.tension_decay[r]
+    relief = rate * p.dialogue_effect[r] * (w.dialogue_progress[r] - ref.dialogue_progress)
+    for i in range(N_ACTORS):
+        for j in range(N_ACTORS):
+            t[r, i, j] = t[r, i, j] + rate * (rest[i, j] - t[r, i, j])
+    for other in PENINSULA:
+        value = t[r, DPRK, other] - relief * rest[DPRK, other]
+        t[r, DPRK, other] = value
+        t[r, other, DPRK] = value
+    scale = p.tension_noise[r] * SQRT_DT
+    d = TENSION_SHOCKS  # one normal per dyad, the upper triangle row by row
+    for i in range(N_ACTORS):
+        for j in range(i + 1, N_ACTORS):
+            noise = scale * s.normals[r, d]
+            t[r, i, j] = t[r, i, j] + noise
+            t[r, j, i] = t[r, j, i] + noise
+            d += 1
+    for i in range(N_ACTORS):
+        for j in range(N_ACTORS):
+            t[r, i, j] = clip(t[r, i, j], 0.0, 1.0)
 
 
-def armed_clashes(w: World, p: Params, ref: Reference, shocks: Month, race_growth: float) -> None:
+@rule
+def armed_clashes(r, w, p, ref, s, race_growth) -> None:
     """Armed clashes between a pact member and a rival; some escalate to war, and a war
     calls the reciprocity clause (L4, L15).
 
@@ -206,139 +213,117 @@ def armed_clashes(w: World, p: Params, ref: Reference, shocks: Month, race_growt
     probability equal to its effective commitment (L4 "reciprocity if there is an armed
     conflict"; treaty article 4, armed attack), setting its own tension with the rival to 1.
     """
-    if w.kernels:  # the same steps compiled (sim.model.kernels), transcendentals in numpy
-        bloc, rivals = index_array(tuple(BLOC_IDX)), index_array(tuple(RIVAL_IDX))
-        tension_2024, slope = contiguous(ref.tension, p.clash_slope)
-        exponent = kernel("clash_exponent")(w.tension, tension_2024, slope, bloc, rivals)
-        rate_dt = kernel("clash_rate_dt")(
-            np.exp(exponent), *contiguous(p.clash_hazard, ref.clash_rates, p.clash_floor), DT
-        )
-        no_clash = np.expm1(rate_dt).reshape(w.replicates, -1)
-        kernel("clash_outcomes")(
-            w.tension,
-            no_clash,
-            *contiguous(shocks.uniforms),  # one copy of the month's draws, then their slots
-            UNIFORM_SLICES["clash"].start,
-            UNIFORM_SLICES["escalation"].start,
-            UNIFORM_SLICES["reciprocity"].start,
-            *contiguous(w.spending_trend),
-            float(np.log1p(race_growth)),
-            *contiguous(p.escalation_race, p.escalation_base, w.commitment, p.clash_tension),
-            w.clashes,
-            w.wars,
-            w.reciprocity,
-            bloc,
-            rivals,
-        )
-        return
-    dyads = w.tension[:, BLOC_IDX][:, :, RIVAL_IDX]
-    dyads_2024 = ref.tension[BLOC_IDX][:, RIVAL_IDX]
-    base = p.clash_hazard[:, None, None] * (ref.clash_rates + p.clash_floor[:, None, None])
-    rate = base * np.exp(p.clash_slope[:, None, None] * (dyads - dyads_2024))
-    n = len(RIVAL_IDX)
-    clash = shocks.uniform("clash").reshape(-1, 2, n) < -np.expm1(-rate * DT)
-    apply_clashes(w, p, clash, escalates(w, p, shocks, race_growth), partners_join(w, shocks))
+    clashed = 0  # bit d: dyad d clashed, every dyad's chance from the tension before any
+    for m in range(len(BLOC)):
+        member = BLOC[m]
+        for k in range(N_RIVALS):
+            rival = RIVALS[k]
+            d = m * N_RIVALS + k
+            base = p.clash_hazard[r] * (ref.clash_rates[m, k] + p.clash_floor[r])
+            hostility = w.tension[r, member, rival] - ref.tension[member, rival]
+            rate = base * np.exp(p.clash_slope[r] * hostility)
+            if s.uniforms[r, CLASH_DRAWS + d] < -np.expm1(-rate * DT):
+                clashed |= 1 << d
+    if clashed:
+        apply_clashes(r, w, p, s, race_growth, clashed, False)
 
 
-def escalates(w: World, p: Params, shocks: Month, race_growth: float) -> np.ndarray:
-    """Whether a clash in each dyad this month would escalate to war, (R, 2, n_rivals)."""
+@rule
+def escalates(r, w, p, s, race_growth, m, k) -> bool:
+    """Whether a clash between member BLOC[m] and rival RIVALS[k] this month would escalate
+    to war: with chance escalation_race when both are racing (spending_trend at least
+    log1p(race_growth)), else escalation_base."""
     racing_at = np.log1p(race_growth)
-    racing = w.spending_trend >= racing_at
-    both = racing[:, BLOC_IDX][:, :, None] & racing[:, RIVAL_IDX][:, None, :]
-    chance = np.where(both, p.escalation_race[:, None, None], p.escalation_base[:, None, None])
-    return shocks.uniform("escalation").reshape(both.shape) < chance
+    both = w.spending_trend[r, BLOC[m]] >= racing_at and w.spending_trend[r, RIVALS[k]] >= racing_at
+    chance = p.escalation_race[r] if both else p.escalation_base[r]
+    return s.uniforms[r, ESCALATION_DRAWS + m * N_RIVALS + k] < chance
 
 
-def partners_join(w: World, shocks: Month) -> np.ndarray:
-    """Whether the partner of each member would join a war with each rival this month,
-    (R, 2, n_rivals): with probability equal to its effective commitment (L4)."""
-    u = shocks.uniform("reciprocity").reshape(-1, len(BLOC_IDX), len(RIVAL_IDX))
-    return u < w.commitment[:, ::-1, None]
+@rule
+def partners_join(r, w, s, m, k) -> bool:
+    """Whether the partner of member BLOC[m] would join a war with rival RIVALS[k] this
+    month: with probability equal to its effective commitment (L4)."""
+    return s.uniforms[r, RECIPROCITY_DRAWS + m * N_RIVALS + k] < w.commitment[r, len(BLOC) - 1 - m]
 
 
-def apply_clashes(
-    w: World, p: Params, clash: np.ndarray, escalate: np.ndarray, joins: np.ndarray
-) -> None:
-    """Record clashes (R, 2, n_rivals), the wars they become and the partners' response."""
-    if not clash.any():
-        return
-    war = clash & escalate
-    joined = war & joins
-    w.clashes += clash.sum(axis=(1, 2))
-    w.wars += war.sum(axis=(1, 2))
-    w.reciprocity += joined.sum(axis=(1, 2))
-    if w.kernels:  # the same updates in the same order, compiled (sim.model.kernels)
-        kernel("apply_clash_tension")(
-            w.tension,
-            *contiguous(p.clash_tension, clash, war, joined),
-            *contiguous(np.asarray(BLOC_IDX), np.asarray(RIVAL_IDX)),
-        )
-        return
-    for m, member in enumerate(BLOC_IDX):
-        partner = BLOC_IDX[1 - m]
-        for k, rival in enumerate(RIVAL_IDX):
-            add_tension(w, member, [rival], (p.clash_tension * clash[:, m, k])[:, None])
-            _raise_to_one(w, member, rival, war[:, m, k])
-            _raise_to_one(w, partner, rival, joined[:, m, k])
+@rule
+def apply_clashes(r, w, p, s, race_growth, clashed, certain_war) -> None:
+    """Record replicate r's clashes (bit m * N_RIVALS + k of `clashed`: member BLOC[m] with
+    rival RIVALS[k]), the wars they become (certain_war, or as `escalates` draws) and the
+    partners' response (`partners_join`). Member by member, rival by rival: the clash's
+    tension (every dyad's, clipped to [0, 1]), the war's tension 1, the partner's tension 1.
+    A replicate with no clash is left as it is (armed_clashes does not call)."""
+    n_clash = 0
+    n_war = 0
+    n_joined = 0
+    for m in range(len(BLOC)):
+        member = BLOC[m]
+        partner = BLOC[len(BLOC) - 1 - m]
+        for k in range(N_RIVALS):
+            rival = RIVALS[k]
+            clash = (clashed >> (m * N_RIVALS + k)) & 1 == 1
+            war = clash and (certain_war or escalates(r, w, p, s, race_growth, m, k))
+            joined = war and partners_join(r, w, s, m, k)
+            n_clash += clash
+            n_war += war
+            n_joined += joined
+            add_tension(r, w, member, rival, p.clash_tension[r] * (1.0 if clash else 0.0))
+            if war:
+                w.tension[r, member, rival] = 1.0
+                w.tension[r, rival, member] = 1.0
+            if joined:
+                w.tension[r, partner, rival] = 1.0
+                w.tension[r, rival, partner] = 1.0
+    w.clashes[r] = w.clashes[r] + n_clash
+    w.wars[r] = w.wars[r] + n_war
+    w.reciprocity[r] = w.reciprocity[r] + n_joined
 
 
-def _raise_to_one(w: World, a: int, b: int, where: np.ndarray) -> None:
-    w.tension[where, a, b] = 1.0
-    w.tension[where, b, a] = 1.0
+@rule
+def forced_provocation(r, w, p) -> None:
+    """A scenario's forced provocation (sim.model.events): provoke, one of magnitude 1."""
+    provoke(r, w, p, 1.0, 1.0)
+    w.provocations[r] = w.provocations[r] + 1.0
 
 
-def add_tension(w: World, actor: int, others: list[int], amount: np.ndarray) -> None:
-    """Add `amount` (broadcast to (R, len(others))) to a symmetric tension, kept in [0, 1]."""
-    if w.kernels:  # the same, compiled (sim.model.kernels); amount broadcast in the kernel
-        amount = np.asarray(amount, dtype=np.float64)
-        np.broadcast_shapes(amount.shape, (w.replicates, len(others)))  # numpy's error if not
-        amount = amount.reshape((1,) * (2 - amount.ndim) + amount.shape)
-        kernel("add_tension")(w.tension, actor, index_array(tuple(others)), *contiguous(amount))
-        return
-    value = np.clip(w.tension[:, actor, others] + amount, 0.0, 1.0)
-    w.tension[:, actor, others] = value
-    w.tension[:, others, actor] = value
+@rule
+def forced_clash(r, w, p, s, race_growth, m, k, war) -> None:
+    """A scenario's forced clash of member BLOC[m] with rival RIVALS[k] (sim.model.events):
+    apply_clashes with that one clash, a war if `war`, else escalating as armed_clashes'."""
+    apply_clashes(r, w, p, s, race_growth, 1 << (m * N_RIVALS + k), war)
 
 
-def _poisson(rate: np.ndarray, u: np.ndarray, max_events: int = 30) -> np.ndarray:
-    """Poisson(rate) counts by inversion of one uniform each (one shock slot per month)."""
-    term = np.exp(-rate)
-    cumulative = term.copy()
-    count = np.zeros_like(rate)
-    for k in range(1, max_events + 1):
-        below = u >= cumulative
-        if not below.any():
-            break
-        count += below
-        term = term * rate / k
-        cumulative = cumulative + term
-    return count
+@rule
+def forced_provocations(w, p) -> None:
+    """forced_provocation in every replicate."""
+    for r in range(w.spending.shape[0]):
+        forced_provocation(r, w, p)
 
 
-def escalate(
-    w: World,
-    p: Params,
-    ref: Reference,
-    s: Month,
-    on: Switches,
-    month: int,
-    settings: Settings,
-) -> None:
-    """The month's escalation steps in order, each when its mechanism is on."""
+@rule
+def forced_clashes(w, p, s, race_growth, m, k, war) -> None:
+    """forced_clash in every replicate."""
+    for r in range(w.spending.shape[0]):
+        forced_clash(r, w, p, s, race_growth, m, k, war)
+
+
+@rule
+def escalate_replicate(r, w, p, ref, s, on, month, settings) -> None:
+    """The month's escalation steps for replicate r in order, each when its mechanism is on:
+    joint exercises, capability (budgets.update_capability), provocations, the US build-up
+    and rivalry, the arms build-up (budgets.arms_buildup), tension dynamics, armed clashes."""
     if on.joint_exercises:
-        joint_exercises(w, p)
-    update_capability_all(w.arrays(), p.arrays(), ref.arrays())
+        joint_exercises(r, w, p)
+    update_capability(r, w, p, ref)
     if on.provocations:
-        provocations(w, p, s)
+        provocations(r, w, p, s)
     if on.us_force_buildup:
-        us_force_buildup(w, p)
+        us_force_buildup(r, w, p)
     if on.us_china_rivalry:
-        us_china_rivalry(w, p)
+        us_china_rivalry(r, w, p)
     if on.arms_buildup:
-        arms_buildup_all(
-            w.arrays(), p.arrays(), ref.arrays(), s, month, settings.substeps, on.budget_plans
-        )
+        arms_buildup(r, w, p, ref, s, month, settings.substeps, on.budget_plans)
     if on.tension_dynamics:
-        tension_dynamics(w, p, ref, s)
+        tension_dynamics(r, w, p, ref, s)
     if on.armed_clashes:
-        armed_clashes(w, p, ref, s, settings.race_growth)
+        armed_clashes(r, w, p, ref, s, settings.race_growth)

@@ -7,17 +7,11 @@ function of one replicate r (sim.model.mechanisms.compiled) that writes the worl
 in place.
 """
 
-import numpy as np
-from numba.extending import overload
-
 from sim.actors import BLOC_DPRK, DPRK, EU, JAPAN, ROK, RUSSIA, SANCTIONERS, USA
 from sim.calendar import DT
 from sim.model.mechanisms.common import add_tension, at_least, at_most, clip
 from sim.model.mechanisms.compiled import rule
 from sim.model.mechanisms.cooperation import pact_cooperation, peninsula_tension
-from sim.model.params import Params
-from sim.model.randomness import Month
-from sim.model.state import Reference, Settings, Switches, World
 
 US_ROW = SANCTIONERS.index("usa")
 """The US row of the sanctions arrays (R, 4, 2)."""
@@ -75,39 +69,11 @@ def us_engagement_target(r, w, p, ref) -> float:
 
 
 @rule
-def _engagement(r, w, p, ref) -> float:
-    """choose_engagement of replicate r (the compiled rule)."""
+def choose_engagement(r, w, p, ref) -> float:
+    """The US engagement with Pyongyang this month in replicate r: it moves toward
+    us_engagement_target at engagement_speed (UnitedStates.decide writes it; L14)."""
     speed = DT * p.engagement_speed[r, USA]
     return w.us_engagement[r] + speed * (us_engagement_target(r, w, p, ref) - w.us_engagement[r])
-
-
-@rule
-def _engagement_all(w, p, ref, out):
-    for r in range(out.shape[0]):
-        out[r] = _engagement(r, w, p, ref)
-
-
-def choose_engagement(*args):
-    """The US engagement this month: it moves toward us_engagement_target at
-    engagement_speed (UnitedStates.decide; L14).
-
-    `choose_engagement(r, w, p, ref)` is replicate r's, a float, from a rule or from Python
-    (w, p, ref the arrays' named tuples). Transitional, while UnitedStates.decide is Python:
-    `choose_engagement(world, params, reference)` (World, Params, Reference) returns every
-    replicate's, an (R,) array, without writing it.
-    """
-    if len(args) == 3:
-        w, p, ref = args
-        out = np.empty(w.replicates)
-        _engagement_all(w.arrays(), p.arrays(), ref.arrays(), out)
-        return out
-    return _engagement(*args)
-
-
-@overload(choose_engagement)
-def _choose_engagement_compiled(r, w, p, ref):
-    """choose_engagement(r, w, p, ref) called from a compiled rule."""
-    return lambda r, w, p, ref: _engagement(r, w, p, ref)
 
 
 @rule
@@ -253,41 +219,3 @@ def respond_replicate(r, w, p, ref, s, on, month, settings):
         russia_presence(r, w, p)
     if on.eu_security:
         eu_security_response(r, w, p, ref)
-
-
-@rule
-def _pact_capacity_all(w, p, ref, s, on, month, settings):
-    for r in range(w.spending.shape[0]):
-        pact_capacity_replicate(r, w, p, ref, s, on, month, settings)
-
-
-@rule
-def _respond_all(w, p, ref, s, on, month, settings):
-    for r in range(w.spending.shape[0]):
-        respond_replicate(r, w, p, ref, s, on, month, settings)
-
-
-def pact_capacity(
-    w: World,
-    p: Params,
-    ref: Reference,
-    s: Month,
-    on: Switches,
-    month: int,
-    settings: Settings,
-) -> None:
-    """The start of the month (pact_capacity_replicate), replicate by replicate."""
-    _pact_capacity_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)
-
-
-def respond(
-    w: World,
-    p: Params,
-    ref: Reference,
-    s: Month,
-    on: Switches,
-    month: int,
-    settings: Settings,
-) -> None:
-    """The month's responses (respond_replicate), replicate by replicate."""
-    _respond_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)

@@ -23,9 +23,6 @@ from sim.actors import (
 from sim.calendar import DT
 from sim.model.mechanisms.common import add_tension, at_least, at_most, clip
 from sim.model.mechanisms.compiled import rule
-from sim.model.params import Params
-from sim.model.randomness import Month
-from sim.model.state import Reference, Settings, Switches, World
 
 _SANCTIONERS = tuple(SANCTIONER_IDX)
 _BLOC = tuple(BLOC_IDX)
@@ -144,22 +141,3 @@ def sanction_replicate(r, w, p, ref, s, on, month, settings):
     move_trade(r, w, p, ref, on.evasion)
     if on.diplomatic_isolation:
         diplomatic_isolation(r, w, p, ref)
-
-
-@rule
-def _sanction_all(w, p, ref, s, on, month, settings):
-    for r in range(w.spending.shape[0]):
-        sanction_replicate(r, w, p, ref, s, on, month, settings)
-
-
-def sanction(
-    w: World,
-    p: Params,
-    ref: Reference,
-    s: Month,
-    on: Switches,
-    month: int,
-    settings: Settings,
-) -> None:
-    """The month's sanction steps in order, each when its mechanism is on."""
-    _sanction_all(w.arrays(), p.arrays(), ref.arrays(), s, on, month, settings)

@@ -53,7 +53,7 @@ def quiet(model) -> Month:
 def buildup(w, p, ref, s, month, substeps=1, plans=True):
     a, pa, ra = w.arrays(), p.arrays(), ref.arrays()
     for r in range(w.replicates):
-        budgets.arms_buildup(r, a, pa, ra, s, month, substeps, plans)
+        budgets.arms_buildup(r, a, pa, ra, s, month, substeps, plans, budgets.scratch())
 
 
 VALUES = st.one_of(

@@ -13,7 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, CHINA, DPRK, ROK, RUSSIA, SANCTIONERS, USA
+from sim.actors import (
+    BLOC_DPRK,
+    BLOC_IDX,
+    BLOC_RUSSIA,
+    CHINA,
+    DPRK,
+    INDEX,
+    ROK,
+    RUSSIA,
+    SANCTIONERS,
+    USA,
+)
 from sim.model.agents import AGENT_CLASSES
 from sim.model.mechanisms import decisions
 from sim.model.model import AllianceModel
@@ -202,16 +213,24 @@ def test_an_agents_parameters_steer_the_run():
 
 
 def test_decide_replicate_decides_as_the_agents_do(started):
-    """Every agent's rule for each replicate, in the agents' order (the DPRK's provocation
-    rate and the US engagement, not in decide_replicate yet, switched off)."""
-    assert list(AGENT_CLASSES) == ["dprk", "russia", "usa", "china", "rok", "japan", "eu"]
-    model = new_model({"mechanisms.provocations": False, "mechanisms.us_dprk_talks": False}, 3)
+    """Every agent's rule for each replicate, in the agents' order: the compiled month's
+    decisions are the agents' own."""
+    assert [INDEX[actor] for actor in AGENT_CLASSES] == list(decisions.DECISION_ORDER)
+    model = new_model({}, 3)
     model.params.writable("isolation_effort")[:] = 0.3  # China reads what the US decides
     w, p, ref = state(model)
     model.agents.do("decide")
     s, on = model.shocks_now, model.switches
-    decisions._decide_all(w.arrays(), p.arrays(), ref.arrays(), s, on, 3, model.settings)
-    for name in ("sanction_target", "isolation_effort", "us_buildup", "commitment"):
+    wa, pa, ra = w.arrays(), p.arrays(), ref.arrays()
+    for r in range(w.replicates):
+        decisions.decide_replicate(r, wa, pa, ra, s, on, 3, model.settings)
+    for name in (
+        "sanction_target",
+        "isolation_effort",
+        "us_buildup",
+        "us_engagement",
+        "commitment",
+    ):
         assert np.array_equal(getattr(w, name), getattr(model.world, name)), name
-    for name in ("china_alignment", "china_engagement", "dialogue_effort"):
+    for name in ("china_alignment", "china_engagement", "dialogue_effort", "provocation_rate"):
         assert np.array_equal(getattr(w, name), getattr(model.world, name)), name

@@ -17,6 +17,7 @@ import mesa
 import numpy as np
 
 from sim.actors import INDEX
+from sim.model.mechanisms import decisions
 from sim.model.params import Params
 from sim.model.randomness import Month
 from sim.model.state import Reference, Switches, World
@@ -57,6 +58,20 @@ class Actor(mesa.Agent):
         return {
             name: p.writable(name)[:, self.index] for name in p.names() if getattr(p, name).ndim > 1
         }
+
+    def decide(self) -> None:
+        """Run its rule for every replicate (decisions.decide_all): its decisions this month,
+        written into the world. The model's month calls the same rule, replicate by
+        replicate, in the compiled month."""
+        model = self.model
+        decisions.decide_all(
+            model.world.arrays(),
+            model.params.arrays(),
+            model.reference.arrays(),
+            model.shocks_now,
+            model.switches,
+            self.index,
+        )
 
 
 class Sanctioner(Actor):

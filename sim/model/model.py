@@ -8,6 +8,7 @@ from sim.errors import ScenarioError
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
+from sim.model.mechanisms.budgets import scratch
 from sim.model.mechanisms.compiled import prepare
 from sim.model.mechanisms.finite import first_non_finite
 from sim.model.mechanisms.month import month_step
@@ -76,6 +77,7 @@ class AllianceModel(mesa.Model):
             plans=self.switch("budget_plans"),
         )
         self._reference = self.reference.arrays()  # as the compiled month takes it
+        self._scratch = scratch()
         self.shocks_now: Month = self.shocks.month(1)
         self.timeline = Timeline(spec.events)
         for actor_id, agent_class in AGENT_CLASSES.items():
@@ -120,6 +122,7 @@ class AllianceModel(mesa.Model):
             self.switches,
             month,
             self.settings,
+            self._scratch,
         )
         self.timeline.trigger_steps(
             month, self.world, self.params, self.shocks_now, self._race_growth

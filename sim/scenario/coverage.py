@@ -205,6 +205,7 @@ COVERAGE: tuple[Line, ...] = (
             "responses.us_engagement_target",
             "responses.choose_engagement",
             "responses.us_dprk_talks",
+            "decisions.us_decide",
         ),
         ("usa",),
         (
@@ -228,6 +229,7 @@ COVERAGE: tuple[Line, ...] = (
             "escalation.provocations",
             "escalation.provoke",
             "escalation.armed_clashes",
+            "decisions.dprk_decide",
         ),
         ("rok", "japan", "dprk"),
         ("reactivity", "provocation_rate", "provocation_size", "clash_hazard"),

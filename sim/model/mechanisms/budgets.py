@@ -4,6 +4,8 @@ Rules of one replicate `r` (sim.model.mechanisms.compiled): `w` the World's arra
 parameters', `ref` June 2024's, `s` the month's shocks. Sums over actors run left to right
 from 0.0, as numpy's along a short row; clipping keeps NaN, as numpy's."""
 
+from typing import NamedTuple
+
 import numpy as np
 
 from sim.actors import BLOC_IDX, DPRK, JAPAN, N_ACTORS, ROK, RUSSIA, USA
@@ -106,8 +108,27 @@ def budget_levels(r, w, p, ref, target):
     target[JAPAN] = p.presence_threat[r, JAPAN] * w.plan[r, JAPAN] * presence
 
 
+class Scratch(NamedTuple):
+    """Working arrays of arms_buildup for one replicate at a time (the compiled rules
+    allocate nothing; see compiled.rule)."""
+
+    before: np.ndarray  # (N,) last month's spending
+    departure: np.ndarray  # (N,) spending's departure from plan and levels
+    planned_threat: np.ndarray  # (N,) the threat the rivals' plans pose at 2024 tension
+    target: np.ndarray  # (N,) budget levels' targets
+    k: np.ndarray  # (N, N) Richardson's coefficients this month
+    capability: np.ndarray  # (N,) capability in a sub-step
+
+
+def scratch() -> Scratch:
+    """Fresh working arrays for a model's months."""
+    return Scratch(
+        *(np.zeros(N_ACTORS) for _ in range(4)), np.zeros((N_ACTORS, N_ACTORS)), np.zeros(N_ACTORS)
+    )
+
+
 @rule
-def arms_buildup(r, w, p, ref, s, month, substeps, plans):
+def arms_buildup(r, w, p, ref, s, month, substeps, plans, work):
     """Budgets follow their plans; Richardson's action-reaction moves them off it (L15).
 
     Spending x_i = plan P_i(t) + levels L_i + departure d_i. The departure follows
@@ -119,14 +140,15 @@ def arms_buildup(r, w, p, ref, s, month, substeps, plans):
     dt < 2 / (a + sqrt(k*l)); `substeps` steps a month converge to the continuous path. With
     `plans` off (mechanism budget_plans), P = 0 and x follows Richardson's equation alone.
     Levels (budget_levels) move toward their targets at budget_adjustment. Budget shocks are
-    relative (spending_noise), once a month, so zero spending stays zero.
+    relative (spending_noise), once a month, so zero spending stays zero. `work` is a
+    Scratch.
     """
-    before = np.empty(N_ACTORS)
-    departure = np.empty(N_ACTORS)
+    before, departure, planned_threat = work.before, work.departure, work.planned_threat
     for j in range(N_ACTORS):
         before[j] = w.spending[r, j]
         departure[j] = w.spending[r, j] - w.plan[r, j] - w.committed[r, j]
-    planned_threat = np.zeros(N_ACTORS)
+    for j in range(N_ACTORS):
+        planned_threat[j] = 0.0
     if plans:
         budget_plan(r, w, p, ref, month)
         for i in range(N_ACTORS):
@@ -134,14 +156,13 @@ def arms_buildup(r, w, p, ref, s, month, substeps, plans):
             for j in range(N_ACTORS):
                 total = total + p.reactivity[r, i, j] * w.plan[r, j]
             planned_threat[i] = total
-    target = np.empty(N_ACTORS)
+    target = work.target
     budget_levels(r, w, p, ref, target)
     rate = DT * p.budget_adjustment[r]
     for j in range(N_ACTORS):
         w.committed[r, j] = w.committed[r, j] + rate * (target[j] - w.committed[r, j])
-    k = np.empty((N_ACTORS, N_ACTORS))
+    k, capability = work.k, work.capability
     richardson_drive(r, w, p, ref, k)
-    capability = np.empty(N_ACTORS)
     dt = DT / substeps
     for _ in range(substeps):
         for j in range(N_ACTORS):

@@ -7,10 +7,10 @@ function pointer."""
 
 import numpy as np
 
-from sim.model.mechanisms.compiled import rule
+from sim.model.mechanisms.compiled import counted
 
 
-@rule
+@counted
 def draw_stream(
     generator: np.random.Generator,
     uniforms: np.ndarray,  # (months, R, N_UNIFORM), row `row` filled in place

@@ -308,10 +308,11 @@ def forced_clashes(w, p, s, race_growth, m, k, war) -> None:
 
 
 @rule
-def escalate_replicate(r, w, p, ref, s, on, month, settings) -> None:
+def escalate_replicate(r, w, p, ref, s, on, month, settings, work) -> None:
     """The month's escalation steps for replicate r in order, each when its mechanism is on:
     joint exercises, capability (budgets.update_capability), provocations, the US build-up
-    and rivalry, the arms build-up (budgets.arms_buildup), tension dynamics, armed clashes."""
+    and rivalry, the arms build-up (budgets.arms_buildup, its scratch `work`), tension
+    dynamics, armed clashes."""
     if on.joint_exercises:
         joint_exercises(r, w, p)
     update_capability(r, w, p, ref)
@@ -322,7 +323,7 @@ def escalate_replicate(r, w, p, ref, s, on, month, settings) -> None:
     if on.us_china_rivalry:
         us_china_rivalry(r, w, p)
     if on.arms_buildup:
-        arms_buildup(r, w, p, ref, s, month, settings.substeps, on.budget_plans)
+        arms_buildup(r, w, p, ref, s, month, settings.substeps, on.budget_plans, work)
     if on.tension_dynamics:
         tension_dynamics(r, w, p, ref, s)
     if on.armed_clashes:

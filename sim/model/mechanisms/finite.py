@@ -5,7 +5,7 @@ import numpy as np
 from numba import literal_unroll, types
 from numba.extending import overload
 
-from sim.model.mechanisms.compiled import rule
+from sim.model.mechanisms.compiled import counted
 
 
 def first_bad_row(values: np.ndarray) -> int:
@@ -33,7 +33,7 @@ def _first_bad_row(values):  # the compiled form, chosen by the array's type
     return first
 
 
-@rule
+@counted
 def first_non_finite(w) -> tuple[int, int]:
     """(field, replicate) of the first World array (in World's order) holding a NaN or an
     infinity, and its first such replicate; (-1, -1) when every value is finite."""

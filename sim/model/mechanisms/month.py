@@ -24,14 +24,14 @@ from sim.model.mechanisms.sanctions import sanction_replicate
 
 
 @rule
-def month_step(w, p, ref, s, on, month, settings) -> None:
-    """One month (1-based `month`) of every replicate, in place."""
+def month_step(w, p, ref, s, on, month, settings, work) -> None:
+    """One month (1-based `month`) of every replicate, in place (`work`: budgets.Scratch)."""
     for r in range(w.spending.shape[0]):
         w.war_intensity[r] = p.intensity[r]
         pact_capacity_replicate(r, w, p, ref, s, on, month, settings)
         decide_replicate(r, w, p, ref, s, on, month, settings)
         respond_replicate(r, w, p, ref, s, on, month, settings)
-        escalate_replicate(r, w, p, ref, s, on, month, settings)
+        escalate_replicate(r, w, p, ref, s, on, month, settings, work)
         sanction_replicate(r, w, p, ref, s, on, month, settings)
         cooperate_replicate(r, w, p, ref, s, on, month, settings)
         domestic_politics_replicate(r, w, p, ref, s, on, month, settings)

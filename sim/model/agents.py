@@ -33,8 +33,6 @@ class ActorModel(Protocol):
     shocks_now: Month
     switches: Switches
 
-    def switch(self, mechanism: str) -> bool: ...
-
 
 class Actor(mesa.Agent):
     """A state the article names: owns its parameters, decides its policy each month."""

@@ -181,14 +181,9 @@ def energy_shortfall(w: World, ref: Reference) -> np.ndarray:
     return np.maximum(0.0, 1.0 - w.energy_supply / ref.energy_need)
 
 
-class Switches(namedtuple("Switches", list(MECHANISMS))):
-    """Which mechanisms are on (all by default; a scenario's `mechanisms:` block): a rule
-    reads `on.provocations`; Python code may also ask `on("provocations")`."""
-
-    __slots__ = ()
-
-    def __call__(self, mechanism: str) -> bool:
-        return getattr(self, mechanism)
+Switches = namedtuple("Switches", list(MECHANISMS))
+"""Which mechanisms are on (all by default; a scenario's `mechanisms:` block): a rule reads
+`on.provocations`."""
 
 
 class Settings(NamedTuple):

@@ -51,7 +51,7 @@ def every_rule(w, p, ref, s):
         escalation.us_force_buildup(r, wa, pa)
         escalation.us_china_rivalry(r, wa, pa)
         escalation.tension_dynamics(r, wa, pa, ra, s)
-        escalation.armed_clashes(r, wa, pa, ra, s, 0.05)
+        escalation.armed_clashes(r, wa, pa, ra, s)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=FIXTURE)
@@ -108,7 +108,7 @@ def test_a_war_sets_the_dyad_to_one(model, member, rival):
     clashes, wars = w.clashes.copy(), w.wars.copy()
     wa, pa = w.arrays(), p.arrays()
     for r in range(R):
-        escalation.forced_clash(r, wa, pa, s, 0.05, m, k, True)
+        escalation.forced_clash(r, wa, pa, s, m, k, True)
     assert (w.tension[:, a, b] == 1.0).all() and (w.tension[:, b, a] == 1.0).all()
     assert (w.clashes == clashes + 1).all() and (w.wars == wars + 1).all()
 
@@ -119,7 +119,7 @@ def test_a_partner_fully_committed_joins_every_war(model):
     partner = escalation.BLOC[1]
     wa, pa = w.arrays(), p.arrays()
     for r in range(R):
-        escalation.forced_clash(r, wa, pa, shocks(5), 0.05, 0, 0, True)
+        escalation.forced_clash(r, wa, pa, shocks(5), 0, 0, True)
     rival = escalation.RIVALS[0]
     assert (w.tension[:, partner, rival] == 1.0).all()
     assert (w.reciprocity == model.world.reciprocity + 1).all()
@@ -141,7 +141,7 @@ def test_no_hazard_no_clash(model):
     tension, clashes = w.tension.copy(), w.clashes.copy()
     wa, pa, ra = w.arrays(), p.arrays(), ref.arrays()
     for r in range(R):
-        escalation.armed_clashes(r, wa, pa, ra, shocks(7), 0.05)
+        escalation.armed_clashes(r, wa, pa, ra, shocks(7))
     assert (w.tension == tension).all() and (w.clashes == clashes).all()
 
 
@@ -159,7 +159,7 @@ def test_a_replicates_clashes_ignore_its_neighbours(model):
     s.uniforms[:, CLASH_DRAWS : CLASH_DRAWS + len(BLOC) * len(RIVALS)] = 0.5
     wa, pa, ra = w.arrays(), p.arrays(), ref.arrays()
     for r in range(R):
-        escalation.armed_clashes(r, wa, pa, ra, s, 0.05)
+        escalation.armed_clashes(r, wa, pa, ra, s)
     assert w.clashes[1] - model.world.clashes[1] == len(BLOC) * len(RIVALS)
     assert w.tension[1, a, b] == 1.0
     assert w.tension[0, a, b] == 1.5 and w.clashes[0] == model.world.clashes[0]

@@ -31,16 +31,14 @@ class Timeline:
             for path, value in (event.set or {}).items():
                 params.set_path(path, value)
 
-    def trigger_steps(
-        self, month: int, w: World, p: Params, shocks: Month, race_growth: float
-    ) -> None:
+    def trigger_steps(self, month: int, w: World, p: Params, shocks: Month) -> None:
         """Apply this month's `trigger:` events, after the month's own mechanisms."""
         for event in self.by_month.get(month, ()):
             if event.trigger is not None:
-                _trigger(event, w, p, shocks, race_growth)
+                _trigger(event, w, p, shocks)
 
 
-def _trigger(event: EventSpec, w: World, p: Params, shocks: Month, race_growth: float) -> None:
+def _trigger(event: EventSpec, w: World, p: Params, shocks: Month) -> None:
     """Force a step of the model in every replicate."""
     if event.trigger == "provocation":
         forced_provocations(w.arrays(), p.arrays())
@@ -50,4 +48,4 @@ def _trigger(event: EventSpec, w: World, p: Params, shocks: Month, race_growth: 
         member, rival = event.between
         m, k = BLOC.index(member), RIVALS.index(rival)
         war = event.trigger == "war"
-        forced_clashes(w.arrays(), p.arrays(), shocks, float(race_growth), m, k, war)
+        forced_clashes(w.arrays(), p.arrays(), shocks, m, k, war)

@@ -55,7 +55,6 @@ class AllianceModel(mesa.Model):
         super().__init__(rng=spec.seed)
         self.random = self.rng = self.agents.random = ReplicateStreamsOnly()  # type: ignore[assignment]
         self.sim_scenario = scenario
-        self._race_growth = spec.outcomes.arms_race_growth  # an arms race under way
         self.replicate_ids = (
             np.arange(spec.replicates) if replicate_ids is None else np.asarray(replicate_ids)
         )
@@ -69,7 +68,7 @@ class AllianceModel(mesa.Model):
         if spec.uncertain:  # each replicate's own parameter draws (issue 8), given params or not
             apply_uncertain(self.params, spec.uncertain, self.shocks.static_normal("uncertain"))
         self.switches = Switches(**spec.mechanisms.model_dump())
-        self.settings = Settings(int(spec.substeps), float(self._race_growth))
+        self.settings = Settings(int(spec.substeps))
         self.world, self.reference = create_world(
             initial_state(scenario),
             self.params,
@@ -124,9 +123,7 @@ class AllianceModel(mesa.Model):
             self.settings,
             self._scratch,
         )
-        self.timeline.trigger_steps(
-            month, self.world, self.params, self.shocks_now, self._race_growth
-        )
+        self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now)
         self._check_finite(month)
         self.recorder.record(month, self.world, self.reference)
         self.running = month < self.months

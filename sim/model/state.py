@@ -190,4 +190,3 @@ class Settings(NamedTuple):
     """A run's numeric settings the rules read."""
 
     substeps: int  # Euler sub-steps a month of Richardson's equation (scenario `substeps`)
-    race_growth: float  # real growth a year that counts as a build-up (outcomes.arms_race_growth)

@@ -15,12 +15,14 @@ from sim.scenario.outcome_settings import OUTCOMES
 from sim.scenario.paths import PathError, parse
 
 WORDING = {
-    "regional_arms_race": "Regional arms race",
+    "regional_arms_race": "Regional arms race (mutual)",
+    "one_sided_buildup": "One-sided military build-up",
     "armed_clash": "Armed clash (fatal incident)",
     "war": "A clash escalates to war",
     "reciprocity_fired": "Partner joins a war (reciprocity clause)",
     "isolation_holds": "Isolation of the bloc holds",
     "isolation_fails": "Isolation fails (evasion restores trade)",
+    "never_isolated": "Bloc never isolated",
     "de_escalation": "De-escalation on the peninsula",
     "leadership_change": "Leadership change in Pyongyang",
 }

@@ -33,6 +33,7 @@ from sim.plots.common import (
     styled,
 )
 from sim.plots.labels import outcome_label
+from sim.results.outcomes import RACE_CURVE_YEARS, race_curve
 from sim.results.run_result import RunResult
 
 REGIME_MIN = 5
@@ -264,6 +265,63 @@ def outcome_shares(result: RunResult) -> Figure:
     return fig
 
 
+@styled
+def arms_race_curve(result: RunResult) -> Figure:
+    """Share of futures with a regional arms race under criteria from 2 % to 12 % real
+    growth a year for one, two or three consecutive years, with 95 % Wilson bands; the
+    scenario's own criterion (outcomes: block) is marked. Shows how far the answer rests
+    on the threshold."""
+    settings = result.scenario.spec.outcomes
+    curve = race_curve(result.arrays["spending"], settings)
+    fig, ax = plt.subplots(figsize=(9, 5.2), layout="constrained")
+    for years, color in zip(RACE_CURVE_YEARS, ("#d6a000", "#c0392b", "#2166ac"), strict=True):
+        rows = curve[curve["years"] == years]
+        growth = rows["growth"].to_numpy() * 100
+        ax.fill_between(
+            growth, rows["ci_low"] * 100, rows["ci_high"] * 100, color=color, alpha=0.18, lw=0
+        )
+        plural = "s" if years > 1 else ""
+        ax.plot(
+            growth,
+            rows["share"] * 100,
+            color=color,
+            marker="o",
+            ms=3.5,
+            label=f"{years} year{plural} in a row",
+        )
+    chosen = curve[
+        (curve["years"] == settings.arms_race_years)
+        & np.isclose(curve["growth"], settings.arms_race_growth)
+    ]
+    if len(chosen):
+        ax.plot(
+            chosen["growth"] * 100,
+            chosen["share"] * 100,
+            "s",
+            ms=9,
+            mfc="none",
+            mec=INK,
+            mew=1.5,
+            label=f"this scenario's criterion ({settings.arms_race_growth:.0%}, "
+            f"{settings.arms_race_years} years)",
+        )
+    ax.set(
+        xlabel="real spending growth a year both rivals must reach (%)",
+        ylabel="% of futures with an arms race in any rival pair",
+        ylim=(0, 100),
+    )
+    ax.legend(title="growth sustained for", loc="upper right", frameon=False)
+    pairs = ", ".join(f"{NAMES[a]}-{NAMES[b]}" for a, b in settings.rival_pairs)
+    header(
+        fig,
+        run_title(result, "How the arms-race answer depends on its threshold"),
+        description(result.scenario),
+        f"Rival pairs: {pairs}. Bands: 95 % Wilson intervals. Diehl (1983) and Gibler et al. "
+        "(2005) use 8 % for three years.",
+    )
+    return fig
+
+
 def save_all(
     result: RunResult, folder: Path, alongside: Callable[[], object] = lambda: None
 ) -> list[str]:
@@ -275,6 +333,8 @@ def save_all(
     with drawn_alongside(lambda: save_figures({"dashboard.png": dashboard(result)}, folder)):
         alongside()
         figures = {"outcomes.png": outcome_shares(result)}
+        if "spending" in result.arrays:
+            figures["arms_race_thresholds.png"] = arms_race_curve(result)
         if result.replicates > 1:
             figures["fan_charts.png"] = fan_charts(result)
         save_figures(figures, folder)

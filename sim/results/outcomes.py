@@ -65,6 +65,12 @@ def longest_joint_run(grows: np.ndarray) -> np.ndarray:
     return best
 
 
+def builds_up(growth: np.ndarray, settings: OutcomeSettings) -> np.ndarray:
+    """Whether yearly real growth (years - 1, R) reached arms_race_growth for arms_race_years
+    consecutive years: a military build-up (Diehl & Kingston 1987, J. of Politics 49(3))."""
+    return longest_joint_run(growth >= settings.arms_race_growth) >= settings.arms_race_years
+
+
 def arms_race(spending: np.ndarray, a: str, b: str, settings: OutcomeSettings) -> np.ndarray:
     """Whether rivals a and b ran an arms race, per replicate.
 
@@ -77,6 +83,51 @@ def arms_race(spending: np.ndarray, a: str, b: str, settings: OutcomeSettings) -
     growth_b = annual_growth(spending[:, :, INDEX[b]])
     both = (growth_a >= settings.arms_race_growth) & (growth_b >= settings.arms_race_growth)
     return longest_joint_run(both) >= settings.arms_race_years
+
+
+def one_sided_buildup(
+    spending: np.ndarray, a: str, b: str, settings: OutcomeSettings
+) -> np.ndarray:
+    """Whether a or b built up (builds_up) while the two did not race (arms_race): the
+    unilateral build-up of Diehl & Kingston (1987), what L15 describes of Japan and South
+    Korea (Japan's real spending +21 % in 2024, SIPRI) more often than a mutual race."""
+    alone = builds_up(annual_growth(spending[:, :, INDEX[a]]), settings) | builds_up(
+        annual_growth(spending[:, :, INDEX[b]]), settings
+    )
+    return alone & ~arms_race(spending, a, b, settings)
+
+
+RACE_CURVE_GROWTH = tuple(round(0.01 * g, 2) for g in range(2, 13))
+"""Yearly real growth thresholds of the arms-race curve (2-12 %)."""
+RACE_CURVE_YEARS = (1, 2, 3)
+"""Consecutive years of the arms-race curve."""
+
+
+def race_curve(spending: np.ndarray, settings: OutcomeSettings) -> pd.DataFrame:
+    """Share of futures with a regional arms race (any of settings.rival_pairs) over a range
+    of criteria (RACE_CURVE_GROWTH x RACE_CURVE_YEARS), with 95 % Wilson intervals: how far
+    the answer rests on the choice of threshold (the 8 % / three-year criterion is one point)."""
+    rows = []
+    n = spending.shape[1]
+    for years in RACE_CURVE_YEARS:
+        for growth in RACE_CURVE_GROWTH:
+            criterion = settings.model_copy(
+                update={"arms_race_growth": growth, "arms_race_years": years}
+            )
+            races = np.zeros(n, dtype=bool)
+            for a, b in settings.rival_pairs:
+                races |= arms_race(spending, a, b, criterion)
+            low, high = wilson_interval(int(races.sum()), n)
+            rows.append(
+                {
+                    "growth": growth,
+                    "years": years,
+                    "share": races.mean(),
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def regional_growth(
@@ -152,20 +203,21 @@ def final_mean(series: np.ndarray, settings: OutcomeSettings) -> np.ndarray:
 
 def isolation(
     isolation_idx: np.ndarray, lifeline: np.ndarray, settings: OutcomeSettings
-) -> tuple[np.ndarray, np.ndarray]:
-    """Whether isolating the bloc holds or fails, per replicate.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whether isolating the bloc holds, fails, or never happened, per replicate: every
+    replicate is in exactly one of the three.
 
     L25: the West seeks to isolate Pyongyang and Moscow; L8: evasion through each other and
-    China. Holds: the isolation index (trade and ties with the other actors, 2024 = 1) ends at
-    or below isolation_threshold and the lifeline (all trade, evasion routes and each other
-    included, 2024 = 1) ends below lifeline_restored. Fails: the index fell to the threshold
-    at some point, but the lifeline ends at or above lifeline_restored. Neither: the bloc was
-    never isolated, or was isolated without its lifeline being restored yet (holds).
+    China. The bloc is isolated when its isolation index (trade and ties with the other
+    actors, 2024 = 1) falls to isolation_threshold. Holds: it was isolated and its lifeline
+    (all trade, evasion routes and each other included, 2024 = 1) ends, averaged over the
+    final window, below lifeline_restored. Fails: it was isolated, but evasion restored the
+    lifeline. Never isolated: the index never fell that far (the sanctions did not bite; not
+    a failure of isolation, nor a success).
     """
-    isolated_end = final_mean(isolation_idx, settings) <= settings.isolation_threshold
     isolated_ever = isolation_idx.min(axis=0) <= settings.isolation_threshold
     restored = final_mean(lifeline, settings) >= settings.lifeline_restored
-    return isolated_end & ~restored, isolated_ever & restored
+    return isolated_ever & ~restored, isolated_ever & restored, ~isolated_ever
 
 
 MILITARISATION_ACTORS = ("dprk", "russia", "usa", "china", "rok", "japan")
@@ -191,15 +243,17 @@ class Measure:
 def _arms_races(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
     spending = arrays["spending"]
     table: dict[str, np.ndarray] = {}
-    races = []
+    nobody = np.zeros(spending.shape[1], dtype=bool)
+    races, alone = [nobody], [nobody]
     for a, b in settings.rival_pairs:
         race = arms_race(spending, a, b, settings)
         races.append(race)
+        alone.append(one_sided_buildup(spending, a, b, settings))
         table[f"arms_race_{a}_{b}"] = race
+        table[f"real_growth_{a}_{b}"] = regional_growth(spending, (a, b))
         table[f"richardson_margin_{a}_{b}"] = richardson_fit(spending, a, b)["margin"]
-    table["regional_arms_race"] = (
-        np.any(races, axis=0) if races else np.zeros(spending.shape[1], dtype=bool)
-    )
+    table["regional_arms_race"] = np.any(races, axis=0)
+    table["one_sided_buildup"] = np.any(alone, axis=0)
     table["regional_spending_growth"] = regional_growth(spending)
     table["regional_militarisation"] = regional_growth(spending, MILITARISATION_ACTORS)
     return table
@@ -215,10 +269,11 @@ def _clashes(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]
 
 def _isolation(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
     index, lifeline = arrays["isolation_index"][:, :, 0], arrays["lifeline_index"][:, :, 0]
-    holds, fails = isolation(index, lifeline, settings)
+    holds, fails, never = isolation(index, lifeline, settings)
     return {
         "isolation_holds": holds,
         "isolation_fails": fails,
+        "never_isolated": never,
         "final_isolation_index": final_mean(index, settings),
         "final_lifeline_index": final_mean(lifeline, settings),
     }

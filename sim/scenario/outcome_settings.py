@@ -11,14 +11,19 @@ from sim.actors import ACTORS
 ActorId = Literal[ACTORS]  # type: ignore[valid-type]
 
 OUTCOMES = {
-    "regional_arms_race": "an arms race in any of the rival pairs (Diehl 1983 criterion, "
-    "real spending)",
+    "regional_arms_race": "an arms race in any of the rival pairs: both rivals' real spending "
+    "up arms_race_growth a year for arms_race_years years (Diehl 1983)",
+    "one_sided_buildup": "in a rival pair, one side's real spending up arms_race_growth a year "
+    "for arms_race_years years while the other's is not (Diehl & Kingston 1987)",
     "armed_clash": "an armed clash (fatal militarised incident) between a pact member and a "
     "rival occurred",
     "war": "a clash between a pact member and a rival escalated to war",
     "reciprocity_fired": "the partner joined a war under the reciprocity clause (L4)",
-    "isolation_holds": "the bloc ends isolated and evasion has not restored its lifeline",
+    "isolation_holds": "the bloc was isolated and evasion has not restored its lifeline by the end",
     "isolation_fails": "the bloc was isolated, but evasion restored its lifeline by the end",
+    "never_isolated": "the bloc's isolation index never fell to isolation_threshold: "
+    "sanctions never isolated it (with isolation_holds and isolation_fails, every future "
+    "is in one of the three)",
     "de_escalation": "peninsula tension fell by de_escalation_drop and no war broke out",
     "leadership_change": "a leadership change in Pyongyang occurred (L26)",
 }
@@ -33,8 +38,8 @@ class OutcomeSettings(BaseModel):
     arms_race_growth: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         0.08,
         description="Annual real spending growth (constant 2024 US$) both rivals must reach "
-        "(Diehl 1983; Gibler, Rider & Hutchison 2005 use 8 %); also the arms race under way "
-        "that makes a clash likelier to become a war.",
+        "(Diehl 1983; Gibler, Rider & Hutchison 2005 use 8 %). Reporting only: no rule reads "
+        "it (the escalation rule has its own parameter, world.escalation_race_growth).",
     )
     arms_race_years: Annotated[int, Field(ge=1, le=20)] = Field(
         3,
@@ -47,10 +52,12 @@ class OutcomeSettings(BaseModel):
             ("japan", "dprk"),
             ("usa", "dprk"),
             ("usa", "china"),
+            ("japan", "china"),
         ],
         description="Dyads checked for an arms race; the regional arms race is any of them "
         "(L15: South Korea and Japan against the DPRK; L13, L17: the US against the DPRK and "
-        "China).",
+        "China; Japan against China, 'the greatest strategic challenge' of Japan's 2022 "
+        "National Security Strategy).",
     )
     isolation_threshold: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
         0.85,

@@ -199,7 +199,7 @@ def tension_dynamics(r, w, p, ref, s) -> None:
 
 
 @rule
-def armed_clashes(r, w, p, ref, s, race_growth) -> None:
+def armed_clashes(r, w, p, ref, s) -> None:
     """Armed clashes between a pact member and a rival; some escalate to war, and a war
     calls the reciprocity clause (L4, L15).
 
@@ -207,9 +207,10 @@ def armed_clashes(r, w, p, ref, s, race_growth) -> None:
     (data file clash_rates, plus clash_floor) x clash_hazard x exp(clash_slope x (tension -
     2024 tension)): calibrated to the published record of the same quantity, rising with
     hostility. A clash adds clash_tension to the dyad. It escalates to war with chance
-    escalation_race when both rivals' spending grew at least race_growth over the past year
-    (an arms race under way: Diehl 1983 found 25 % of such disputes became wars), else
-    escalation_base. A war sets the dyad's tension to 1 and the partner joins with
+    escalation_race when both rivals' real spending grew at least escalation_race_growth over
+    about the past year (an arms race under way), else escalation_base: both chances from one
+    study, Wallace (1979: 23 of 28 disputes under an arms race became wars, 3 of 71 others).
+    A war sets the dyad's tension to 1 and the partner joins with
     probability equal to its effective commitment (L4 "reciprocity if there is an armed
     conflict"; treaty article 4, armed attack), setting its own tension with the rival to 1.
     """
@@ -225,15 +226,15 @@ def armed_clashes(r, w, p, ref, s, race_growth) -> None:
             if s.uniforms[r, CLASH_DRAWS + d] < -np.expm1(-rate * DT):
                 clashed |= 1 << d
     if clashed:
-        apply_clashes(r, w, p, s, race_growth, clashed, False)
+        apply_clashes(r, w, p, s, clashed, False)
 
 
 @rule
-def escalates(r, w, p, s, race_growth, m, k) -> bool:
+def escalates(r, w, p, s, m, k) -> bool:
     """Whether a clash between member BLOC[m] and rival RIVALS[k] this month would escalate
-    to war: with chance escalation_race when both are racing (spending_trend at least
-    log1p(race_growth)), else escalation_base."""
-    racing_at = np.log1p(race_growth)
+    to war: with chance escalation_race when both are racing (spending_trend, a log rate, at
+    least log1p(escalation_race_growth)), else escalation_base (Wallace 1979)."""
+    racing_at = np.log1p(p.escalation_race_growth[r])
     both = w.spending_trend[r, BLOC[m]] >= racing_at and w.spending_trend[r, RIVALS[k]] >= racing_at
     chance = p.escalation_race[r] if both else p.escalation_base[r]
     return s.uniforms[r, ESCALATION_DRAWS + m * N_RIVALS + k] < chance
@@ -247,7 +248,7 @@ def partners_join(r, w, s, m, k) -> bool:
 
 
 @rule
-def apply_clashes(r, w, p, s, race_growth, clashed, certain_war) -> None:
+def apply_clashes(r, w, p, s, clashed, certain_war) -> None:
     """Record replicate r's clashes (bit m * N_RIVALS + k of `clashed`: member BLOC[m] with
     rival RIVALS[k]), the wars they become (certain_war, or as `escalates` draws) and the
     partners' response (`partners_join`). Member by member, rival by rival: the clash's
@@ -262,7 +263,7 @@ def apply_clashes(r, w, p, s, race_growth, clashed, certain_war) -> None:
         for k in range(N_RIVALS):
             rival = RIVALS[k]
             clash = (clashed >> (m * N_RIVALS + k)) & 1 == 1
-            war = clash and (certain_war or escalates(r, w, p, s, race_growth, m, k))
+            war = clash and (certain_war or escalates(r, w, p, s, m, k))
             joined = war and partners_join(r, w, s, m, k)
             n_clash += clash
             n_war += war
@@ -287,10 +288,10 @@ def forced_provocation(r, w, p) -> None:
 
 
 @rule
-def forced_clash(r, w, p, s, race_growth, m, k, war) -> None:
+def forced_clash(r, w, p, s, m, k, war) -> None:
     """A scenario's forced clash of member BLOC[m] with rival RIVALS[k] (sim.model.events):
     apply_clashes with that one clash, a war if `war`, else escalating as armed_clashes'."""
-    apply_clashes(r, w, p, s, race_growth, 1 << (m * N_RIVALS + k), war)
+    apply_clashes(r, w, p, s, 1 << (m * N_RIVALS + k), war)
 
 
 @rule
@@ -301,10 +302,10 @@ def forced_provocations(w, p) -> None:
 
 
 @rule
-def forced_clashes(w, p, s, race_growth, m, k, war) -> None:
+def forced_clashes(w, p, s, m, k, war) -> None:
     """forced_clash in every replicate."""
     for r in range(w.spending.shape[0]):
-        forced_clash(r, w, p, s, race_growth, m, k, war)
+        forced_clash(r, w, p, s, m, k, war)
 
 
 @rule
@@ -327,4 +328,4 @@ def escalate_replicate(r, w, p, ref, s, on, month, settings, work) -> None:
     if on.tension_dynamics:
         tension_dynamics(r, w, p, ref, s)
     if on.armed_clashes:
-        armed_clashes(r, w, p, ref, s, settings.race_growth)
+        armed_clashes(r, w, p, ref, s)

@@ -383,11 +383,11 @@ def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
         f"{args.observations}"
     )
     if args.conditioned_on is not None:
-        from sim.results.hindcast import Hindcast, load_observations
+        from sim.results.hindcast import Hindcast, read_observation_file
 
-        observations = load_observations(args.observations, scenario.spec.horizon_months)
+        file = read_observation_file(args.observations, scenario.spec.horizon_months)
         result = _conditioned(scenario, args.conditioned_on)
-        h = Hindcast(result, observations, args.observations)
+        h = Hindcast(result, file.observations, file.path, file.text)
         print(f"On the accepted parameter sets of {args.conditioned_on}")
     else:
         h = hindcast(scenario, args.observations)

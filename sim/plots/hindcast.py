@@ -195,7 +195,8 @@ def posterior_plot(c: Conditioning) -> Figure:
     note = (
         f"ABC rejection: the {len(c.accepted):,} of {len(c.prior):,} draws closest to the "
         f"observations (mean normalised squared error <= {c.tolerance:.3g}). Hindcast before: "
-        f"{c.before.score.inside} of {c.before.score.n} inside the 80 % band, mean CRPS "
+        f"{c.before.score.inside} of {c.before.score.n} inside the 80 % band (allowing for "
+        "each observation's stated uncertainty), mean CRPS "
         f"{c.before.score.mean_crps:.4g}; after: {c.after.score.inside} of {c.after.score.n}, "
         f"{c.after.score.mean_crps:.4g}."
     )

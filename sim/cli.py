@@ -383,11 +383,11 @@ def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
         f"{args.observations}"
     )
     if args.conditioned_on is not None:
-        from sim.results.hindcast import Hindcast, load_observations
+        from sim.results.hindcast import Hindcast, read_observation_file
 
-        observations = load_observations(args.observations, scenario.spec.horizon_months)
+        file = read_observation_file(args.observations, scenario.spec.horizon_months)
         result = _conditioned(scenario, args.conditioned_on)
-        h = Hindcast(result, observations, args.observations)
+        h = Hindcast(result, file.observations, file.path, file.text)
         print(f"On the accepted parameter sets of {args.conditioned_on}")
     else:
         h = hindcast(scenario, args.observations)
@@ -399,7 +399,8 @@ def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
 
 
 def hindcast_table_text(table: "pd.DataFrame") -> str:
-    """The hindcast table as printed: growth in per cent, levels in their units."""
+    """The hindcast table as printed: growth in per cent, levels in their units; PIT and the
+    80 % band allowing for the observation's stated uncertainty, then for the model alone."""
     rows = []
     for _, row in table.iterrows():
         pct = row["measure"] == "growth"
@@ -421,6 +422,8 @@ def hindcast_table_text(table: "pd.DataFrame") -> str:
                 "90 %": show(row["q90"]),
                 "PIT": f"{row['pit']:.2f}",
                 "in 80 %": "yes" if row["inside_80"] else "no",
+                "PIT model": f"{row['pit_model']:.2f}",
+                "in model 80 %": "yes" if row["inside_80_model"] else "no",
                 "CRPS": f"{row['crps'] * 100:.2f} pt" if pct else show(row["crps"]),
             }
         )

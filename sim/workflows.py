@@ -8,7 +8,6 @@ matplotlib is loaded only then.
 """
 
 import json
-import shutil
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -159,12 +158,16 @@ def write_hindcast(
 
             save_hindcast_plot(h, folder / "plots")
         h.table.to_csv(folder / "hindcast.csv", index=False)
-        if h.source is not None:
-            shutil.copyfile(h.source, folder / "observations.yaml")
+        if h.source_text is not None:
+            (folder / "observations.yaml").write_text(h.source_text, encoding="utf-8")
         record = run_manifest(h.result, command, started) | {
             "kind": "hindcast",
             "observations_file": str(h.source) if h.source else None,
-            "coverage_80": {"inside": h.score.inside, "of": h.score.n},
+            "coverage_80": {
+                "inside": h.score.inside,
+                "inside_model_band": h.score.inside_model,
+                "of": h.score.n,
+            },
             "mean_crps_scaled": h.score.mean_crps,
         }
         (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")

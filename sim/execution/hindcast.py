@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from sim.execution.runner import run
-from sim.results.hindcast import Hindcast, load_observations
+from sim.results.hindcast import Hindcast, read_observation_file
 from sim.scenario.observations import Observation
 from sim.scenario.scenario import Scenario
 
@@ -27,9 +27,8 @@ def hindcast(
     (ObservationError on a bad entry).
     """
     scenario = scenario.with_overrides(replicates=replicates, seed=seed)
-    source = None
     if isinstance(observations, str | Path):
-        source = Path(observations)
-        observations = load_observations(source, scenario.spec.horizon_months)
-    result = run(scenario, progress=progress)
-    return Hindcast(result, list(observations), source)
+        file = read_observation_file(observations, scenario.spec.horizon_months)
+        result = run(scenario, progress=progress)
+        return Hindcast(result, file.observations, file.path, file.text)
+    return Hindcast(run(scenario, progress=progress), list(observations))

@@ -3,9 +3,11 @@
 One panel per observed series, actor and measure. `level`: the monthly series' median with
 its middle 50 % and 90 % of replicates. `growth`: the year-on-year real change of calendar-year
 means, one fan point per calendar year the run can measure (mid-year). Each observation is a
-point (black when inside the model's 80 % band, red when outside) with its low-high range as
-an error bar, at mid-year for a calendar year and mid-month for a month; the panel title
-gives its PIT.
+point with its low-high range (or +-1 sd) as an error bar, at mid-year for a calendar year and
+mid-month for a month: black when inside the model's own 80 % band, hollow when inside only
+once the observation's stated uncertainty is allowed for (a miss its noise explains), red when
+outside both (a structural miss). The panel title gives each observation's PIT, and the header
+says what a PIT is. Every panel at the foot of its column has year labels.
 """
 
 from pathlib import Path
@@ -34,10 +36,11 @@ from sim.plots.common import (
     series_title,
     styled,
 )
-from sim.results.hindcast import Hindcast, observed_ensemble
+from sim.results.hindcast import PIT_NOTE, Hindcast, observed_ensemble
 from sim.scenario.observations import Observation
 
 OUTSIDE = "#c0392b"
+WHITE = "#ffffff"
 
 
 def _when(observation: Observation) -> np.datetime64:
@@ -80,11 +83,19 @@ def _panel(ax: Axes, h: Hindcast, key: tuple[str, str, str]) -> None:
     for obs, (_, row) in zip(_matching(h, key), rows.iterrows(), strict=True):
         x = _when(obs)
         y = obs.value * scale
-        low = (obs.low if obs.low is not None else obs.value) * scale
-        high = (obs.high if obs.high is not None else obs.value) * scale
+        low, high = (v * scale for v in _error_bar(obs))
         mark = INK if row["inside_80"] else OUTSIDE
+        face = mark if row["inside_80_model"] or not row["inside_80"] else WHITE
         ax.errorbar(
-            [x], [y], yerr=[[y - low], [high - y]], fmt="o", color=mark, ms=6, capsize=3, zorder=5
+            [x],
+            [y],
+            yerr=[[y - low], [high - y]],
+            fmt="o",
+            color=mark,
+            mfc=face,
+            ms=6,
+            capsize=3,
+            zorder=5,
         )
         pits.append(f"{obs.period}: PIT {row['pit']:.2f}")
     title = series_title(series, actor if actor in NAMES else None)
@@ -98,6 +109,23 @@ def _panel(ax: Axes, h: Hindcast, key: tuple[str, str, str]) -> None:
     ax.grid(True, which="major")
 
 
+def _error_bar(obs: Observation) -> tuple[float, float]:
+    """The observation's stated range, or value -+ sd, or the value itself."""
+    if obs.sd is not None:
+        return obs.value - obs.sd, obs.value + obs.sd
+    low = obs.low if obs.low is not None else obs.value
+    return low, obs.high if obs.high is not None else obs.value
+
+
+def _label_column_feet(axes: np.ndarray) -> None:
+    """Year labels under the lowest visible panel of every column (sharex hides them on
+    all but the bottom row, which may be short)."""
+    for column in axes.T:
+        visible = [ax for ax in column if ax.get_visible()]
+        if visible:
+            visible[-1].xaxis.set_tick_params(labelbottom=True)
+
+
 def _matching(h: Hindcast, key: tuple[str, str, str]) -> list[Observation]:
     return [o for o in h.observations if (o.series, o.actor, o.measure) == key]
 
@@ -109,13 +137,28 @@ def hindcast_plot(h: Hindcast) -> Figure:
     fig, axes = panel_grid(len(keys), cols=min(3, len(keys)), height=3.4)
     for ax, key in zip(axes.flat, keys, strict=False):
         _panel(ax, h, key)
+    _label_column_feet(axes)
     handles = [
         *band_handles(),
-        Line2D([], [], marker="o", ls="", color=INK, label="observed, inside the 80 % band"),
-        Line2D([], [], marker="o", ls="", color=OUTSIDE, label="observed, outside it"),
+        Line2D(
+            [], [], marker="o", ls="", color=INK, label="observed, inside the model's 80 % band"
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color=INK,
+            mfc=WHITE,
+            label="inside only allowing for the observation's uncertainty",
+        ),
+        Line2D([], [], marker="o", ls="", color=OUTSIDE, label="outside both"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=5)
-    note = f"{h.summary_text()}. {BAND_NOTE}; error bars: the observation's low-high range."
+    fig.legend(handles=handles, loc="outside lower center", ncol=3)
+    note = (
+        f"{h.summary_text()}. {PIT_NOTE}. {BAND_NOTE}; error bars: the observation's low-high "
+        "range (or +-1 sd)."
+    )
     header(fig, run_title(h.result, "Hindcast"), description(h.result.scenario), note)
     return fig
 
@@ -152,7 +195,8 @@ def posterior_plot(c: Conditioning) -> Figure:
     note = (
         f"ABC rejection: the {len(c.accepted):,} of {len(c.prior):,} draws closest to the "
         f"observations (mean normalised squared error <= {c.tolerance:.3g}). Hindcast before: "
-        f"{c.before.score.inside} of {c.before.score.n} inside the 80 % band, mean CRPS "
+        f"{c.before.score.inside} of {c.before.score.n} inside the 80 % band (allowing for "
+        "each observation's stated uncertainty), mean CRPS "
         f"{c.before.score.mean_crps:.4g}; after: {c.after.score.inside} of {c.after.score.n}, "
         f"{c.after.score.mean_crps:.4g}."
     )

@@ -1,4 +1,5 @@
-"""Scoring a run against observed values: quantiles, PIT, the 80 % band and CRPS.
+"""Scoring a run against observed values: quantiles, PIT, the 80 % band, CRPS, and the
+Brier and log scores of events.
 
 For each observation the run gives one model value per replicate (an ensemble): a calendar
 year's `level` is the mean of its monthly values, its `growth` that mean over the previous
@@ -9,27 +10,45 @@ the mean of June-December (which would make 2025's growth a growth over nine and
 months); a year the run covers only in part at its end is the mean of the months it covers.
 
 Against the ensemble x_1..x_m and the observed y:
-- quantiles 10 / 50 / 90 % (numpy's default, linear interpolation);
-- PIT (probability integral transform) = (#{x_i < y} + #{x_i = y} / 2) / m: where the
-  observation falls in the ensemble, 0.5 at the median; over many observations a calibrated
-  model gives PITs spread evenly over 0-1;
-- inside the 80 % band: q10 <= y <= q90 (a calibrated model: about 8 observations in 10);
-- CRPS, the ensemble estimator (Gneiting & Raftery 2007, eq. 21): mean |x_i - y| - 1/(2 m^2)
-  sum_ij |x_i - x_j|, in the observation's unit; 0 is a perfect point forecast at y.
-  `crps_scaled` puts the rows on one footing: growth rows as they are (a fraction), level
-  rows divided by |y|. The summary's mean CRPS is the mean of crps_scaled.
+- quantiles 10 / 50 / 90 % (numpy's default, linear interpolation): the model's own band;
+- PIT (probability integral transform): where y falls in the distribution of what would be
+  observed, the model's value plus the observation's own error (its stated low-high range or
+  sd, see `observation_error_cdf`): PIT = mean_i P(x_i + e <= y). Over many observations a
+  calibrated model gives PITs spread evenly over 0-1; near 0 or 1 the observation sits in a
+  tail. Without a stated uncertainty the distribution is the ensemble's, and ties are
+  randomised (PIT = F(y-) + V (F(y) - F(y-)), V uniform on 0-1, from a seeded stream) so a
+  model with no spread at the observed value gets a uniform PIT rather than 0.5 every time;
+- inside the 80 % band: y inside the middle 80 % of that same distribution
+  (F(y) >= 0.1 and F(y-) <= 0.9); `inside_80_model` and `pit_model` are the same against the
+  model's ensemble alone, which separates misses that the observation's noise explains from
+  structural ones;
+- CRPS, from scoringrules (`crps_ensemble`, the empirical distribution's CRPS, Gneiting &
+  Raftery 2007, eq. 21), in the observation's unit; 0 is a perfect point forecast at y.
+  `crps_scaled` (see `scaled_crps`) makes rows in different units comparable, and the
+  summary's mean CRPS is its mean.
+
+Events (an event did or did not happen by a date) are scored by `event_scores`: the Brier and
+log scores of the share of replicates in which it happened, beside the same scores of a
+reference forecast (a base rate from the record).
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr
 
 from sim.model.recording import SERIES, SERIES_BY_NAME
 from sim.results.run_result import RunResult
-from sim.scenario.observations import Observation, read_observations
+from sim.scenario.observations import (
+    Observation,
+    ObservationFile,
+    RecordedSeries,
+    read_observations,
+)
 
 GROWTH_SERIES = (
     "spending",
@@ -47,28 +66,155 @@ GROWTH_SERIES = (
 """Series whose year-on-year change is meaningful (amounts and indices of amounts); counts,
 shares, 0-1 indices and switches support `level` only."""
 
+RECORDED = RecordedSeries(
+    columns={s.name: s.columns for s in SERIES},
+    units={s.name: s.unit for s in SERIES},
+    growth=GROWTH_SERIES,
+)
 QUANTILES = (0.1, 0.5, 0.9)
+BAND = (0.1, 0.9)
+"""The 80 % band: between the distribution's 10 % and 90 % points."""
+
+PIT_NOTE = (
+    "PIT: the share of the model's distribution (widened by the observation's own stated "
+    "uncertainty) below the observed value; 0.5 is the median, below 0.1 or above 0.9 a miss "
+    "in a tail"
+)
+"""PIT in one sentence, for figures."""
+
+
+def read_observation_file(path: str | Path, horizon_months: int) -> ObservationFile:
+    """Read an observation file (its entries and text), checked against the recorded series
+    and the run's length."""
+    return read_observations(path, RECORDED, horizon_months)
 
 
 def load_observations(path: str | Path, horizon_months: int) -> list[Observation]:
-    """Read an observation file, checked against the recorded series and the run's length."""
-    columns = {s.name: s.columns for s in SERIES}
-    return read_observations(path, columns, GROWTH_SERIES, horizon_months)
-
-
-def pit(ensemble: np.ndarray, observed: float) -> float:
-    """Probability integral transform of `observed` in the ensemble (ties count half)."""
-    x = np.asarray(ensemble, dtype=float)
-    return float(((x < observed).sum() + 0.5 * (x == observed).sum()) / len(x))
+    """The entries of an observation file, checked against the recorded series and the
+    run's length."""
+    return read_observation_file(path, horizon_months).observations
 
 
 def crps(ensemble: np.ndarray, observed: float) -> float:
     """Continuous ranked probability score of the ensemble's empirical distribution at
-    `observed`: mean|x - y| - 1/(2 m^2) sum_ij |x_i - x_j| (lower is better)."""
-    x = np.sort(np.asarray(ensemble, dtype=float))
-    m = len(x)
-    spread = 2.0 * np.sum((2.0 * np.arange(1, m + 1) - m - 1) * x) / m**2  # sum_ij |xi-xj| / m^2
-    return float(np.mean(np.abs(x - observed)) - 0.5 * spread)
+    `observed` (scoringrules.crps_ensemble; lower is better, in the observation's unit)."""
+    import scoringrules  # compiles its numba kernels on import (seconds): only when scoring
+
+    x = np.asarray(ensemble, dtype=float)
+    return float(scoringrules.crps_ensemble(observed, x, estimator="nrg", backend="numpy"))
+
+
+def scaled_crps(crps_value: float, ensemble: np.ndarray, observation: Observation) -> float:
+    """CRPS on a footing shared by all rows, unit-free.
+
+    growth rows: as they are (already a fraction). level rows: divided by the larger of |y|
+    and the ensemble's mean |x|, the probabilistic form of the symmetric relative error.
+    Dividing by |y| alone sent an observation of 0 to CRPS / 1e-12; with the larger of the
+    two the scaled score lies in 0-2 for any y (CRPS <= E|X - y| <= |y| + E|X|), is 0 for a
+    perfect forecast (and for a model and an observation both at 0), and about 1 for a model
+    at 10,000 troops against an observed 0. The price: the scale depends on the forecast, so
+    the scaled score is not strictly proper; it only averages rows of different units, and
+    each row's `crps` (proper, in its unit) is kept beside it.
+    """
+    if observation.measure == "growth":
+        return crps_value
+    scale = max(abs(observation.value), float(np.mean(np.abs(ensemble))))
+    return crps_value / scale if scale > 0 else 0.0
+
+
+def observation_error_cdf(observation: Observation, error: np.ndarray) -> np.ndarray | None:
+    """P(e <= error) for the observation's error e = reported - true, or None when the
+    observation states no uncertainty.
+
+    sd: e ~ normal(0, sd). low/high: the true value ~ triangular(low, value, high) (most
+    likely the reported value, nothing outside the stated range; a missing side is the value
+    itself), e = value - true.
+    """
+    if observation.sd is not None:
+        return ndtr(np.asarray(error, dtype=float) / observation.sd)
+    low = observation.low if observation.low is not None else observation.value
+    high = observation.high if observation.high is not None else observation.value
+    if high == low:
+        return None
+    true = observation.value - np.asarray(error, dtype=float)
+    return 1.0 - _triangular_cdf(true, low, observation.value, high)
+
+
+def _triangular_cdf(x: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
+    x = np.clip(x, low, high)
+    width = high - low
+    left = (x - low) ** 2 / (width * (mode - low)) if mode > low else np.zeros_like(x)
+    right = 1.0 - (high - x) ** 2 / (width * (high - mode)) if high > mode else np.ones_like(x)
+    return np.where(x <= mode, left, right)
+
+
+def predictive_cdf(
+    ensemble: np.ndarray, observation: Observation, with_error: bool = True
+) -> tuple[float, float]:
+    """(F(y-), F(y)) of the distribution of what would be observed: the ensemble plus the
+    observation's error (the ensemble alone when it states none or with_error is False)."""
+    x = np.asarray(ensemble, dtype=float)
+    y = observation.value
+    cdf = observation_error_cdf(observation, y - x) if with_error else None
+    if cdf is None:
+        return float(np.mean(x < y)), float(np.mean(x <= y))
+    value = float(np.mean(cdf))
+    return value, value
+
+
+def pit(below: float, at: float, rng: np.random.Generator) -> float:
+    """Randomised PIT from F(y-) and F(y): a uniform draw between them (ties), else F(y)."""
+    return below if at == below else below + float(rng.uniform()) * (at - below)
+
+
+def inside_band(below: float, at: float) -> bool:
+    """y inside the distribution's middle 80 %: F(y) >= 0.1 and F(y-) <= 0.9."""
+    return at >= BAND[0] and below <= BAND[1]
+
+
+@dataclass(frozen=True)
+class EventScore:
+    """Scores of a probability that an event happens against what happened, and of a
+    reference forecast (a base rate) on the same event. Lower is better for both scores."""
+
+    probability: float
+    happened: bool
+    brier: float
+    log: float
+    reference: float
+    brier_reference: float
+    log_reference: float
+
+    @property
+    def brier_skill(self) -> float:
+        """1 - Brier / Brier of the reference: above 0 beats the reference."""
+        return 1.0 - self.brier / self.brier_reference if self.brier_reference else math.nan
+
+
+def event_probability(occurred: np.ndarray) -> float:
+    """The share of replicates in which the event happened, with half a replicate of doubt
+    each way ((k + 1/2) / (m + 1)): an ensemble of m cannot tell 0 from under 1/m, and a
+    log score must not be infinite because 200 replicates missed a rare event."""
+    hits = np.asarray(occurred, dtype=bool)
+    return (float(hits.sum()) + 0.5) / (len(hits) + 1.0)
+
+
+def event_scores(occurred: np.ndarray, happened: bool, base_rate: float) -> EventScore:
+    """Brier and log scores (scoringrules.brier_score, log_score) of the ensemble's
+    probability that the event happens (one flag per replicate) and of `base_rate`."""
+    import scoringrules
+
+    probability = event_probability(occurred)
+    outcome = int(bool(happened))
+
+    def both(p: float) -> tuple[float, float]:
+        brier = scoringrules.brier_score(outcome, p, backend="numpy")
+        log = scoringrules.log_score(outcome, p, backend="numpy")
+        return float(brier), float(log)
+
+    brier, log = both(probability)
+    brier_ref, log_ref = both(base_rate)
+    return EventScore(probability, bool(happened), brier, log, base_rate, brier_ref, log_ref)
 
 
 def observed_ensemble(arrays: dict[str, np.ndarray], observation: Observation) -> np.ndarray:
@@ -91,39 +237,57 @@ def observed_ensemble(arrays: dict[str, np.ndarray], observation: Observation) -
         return now / before - 1.0
 
 
-def score(arrays: dict[str, np.ndarray], observations: Sequence[Observation]) -> pd.DataFrame:
-    """One row per observation: observed, its range, model quantiles, PIT, inside the 80 %
-    band, CRPS and scaled CRPS."""
-    rows = []
-    for obs in observations:
-        ensemble = observed_ensemble(arrays, obs)
-        ensemble = ensemble[np.isfinite(ensemble)]
-        q10, q50, q90 = np.quantile(ensemble, QUANTILES) if len(ensemble) else (np.nan,) * 3
-        value = crps(ensemble, obs.value) if len(ensemble) else np.nan
-        scale = 1.0 if obs.measure == "growth" else max(abs(obs.value), 1e-12)
-        rows.append(
-            {
-                "series": obs.series,
-                "actor": obs.actor,
-                "period": obs.period,
-                "measure": obs.measure,
-                "unit": "real change a year" if obs.measure == "growth" else unit_of(obs),
-                "observed": obs.value,
-                "low": obs.low,
-                "high": obs.high,
-                "q10": q10,
-                "q50": q50,
-                "q90": q90,
-                "pit": pit(ensemble, obs.value) if len(ensemble) else np.nan,
-                "inside_80": bool(q10 <= obs.value <= q90),
-                "crps": value,
-                "crps_scaled": value / scale,
-                "confidence": obs.confidence,
-                "source": obs.source,
-                "published": obs.published,
-            }
-        )
-    return pd.DataFrame(rows)
+def score(
+    arrays: dict[str, np.ndarray], observations: Sequence[Observation], seed: int = 0
+) -> pd.DataFrame:
+    """One row per observation: observed, its range, model quantiles, PIT and the 80 % band
+    (with the observation's error and without), CRPS and scaled CRPS. `seed` seeds the
+    randomised PIT of ties."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame([_row(arrays, obs, rng) for obs in observations])
+
+
+def _row(
+    arrays: dict[str, np.ndarray], obs: Observation, rng: np.random.Generator
+) -> dict[str, object]:
+    ensemble = observed_ensemble(arrays, obs)
+    ensemble = ensemble[np.isfinite(ensemble)]
+    scores: dict[str, object] = dict.fromkeys(
+        ("q10", "q50", "q90", "pit", "pit_model", "crps", "crps_scaled"), np.nan
+    )
+    scores |= {"inside_80": False, "inside_80_model": False}
+    if len(ensemble):
+        q10, q50, q90 = np.quantile(ensemble, QUANTILES)
+        below, at = predictive_cdf(ensemble, obs)
+        model_below, model_at = predictive_cdf(ensemble, obs, with_error=False)
+        value = crps(ensemble, obs.value)
+        scores = {
+            "q10": q10,
+            "q50": q50,
+            "q90": q90,
+            "pit": pit(below, at, rng),
+            "inside_80": inside_band(below, at),
+            "pit_model": pit(model_below, model_at, rng),
+            "inside_80_model": bool(q10 <= obs.value <= q90),
+            "crps": value,
+            "crps_scaled": scaled_crps(value, ensemble, obs),
+        }
+    return {
+        "series": obs.series,
+        "actor": obs.actor,
+        "period": obs.period,
+        "measure": obs.measure,
+        "unit": "real change a year" if obs.measure == "growth" else unit_of(obs),
+        "observed": obs.value,
+        "low": obs.low,
+        "high": obs.high,
+        "sd": obs.sd,
+        **scores,
+        "confidence": obs.confidence,
+        "prices": obs.prices,
+        "source": obs.source,
+        "published": obs.published,
+    }
 
 
 def unit_of(observation: Observation) -> str:
@@ -138,7 +302,13 @@ class HindcastScore:
 
     @property
     def inside(self) -> int:
+        """Observations inside the 80 % band of the model plus the observation's error."""
         return int(self.table["inside_80"].sum())
+
+    @property
+    def inside_model(self) -> int:
+        """Observations inside the model's own 80 % band (q10 - q90)."""
+        return int(self.table["inside_80_model"].sum())
 
     @property
     def n(self) -> int:
@@ -146,15 +316,16 @@ class HindcastScore:
 
     @property
     def mean_crps(self) -> float:
-        """Mean scaled CRPS (growth rows as fractions, level rows relative to the observed)."""
+        """Mean scaled CRPS (growth rows as fractions, level rows unit-free: scaled_crps)."""
         return float(self.table["crps_scaled"].mean())
 
     def summary_text(self) -> str:
-        coverage = self.inside / self.n if self.n else float("nan")
         return (
-            f"80 % band coverage: {self.inside} of {self.n} observations ({coverage:.0%}; "
-            f"a calibrated model: about 80 %); mean CRPS {self.mean_crps:.4g} "
-            "(growth as a fraction, levels relative to the observed value; lower is better)"
+            f"80 % band coverage: {self.inside} of {self.n} observations allowing for their "
+            f"stated uncertainty, {self.inside_model} of {self.n} in the model's own band "
+            f"(a calibrated model: about 80 %); mean CRPS {self.mean_crps:.4g} (growth as a "
+            "fraction, levels relative to the larger of the observed and the model's mean; "
+            "lower is better)"
         )
 
 
@@ -164,15 +335,18 @@ class Hindcast:
 
     `table` has one row per observation (observed, model q10 / q50 / q90, PIT, inside the
     80 % band, CRPS); `summary_text()` the coverage and mean CRPS; `result` is the run
-    (a RunResult: its series, dates and outcomes).
+    (a RunResult: its series, dates and outcomes). `source_text` is the observation file's
+    text as read and checked (written beside the results).
     """
 
     result: RunResult
     observations: list[Observation]
     source: Path | None = None
+    source_text: str | None = None
 
     def __post_init__(self) -> None:
-        self.score = HindcastScore(score(self.result.arrays, self.observations))
+        seed = self.result.scenario.spec.seed
+        self.score = HindcastScore(score(self.result.arrays, self.observations, seed))
 
     @property
     def table(self) -> pd.DataFrame:

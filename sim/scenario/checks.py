@@ -71,6 +71,8 @@ def to_scenario_error(error: Mapping[str, Any], origin: Origin) -> ScenarioError
     kind = error["type"]
     if kind == "extra_forbidden":
         return ScenarioError(path, line, key, _extra_message(loc))
+    if kind == "missing":
+        return ScenarioError(path, line, dotted(loc[:-1]), f"missing '{loc[-1]}'")
     if kind == "literal_error" and "[key]" in error["loc"]:
         bad_key = error["loc"][-2] if error["loc"][-1] == "[key]" else loc[-1]
         return ScenarioError(

@@ -1,63 +1,118 @@
 """Observation files: observed values a hindcast scores a scenario against.
 
-An observation file is YAML with one key, `observations:`, a list of entries:
+An observation file is YAML (.yaml or .yml, at most yaml_source.MAX_BYTES) with one key,
+`observations:`, a list of entries:
 
     observations:
       - series: spending          # a recorded series (README, "Recorded series")
         actor: rok                # one of its columns (actor, member, or its scope label)
         period: 2025              # a calendar year, or a month "2025-04"
         measure: growth           # level (the series' unit) | growth (year-on-year, 0.03 = 3 %)
-        value: -0.010
-        low: -0.018               # optional range the source or the conversion allows
-        high: 0.021
+        value: -0.010             # on the model's basis: constant 2024 prices, real growth
+        low: -0.018               # optional range the source or the conversion allows, or
+        high: 0.021               #   sd: a standard error (one or the other, not both)
+        prices: current           # money series: the published figure's prices
+        nominal: 0.031            #   current prices: the published (nominal) change
+        deflator: 0.041           #   and the price change it was deflated by
         source: "..."             # who published it, where it was seen
         published: 2025-12-03     # when
         confidence: medium        # high | medium | low
         conversion: "..."         # optional: how the figure became the model's basis
 
-Bad entries get the same one-line errors as scenario files (file:line: key path: message):
-unknown keys, series or actors, malformed periods, a period outside the run, a measure the
-series does not support. The recorded series live in the model layer, so the caller passes
-their columns and which of them support growth (sim.results.hindcast does).
+`prices` is required for the series measured in money (unit "... US$ ...") and says what the
+publisher's figure was in, so that a figure is deflated exactly once: `constant` (already in
+constant prices or a real change; `value` is that figure, and a `deflator` is refused) or
+`current` (nominal; the growth `value` must be (1 + nominal) / (1 + deflator) - 1, to the
+rounding of ROUNDING). A level in current prices is refused: convert it to constant 2024 US$
+and say how in `conversion`.
+
+The file is read once (sim.scenario.yaml_source: a regular file, no aliases or tags), its
+structure checked by the pydantic model ObservationFileSpec, and pydantic's first error
+translated by the scenario files' translator (sim.scenario.checks: file:line: key: message).
+Checks against the model (series, actors, which series support growth, the run's months) and
+between keys (low <= value <= high, prices) follow, as scenario checks follow their schema.
+The recorded series live in the model layer, so the caller passes their columns, units and
+which of them support growth (sim.results.hindcast does).
 """
 
 import datetime as dt
+import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, Strict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from sim.calendar import month_of
 from sim.errors import UserError, unknown_key_message
-from sim.scenario.yaml_source import YamlDoc, dotted, read_yaml
+from sim.scenario.checks import Origin, first_error
+from sim.scenario.schema import STRICT
+from sim.scenario.yaml_source import KeyPath, YamlDoc, dotted, read_yaml
 
-MEASURES = ("level", "growth")
-CONFIDENCE = ("high", "medium", "low")
-REQUIRED = ("series", "period", "measure", "value", "source", "published", "confidence")
-KEYS = (
-    "series",
-    "actor",
-    "period",
-    "measure",
-    "value",
-    "low",
-    "high",
-    "source",
-    "published",
-    "confidence",
-    "conversion",
-    "note",
-)
+SUFFIXES = (".yaml", ".yml")
+
+ROUNDING = 0.0015
+"""How far a current-price growth `value` may sit from (1 + nominal) / (1 + deflator) - 1:
+the rounding of a published per cent to one decimal, twice."""
+
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+PERIOD_RULE = 'a calendar year (2025) or a month ("2025-04")'
 
 
 class ObservationError(UserError):
     """A bad observation file: file, line, key path and what is allowed."""
 
 
+class ObservationSpec(BaseModel):
+    """One entry of an observation file, as written."""
+
+    model_config = STRICT
+
+    series: str
+    actor: str | None = None
+    period: str
+    measure: Literal["level", "growth"]
+    value: float
+    low: float | None = None
+    high: float | None = None
+    sd: Annotated[float, Field(gt=0.0)] | None = None
+    prices: Literal["constant", "current"] | None = None
+    nominal: float | None = None
+    deflator: Annotated[float, Field(gt=-1.0)] | None = None
+    source: str
+    published: Annotated[dt.date, Strict()] | str
+    confidence: Literal["high", "medium", "low"]
+    conversion: str = ""
+    note: str = ""
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period(cls, period: Any) -> str:
+        text = str(period) if isinstance(period, int) and not isinstance(period, bool) else period
+        if not isinstance(text, str) or not (_YEAR.match(text) or _MONTH.match(text)):
+            raise PydanticCustomError("period", PERIOD_RULE)
+        return text
+
+
+class ObservationFileSpec(BaseModel):
+    """An observation file: one key, a non-empty list of entries."""
+
+    model_config = STRICT
+
+    observations: Annotated[list[ObservationSpec], Field(min_length=1)]
+
+
 @dataclass(frozen=True)
 class Observation:
-    """One observed value. `period` is "2025" (a calendar year) or "2025-04" (a month)."""
+    """One observed value. `period` is "2025" (a calendar year) or "2025-04" (a month).
+
+    low / high: the range the source or the conversion allows around `value`; sd: a standard
+    error instead. Either is the observation's own uncertainty, which PIT and coverage allow
+    for (sim.results.hindcast). prices: the published figure's prices (money series)."""
 
     series: str
     actor: str
@@ -71,6 +126,8 @@ class Observation:
     confidence: str
     conversion: str = ""
     line: int | None = None
+    sd: float | None = None
+    prices: str | None = None
 
     @property
     def is_year(self) -> bool:
@@ -91,46 +148,56 @@ class Observation:
         return [m - 12 for m in self.months()]
 
 
-_YEAR = re.compile(r"^(19|20)\d\d$")
-_MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+@dataclass(frozen=True)
+class ObservationFile:
+    """An observation file as read: its entries and its text (for a copy beside results)."""
+
+    path: Path
+    observations: list[Observation]
+    text: str
+
+
+@dataclass(frozen=True)
+class RecordedSeries:
+    """What the model records, for checking observations against it: each series' columns
+    and unit, and the series whose year-on-year change is meaningful."""
+
+    columns: Mapping[str, tuple[str, ...]]
+    units: Mapping[str, str]
+    growth: Collection[str]
+
+    def is_money(self, series: str) -> bool:
+        return "US$" in self.units.get(series, "")
 
 
 def read_observations(
-    path: str | Path,
-    columns: Mapping[str, tuple[str, ...]],
-    growth: Collection[str],
-    horizon_months: int,
-) -> list[Observation]:
+    path: str | Path, recorded: RecordedSeries, horizon_months: int
+) -> ObservationFile:
     """Read and check an observation file against the recorded series and the run's length.
 
-    columns: each series' columns (its actors, members or scope label); growth: the series
-    whose year-on-year change is meaningful; horizon_months: the run's last month (a period
-    must have at least one month in 0 .. horizon_months, and so must its base year for
-    growth). Raises ObservationError naming the file, line and key of the first problem.
+    horizon_months: the run's last month (a period must have at least one month in
+    0 .. horizon_months, and so must its base year for growth). Raises ObservationError
+    naming the file, line and key of the first problem.
     """
     path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise ObservationError(path, None, "", "an observation file's name ends in .yaml or .yml")
     doc = _read(path)
+    origin = Origin(path, (path,), {kp: (path, line) for kp, line in doc.lines.items() if kp})
     data = doc.data
-    if not isinstance(data, dict) or "observations" not in data:
+    if not isinstance(data, dict):
         raise ObservationError(
             path, 1, "", "an observation file is a mapping with one key, 'observations:' (a list)"
         )
-    extra = [k for k in data if k != "observations"]
-    if extra:
-        raise ObservationError(
-            path,
-            doc.line_of((extra[0],)),
-            str(extra[0]),
-            unknown_key_message(extra[0], ["observations"]),
-        )
-    entries = data["observations"]
-    if not isinstance(entries, list) or not entries:
-        raise ObservationError(
-            path, doc.line_of(("observations",)), "observations", "expected a non-empty list"
-        )
-    return [
-        _entry(doc, i, entry, columns, growth, horizon_months) for i, entry in enumerate(entries)
+    try:
+        spec = ObservationFileSpec.model_validate(data)
+    except ValidationError as exc:
+        raise _translate(exc, origin) from None
+    observations = [
+        _observation(doc, i, entry, recorded, horizon_months)
+        for i, entry in enumerate(spec.observations)
     ]
+    return ObservationFile(path, observations, doc.text)
 
 
 def _read(path: Path) -> YamlDoc:
@@ -140,100 +207,126 @@ def _read(path: Path) -> YamlDoc:
         raise ObservationError(error.path, error.line, error.key, error.message) from None
 
 
-def _entry(
-    doc: YamlDoc,
-    i: int,
-    entry: Any,
-    columns: Mapping[str, tuple[str, ...]],
-    growth: Collection[str],
-    horizon: int,
+def _translate(exc: ValidationError, origin: Origin) -> ObservationError:
+    """pydantic's first error in file order, through the scenario translator; an unknown key
+    lists the keys an observation file allows."""
+    error = first_error(exc, origin)
+    extra = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
+    loc = next((loc for loc in extra if dotted(loc) == error.key), None)
+    if loc is not None:
+        allowed = ObservationSpec.model_fields if len(loc) > 1 else ObservationFileSpec.model_fields
+        message = unknown_key_message(str(loc[-1]), allowed)
+        return ObservationError(error.path, error.line, error.key, message)
+    return ObservationError(error.path, error.line, error.key, error.message)
+
+
+Fail = Callable[[str | None, str], ObservationError]
+
+
+def _observation(
+    doc: YamlDoc, i: int, entry: ObservationSpec, recorded: RecordedSeries, horizon: int
 ) -> Observation:
-    base = ("observations", i)
+    base: KeyPath = ("observations", i)
 
     def fail(key: str | None, message: str) -> ObservationError:
         where = (*base, key) if key else base
         return ObservationError(doc.path, doc.line_of(where), dotted(where), message)
 
-    if not isinstance(entry, dict):
-        raise fail(None, "expected a mapping with keys " + ", ".join(REQUIRED))
-    for key in entry:
-        if key not in KEYS:
-            raise fail(key, unknown_key_message(key, KEYS))
-    for key in REQUIRED:
-        if key not in entry:
-            raise fail(None, f"missing '{key}' (every observation needs {', '.join(REQUIRED)})")
-
-    series = entry["series"]
-    if series not in columns:
-        raise fail("series", unknown_key_message(str(series), columns, "series"))
-    allowed = columns[series]
-    actor = entry.get("actor", allowed[0] if len(allowed) == 1 else None)
-    if actor is None:
-        raise fail(None, f"missing 'actor': series '{series}' has columns {', '.join(allowed)}")
-    if actor not in allowed:
-        raise fail("actor", unknown_key_message(str(actor), allowed, f"actor for '{series}'"))
-
-    measure = entry["measure"]
-    if measure not in MEASURES:
-        raise fail("measure", unknown_key_message(str(measure), MEASURES, "measure"))
-    if measure == "growth" and series not in growth:
-        raise fail(
-            "measure",
-            f"series '{series}' does not support 'growth' (a count, share or index); use "
-            f"'level'. Growth is supported by: {', '.join(sorted(growth))}",
-        )
-
-    period = str(entry["period"])
-    if not (_YEAR.match(period) or _MONTH.match(period)):
-        raise fail(
-            "period", f'expected a calendar year (2025) or a month ("2025-04"), got {period!r}'
-        )
-    numbers = {}
-    for key in ("value", "low", "high"):
-        value = entry.get(key)
-        if value is None and key != "value":
-            numbers[key] = None
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-            raise fail(key, f"expected a number, got {value!r}")
-        numbers[key] = float(value)
-    low, high = numbers["low"], numbers["high"]
-    if (low is not None and low > numbers["value"]) or (
-        high is not None and high < numbers["value"]
-    ):
-        raise fail(
-            "value", f"expected low <= value <= high, got {low} <= {numbers['value']} <= {high}"
-        )
-
-    confidence = entry["confidence"]
-    if confidence not in CONFIDENCE:
-        raise fail("confidence", unknown_key_message(str(confidence), CONFIDENCE, "confidence"))
-    published = entry["published"]
-    if not isinstance(published, dt.date | str):
-        raise fail("published", f"expected a date (2025-05-29), got {published!r}")
-    for key in ("source", "conversion", "note"):
-        if key in entry and not isinstance(entry[key], str):
-            raise fail(key, f"expected text, got {entry[key]!r}")
-
+    actor = _check_series(entry, recorded, fail)
+    _check_range(entry, fail)
+    _check_prices(entry, recorded, fail)
     observation = Observation(
-        str(series),
-        str(actor),
-        period,
-        str(measure),
-        numbers["value"],
-        low,
-        high,
-        entry["source"],
-        str(published),
-        str(confidence),
-        entry.get("conversion", ""),
+        entry.series,
+        actor,
+        entry.period,
+        entry.measure,
+        entry.value,
+        entry.low,
+        entry.high,
+        entry.source,
+        str(entry.published),
+        entry.confidence,
+        entry.conversion,
         doc.line_of(base),
+        entry.sd,
+        entry.prices,
     )
     _check_period(observation, horizon, fail)
     return observation
 
 
-def _check_period(observation: Observation, horizon: int, fail: Any) -> None:
+def _check_series(entry: ObservationSpec, recorded: RecordedSeries, fail: Fail) -> str:
+    """The series is recorded, the actor one of its columns, growth meaningful for it."""
+    if entry.series not in recorded.columns:
+        raise fail("series", unknown_key_message(entry.series, recorded.columns, "series"))
+    allowed = recorded.columns[entry.series]
+    actor = entry.actor if entry.actor is not None else allowed[0] if len(allowed) == 1 else None
+    if actor is None:
+        raise fail(
+            None, f"missing 'actor': series '{entry.series}' has columns {', '.join(allowed)}"
+        )
+    if actor not in allowed:
+        raise fail("actor", unknown_key_message(actor, allowed, f"actor for '{entry.series}'"))
+    if entry.measure == "growth" and entry.series not in recorded.growth:
+        raise fail(
+            "measure",
+            f"series '{entry.series}' does not support 'growth' (a count, share or index); use "
+            f"'level'. Growth is supported by: {', '.join(sorted(recorded.growth))}",
+        )
+    return actor
+
+
+def _check_range(entry: ObservationSpec, fail: Fail) -> None:
+    """low <= value <= high, and a range or an sd, not both."""
+    low, high, value = entry.low, entry.high, entry.value
+    if (low is not None and low > value) or (high is not None and high < value):
+        raise fail("value", f"expected low <= value <= high, got {low} <= {value} <= {high}")
+    if entry.sd is not None and (low is not None or high is not None):
+        raise fail("sd", "give the observation's uncertainty as low/high or as sd, not both")
+
+
+def _check_prices(entry: ObservationSpec, recorded: RecordedSeries, fail: Fail) -> None:
+    """A money series states its published prices; a figure is deflated once."""
+    money = recorded.is_money(entry.series)
+    if not money:
+        for key in ("prices", "nominal", "deflator"):
+            if getattr(entry, key) is not None:
+                raise fail(key, f"'{key}' is for series measured in money; '{entry.series}' is not")
+        return
+    if entry.prices is None:
+        raise fail(
+            None,
+            f"missing 'prices': '{entry.series}' is in money; say whether the published figure "
+            "is in constant prices (or a real change) or current prices",
+        )
+    if entry.prices == "constant":
+        if entry.deflator is not None or entry.nominal is not None:
+            key = "deflator" if entry.deflator is not None else "nominal"
+            raise fail(
+                key,
+                "a figure in constant prices is not deflated again; drop 'nominal' and "
+                "'deflator' or say prices: current",
+            )
+        return
+    if entry.measure == "level":
+        raise fail(
+            "prices",
+            "a level in current prices is not converted here; give it in constant 2024 US$ "
+            "(prices: constant) and say how in 'conversion'",
+        )
+    if entry.nominal is None or entry.deflator is None:
+        missing = "nominal" if entry.nominal is None else "deflator"
+        raise fail(None, f"missing '{missing}': prices: current needs nominal and deflator")
+    real = (1.0 + entry.nominal) / (1.0 + entry.deflator) - 1.0
+    if not math.isclose(entry.value, real, abs_tol=ROUNDING):
+        raise fail(
+            "value",
+            f"expected (1 + nominal) / (1 + deflator) - 1 = (1 + {entry.nominal}) / "
+            f"(1 + {entry.deflator}) - 1 = {real:.4f}, got {entry.value}",
+        )
+
+
+def _check_period(observation: Observation, horizon: int, fail: Fail) -> None:
     def covered(months: list[int]) -> bool:
         return any(0 <= m <= horizon for m in months)
 

@@ -47,11 +47,13 @@ _Loader.add_implicit_resolver(
 
 @dataclass(frozen=True)
 class YamlDoc:
-    """A parsed YAML file: its data and where each key path is written."""
+    """A parsed YAML file: its data, where each key path is written, and the text it was
+    parsed from (read once, so a copy of the file is the text that was checked)."""
 
     path: Path
     data: Any
     lines: dict[KeyPath, int]
+    text: str = ""
 
     def line_of(self, key_path: KeyPath) -> int | None:
         """Line of the deepest written ancestor of key_path (the path itself if written)."""
@@ -128,7 +130,7 @@ def read_yaml(path: Path) -> YamlDoc:
         raise ScenarioError(path, line, "", f"invalid YAML: {detail}") from None
     lines: dict[KeyPath, int] = {(): 1}
     data = _construct(root, (), lines, path) if root is not None else None
-    return YamlDoc(path, data, lines)
+    return YamlDoc(path, data, lines, text)
 
 
 def _check_events(text: str, path: Path) -> None:

@@ -138,7 +138,7 @@ def test_saved_scenario_extends_the_start_and_loads_to_the_same_parameters(tmp_p
     what_if.set("sanctions.russia", 0.15)
     what_if.set("world.clash_hazard", 0.09)
     what_if.set("ukraine.intensity", 0.5)
-    path = save_scenario(what_if, tmp_path / "nested" / "my_case.yaml")
+    path = save_scenario(what_if, "my_case", tmp_path)
     data = yaml.safe_load(path.read_text())
     assert not Path(data["extends"]).is_absolute()
     assert (path.parent / data["extends"]).resolve() == (
@@ -157,7 +157,53 @@ def test_saved_scenario_extends_the_start_and_loads_to_the_same_parameters(tmp_p
     assert parameter_value(loaded, "rok.reactivity.china") == 0.005  # merged, not replaced
     assert len(loaded.spec.events) == len(start.spec.events)  # events still apply
     with pytest.raises(ScenarioError, match="exists"):
-        save_scenario(what_if, path)
+        save_scenario(what_if, path, tmp_path)
+
+
+@pytest.fixture
+def shift(baseline):
+    what_if = WhatIf(load_scenario(BASELINE))
+    what_if.set("russia.commitment", 0.3)
+    return what_if
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("../escaped.yaml", "saves only into"),
+        ("/etc/escaped.yaml", "saves only into"),
+        ("new_folder/escaped.yaml", "saves only into"),
+        (".hidden.yaml", "letters, digits"),
+        ("a b.yaml", "letters, digits"),
+    ],
+)
+def test_save_as_refuses_names_outside_the_folder(shift, tmp_path, name, message):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    with pytest.raises(ScenarioError, match=message) as error:
+        save_scenario(shift, name, folder)
+    assert "\n" not in str(error.value)
+    assert [p.name for p in tmp_path.rglob("*")] == ["scenarios"]  # nothing written or made
+
+
+def test_save_as_never_writes_through_a_symbolic_link(shift, tmp_path):
+    folder, outside = tmp_path / "scenarios", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    (folder / "dangling.yaml").symlink_to(outside / "created.yaml")
+    with pytest.raises(ScenarioError, match="a file of that name exists"):
+        save_scenario(shift, "dangling.yaml", folder)
+    assert not (outside / "created.yaml").exists()  # the link's target was not created
+    (tmp_path / "linked").symlink_to(outside)
+    with pytest.raises(ScenarioError, match="'linked' is a symbolic link"):
+        save_scenario(shift, "x.yaml", tmp_path / "linked")
+    assert list(outside.iterdir()) == []
+
+
+def test_save_as_never_creates_its_folder(shift, tmp_path):
+    with pytest.raises(ScenarioError, match="'missing' does not exist"):
+        save_scenario(shift, "x.yaml", tmp_path / "missing" / "deeper")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_scenario_without_a_file_cannot_be_extended(baseline):
@@ -165,7 +211,7 @@ def test_a_scenario_without_a_file_cannot_be_extended(baseline):
 
     orphan = WhatIf(type(baseline)(baseline.spec))
     with pytest.raises(ScenarioError, match="no file to extend"):
-        save_scenario(orphan, "/tmp/never.yaml")
+        save_scenario(orphan, "never.yaml", "/tmp")
 
 
 def test_scenario_picker_lists_the_shipped_scenarios_baseline_first():
@@ -178,11 +224,11 @@ def test_scenario_picker_lists_the_shipped_scenarios_baseline_first():
 
 
 @pytest.fixture
-def explorer(baseline):
+def explorer(baseline, tmp_path):
     pytest.importorskip("ipywidgets")
     from sim.explore import Explorer
 
-    return Explorer(baseline, replicates=60, delay=0.05)
+    return Explorer(baseline, replicates=60, delay=0.05, save_folder=tmp_path)
 
 
 def test_moving_a_slider_reruns_and_updates_table_and_figure(explorer):
@@ -233,8 +279,12 @@ def test_switching_scenario_resets_the_sliders_and_reruns(explorer):
 
 def test_save_button_writes_a_loadable_file(explorer, tmp_path):
     explorer.sliders["china.coalition_bias"].value = 0.8
-    explorer.save_name.value = str(tmp_path / "china_leans_in.yaml")
+    explorer.save_name.value = "china_leans_in"
     path = explorer.save()
-    assert path is not None and "Saved" in explorer.save_message.value
+    assert path == tmp_path.resolve() / "china_leans_in.yaml"
+    assert "Saved" in explorer.save_message.value
     assert load_scenario(path).param("china", "coalition_bias") == 0.8
     assert explorer.save() is None and "exists" in explorer.save_message.value
+    explorer.save_name.value = "../escaped"
+    assert explorer.save() is None
+    assert "saves only into" in explorer.save_message.value

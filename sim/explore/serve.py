@@ -70,10 +70,17 @@ def offline_template(data_dir: Path) -> Path:
 
 def kernel_spec(data_dir: Path) -> Path:
     """A `python3` kernel spec running this interpreter, first on JUPYTER_PATH: the page's
-    kernel is this environment's Python whatever kernels the user has installed."""
+    kernel is this environment's Python whatever kernels the user has installed.
+
+    Interrupts go by message: jupyter_client interrupts every kernel it shuts down, and a
+    SIGINT to a kernel still importing printed a KeyboardInterrupt traceback on stop."""
     from ipykernel.kernelspec import write_kernel_spec
 
-    return Path(write_kernel_spec(data_dir / "kernels" / "python3"))
+    folder = Path(write_kernel_spec(data_dir / "kernels" / "python3"))
+    spec = json.loads((folder / "kernel.json").read_text(encoding="utf-8"))
+    spec["interrupt_mode"] = "message"
+    (folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    return folder
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The what-if explorer without a browser: knobs follow the declarations, B differs from A
 only by the changes (common random numbers), effects point the way the model says, saved
-scenarios load back to the same parameters, and the widgets debounce their runs."""
+scenarios load back to the same parameters (and only into the starting folder), the widgets
+debounce their runs, and the server serves only its user and leaves nothing running."""
 
 import asyncio
 import contextlib

@@ -333,6 +333,13 @@ def test_the_token_and_the_parent_reach_the_server_by_its_environment(tmp_path):
 WS = {"Upgrade": "websocket", "Connection": "Upgrade"}
 
 
+def _request_for(path: str, headers: dict[str, str]):
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    start = RequestStartLine("GET", path, "HTTP/1.1")
+    return HTTPServerRequest(start_line=start, headers=HTTPHeaders(headers))
+
+
 @pytest.mark.parametrize(
     ("path", "headers", "refused"),
     [
@@ -364,12 +371,9 @@ WS = {"Upgrade": "websocket", "Connection": "Upgrade"}
 )
 def test_the_server_refuses_foreign_hosts_other_origins_and_bare_websockets(path, headers, refused):
     pytest.importorskip("voila")
-    from tornado.httputil import HTTPHeaders, HTTPServerRequest
-
     from sim.explore.guarded import refusal
 
-    request = HTTPServerRequest("GET", path, headers=HTTPHeaders(headers))
-    answer = refusal(request, 8870, kernels_full=False)
+    answer = refusal(_request_for(path, headers), 8870, kernels_full=False)
     if refused is None:
         assert answer is None
     else:
@@ -378,13 +382,11 @@ def test_the_server_refuses_foreign_hosts_other_origins_and_bare_websockets(path
 
 def test_no_page_starts_a_kernel_beyond_the_cap():
     pytest.importorskip("voila")
-    from tornado.httputil import HTTPHeaders, HTTPServerRequest
     from tornado.web import HTTPError
 
     from sim.explore.guarded import CappedKernelManager, refusal
 
-    request = HTTPServerRequest("GET", "/", headers=HTTPHeaders({"Host": "127.0.0.1:8870"}))
-    assert refusal(request, 8870, kernels_full=True)[0] == 503
+    assert refusal(_request_for("/", {"Host": "127.0.0.1:8870"}), 8870, kernels_full=True)[0] == 503
     with pytest.raises(HTTPError) as error:  # two pages at once: the second start is refused
         asyncio.run(CappedKernelManager(max_kernels=0).start_kernel())
     assert error.value.status_code == 503

@@ -1,11 +1,25 @@
 """The what-if explorer without a browser: knobs follow the declarations, B differs from A
 only by the changes (common random numbers), effects point the way the model says, saved
-scenarios load back to the same parameters, and the widgets debounce their runs."""
+scenarios load back to the same parameters (and only into the starting folder), the widgets
+debounce their runs, and the server serves only its user and leaves nothing running."""
 
 import asyncio
+import contextlib
+import http.client
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
+import psutil
 import pytest
 import yaml
 
@@ -138,7 +152,7 @@ def test_saved_scenario_extends_the_start_and_loads_to_the_same_parameters(tmp_p
     what_if.set("sanctions.russia", 0.15)
     what_if.set("world.clash_hazard", 0.09)
     what_if.set("ukraine.intensity", 0.5)
-    path = save_scenario(what_if, tmp_path / "nested" / "my_case.yaml")
+    path = save_scenario(what_if, "my_case", tmp_path)
     data = yaml.safe_load(path.read_text())
     assert not Path(data["extends"]).is_absolute()
     assert (path.parent / data["extends"]).resolve() == (
@@ -157,7 +171,53 @@ def test_saved_scenario_extends_the_start_and_loads_to_the_same_parameters(tmp_p
     assert parameter_value(loaded, "rok.reactivity.china") == 0.005  # merged, not replaced
     assert len(loaded.spec.events) == len(start.spec.events)  # events still apply
     with pytest.raises(ScenarioError, match="exists"):
-        save_scenario(what_if, path)
+        save_scenario(what_if, path, tmp_path)
+
+
+@pytest.fixture
+def shift(baseline):
+    what_if = WhatIf(load_scenario(BASELINE))
+    what_if.set("russia.commitment", 0.3)
+    return what_if
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("../escaped.yaml", "saves only into"),
+        ("/etc/escaped.yaml", "saves only into"),
+        ("new_folder/escaped.yaml", "saves only into"),
+        (".hidden.yaml", "letters, digits"),
+        ("a b.yaml", "letters, digits"),
+    ],
+)
+def test_save_as_refuses_names_outside_the_folder(shift, tmp_path, name, message):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    with pytest.raises(ScenarioError, match=message) as error:
+        save_scenario(shift, name, folder)
+    assert "\n" not in str(error.value)
+    assert [p.name for p in tmp_path.rglob("*")] == ["scenarios"]  # nothing written or made
+
+
+def test_save_as_never_writes_through_a_symbolic_link(shift, tmp_path):
+    folder, outside = tmp_path / "scenarios", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    (folder / "dangling.yaml").symlink_to(outside / "created.yaml")
+    with pytest.raises(ScenarioError, match="a file of that name exists"):
+        save_scenario(shift, "dangling.yaml", folder)
+    assert not (outside / "created.yaml").exists()  # the link's target was not created
+    (tmp_path / "linked").symlink_to(outside)
+    with pytest.raises(ScenarioError, match="'linked' is a symbolic link"):
+        save_scenario(shift, "x.yaml", tmp_path / "linked")
+    assert list(outside.iterdir()) == []
+
+
+def test_save_as_never_creates_its_folder(shift, tmp_path):
+    with pytest.raises(ScenarioError, match="'missing' does not exist"):
+        save_scenario(shift, "x.yaml", tmp_path / "missing" / "deeper")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_scenario_without_a_file_cannot_be_extended(baseline):
@@ -165,7 +225,7 @@ def test_a_scenario_without_a_file_cannot_be_extended(baseline):
 
     orphan = WhatIf(type(baseline)(baseline.spec))
     with pytest.raises(ScenarioError, match="no file to extend"):
-        save_scenario(orphan, "/tmp/never.yaml")
+        save_scenario(orphan, "never.yaml", "/tmp")
 
 
 def test_scenario_picker_lists_the_shipped_scenarios_baseline_first():
@@ -178,11 +238,11 @@ def test_scenario_picker_lists_the_shipped_scenarios_baseline_first():
 
 
 @pytest.fixture
-def explorer(baseline):
+def explorer(baseline, tmp_path):
     pytest.importorskip("ipywidgets")
     from sim.explore import Explorer
 
-    return Explorer(baseline, replicates=60, delay=0.05)
+    return Explorer(baseline, replicates=60, delay=0.05, save_folder=tmp_path)
 
 
 def test_moving_a_slider_reruns_and_updates_table_and_figure(explorer):
@@ -233,8 +293,256 @@ def test_switching_scenario_resets_the_sliders_and_reruns(explorer):
 
 def test_save_button_writes_a_loadable_file(explorer, tmp_path):
     explorer.sliders["china.coalition_bias"].value = 0.8
-    explorer.save_name.value = str(tmp_path / "china_leans_in.yaml")
+    explorer.save_name.value = "china_leans_in"
     path = explorer.save()
-    assert path is not None and "Saved" in explorer.save_message.value
+    assert path == tmp_path.resolve() / "china_leans_in.yaml"
+    assert "Saved" in explorer.save_message.value
     assert load_scenario(path).param("china", "coalition_bias") == 0.8
     assert explorer.save() is None and "exists" in explorer.save_message.value
+    explorer.save_name.value = "../escaped"
+    assert explorer.save() is None
+    assert "saves only into" in explorer.save_message.value
+
+
+# --- the served page: only its user, nothing left running -------------------------------
+
+
+def test_voila_listens_on_one_local_port_with_capped_culled_kernels_and_no_token_in_argv():
+    from sim.explore.serve import Limits, voila_command
+
+    command = voila_command(8870, limits=Limits(max_kernels=2, cull_idle_timeout=60))
+    assert {"--Voila.ip=127.0.0.1", "--port=8870", "--Voila.port_retries=0"} <= set(command)
+    assert {
+        "--VoilaConfiguration.multi_kernel_manager_class=__main__.CappedKernelManager",
+        "--CappedKernelManager.max_kernels=2",
+        "--CappedKernelManager.cull_idle_timeout=60",
+        "--CappedKernelManager.cull_connected=False",
+    } <= set(command)
+    assert not any("token" in part.lower() for part in command)  # `ps` would show it
+
+
+def test_the_token_and_the_parent_reach_the_server_by_its_environment(tmp_path):
+    from sim.explore.serve import environment
+
+    env = environment(tmp_path, BASELINE, 80, "s3cret", 7)
+    assert env["ALLIANCE_SIM_TOKEN"] == "s3cret" and env["ALLIANCE_SIM_READY_FD"] == "7"
+    assert env["ALLIANCE_SIM_PARENT"] == str(os.getpid())
+    assert env["ALLIANCE_SIM_SCENARIO"] == str(BASELINE) and env["ALLIANCE_SIM_REPLICATES"] == "80"
+
+
+WS = {"Upgrade": "websocket", "Connection": "Upgrade"}
+
+
+def _request_for(path: str, headers: dict[str, str]):
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    start = RequestStartLine("GET", path, "HTTP/1.1")
+    return HTTPServerRequest(start_line=start, headers=HTTPHeaders(headers))
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "refused"),
+    [
+        ("/", {"Host": "127.0.0.1:8870"}, None),
+        ("/", {"Host": "localhost:8870", "Sec-Fetch-Site": "same-origin"}, None),
+        ("/", {"Host": "[::1]:8870", "Origin": "http://[::1]:8870"}, None),
+        ("/", {"Host": "evil.example:8870"}, (403, "Host must be one of")),  # DNS rebinding
+        ("/", {"Host": "localhost:8871"}, (403, "Host must be one of")),
+        ("/", {"Host": "localhost"}, (403, "Host must be one of")),
+        ("/", {"Host": "127.0.0.1:8870", "Sec-Fetch-Site": "same-site"}, (403, "another origin")),
+        ("/", {"Host": "127.0.0.1:8870", "Sec-Fetch-Site": "cross-site"}, (403, "another origin")),
+        (
+            "/api/kernels",
+            {"Host": "127.0.0.1:8870", "Origin": "http://evil.example"},
+            (403, "Origin http://evil.example is not this server"),
+        ),
+        (
+            "/api/kernels/k1/channels",
+            {"Host": "127.0.0.1:8870", **WS},
+            (400, "must offer the v1.kernel.websocket.jupyter.org protocol"),
+        ),
+        (
+            "/api/kernels/k1/channels",
+            {"Host": "127.0.0.1:8870", "Sec-WebSocket-Protocol": "v1.kernel.websocket.jupyter.org"}
+            | WS,
+            None,
+        ),
+    ],
+)
+def test_the_server_refuses_foreign_hosts_other_origins_and_bare_websockets(path, headers, refused):
+    pytest.importorskip("voila")
+    from sim.explore.guarded import refusal
+
+    answer = refusal(_request_for(path, headers), 8870, kernels_full=False)
+    if refused is None:
+        assert answer is None
+    else:
+        assert answer[0] == refused[0] and refused[1] in answer[1]
+
+
+def test_no_page_starts_a_kernel_beyond_the_cap():
+    pytest.importorskip("voila")
+    from tornado.web import HTTPError
+
+    from sim.explore.guarded import CappedKernelManager, refusal
+
+    assert refusal(_request_for("/", {"Host": "127.0.0.1:8870"}), 8870, kernels_full=True)[0] == 503
+    with pytest.raises(HTTPError) as error:  # two pages at once: the second start is refused
+        asyncio.run(CappedKernelManager(max_kernels=0).start_kernel())
+    assert error.value.status_code == 503
+
+
+def test_a_taken_port_is_said_in_one_line_with_exit_2_and_no_url(capsys):
+    pytest.importorskip("voila")
+    from sim.explore.serve import main
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        assert main(["--port", str(port)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"error: port {port} on 127.0.0.1 is taken by another program; choose another with --port\n"
+    )
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "http"])
+def test_a_port_out_of_range_is_refused(port, capsys):
+    from sim.explore.serve import main
+
+    with pytest.raises(SystemExit) as exit:
+        main(["--port", port])
+    assert exit.value.code == 2
+    assert f"expected a port number from 1 to 65535, got '{port}'" in capsys.readouterr().err
+
+
+# --- real servers: `python -m sim explore` in a subprocess ------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_explorer(log: Path) -> tuple[subprocess.Popen, str]:
+    """`python -m sim explore --port P`; returns the process and the URL it printed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim", "explore", "--port", str(_free_port())],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=log.open("w"),
+        text=True,
+        start_new_session=True,
+    )
+    ready, _, _ = select.select([process.stdout], [], [], 90)
+    line = process.stdout.readline() if ready else ""
+    if not line.startswith("The explorer: "):
+        process.kill()
+        pytest.fail(f"the explorer did not serve: {line!r} {log.read_text()[-2000:]}")
+    return process, line.split()[2]
+
+
+def _alive(processes: list[psutil.Process]) -> list[psutil.Process]:
+    alive = []
+    for process in processes:
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def _kernels(process: subprocess.Popen) -> list[psutil.Process]:
+    tree = psutil.Process(process.pid).children(recursive=True)
+    return [p for p in tree if "ipykernel_launcher" in " ".join(p.cmdline())]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL])
+def test_any_signal_to_the_explorer_stops_voila_and_its_kernels(signum, tmp_path):
+    pytest.importorskip("voila")
+    log = tmp_path / "stderr.log"
+    process, url = _start_explorer(log)
+
+    def open_page() -> None:  # starts a kernel, busy running the notebook when signalled
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            urllib.request.urlopen(url, timeout=120).read()  # cut short by the signal
+
+    threading.Thread(target=open_page, daemon=True).start()
+    assert _until(lambda: _kernels(process), 30), "no kernel started"
+    tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+    assert len(tree) >= 3  # explorer, Voila, kernel
+
+    process.send_signal(signum)
+    assert _until(lambda: not _alive(tree), 15), f"left running: {_alive(tree)}"
+    process.wait()
+    assert "Traceback" not in log.read_text(), log.read_text()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    pytest.importorskip("voila")
+    process, url = _start_explorer(tmp_path_factory.mktemp("explorer") / "stderr.log")
+    yield process, urlsplit(url)
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _request(url, method: str, path: str, headers: dict[str, str]) -> tuple[int, str]:
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    try:
+        connection.request(method, path, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_a_request_without_the_token_is_sent_to_log_in(served):
+    process, url = served
+    status, _ = _request(url, "GET", "/", {})
+    assert status == 302
+    status, _ = _request(url, "GET", "/?token=wrong", {})
+    assert status == 302
+    assert _kernels(process) == []
+
+
+def test_a_dns_rebinding_host_is_refused_even_with_the_token(served):
+    process, url = served
+    status, body = _request(url, "GET", f"/?{url.query}", {"Host": f"evil.example:{url.port}"})
+    assert status == 403 and body.startswith("refused: Host must be one of")
+    assert _kernels(process) == []
+
+
+def test_a_cross_origin_request_cannot_start_a_kernel(served):
+    process, url = served
+    evil = {"Origin": "http://evil.example"}
+    status, body = _request(url, "POST", f"/api/kernels?{url.query}", evil)
+    assert status == 403 and "Origin http://evil.example is not this server" in body
+    other_port = {"Sec-Fetch-Site": "same-site"}  # a page on another localhost port
+    assert _request(url, "GET", f"/?{url.query}", other_port)[0] == 403
+    assert _kernels(process) == []
+
+
+def test_a_websocket_without_the_kernel_protocol_is_refused(served):
+    _, url = served
+    headers = {
+        "Upgrade": "websocket",
+        "Connection": "Upgrade",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    }
+    status, body = _request(url, "GET", f"/api/kernels/k1/channels?{url.query}", headers)
+    assert status == 400 and "v1.kernel.websocket.jupyter.org" in body

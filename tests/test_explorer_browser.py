@@ -49,9 +49,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server():
-    """`python -m sim explore` on a free localhost port; yields its URL."""
+    """`python -m sim explore` on a free localhost port; yields its URL (with the token)
+    and its process. The log is opened for appending: the server and the test share it."""
     port = _free_port()
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"voila-{port}.log", "w+")  # noqa: SIM115
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"voila-{port}.log", "a+")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -69,19 +70,13 @@ def server():
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
+        deadline = time.monotonic() + 90
+        while not (url := _printed_url(log)):
+            if process.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
-                pytest.fail(f"the explorer server stopped:\n{log.read()[-3000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("the explorer server did not listen within 60 s")
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/"
+                pytest.fail(f"the explorer server did not serve:\n{log.read()[-3000:]}")
+            time.sleep(0.2)
+        yield url, process
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -90,6 +85,15 @@ def server():
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+
+
+def _printed_url(log) -> str | None:
+    """The address `explore` printed (with its token), once it serves."""
+    log.seek(0)
+    for line in log:
+        if line.startswith("The explorer: "):
+            return line.split()[2]
+    return None
 
 
 def _table(page) -> dict[str, tuple[str, str]]:
@@ -110,6 +114,7 @@ def _runs(page) -> int:
 def test_moving_a_slider_in_the_browser_updates_table_and_fans(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
+    server, _ = server
     outside: list[str] = []
 
     def only_localhost(route) -> None:
@@ -170,3 +175,85 @@ def test_moving_a_slider_in_the_browser_updates_table_and_fans(server, tmp_path)
     assert figure_after != figure_before
     python = end_medians(comparison, DEFAULT_SERIES).set_index("series")["b"]
     assert medians == pytest.approx(python.to_dict(), rel=1e-5)
+
+
+ATTACK = """<!DOCTYPE html><script>
+const target = "127.0.0.1:%(port)d";
+window.results = {};
+(async () => {
+  for (const [name, init] of [["page", {}], ["kernels", {method: "POST"}]]) {
+    const path = name === "page" ? "/" : "/api/kernels";
+    try {
+      await fetch("http://" + target + path, {...init, mode: "no-cors", credentials: "include"});
+      results[name] = "sent";
+    } catch (error) { results[name] = "failed"; }
+  }
+  results.websocket = await new Promise((resolve) => {
+    const ws = new WebSocket("ws://" + target + "/api/kernels/%(kernel)s/channels",
+                             "v1.kernel.websocket.jupyter.org");
+    ws.onopen = () => resolve("open");
+    ws.onclose = () => resolve("refused");
+  });
+  results.done = true;
+})();
+</script>"""
+
+
+def _kernels(process: subprocess.Popen) -> set[int]:
+    """Process ids of the server's kernels."""
+    import psutil
+
+    tree = psutil.Process(process.pid).children(recursive=True)
+    return {p.pid for p in tree if "ipykernel_launcher" in " ".join(p.cmdline())}
+
+
+def test_a_page_of_another_localhost_port_cannot_start_a_kernel_or_drive_the_page(server):
+    """The user has the explorer open (logged in: its cookie is sent to any port of
+    127.0.0.1); a page served from another port tries to start a kernel and to connect to
+    the user's kernel, whose widgets would save files."""
+    import http.server
+    import re
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    url, process = server
+    port = int(urlparse(url).port)
+    scenarios = sorted((ROOT / "scenarios").iterdir())
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(url, wait_until="domcontentloaded")
+            page.wait_for_selector(".whatif-status [data-runs]", timeout=120_000)
+            kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content()).group(1)
+            before = _kernels(process)
+            assert before  # the user's page has its kernel
+
+            html = (ATTACK % {"port": port, "kernel": kernel}).encode()
+
+            class Attacker(http.server.BaseHTTPRequestHandler):
+                def do_GET(self) -> None:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.end_headers()
+                    self.wfile.write(html)
+
+                def log_message(self, *args) -> None:
+                    pass
+
+            with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Attacker) as attacker:
+                threading.Thread(target=attacker.serve_forever, daemon=True).start()
+                evil = browser.new_page()
+                evil.goto(f"http://127.0.0.1:{attacker.server_address[1]}/")
+                evil.wait_for_function("window.results && window.results.done", timeout=30_000)
+                results = evil.evaluate("window.results")
+                attacker.shutdown()
+            time.sleep(2)  # a kernel start would have begun by now
+            started = _kernels(process) - before
+        finally:
+            browser.close()
+
+    assert results["websocket"] == "refused"
+    assert started == set(), f"a page of another origin started kernels {started}"
+    assert sorted((ROOT / "scenarios").iterdir()) == scenarios

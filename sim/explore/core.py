@@ -5,7 +5,9 @@ changes. Both run on common random numbers (same seed, same replicates, same hor
 `sim.compare`, so replicate r of B differs from replicate r of A only by the changes.
 """
 
+import errno
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -426,9 +428,15 @@ def _nested(changes: Mapping[str, Any]) -> dict[str, Any]:
     return tree
 
 
-def save_scenario(what_if: WhatIf, path: str | Path, description: str | None = None) -> Path:
-    """Write B as a scenario file that `extends` A's file (relative path) and holds only
-    the changes; check that it loads to the same parameters as B. Never overwrites."""
+def save_scenario(
+    what_if: WhatIf, name: str | Path, folder: str | Path, description: str | None = None
+) -> Path:
+    """Write B into `folder` as a scenario file that `extends` A's file (relative path) and
+    holds only the changes; check that it loads to the same parameters as B.
+
+    `name` is a file name ('x' or 'x.yaml'), or a path whose folder is `folder`. The file is
+    created only directly inside `folder`: never over an existing file or symbolic link,
+    never through a symbolic link anywhere on the way, and no folder is ever created."""
     base_file = what_if.base.path
     if base_file is None or not Path(base_file).is_file():
         raise ScenarioError(
@@ -437,18 +445,13 @@ def save_scenario(what_if: WhatIf, path: str | Path, description: str | None = N
             "extends",
             "the starting scenario has no file to extend; start the explorer from a scenario file",
         )
-    path = Path(path)
-    if path.suffix != ".yaml":
-        path = path.with_suffix(".yaml")
-    if path.exists():
-        raise ScenarioError(path, None, "", "a file of that name exists; choose another name")
-    name = path.stem
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-        raise ScenarioError(path, None, "name", "use letters, digits, '_', '-' and '.' only")
-    extends = Path(_relative(Path(base_file).resolve(), path.parent.resolve()))
+    folder = Path(os.path.abspath(folder))
+    file_name = _file_name(str(name), folder)
+    target = folder / file_name
+    extends = Path(_relative(Path(base_file).resolve(), folder))
     top: dict[str, Any] = {
         "extends": extends.as_posix(),
-        "name": name,
+        "name": target.stem,
         "description": description
         or f"{what_if.base.name} with {what_if.describe()} (saved from the explorer).",
     }
@@ -464,32 +467,96 @@ def save_scenario(what_if: WhatIf, path: str | Path, description: str | None = N
         f"# Saved from the what-if explorer on {stamp}: {what_if.base.name} with "
         f"{what_if.describe()}.\n"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header + body, encoding="utf-8")
+    folder_fd = _open_folder(folder)
     try:
-        saved = load_scenario(path)
-        expected = what_if.modified()
-        if what_if.replicates != what_if.base.spec.replicates:
-            expected = expected.with_params(replicates=what_if.replicates)
-        if effective_parameters(saved) != effective_parameters(expected):
-            raise ScenarioError(
-                path,
-                None,
-                "",
-                "the saved file does not reproduce the "
-                "explorer's settings: the starting scenario differs from "
-                f"{base_file} by more than seed, replicates and horizon; "
-                "start the explorer from a scenario file",
-            )
+        _create(folder_fd, file_name, target, header + body)
+        try:
+            saved = load_scenario(target)
+            expected = what_if.modified()
+            if what_if.replicates != what_if.base.spec.replicates:
+                expected = expected.with_params(replicates=what_if.replicates)
+            if effective_parameters(saved) != effective_parameters(expected):
+                raise ScenarioError(
+                    target,
+                    None,
+                    "",
+                    "the saved file does not reproduce the "
+                    "explorer's settings: the starting scenario differs from "
+                    f"{base_file} by more than seed, replicates and horizon; "
+                    "start the explorer from a scenario file",
+                )
+        except BaseException:
+            os.unlink(file_name, dir_fd=folder_fd)
+            raise
+    finally:
+        os.close(folder_fd)
+    return target
+
+
+def _file_name(name: str, folder: Path) -> str:
+    """The bare file name (with .yaml) that `name` asks for inside `folder`, or a
+    ScenarioError saying that only a plain name in that folder is allowed."""
+    given = Path(name)
+    if given.parent != Path(".") and Path(os.path.abspath(given.parent)) != folder:
+        raise ScenarioError(
+            name, None, "", f"the explorer saves only into {folder}; give a file name"
+        )
+    file_name = given.name if given.suffix == ".yaml" else f"{given.name}.yaml"
+    if file_name.startswith(".") or not re.fullmatch(r"[A-Za-z0-9_.-]+\.yaml", file_name):
+        raise ScenarioError(
+            name,
+            None,
+            "name",
+            "use letters, digits, '_', '-' and '.' only (not first)",
+        )
+    return file_name
+
+
+def _open_folder(folder: Path) -> int:
+    """A descriptor of `folder`, opened one component at a time without following any
+    symbolic link, so a link anywhere on the way (or a missing folder) is refused."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+    fd = os.open("/", flags)
+    try:
+        for part in folder.parts[1:]:
+            try:
+                child = os.open(part, flags, dir_fd=fd)
+            except OSError as error:
+                reason = (
+                    "does not exist"
+                    if error.errno == errno.ENOENT
+                    else "is a symbolic link or not a folder"
+                )
+                raise ScenarioError(
+                    folder,
+                    None,
+                    "",
+                    f"'{part}' {reason}; the explorer writes only into the real folder "
+                    "it was started on",
+                ) from None
+            os.close(fd)
+            fd = child
     except BaseException:
-        path.unlink(missing_ok=True)
+        os.close(fd)
         raise
-    return path
+    return fd
+
+
+def _create(folder_fd: int, file_name: str, target: Path, text: str) -> None:
+    """Create `file_name` in the open folder and write `text`; refuse an existing file or
+    link of that name (O_EXCL | O_NOFOLLOW: a dangling link's target is never created)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    try:
+        fd = os.open(file_name, flags, 0o644, dir_fd=folder_fd)
+    except FileExistsError:
+        raise ScenarioError(
+            target, None, "", "a file of that name exists; choose another name"
+        ) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        stream.write(text)
 
 
 def _relative(target: Path, start: Path) -> str:
-    import os
-
     return os.path.relpath(target, start)
 
 

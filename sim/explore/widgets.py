@@ -85,9 +85,12 @@ class Explorer:
         scenarios: Sequence[Path] | None = None,
         delay: float = 0.4,
         run: bool = True,
+        save_folder: Path | str | None = None,
     ) -> None:
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
+        start_folder = Path(scenario.path).parent if scenario.path is not None else Path.cwd()
+        self.save_folder = Path(save_folder or start_folder).resolve()
         self.what_if = WhatIf(scenario, replicates)
         self.delay = delay
         self.runs = 0
@@ -167,7 +170,10 @@ class Explorer:
         self.medians = w.HTML()
         self.medians.add_class("whatif-medians")
         self.save_name = w.Text(
-            description="Save B as", style={"description_width": "80px"}, layout=ROW
+            description="Save B as",
+            tooltip=f"a file name; saved in {self.save_folder}",
+            style={"description_width": "80px"},
+            layout=ROW,
         )
         self.save_button = w.Button(
             description="Save as scenario",
@@ -211,7 +217,7 @@ class Explorer:
                 w.HBox([self.other_slider, self.other_unit]),
                 self.other_meaning,
                 self.reset,
-                w.HTML("<b>Save</b>"),
+                w.HTML(f"<b>Save</b> (into {html.escape(str(self.save_folder))})"),
                 w.HBox([self.save_name, self.save_button]),
                 self.save_message,
             ],
@@ -296,9 +302,7 @@ class Explorer:
         self._picked()
 
     def _default_save_name(self) -> None:
-        base = self.what_if.base
-        folder = Path(base.path).parent if base.path is not None else Path.cwd()
-        self.save_name.value = str(folder / f"{base.name}_what_if.yaml")
+        self.save_name.value = f"{self.what_if.base.name}_what_if.yaml"
 
     def _show_event_notes(self) -> None:
         notes = [
@@ -399,9 +403,10 @@ class Explorer:
     # --- saving ---------------------------------------------------------------------
 
     def save(self) -> Path | None:
-        """Write B as a scenario file extending A (see core.save_scenario)."""
+        """Write B as a scenario file extending A into the folder the explorer was started
+        on (see core.save_scenario)."""
         try:
-            path = save_scenario(self.what_if, self.save_name.value)
+            path = save_scenario(self.what_if, self.save_name.value, self.save_folder)
         except ScenarioError as error:
             self.save_message.value = (
                 f"<span style='color:#b2182b'>not saved: {html.escape(str(error))}</span>"

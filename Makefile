@@ -13,11 +13,13 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help run test lint bench bench-detail golden explore notebook clean-venv
+.PHONY: help run test test-slow test-all lint bench bench-detail golden explore notebook clean-venv
 
 help:
 	@echo "make run    - set up .venv if needed, run $(SCENARIO), write results/ and plots"
-	@echo "make test   - set up .venv if needed and run the test suite"
+	@echo "make test   - set up .venv if needed and run the test suite, slow tests left out"
+	@echo "make test-slow - the slow tests only (subprocesses, browser, notebook, sweeps)"
+	@echo "make test-all  - both (what CI runs)"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make golden - regenerate tests/golden/ after a change that moves results on purpose"
 	@echo "make bench  - every speed goal with PASS/SHORT (not part of the tests; about 3 minutes)"
@@ -46,8 +48,14 @@ GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX 
 test: $(STAMP)
 	$(PY) -m ruff check sim tests run.py benchmarks
 	$(PY) -m ruff format --check sim tests run.py benchmarks
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not slow and not rules"
+	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider -m rules
 	$(GENERIC_CPU) $(PY) -m pytest -q -p no:cacheprovider tests/test_golden.py
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -q -m slow
+
+test-all: test test-slow
 
 lint: $(STAMP)
 	$(PY) -m ruff check sim tests run.py benchmarks

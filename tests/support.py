@@ -2,9 +2,11 @@
 switches off every shock but the DPRK's provocations, and the bit-for-bit comparison of the
 numpy and compiled paths."""
 
+import copy
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -57,3 +59,8 @@ def assert_same_world(a: object, b: object) -> None:
             assert same_bits(value, getattr(b, name)), name
         elif name != "kernels":
             assert value == getattr(b, name), name
+
+
+def copied_state(model: Any) -> tuple:
+    """Copies of a model's World and Params, and its Reference (never changed by a rule)."""
+    return copy.deepcopy(model.world), copy.deepcopy(model.params), model.reference

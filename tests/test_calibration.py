@@ -55,7 +55,7 @@ def test_budgets_follow_their_plans_when_nothing_departs_from_2024():
     its planned real rate (plan_growth) for its plan_years, else at its economy's trend."""
     changes = {f"mechanisms.{m}": m in ("arms_buildup", "budget_plans") for m in MECHANISMS}
     changes |= {f"{a}.spending_noise": 0.0 for a in ACTORS}
-    scenario = load_scenario(SCENARIOS / "baseline.yaml").with_params(
+    scenario = load_scenario(SCENARIOS / "pact_as_signed.yaml").with_params(
         changes, replicates=1, horizon_months=12
     )
     spending = run(scenario, progress=False).arrays["spending"][:, 0]

@@ -81,6 +81,7 @@ def test_compare_writes_outcomes_paired_differences_and_plots(tmp_path):
         assert (folder / "plots" / png).stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_sweep_writes_shares_sensitivity_discovery_and_plots(tmp_path):
     scenario = tmp_path / "tiny_sweep.yaml"
     scenario.write_text(

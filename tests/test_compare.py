@@ -130,6 +130,7 @@ def test_briefing_page_states_the_headlines_and_the_descriptions(comparison):
     assert fig.get_size_inches() == pytest.approx((8.27, 11.69))
 
 
+@pytest.mark.slow
 def test_compare_prints_paired_differences_and_writes_csv_and_briefing(tmp_path):
     short = tmp_path / "short_buildup.yaml"
     short.write_text(

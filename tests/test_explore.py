@@ -470,6 +470,7 @@ def _kernels(process: subprocess.Popen) -> list[psutil.Process]:
     return [p for p in tree if "ipykernel_launcher" in " ".join(p.cmdline())]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL])
 def test_any_signal_to_the_explorer_stops_voila_and_its_kernels(signum, tmp_path):
     pytest.importorskip("voila")
@@ -510,6 +511,7 @@ def _request(url, method: str, path: str, headers: dict[str, str]) -> tuple[int,
         connection.close()
 
 
+@pytest.mark.slow
 def test_a_request_without_the_token_is_sent_to_log_in(served):
     process, url = served
     status, _ = _request(url, "GET", "/", {})
@@ -519,6 +521,7 @@ def test_a_request_without_the_token_is_sent_to_log_in(served):
     assert _kernels(process) == []
 
 
+@pytest.mark.slow
 def test_a_dns_rebinding_host_is_refused_even_with_the_token(served):
     process, url = served
     status, body = _request(url, "GET", f"/?{url.query}", {"Host": f"evil.example:{url.port}"})
@@ -526,6 +529,7 @@ def test_a_dns_rebinding_host_is_refused_even_with_the_token(served):
     assert _kernels(process) == []
 
 
+@pytest.mark.slow
 def test_a_cross_origin_request_cannot_start_a_kernel(served):
     process, url = served
     evil = {"Origin": "http://evil.example"}
@@ -536,6 +540,7 @@ def test_a_cross_origin_request_cannot_start_a_kernel(served):
     assert _kernels(process) == []
 
 
+@pytest.mark.slow
 def test_a_websocket_without_the_kernel_protocol_is_refused(served):
     _, url = served
     headers = {

@@ -576,6 +576,7 @@ def test_a_job_folder_being_written_cannot_be_resumed(tmp_path):
         run_sweep(scenario, tmp_path, resume=done.folder, progress=False, plots=False)
 
 
+@pytest.mark.slow
 def test_identical_runs_started_together_all_succeed_into_their_own_folders(tmp_path):
     path = tmp_path / "same.yaml"
     path.write_text(SHORT)
@@ -704,6 +705,7 @@ def wait_for_first_part(out: Path, process: subprocess.Popen, limit: float = 120
     raise AssertionError("the job wrote no part")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("sig", "status", "kind"),
     [
@@ -770,6 +772,7 @@ def test_a_signal_during_a_plain_run_leaves_nothing_behind(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_workers_and_the_forkserver_go_when_the_main_process_is_killed(tmp_path):
     path = tmp_path / "job.yaml"
     path.write_text(SWEEP)

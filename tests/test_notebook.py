@@ -13,6 +13,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 
+pytestmark = pytest.mark.slow  # runs notebooks in a kernel (a minute)
+
 
 def _output_text(cell: nbformat.NotebookNode) -> str:
     """Everything a cell printed or displayed, as text."""

@@ -45,7 +45,7 @@ def test_every_time_panel_marks_the_event_at_its_date_with_a_label(sanctions):
             xs = [mdates.date2num(x) for x in vertical_lines_at(ax)]
             assert event_x() in xs, ax.get_title(loc="left")
             labels = [t.get_text() for t in ax.texts]
-            assert any(t.startswith("Jan 2025: New sanctions packages") for t in labels)
+            assert any(t.startswith("Jan 2026: New sanctions packages") for t in labels)
         plt.close(fig)
 
 

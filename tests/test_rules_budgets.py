@@ -18,6 +18,9 @@ from sim.model.mechanisms import budgets
 from sim.model.model import AllianceModel
 from sim.model.randomness import SPENDING_SHOCKS, Month
 from sim.scenario.scenario import load_scenario
+from tests.support import copied_state as state
+
+pytestmark = pytest.mark.rules  # `make test` runs these uncompiled (pyproject markers)
 
 ROOT = Path(__file__).resolve().parents[1]
 R = 8
@@ -25,7 +28,7 @@ R = 8
 
 def new_model(months: int = 0) -> AllianceModel:
     model = AllianceModel(
-        load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(replicates=R)
+        load_scenario(ROOT / "scenarios" / "pact_as_signed.yaml").with_params(replicates=R)
     )
     for _ in range(months):
         model.step()
@@ -33,13 +36,9 @@ def new_model(months: int = 0) -> AllianceModel:
 
 
 @pytest.fixture(scope="module")
-def started():
-    """A baseline model of R replicates, a few months in (copy before changing it)."""
-    return new_model(4)
-
-
-def state(model):
-    return copy.deepcopy(model.world), copy.deepcopy(model.params), model.reference
+def started(started_model):
+    """The pact as signed, R replicates, a few months in (copy before changing it)."""
+    return started_model(R, months=4)
 
 
 def quiet(model) -> Month:

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from sim.actors import BLOC_DPRK, DPRK, PENINSULA_IDX
 from sim.model.mechanisms import cooperation, responses
 from sim.model.mechanisms.compiled import rule
-from sim.model.model import AllianceModel
-from sim.scenario.scenario import load_scenario
+from tests.support import copied_state as state
+
+pytestmark = pytest.mark.rules  # `make test` runs these uncompiled (pyproject markers)
 
 ROOT = Path(__file__).resolve().parents[1]
 R = 8
@@ -24,20 +25,9 @@ WILD = st.floats(-1e3, 1e3, allow_nan=False) | st.sampled_from([0.0, -0.0, 1.0, 
 
 
 @pytest.fixture(scope="module")
-def model():
-    """The baseline after three months, R replicates."""
-    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(
-        replicates=R, horizon_months=3
-    )
-    model = AllianceModel(scenario)
-    for _ in range(3):
-        model.step()
-    return model
-
-
-def state(model):
-    """A copy of the model's World, Params and Reference."""
-    return copy.deepcopy((model.world, model.params, model.reference))
+def model(started_model):
+    """The pact as signed after three months, R replicates (copy before changing it)."""
+    return started_model(R, months=3)
 
 
 def values(draw, n=R):

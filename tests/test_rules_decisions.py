@@ -5,7 +5,6 @@ falling when support is below the opposition threshold, the DPRK's post-change c
 after a leadership change (NaN kept, not hidden); an agent's `parameters()` steer the run;
 `decide_replicate` decides as the agents do, in their order."""
 
-import copy
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +29,9 @@ from sim.model.mechanisms import decisions
 from sim.model.model import AllianceModel
 from sim.model.randomness import ALIGNMENT_SHOCK, Month
 from sim.scenario.scenario import load_scenario
+from tests.support import copied_state as state
+
+pytestmark = pytest.mark.rules  # `make test` runs these uncompiled (pyproject markers)
 
 ROOT = Path(__file__).resolve().parents[1]
 R = 8
@@ -37,7 +39,7 @@ VALUES = st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, -0.0, 1.0, np.inf
 
 
 def new_model(changes=None, months: int = 0) -> AllianceModel:
-    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(
+    scenario = load_scenario(ROOT / "scenarios" / "pact_as_signed.yaml").with_params(
         changes or {}, replicates=R
     )
     model = AllianceModel(scenario)
@@ -47,13 +49,9 @@ def new_model(changes=None, months: int = 0) -> AllianceModel:
 
 
 @pytest.fixture(scope="module")
-def started():
-    """A baseline model of R replicates, a few months in (copy before changing it)."""
-    return new_model(months=4)
-
-
-def state(model):
-    return copy.deepcopy(model.world), copy.deepcopy(model.params), model.reference
+def started(started_model):
+    """The pact as signed, R replicates, a few months in (copy before changing it)."""
+    return started_model(R, months=4)
 
 
 def sanction(w, p, ref, actor):

@@ -15,16 +15,18 @@ from sim import load_scenario, run
 from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, CHINA, DPRK, RUSSIA, SANCTIONER_IDX
 from sim.model.mechanisms import domestic, sanctions
 from sim.model.model import AllianceModel
+from tests.conftest import PACT_AS_SIGNED
+
+pytestmark = pytest.mark.rules  # `make test` runs these uncompiled (pyproject markers)
 
 ROOT = Path(__file__).resolve().parents[1]
 R = 8
 
 
 @pytest.fixture(scope="module")
-def model():
-    return AllianceModel(
-        load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(replicates=R)
-    )
+def model(started_model):
+    """The pact as signed in June 2024, R replicates (copy before changing it)."""
+    return started_model(R)
 
 
 def state(model):
@@ -68,7 +70,7 @@ def test_sanctions_stay_in_bounds_and_move_toward_their_targets(model, start, ta
 
 
 def test_tightening_saturates_tension_at_one():
-    m = AllianceModel(load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(replicates=R))
+    m = AllianceModel(load_scenario(PACT_AS_SIGNED).with_params(replicates=R))
     m.params.set("sanction_tension", 50.0)
     w, p = m.world.arrays(), m.params.arrays()
     w.tension[:] = 0.999
@@ -166,7 +168,7 @@ def test_support_rallies_with_tension_and_erodes_with_hardship(model):
 
 def test_support_at_zero_push_ignores_a_nan_ceiling(model):
     """Push exactly 0 takes the fall: a NaN ceiling must not leak into support."""
-    m = AllianceModel(load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(replicates=R))
+    m = AllianceModel(load_scenario(PACT_AS_SIGNED).with_params(replicates=R))
     m.params.set("rally", 0.0)
     m.params.set("hardship_sensitivity", 0.0)
     m.params.writable("support_ceiling")[::2] = math.nan
@@ -193,9 +195,7 @@ def test_nan_is_kept_not_hidden(model):
 
 
 def test_a_leadership_change_happens_once_and_for_good():
-    m = AllianceModel(
-        load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(replicates=64)
-    )
+    m = AllianceModel(load_scenario(PACT_AS_SIGNED).with_params(replicates=64))
     m.params.set("leadership_hazard", 8.0)  # about half the replicates change this month
     w, p, ref = m.world.arrays(), m.params.arrays(), m.reference.arrays()
     s = m.shocks.month(1)

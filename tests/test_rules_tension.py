@@ -3,7 +3,6 @@ stays in [0, 1] and symmetric, provocations and clashes push it the way the arti
 a war sets the dyad to 1, NaN is kept rather than clipped away, the Poisson counts have the
 rate as their mean, and a replicate's clashes do not depend on the replicates beside it."""
 
-import copy
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +12,10 @@ from hypothesis import strategies as st
 
 from sim.actors import BLOC, DPRK, PENINSULA_IDX, RIVALS, ROK, USA
 from sim.model.mechanisms import escalation
-from sim.model.model import AllianceModel
 from sim.model.randomness import CLASH_DRAWS, N_NORMAL, N_UNIFORM, Month
-from sim.scenario.scenario import load_scenario
+from tests.support import copied_state as state
+
+pytestmark = pytest.mark.rules  # `make test` runs these uncompiled (pyproject markers)
 
 ROOT = Path(__file__).resolve().parents[1]
 R = 8
@@ -23,18 +23,9 @@ FIXTURE = [HealthCheck.function_scoped_fixture]
 
 
 @pytest.fixture(scope="module")
-def model():
-    """A baseline model three months in."""
-    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(replicates=R)
-    m = AllianceModel(scenario)
-    for _ in range(3):
-        m.step()
-    return m
-
-
-def state(model):
-    """Copies of the model's World and Params, and its Reference."""
-    return copy.deepcopy(model.world), copy.deepcopy(model.params), model.reference
+def model(started_model):
+    """The pact as signed, three months in (copy before changing it)."""
+    return started_model(R, months=3)
 
 
 def shocks(seed):

@@ -53,6 +53,7 @@ def test_results_are_bit_identical_for_any_workers_and_chunk_size(
     pd.testing.assert_frame_equal(read_runs(tmp_path), reference, check_exact=True)
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_results(job, reference, tmp_path):
     distributed = pytest.importorskip("distributed")
     with (
@@ -183,6 +184,7 @@ def test_sensitivity_analysis_ranks_the_parameter_that_drives_the_outcome_first(
     assert main["a"] > 5 * max(abs(main["b"]), abs(main["c"]), 0.01)
 
 
+@pytest.mark.slow
 def test_prim_finds_the_box_where_the_outcome_is_likely():
     from sim.results.analysis import discover
 

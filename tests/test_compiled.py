@@ -98,3 +98,12 @@ def test_the_first_compile_note_names_numbas_own_cache_folder(capsys, monkeypatc
     err = capsys.readouterr().err
     assert err.count("compiling the model's rules for this machine") == 1
     assert str(tmp_path) in err
+
+
+def test_a_sweeps_shocks_are_contiguous_like_a_runs():
+    """A sweep repeats replicate ids across its points; its month of shocks must still be
+    C-contiguous, or the compiled month is compiled again (minutes) in every sweep worker
+    instead of loading the variant cached at set-up."""
+    for ids in (np.arange(4), np.array([0, 1, 0, 1]), np.array([3, 1, 2])):
+        month = Shocks(7, ids, 2).month(2)
+        assert month.normals.flags["C_CONTIGUOUS"] and month.uniforms.flags["C_CONTIGUOUS"]

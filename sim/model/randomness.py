@@ -108,10 +108,12 @@ class Shocks:
         static = np.empty((len(unique), N_STATIC))
         for row, replicate in enumerate(unique):
             draw_stream(_stream(seed, int(replicate)), uniforms, normals, static, row)
-        # a sweep repeats replicate ids across its points: draw each stream once
+        # a sweep repeats replicate ids across its points: draw each stream once. Indexing
+        # the middle axis gives a non-contiguous array; the compiled month takes C-contiguous
+        # shocks (one compiled variant, cached at set-up, not one more in every sweep worker).
         same_order = len(unique) == len(rows) and np.array_equal(rows, np.arange(len(rows)))
-        self.uniforms = uniforms if same_order else uniforms[:, rows]
-        self.normals = normals if same_order else normals[:, rows]
+        self.uniforms = uniforms if same_order else np.ascontiguousarray(uniforms[:, rows])
+        self.normals = normals if same_order else np.ascontiguousarray(normals[:, rows])
         self.static = static if same_order else static[rows]
 
     def static_normal(self, name: str) -> np.ndarray:

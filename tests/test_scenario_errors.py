@@ -1079,3 +1079,17 @@ def test_bad_sweep_blocks_are_reported_at_their_line(write: Write, body, line, k
     error = load_error(path)
     assert (error.path, error.line, error.key) == (str(path), line, key)
     assert message in error.message
+
+
+def test_a_short_run_of_the_baseline_leaves_its_later_history_unreached(tmp_path):
+    """The baseline inherits history.yaml's dated events; a scenario (or a with_params call)
+    that shortens the horizon runs without them, while an event it declares itself after
+    its own horizon is still refused, naming its own file and line."""
+    scenarios = Path(__file__).resolve().parents[1] / "scenarios"
+    full = load_scenario(scenarios / "baseline.yaml")
+    short = full.with_params(horizon_months=6)
+    assert short.spec.horizon_months == 6
+    kept = [event for event in full.spec.events if event.at_month <= 6]
+    assert short.spec.events == kept and len(kept) < len(full.spec.events)
+    with pytest.raises(ScenarioError, match=r"with_params\(\): events\[0\]: month 20 is after"):
+        short.with_params(events=[{"month": 20, "trigger": "provocation"}])

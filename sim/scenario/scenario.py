@@ -105,8 +105,11 @@ class Scenario:
         data |= {"name": self.spec.name, **top}
         origin = Origin(self.path, self.sources, dict(self.provenance))
         changed = [_expand(path) for path in (changes or {})] + [[key] for key in top]
-        for parts in changed:  # blame with_params() for every key it writes
-            origin.provenance[tuple(parts)] = (WITH_PARAMS, None)
+        for parts in changed:  # blame with_params() for every key it writes, and below it
+            written = tuple(parts)
+            for stale in [kp for kp in origin.provenance if kp[: len(written)] == written]:
+                del origin.provenance[stale]
+            origin.provenance[written] = (WITH_PARAMS, None)
             for depth in range(1, len(parts)):
                 origin.provenance.setdefault(tuple(parts[:depth]), (WITH_PARAMS, None))
         for parts, value in zip(changed, [*(changes or {}).values(), *top.values()], strict=True):
@@ -314,12 +317,40 @@ def _deep_merge(base: Any, over: Any) -> Any:
     return over
 
 
+def _without_unreached_history(spec: ScenarioSpec, origin: Origin) -> tuple[ScenarioSpec, Origin]:
+    """Drop the events a scenario inherits through `extends:` that fall after its own
+    horizon: a short run of the baseline simply stops before the later history. An event the
+    scenario declares itself after its horizon stays, and check_consistency refuses it."""
+    parents = {str(source) for source in origin.sources if source != origin.path}
+    kept = []
+    for i, event in enumerate(spec.events):
+        try:
+            late = event.at_month > spec.horizon_months
+        except ValueError:  # a bad date: check_consistency names it
+            late = False
+        if not (late and origin.locate(("events", i))[0] in parents):
+            kept.append(i)
+    if len(kept) == len(spec.events):
+        return spec, origin
+    moved = {old: new for new, old in enumerate(kept)}
+    provenance: dict[KeyPath, tuple[Path, int | None]] = {}
+    for key_path, where in origin.provenance.items():
+        if len(key_path) > 1 and key_path[0] == "events" and isinstance(key_path[1], int):
+            if key_path[1] in moved:
+                provenance[("events", moved[key_path[1]], *key_path[2:])] = where
+        else:
+            provenance[key_path] = where
+    spec = spec.model_copy(update={"events": [spec.events[i] for i in kept]})
+    return spec, Origin(origin.path, origin.sources, provenance)
+
+
 def validate(data: dict[str, Any], origin: Origin) -> Scenario:
     """Validate merged scenario data; raise ScenarioError naming the first problem."""
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
         raise first_error(exc, origin) from None
+    spec, origin = _without_unreached_history(spec, origin)
     check_consistency(spec, origin)
     check_uncertain(spec, origin)
     return Scenario(spec, origin.path, origin.sources, origin.provenance)

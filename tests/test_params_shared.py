@@ -17,7 +17,7 @@ from sim.scenario.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 R = 24
-MONTHS = 14
+MONTHS = 20  # past sanctions_isolation's package (January 2026, month 19)
 EVENTS = [
     {"month": 3, "set": {"usa.sanction_tightening.russia": 0.2, "ukraine.intensity": 1.3}},
     {"month": 5, "set": {"world.clash_hazard": 3.0, "dprk.fatigue": 0.0}},

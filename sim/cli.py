@@ -299,7 +299,8 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
             args.scenarios[0],
             None,
             "compare",
-            "give two or more scenario files to compare (run a single one with alliance-sim run FILE)",
+            "give two or more scenario files to compare "
+            "(run a single one with alliance-sim run FILE)",
         )
     started = utc_now()
     scenarios = [load_scenario(path) for path in args.scenarios]

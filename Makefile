@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) run.py $(SCENARIO)
+	$(VENV)/bin/alliance-sim run $(SCENARIO)
 
 # The golden runs again as on a CPU without AVX-512 and with numba compiling for a generic
 # x86-64 (README, Reproducibility); numba caches that build beside the native one.

@@ -1,4 +1,5 @@
-"""alliance-sim: run a scenario, or validate scenario files. See README.md."""
+"""The design's entry point: `python run.py ...` is `alliance-sim ...` (`python run.py --help`
+lists the commands; `python run.py X.yaml` runs a scenario)."""
 
 import os
 import sys

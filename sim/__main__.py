@@ -1,5 +1,5 @@
-"""`python -m sim ...` and the `alliance-sim` console script: run, compare, sweep, validate,
-explore (see `alliance-sim --help`)."""
+"""`python -m sim ...` and the `alliance-sim` console script (`alliance-sim --help` lists the
+commands)."""
 
 import sys
 

@@ -1,10 +1,14 @@
-"""Command line: run, compare and sweep scenarios, or validate scenario files (see README)."""
+"""The command line, `alliance-sim <command> ...`: its grammar and each command (see
+`alliance-sim --help`)."""
 
 import argparse
+import difflib
 import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -21,21 +25,6 @@ if TYPE_CHECKING:
     from sim.results.comparison import Comparison
     from sim.results.run_result import RunResult
 
-USAGE = """\
-python run.py SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
-                            [--workers N | --scheduler ADDRESS] [--chunk-size C] [--resume DIR]
-python run.py compare A.yaml B.yaml ... [--replicates N] [--seed S] [--out DIR] [--no-plots]
-python run.py sweep SCENARIO.yaml [--replicates N] [--seed S] [--out DIR] [--no-plots]
-                                  [--workers N | --scheduler ADDRESS] [--chunk-size C]
-                                  [--resume DIR]
-python run.py validate FILE.yaml [FILE.yaml ...]
-python run.py hindcast SCENARIO.yaml --observations FILE.yaml [--replicates N] [--seed S]
-                                     [--out DIR] [--no-plots] [--conditioned-on DIR]
-python run.py condition SCENARIO.yaml --observations FILE.yaml [--draws N] [--accept A]
-python run.py uncertainty SCENARIO.yaml [--sets M] [--shocks K] [--default-ranges]
-python run.py explore [SCENARIO.yaml] [--port P] [--replicates N]
-(`alliance-sim` and `python -m sim` take the same commands; `run` may be given as one.)"""
-
 EXAMPLES = {
     "run": "example:\n  alliance-sim run scenarios/us_buildup.yaml --replicates 500 --seed 7",
     "compare": "example:\n  alliance-sim compare scenarios/baseline.yaml "
@@ -49,6 +38,12 @@ EXAMPLES = {
     "uncertainty": "example:\n  alliance-sim uncertainty scenarios/history_uncertain.yaml "
     "--sets 60 --shocks 30",
 }
+
+PROG = "alliance-sim"
+"""The command line's name in help and hints; `python run.py` and `python -m sim` are the same."""
+
+MAIN_FIGURE = "dashboard.png"
+"""The figure a run names last, to open first (sim.plots.runs.save_all draws it)."""
 
 SERIES_LIMIT = 5000
 """Above this many replicates, or more than fit in memory with their series
@@ -91,27 +86,28 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         line = " ".join(message.splitlines())
         line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
-        self.exit(2, f"error: {line} (python {self.prog} --help lists the options)\n")
+        self.exit(2, f"error: {line} ({self.prog} --help lists the options)\n")
 
 
-def _parser(
-    prog: str, description: str, many: bool = False, scale: bool = False, example: str = ""
+def _scenario_options(
+    parser: argparse.ArgumentParser, many: bool = False, scale: bool = False
 ) -> argparse.ArgumentParser:
-    parser = Parser(
-        prog=prog,
-        usage=USAGE,
-        description=description,
-        epilog=example,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    """The scenario file(s) and the options every running command takes; with `scale`, the
+    options of chunked and distributed jobs."""
     if many:
         parser.add_argument("scenarios", type=Path, nargs="+", help="scenario YAML files")
     else:
         parser.add_argument("scenario", type=Path, help="scenario YAML file")
-    parser.add_argument("--replicates", type=_replicates, help="replicates (default: the file's)")
-    parser.add_argument("--seed", type=_seed, help="random seed (default: the file's)")
     parser.add_argument(
-        "--out", type=Path, default=Path("results"), help="results folder (default: results/)"
+        "--replicates", type=_replicates, metavar="N", help="replicates (default: the file's)"
+    )
+    parser.add_argument("--seed", type=_seed, metavar="S", help="random seed (default: the file's)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results"),
+        metavar="DIR",
+        help="results folder (default: results/)",
     )
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     parser.add_argument(
@@ -124,16 +120,22 @@ def _parser(
         where.add_argument(
             "--workers",
             type=_workers,
+            metavar="N",
             help="local worker processes (default: one per CPU for sweeps and large runs)",
         )
-        where.add_argument("--scheduler", help="address of a Dask distributed scheduler")
+        where.add_argument(
+            "--scheduler", metavar="ADDRESS", help="address of a Dask distributed scheduler"
+        )
         parser.add_argument(
             "--chunk-size",
             type=_chunk,
             default=DEFAULT_CHUNK,
+            metavar="C",
             help=f"runs per chunk (default {DEFAULT_CHUNK})",
         )
-        parser.add_argument("--resume", type=Path, help="folder of an interrupted job to finish")
+        parser.add_argument(
+            "--resume", type=Path, metavar="DIR", help="folder of an interrupted job to finish"
+        )
     return parser
 
 
@@ -225,19 +227,21 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
         if chunked:
             raise UserError("--conditioned-on", None, "", "a conditioned run is not chunked")
         result = _conditioned(scenario, args.conditioned_on)
-        folder = write_run(result, args.out, command, started, plots=not args.no_plots)
+        folder = plotted = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary())
     elif not chunked:
         result = run(scenario, allow_large=args.allow_large)
-        folder = write_run(result, args.out, command, started, plots=not args.no_plots)
+        folder = plotted = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary())
     else:
-        folder, summary, sample_folder = run_chunked(
+        folder, summary, plotted = run_chunked(
             scenario, _job_settings(args, command), started, plots=not args.no_plots
         )
         _print_shares(summary)
-        print(f"Series and plots of the first replicates: {sample_folder}")
+        print(f"Series and plots of the first replicates: {plotted}")
     print(f"Results: {folder}")
+    if (figure := plotted / "plots" / MAIN_FIGURE).is_file():
+        print(f"Open first: {figure}")
     return 0
 
 
@@ -295,7 +299,8 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
             args.scenarios[0],
             None,
             "compare",
-            "give two or more scenario files to compare (run a single one with run.py FILE)",
+            "give two or more scenario files to compare "
+            "(run a single one with alliance-sim run FILE)",
         )
     started = utc_now()
     scenarios = [load_scenario(path) for path in args.scenarios]
@@ -359,12 +364,6 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
     print("\n".join(f"  {line}" for line in result.discoveries()) or "  nothing to find")
     print(f"Results: {result.folder}")
     return 0
-
-
-COMMANDS = {
-    "compare": (compare_command, "Run scenarios on the same seed and compare them.", True, False),
-    "sweep": (sweep_command, "Run a scenario's sweep block and analyse it.", False, True),
-}
 
 
 # --- hindcast (issue 8) -------------------------------------------------------------------
@@ -487,101 +486,200 @@ def uncertainty_command(args: argparse.Namespace, command: list[str]) -> int:
     return 0
 
 
+def validate_command(args: argparse.Namespace, command: list[str]) -> int:
+    return validate_files(args.files)
+
+
+# --- the grammar: `alliance-sim <command> ...` ----------------------------------------------
+
+
 def _conditioned_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         "--conditioned-on",
         type=Path,
+        metavar="DIR",
         help="run on the accepted parameter sets of a `condition` folder (replicate r: set "
         "r mod n)",
     )
     return parser
 
 
-def _observations_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    parser = _parser(prog, description)
+def _observations_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
-        "--observations", type=Path, required=True, help="observation file (observations/*.yaml)"
+        "--observations",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="observation file (observations/*.yaml)",
     )
     return parser
 
 
-def _hindcast_parser(prog: str) -> argparse.ArgumentParser:
-    parser = _observations_parser(prog, "Run a scenario and score it against observed values.")
-    parser.epilog = EXAMPLES["hindcast"]
-    return _conditioned_option(parser)
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    _conditioned_option(_scenario_options(parser, scale=True))
 
 
-def _condition_parser(prog: str) -> argparse.ArgumentParser:
-    parser = _observations_parser(prog, "Narrow a scenario's uncertain parameters by ABC.")
-    parser.epilog = EXAMPLES["condition"]
-    parser.add_argument("--draws", type=_replicates, default=2000, help="prior draws (2000)")
-    parser.add_argument("--accept", type=float, default=0.1, help="share kept (0.1)")
-    return parser
+def _compare_options(parser: argparse.ArgumentParser) -> None:
+    _scenario_options(parser, many=True)
 
 
-def _uncertainty_parser(prog: str) -> argparse.ArgumentParser:
-    parser = _parser(prog, "Split each outcome's variance into parameters and shocks.")
-    parser.epilog = EXAMPLES["uncertainty"]
-    parser.add_argument("--sets", type=_replicates, default=40, help="parameter sets M (40)")
-    parser.add_argument("--shocks", type=_replicates, default=20, help="shock streams K (20)")
+def _sweep_options(parser: argparse.ArgumentParser) -> None:
+    _scenario_options(parser, scale=True)
+
+
+def _validate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
+
+
+def _hindcast_options(parser: argparse.ArgumentParser) -> None:
+    _conditioned_option(_observations_option(_scenario_options(parser)))
+
+
+def _condition_options(parser: argparse.ArgumentParser) -> None:
+    _observations_option(_scenario_options(parser))
+    parser.add_argument(
+        "--draws", type=_replicates, default=2000, metavar="N", help="prior draws (2000)"
+    )
+    parser.add_argument("--accept", type=float, default=0.1, metavar="A", help="share kept (0.1)")
+
+
+def _uncertainty_options(parser: argparse.ArgumentParser) -> None:
+    _scenario_options(parser)
+    parser.add_argument(
+        "--sets", type=_replicates, default=40, metavar="M", help="parameter sets M (40)"
+    )
+    parser.add_argument(
+        "--shocks", type=_replicates, default=20, metavar="K", help="shock streams K (20)"
+    )
     parser.add_argument(
         "--default-ranges",
         action="store_true",
         help="add default ranges for every judgement parameter the file does not declare",
     )
-    return parser
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: what it does in one line, the options it takes, the function it runs."""
+
+    summary: str
+    options: Callable[[argparse.ArgumentParser], None]
+    handler: Callable[[argparse.Namespace, list[str]], int]
+
+
+COMMANDS = {
+    "run": Command("Run a scenario and write its results.", _run_options, run_command),
+    "compare": Command(
+        "Run scenarios on the same seed and compare them.", _compare_options, compare_command
+    ),
+    "sweep": Command("Run a scenario's sweep block and analyse it.", _sweep_options, sweep_command),
+    "validate": Command(
+        "Check scenario files without running.", _validate_options, validate_command
+    ),
+    "hindcast": Command(
+        "Run a scenario and score it against observed values.", _hindcast_options, hindcast_command
+    ),
+    "condition": Command(
+        "Fit a scenario's uncertain parameters to observations (ABC).",
+        _condition_options,
+        condition_command,
+    ),
+    "uncertainty": Command(
+        "Split each outcome's variance into parameters and shocks.",
+        _uncertainty_options,
+        uncertainty_command,
+    ),
+}
+EXPLORE = "Serve the what-if explorer as a local web page."
+"""`explore` has its own parser (sim.explore.serve.main); the grammar only lists it."""
+
+DESCRIPTION = "Scenarios of the 2024 Russia-DPRK pact, run as an agent-based model."
+EPILOG = f"""\
+`{PROG} <command> --help` shows a command's options and an example.
+`{PROG} SCENARIO.yaml` is `{PROG} run SCENARIO.yaml`; `python run.py ...` and
+`python -m sim ...` take the same commands as `{PROG} ...`."""
+
+
+class _CommandList(argparse.RawDescriptionHelpFormatter):
+    """The top-level help: the commands one line each, without argparse's `{run,...}` line."""
+
+    def _format_action(self, action: argparse.Action) -> str:
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(choice) for choice in action._get_subactions())
+        return super()._format_action(action)
+
+
+def grammar() -> tuple[Parser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser (its help lists the commands) and each command's parser."""
+    parser = Parser(
+        prog=PROG,
+        usage=f"{PROG} <command> [options]",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=_CommandList,
+    )
+    commands = parser.add_subparsers(
+        title="commands", metavar="<command>", prog=PROG, parser_class=Parser
+    )
+    for name, command in COMMANDS.items():
+        command.options(
+            commands.add_parser(
+                name,
+                help=command.summary,
+                description=command.summary,
+                epilog=EXAMPLES[name],
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+        )
+    commands.add_parser("explore", help=EXPLORE, add_help=False)
+    return parser, commands.choices
+
+
+def _command_of(argv: list[str]) -> tuple[str, list[str]] | None:
+    """The command argv names and its arguments: `alliance-sim X.yaml ...` (a scenario file or
+    an option first) is `alliance-sim run X.yaml ...`. None, with one error line naming the
+    closest command, for an unknown word."""
+    word = argv[0]
+    if word in COMMANDS:
+        return word, argv[1:]
+    if word.startswith("-") or _names_a_file(word):
+        return "run", argv
+    known = [*COMMANDS, "explore"]
+    closest = difflib.get_close_matches(word, known, n=1)
+    hint = f"did you mean {closest[0]!r}?" if closest else f"expected one of {', '.join(known)}"
+    print(f"error: unknown command {_printable(repr(word))}; {hint}", file=sys.stderr)
+    return None
+
+
+def _names_a_file(word: str) -> bool:
+    path = Path(word)
+    return path.suffix.lower() in (".yaml", ".yml") or len(path.parts) > 1 or path.exists()
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
+    """Run the command argv names; `prog` is how it was started, as the manifest records it."""
     argv = sys.argv[1:] if argv is None else argv
     command = [*(["python", prog] if prog.endswith(".py") else [prog]), *argv]
-    if argv[:1] == ["run"]:  # `alliance-sim run X.yaml` is `python run.py X.yaml`
-        argv = argv[1:]
     if argv[:1] == ["explore"]:
         from sim.explore.serve import main as explore
 
-        return explore(argv[1:], prog=f"{prog} explore")
-    if argv[:1] == ["validate"]:
-        parser = Parser(
-            prog=f"{prog} validate",
-            usage=USAGE,
-            description="Check scenario files without running.",
-            epilog=EXAMPLES["validate"],
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        parser.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
-        files = parser.parse_args(argv[1:]).files
-        try:
-            return validate_files(files)
-        except Exception as error:  # as below: one line, never a traceback
-            if os.environ.get("SIM_DEBUG"):
-                raise
-            print(f"error: {type(error).__name__}: {error} (unexpected)", file=sys.stderr)
-            return 1
-    if argv[:1] and argv[0] in ("hindcast", "condition", "uncertainty"):
-        handler, parser = {
-            "hindcast": (hindcast_command, _hindcast_parser),
-            "condition": (condition_command, _condition_parser),
-            "uncertainty": (uncertainty_command, _uncertainty_parser),
-        }[argv[0]]
-        args = parser(f"{prog} {argv[0]}").parse_args(argv[1:])
-    elif argv[:1] and argv[0] in COMMANDS:
-        handler, description, many, scale = COMMANDS[argv[0]]
-        args = _parser(f"{prog} {argv[0]}", description, many, scale, EXAMPLES[argv[0]]).parse_args(
-            argv[1:]
-        )
-    else:
-        handler = run_command
-        parser = _parser(
-            f"{prog} run" if prog != "run.py" else prog,
-            "Run a scenario and write its results.",
-            scale=True,
-            example=EXAMPLES["run"],
-        )
-        args = _conditioned_option(parser).parse_args(argv)
+        return explore(argv[1:], prog=f"{PROG} explore")
+    parser, parsers = grammar()
+    if not argv or argv[0] in ("-h", "--help"):
+        parser.print_help()
+        return 0
+    chosen = _command_of(argv)
+    if chosen is None:
+        return 2
+    name, arguments = chosen
+    args = parsers[name].parse_args(arguments)
     previous = _catch_signals()
     try:
-        return handler(args, command)
+        return COMMANDS[name].handler(args, command)
     except UserError as error:
         print(_error_line(error), file=sys.stderr)
         return 2

@@ -247,7 +247,15 @@ def _print_paired(comparison: "Comparison") -> None:
 
     from sim.model.recording import SERIES_BY_NAME
     from sim.plots.common import series_title
-    from sim.plots.labels import outcome_label, p_text, points_text, share_text
+    from sim.plots.labels import (
+        NO_DIFFERENCE,
+        outcome_label,
+        p_text,
+        points_text,
+        share_interval_text,
+    )
+    from sim.results.comparison import headline_candidates
+    from sim.results.forced import FORCED_NOTE
 
     table = comparison.paired_outcomes()
     series = comparison.paired_summary()
@@ -261,19 +269,36 @@ def _print_paired(comparison: "Comparison") -> None:
             difference, low, high = points_text(row["difference"], row["ci_low"], row["ci_high"])
             rows.append(
                 {
-                    "outcome": outcome_label(row["outcome"]),
-                    first: share_text(row["share_a"]),
-                    name: share_text(row["share_b"]),
-                    "difference (points)": f"{difference} ({low} to {high})",
+                    "outcome": outcome_label(row["outcome"])
+                    + (" [forced]" if row["forced"] else ""),
+                    first: share_interval_text(
+                        row["share_a"], row["share_a_low"], row["share_a_high"]
+                    ),
+                    name: share_interval_text(
+                        row["share_b"], row["share_b_low"], row["share_b_high"]
+                    ),
+                    "difference (points)": f"{difference} ({low} to {high})"
+                    + (" *" if row["differs"] else ""),
                     "futures gained / lost": f"{row['b_not_a']} / {row['a_not_b']}",
                     "exact McNemar": p_text(row["p_value"]),
                 }
             )
         print(DataFrame(rows).to_string(index=False))
         print(
-            "  difference: share in B minus share in A, 95 % interval for paired data "
-            "(Newcombe 1998);\n  gained / lost: futures with the outcome under B but not A, "
-            "and under A but not B."
+            "  share (a-b): its 95 % Wilson interval; difference: share in B minus share in A, "
+            "95 % interval for\n  paired data (Newcombe 1998), * where it excludes 0 (beyond "
+            "Monte Carlo error); gained / lost:\n  futures with the outcome under B but not A, "
+            f"and under A but not B; [forced]: {FORCED_NOTE}."
+        )
+        beyond = headline_candidates(part)
+        print(
+            "Beyond Monte Carlo error, largest first: "
+            + ", ".join(
+                f"{outcome_label(r['outcome'])} {points_text(r['difference'])[0]} points"
+                for _, r in beyond.iterrows()
+            )
+            if len(beyond)
+            else NO_DIFFERENCE
         )
         print(f"Key series at the end (mean of the final months), '{name}' minus '{first}':")
         for _, row in series[series["scenario"] == name].iterrows():
@@ -304,7 +329,8 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     base = comparison.results[0]
     print(
         f"{len(scenarios)} scenarios, {base.replicates:,} replicates each, seed "
-        f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI):"
+        f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI; "
+        "forced: decided by the scenario's events):"
     )
     print(comparison.outcome_wide().to_string())
     if len(comparison.results) > 1:

@@ -30,10 +30,10 @@ future has the outcome, False when none can."""
 
 
 def forced_outcomes(scenario: Scenario) -> dict[str, bool]:
-    """The outcomes the scenario's triggered events decide within its horizon (outcome ->
-    forced value); an event after the horizon never happens and decides nothing."""
+    """The outcomes the scenario's triggered events decide (outcome -> forced value); every
+    event happens, as a scenario's events lie within its horizon (sim.scenario.checks)."""
     forced: dict[str, bool] = {}
     for event in scenario.spec.events:
-        if event.trigger is not None and 0 < event.at_month <= scenario.spec.horizon_months:
+        if event.trigger is not None:
             forced |= TRIGGER_OUTCOMES[event.trigger]
     return forced

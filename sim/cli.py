@@ -290,14 +290,13 @@ def _print_paired(comparison: "Comparison") -> None:
             "Monte Carlo error); gained / lost:\n  futures with the outcome under B but not A, "
             f"and under A but not B; [forced]: {FORCED_NOTE}."
         )
-        beyond = headline_candidates(part)
+        sizes = [
+            f"{outcome_label(r.outcome)} {points_text(r.difference, r.ci_low, r.ci_high)[0]} points"
+            for r in headline_candidates(part).itertuples()
+        ]
         print(
-            "Beyond Monte Carlo error, largest first: "
-            + ", ".join(
-                f"{outcome_label(r['outcome'])} {points_text(r['difference'])[0]} points"
-                for _, r in beyond.iterrows()
-            )
-            if len(beyond)
+            f"Beyond Monte Carlo error, largest first: {', '.join(sizes)}"
+            if sizes
             else NO_DIFFERENCE
         )
         print(f"Key series at the end (mean of the final months), '{name}' minus '{first}':")

@@ -1,7 +1,8 @@
-"""Outcomes a scenario's events decide: a `trigger:` forces a step of the model in every
-future (sim.model.events), so the outcome that step records is certain there, and its
-share measures the scenario file, not the simulated dynamics. Such an outcome is marked in
-tables ("forced by the scenario's events") and never headlined.
+"""Outcomes a scenario's events decide, marked in tables and never headlined.
+
+A `trigger:` forces a step of the model in every future (sim.model.events), so the outcome
+that step records is certain there (or impossible), and its share measures the scenario
+file, not the simulated dynamics. Such an outcome is marked "forced by the scenario's events".
 
 TRIGGER_OUTCOMES is the one place that says what each trigger decides; a test runs every
 trigger and checks the model agrees (tests/test_compare.py).

@@ -33,7 +33,7 @@ from sim.plots.common import (
     scenario_events,
     styled,
 )
-from sim.plots.explore import draw_differences, scenario_handles, scenario_lines
+from sim.plots.explore import LETTERS, draw_differences, scenario_handles, scenario_lines
 from sim.plots.labels import (
     NO_DIFFERENCE,
     headline,
@@ -180,6 +180,16 @@ def _difference_marker(ax: Axes, row: pd.Series, y: float, color: str) -> None:
     )
 
 
+def _forced_mark(table: pd.DataFrame, scenarios: list[str], outcome: str) -> str:
+    """' (forced)' after an outcome forced in every comparison, ' (forced in C)' when only
+    in some (by the scenarios' letters, A the first), else ''."""
+    rows = table[table["outcome"] == outcome].set_index("scenario")["forced"]
+    forced = [LETTERS[k] for k, name in enumerate(scenarios, start=1) if rows.get(name, False)]
+    if not forced:
+        return ""
+    return " (forced)" if len(forced) == len(scenarios) else f" (forced in {', '.join(forced)})"
+
+
 def _forest(ax: Axes, comparison: Comparison, table: pd.DataFrame) -> None:
     """Each outcome's paired difference B - A in points, with its 95 % interval: full colour
     where the interval excludes 0, faint where it does not; an outcome the events force is
@@ -209,12 +219,10 @@ def _forest(ax: Axes, comparison: Comparison, table: pd.DataFrame) -> None:
                 linespacing=1.1,
                 color=color,
             )
-    forced = set(table.loc[table["forced"], "outcome"])
-    ax.set_yticks(
-        y, [outcome_label(o) + (" (forced)" if o in forced else "") for o in outcomes], fontsize=8
-    )
+    marks = {o: _forced_mark(table, scenarios, o) for o in outcomes}
+    ax.set_yticks(y, [outcome_label(o) + marks[o] for o in outcomes], fontsize=8)
     for tick, outcome in zip(ax.get_yticklabels(), outcomes, strict=True):
-        tick.set_color(MUTED if outcome in forced else INK)
+        tick.set_color(MUTED if marks[outcome] else INK)
     ax.axvline(0, color=INK, lw=0.8)
     ax.set_ylim(-0.6, len(outcomes) - 0.4)
     limits = table.loc[~table["forced"], ["ci_low", "ci_high"]].to_numpy()

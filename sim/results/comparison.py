@@ -9,8 +9,9 @@ interval for paired proportions, and the discordant futures with an exact McNema
 Paired, not independent, because the futures are paired: replicate r of every scenario draws
 from the same stream (sim.model.randomness), so whether future r has an outcome under A and
 under B is correlated, usually strongly. An interval for two independent proportions (e.g.
-Newcombe's method 10 for unpaired data) ignores that correlation and would be too wide, so
-it would hide real differences; the paired interval uses the paired table's correlation phi.
+Newcombe's hybrid score interval for unpaired data, Statistics in Medicine 17: 873-890)
+ignores that correlation and would be too wide, hiding real differences; the paired interval
+uses the paired table's correlation phi.
 
 Every share carries its 95 % Wilson interval; an outcome the scenarios' events decide
 (sim.results.forced) is marked `forced` and never counts as a difference the scenarios made.
@@ -150,19 +151,21 @@ class Comparison:
             out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
         return out
 
-    def forced(self) -> list[dict[str, bool]]:
-        """Per scenario, the outcomes its events decide (sim.results.forced.forced_outcomes)."""
+    def forced_outcomes(self) -> list[dict[str, bool]]:
+        """Per scenario, the outcomes its events decide (sim.results.forced)."""
         return [forced_outcomes(result.scenario) for result in self.results]
 
     def outcome_table(self) -> pd.DataFrame:
         """Long table: scenario, outcome, share and its 95 % Wilson interval, replicates, and
         forced: whether the scenario's events decide the outcome."""
-        frames = [
-            result.summary().assign(
-                scenario=name, forced=lambda t, decided=decided: t["outcome"].isin(list(decided))
+        frames = []
+        for name, result, decided in zip(
+            self.names, self.results, self.forced_outcomes(), strict=True
+        ):
+            summary = result.summary()
+            frames.append(
+                summary.assign(scenario=name, forced=summary["outcome"].isin(list(decided)))
             )
-            for name, result, decided in zip(self.names, self.results, self.forced(), strict=True)
-        ]
         table = pd.concat(frames, ignore_index=True)
         return table[["scenario", "outcome", "share", "ci_low", "ci_high", "replicates", "forced"]]
 
@@ -196,7 +199,7 @@ class Comparison:
         neither = replicates, and difference = (b_not_a - a_not_b) / replicates.
         """
         first = self.results[0].outcomes
-        forced = self.forced()
+        forced = self.forced_outcomes()
         rows = []
         for name, result, decided in zip(self.names[1:], self.results[1:], forced[1:], strict=True):
             for outcome, meaning in OUTCOMES.items():

@@ -142,8 +142,14 @@ def _load(path: Path, args: argparse.Namespace) -> Scenario:
     return scenario.with_overrides(replicates=args.replicates, seed=args.seed)
 
 
-def _print_shares(summary: "pd.DataFrame") -> None:
+def _print_shares(summary: "pd.DataFrame", scenario: Scenario | None = None) -> None:
+    """Each outcome's share with its interval; ' [forced]' after an outcome the scenario's
+    events decide (sim.results.forced)."""
+    from sim.results.forced import FORCED_NOTE, forced_outcomes
+
+    forced = forced_outcomes(scenario) if scenario is not None else {}
     table = summary.assign(
+        outcome=[o + (" [forced]" if o in forced else "") for o in summary["outcome"]],
         share=(summary["share"] * 100).map("{:5.1f} %".format),
         interval=[
             f"{lo * 100:4.1f}-{hi * 100:5.1f} %"
@@ -151,6 +157,8 @@ def _print_shares(summary: "pd.DataFrame") -> None:
         ],
     )[["outcome", "share", "interval", "meaning"]]
     print(table.to_string(index=False))
+    if forced:
+        print(f"[forced]: {FORCED_NOTE}, so certain or impossible by construction.")
 
 
 def _cpus() -> int:
@@ -226,16 +234,16 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
             raise UserError("--conditioned-on", None, "", "a conditioned run is not chunked")
         result = _conditioned(scenario, args.conditioned_on)
         folder = write_run(result, args.out, command, started, plots=not args.no_plots)
-        _print_shares(result.summary())
+        _print_shares(result.summary(), scenario)
     elif not chunked:
         result = run(scenario, allow_large=args.allow_large)
         folder = write_run(result, args.out, command, started, plots=not args.no_plots)
-        _print_shares(result.summary())
+        _print_shares(result.summary(), scenario)
     else:
         folder, summary, sample_folder = run_chunked(
             scenario, _job_settings(args, command), started, plots=not args.no_plots
         )
-        _print_shares(summary)
+        _print_shares(summary, scenario)
         print(f"Series and plots of the first replicates: {sample_folder}")
     print(f"Results: {folder}")
     return 0

@@ -12,7 +12,7 @@ from support import run_py as cli
 
 from sim import Comparison, compare, load_scenario, run
 from sim.explore.core import outcome_differences, outcome_html
-from sim.plots.briefing import briefing, headlines
+from sim.plots.briefing import _forced_mark, briefing, headlines
 from sim.plots.labels import NO_DIFFERENCE, headline, share_interval_text
 from sim.results.comparison import (
     PAIRED_OUTCOME_COLUMNS,
@@ -305,3 +305,17 @@ def test_compare_prints_paired_differences_and_writes_csv_and_briefing(tmp_path)
     assert body[:5] == b"%PDF-" and body.count(b"/Type /Page\n") + body.count(b"/Type /Page ") >= 1
     assert b"alliance-sim briefing: short_base vs short_buildup" in body  # the PDF's title
     assert b"/Subject" in body
+
+
+def test_the_forest_marks_an_outcome_forced_in_only_some_scenarios_by_their_letters():
+    table = pd.DataFrame(
+        {
+            "scenario": ["us_buildup", "leadership_change", "us_buildup", "leadership_change"],
+            "outcome": ["leadership_change", "leadership_change", "war", "war"],
+            "forced": [False, True, False, False],
+        }
+    )
+    scenarios = ["us_buildup", "leadership_change"]  # B and C against A
+    assert _forced_mark(table, scenarios, "leadership_change") == " (forced in C)"
+    assert _forced_mark(table, scenarios, "war") == ""
+    assert _forced_mark(table.assign(forced=True), scenarios, "war") == " (forced)"

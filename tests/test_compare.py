@@ -13,7 +13,7 @@ from support import run_py as cli
 from sim import Comparison, compare, load_scenario, run
 from sim.explore.core import outcome_differences, outcome_html
 from sim.plots.briefing import _forced_mark, briefing, headlines
-from sim.plots.labels import NO_DIFFERENCE, headline, share_interval_text
+from sim.plots.labels import NO_DIFFERENCE, headline, outcome_label, share_interval_text
 from sim.results.comparison import (
     PAIRED_OUTCOME_COLUMNS,
     headline_candidates,
@@ -137,8 +137,8 @@ def test_headline_says_shares_difference_and_their_intervals_and_counts_in_words
         "p_value": 1e-9,
     }
     assert headline(row) == (
-        "Regional arms race: 21 % (17-25) -> 9.0 % (6.6-12), -12 points (95 % CI -15 to -9); "
-        "fewer in 60 of 400 futures, more in 12 (exact McNemar p < 0.001)"
+        f"{outcome_label('regional_arms_race')}: 21 % (17-25) -> 9.0 % (6.6-12), -12 points "
+        "(95 % CI -15 to -9); fewer in 60 of 400 futures, more in 12 (exact McNemar p < 0.001)"
     )
 
 
@@ -187,10 +187,10 @@ def test_every_trigger_declares_the_outcomes_it_forces():
 
 
 def _with_event(tmp_path: Path, name: str, event: str):
+    """A six-month scenario of declared defaults (no history events) with one event."""
     path = tmp_path / f"{name}.yaml"
     path.write_text(
-        f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\nname: {name}\n"
-        f"horizon_months: 6\nevents:\n  - month: 3\n    {event}\n",
+        f"name: {name}\nhorizon_months: 6\nevents:\n  - month: 3\n    {event}\n",
         encoding="utf-8",
     )
     return load_scenario(path)
@@ -243,7 +243,7 @@ def test_a_leadership_change_scenario_never_headlines_the_leadership_change(lead
 
 
 def test_the_briefing_says_so_when_no_outcome_differs_beyond_monte_carlo_error():
-    base = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params({}, horizon_months=12)
+    base = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params({}, horizon_months=36)
     same = compare([base, base], replicates=20, progress=False)
     assert headlines(same) == []
     fig = briefing(same)
@@ -319,3 +319,18 @@ def test_the_forest_marks_an_outcome_forced_in_only_some_scenarios_by_their_lett
     assert _forced_mark(table, scenarios, "leadership_change") == " (forced in C)"
     assert _forced_mark(table, scenarios, "war") == ""
     assert _forced_mark(table.assign(forced=True), scenarios, "war") == " (forced)"
+
+
+def test_the_briefing_lists_a_later_scenarios_events_only_where_they_differ_from_a(tmp_path):
+    shared = "  - month: 3\n    note: Shared provocation.\n    trigger: provocation\n"
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(f"name: a\nhorizon_months: 6\nevents:\n{shared}", encoding="utf-8")
+    b.write_text(
+        f"name: b\nhorizon_months: 6\nevents:\n{shared}"
+        "  - month: 4\n    note: Own change.\n    trigger: leadership_change\n",
+        encoding="utf-8",
+    )
+    pair = compare([load_scenario(a), load_scenario(b)], replicates=10, progress=False)
+    page = " ".join(" ".join(t.get_text() for t in briefing(pair).texts).split())
+    assert page.count("Shared provocation") == 1  # A's line only
+    assert "Events beyond A's (dashed lines below): Oct 2024: Own change." in page

@@ -121,7 +121,7 @@ def leadership():
     scenarios = [
         load_scenario(ROOT / "scenarios" / f"{n}.yaml") for n in ("baseline", "leadership_change")
     ]
-    return compare([s.with_params({}, horizon_months=24) for s in scenarios], 30, progress=False)
+    return compare([s.with_params({}, horizon_months=36) for s in scenarios], 30, progress=False)
 
 
 def hatched_bars(ax) -> list[float]:

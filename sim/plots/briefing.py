@@ -91,6 +91,21 @@ def forced_sentence(comparison: Comparison, table: pd.DataFrame) -> str | None:
     )
 
 
+def _events_text(comparison: Comparison) -> list[str]:
+    """Per scenario, its timed events in a line ('' when none); a later scenario lists only
+    the events A does not have, so a history they share is not printed twice."""
+    first = comparison.results[0]
+    shared = set(scenario_events(first.scenario, len(first.dates) - 1))
+    lines = []
+    for k, result in enumerate(comparison.results):
+        events = scenario_events(result.scenario, len(result.dates) - 1)
+        own = [e for e in events if not k or e not in shared]
+        listed = "; ".join(f"{month_text(month_date(m))}: {text}" for m, text in own)
+        what = "Events beyond A's" if k and len(own) < len(events) else "Events"
+        lines.append(f"{what} (dashed lines below): {listed}." if own else "")
+    return lines
+
+
 class _Page:
     """A cursor down a page: text and panels placed at heights in inches."""
 
@@ -153,6 +168,9 @@ def _forest_note(row: pd.Series, two_lines: bool) -> str:
     return f"{shares}\n{diff} points ({low} to {high})" + (", forced" if row["forced"] else "")
 
 
+TWO_LINE_ROW = 0.27
+"""Inches a forest row needs to carry two lines of numbers (shares, then the difference)."""
+
 FORCED_TEXT = {
     "ha": "center",
     "va": "center",
@@ -199,6 +217,8 @@ def _forest(ax: Axes, comparison: Comparison, table: pd.DataFrame) -> None:
     scenarios = comparison.names[1:]
     step = 0.7 / max(1, len(scenarios))
     y = np.arange(len(outcomes))[::-1].astype(float)
+    row_inches = ax.get_position().height * ax.figure.get_size_inches()[1] / len(outcomes)
+    two_lines = len(scenarios) == 1 and row_inches >= TWO_LINE_ROW
     for k, name in enumerate(scenarios, start=1):
         part = table[table["scenario"] == name].set_index("outcome").loc[outcomes]
         where = y + 0.35 - step * (k - 0.5)
@@ -209,7 +229,7 @@ def _forest(ax: Axes, comparison: Comparison, table: pd.DataFrame) -> None:
             else:
                 _difference_marker(ax, row, yi, color)
             ax.annotate(
-                _forest_note(row, len(scenarios) == 1),
+                _forest_note(row, two_lines),
                 xy=(1.0, yi),
                 xycoords=("axes fraction", "data"),
                 xytext=(6, 0),
@@ -260,14 +280,12 @@ def briefing(comparison: Comparison) -> Figure:
     )
 
     page.text("The scenarios", 10.5, "bold", gap=0.02)
-    for k, (line, result) in enumerate(
-        zip(scenario_lines(comparison), comparison.results, strict=True)
+    for k, (line, listed) in enumerate(
+        zip(scenario_lines(comparison), _events_text(comparison), strict=True)
     ):
         page.text(line, 9, color=scenario_color(k) if k else INK, gap=0.02)
-        events = scenario_events(result.scenario, len(result.dates) - 1)
-        if events:
-            listed = "; ".join(f"{month_text(month_date(m))}: {text}" for m, text in events)
-            page.text(f"Events (dashed lines below): {listed}.", 8, color=MUTED, indent=0.16)
+        if listed:
+            page.text(listed, 8, color=MUTED, indent=0.16)
     page.y += 0.1
 
     page.text("Headline differences (beyond Monte Carlo error)", 10.5, "bold", gap=0.03)

@@ -144,8 +144,14 @@ def _load(path: Path, args: argparse.Namespace) -> Scenario:
     return scenario.with_overrides(replicates=args.replicates, seed=args.seed)
 
 
-def _print_shares(summary: "pd.DataFrame") -> None:
+def _print_shares(summary: "pd.DataFrame", scenario: Scenario | None = None) -> None:
+    """Each outcome's share with its interval; ' [forced]' after an outcome the scenario's
+    events decide (sim.results.forced)."""
+    from sim.results.forced import FORCED_NOTE, forced_outcomes
+
+    forced = forced_outcomes(scenario) if scenario is not None else {}
     table = summary.assign(
+        outcome=[o + (" [forced]" if o in forced else "") for o in summary["outcome"]],
         share=(summary["share"] * 100).map("{:5.1f} %".format),
         interval=[
             f"{lo * 100:4.1f}-{hi * 100:5.1f} %"
@@ -153,6 +159,8 @@ def _print_shares(summary: "pd.DataFrame") -> None:
         ],
     )[["outcome", "share", "interval", "meaning"]]
     print(table.to_string(index=False))
+    if forced:
+        print(f"[forced]: {FORCED_NOTE}, so certain or impossible by construction.")
 
 
 def _cpus() -> int:
@@ -228,16 +236,16 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
             raise UserError("--conditioned-on", None, "", "a conditioned run is not chunked")
         result = _conditioned(scenario, args.conditioned_on)
         folder = plotted = write_run(result, args.out, command, started, plots=not args.no_plots)
-        _print_shares(result.summary())
+        _print_shares(result.summary(), scenario)
     elif not chunked:
         result = run(scenario, allow_large=args.allow_large)
         folder = plotted = write_run(result, args.out, command, started, plots=not args.no_plots)
-        _print_shares(result.summary())
+        _print_shares(result.summary(), scenario)
     else:
         folder, summary, plotted = run_chunked(
             scenario, _job_settings(args, command), started, plots=not args.no_plots
         )
-        _print_shares(summary)
+        _print_shares(summary, scenario)
         print(f"Series and plots of the first replicates: {plotted}")
     print(f"Results: {folder}")
     if (figure := plotted / "plots" / MAIN_FIGURE).is_file():
@@ -251,7 +259,15 @@ def _print_paired(comparison: "Comparison") -> None:
 
     from sim.model.recording import SERIES_BY_NAME
     from sim.plots.common import series_title
-    from sim.plots.labels import outcome_label, p_text, points_text, share_text
+    from sim.plots.labels import (
+        NO_DIFFERENCE,
+        outcome_label,
+        p_text,
+        points_text,
+        share_interval_text,
+    )
+    from sim.results.comparison import headline_candidates
+    from sim.results.forced import FORCED_NOTE
 
     table = comparison.paired_outcomes()
     series = comparison.paired_summary()
@@ -265,19 +281,35 @@ def _print_paired(comparison: "Comparison") -> None:
             difference, low, high = points_text(row["difference"], row["ci_low"], row["ci_high"])
             rows.append(
                 {
-                    "outcome": outcome_label(row["outcome"]),
-                    first: share_text(row["share_a"]),
-                    name: share_text(row["share_b"]),
-                    "difference (points)": f"{difference} ({low} to {high})",
+                    "outcome": outcome_label(row["outcome"])
+                    + (" [forced]" if row["forced"] else ""),
+                    first: share_interval_text(
+                        row["share_a"], row["share_a_low"], row["share_a_high"]
+                    ),
+                    name: share_interval_text(
+                        row["share_b"], row["share_b_low"], row["share_b_high"]
+                    ),
+                    "difference (points)": f"{difference} ({low} to {high})"
+                    + (" *" if row["differs"] else ""),
                     "futures gained / lost": f"{row['b_not_a']} / {row['a_not_b']}",
                     "exact McNemar": p_text(row["p_value"]),
                 }
             )
         print(DataFrame(rows).to_string(index=False))
         print(
-            "  difference: share in B minus share in A, 95 % interval for paired data "
-            "(Newcombe 1998);\n  gained / lost: futures with the outcome under B but not A, "
-            "and under A but not B."
+            "  share (a-b): its 95 % Wilson interval; difference: share in B minus share in A, "
+            "95 % interval for\n  paired data (Newcombe 1998), * where it excludes 0 (beyond "
+            "Monte Carlo error); gained / lost:\n  futures with the outcome under B but not A, "
+            f"and under A but not B; [forced]: {FORCED_NOTE}."
+        )
+        sizes = [
+            f"{outcome_label(r.outcome)} {points_text(r.difference, r.ci_low, r.ci_high)[0]} points"
+            for r in headline_candidates(part).itertuples()
+        ]
+        print(
+            f"Beyond Monte Carlo error, largest first: {', '.join(sizes)}"
+            if sizes
+            else NO_DIFFERENCE
         )
         print(f"Key series at the end (mean of the final months), '{name}' minus '{first}':")
         for _, row in series[series["scenario"] == name].iterrows():
@@ -309,7 +341,8 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     base = comparison.results[0]
     print(
         f"{len(scenarios)} scenarios, {base.replicates:,} replicates each, seed "
-        f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI):"
+        f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI; "
+        "forced: decided by the scenario's events):"
     )
     print(comparison.outcome_wide().to_string())
     if len(comparison.results) > 1:

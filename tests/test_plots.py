@@ -1,6 +1,7 @@
 """Plots for a reader: event markers at the scenario's dates, the description as subtitle,
 one band convention stated in the legend, the leadership regimes behind the munitions band,
-plain-word outcome labels, and the shared style file."""
+plain-word outcome labels, every share with its interval, outcomes forced by the events
+hatched and named, and the shared style file."""
 
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from matplotlib.collections import PolyCollection
 
 from sim import compare, load_scenario, run
 from sim.plots.common import BAND_NOTE, COLORS, STYLE, month_date
-from sim.plots.explore import compare_differences, compare_fans
-from sim.plots.labels import OUTCOME_LABELS, WORDING, parameter_label
+from sim.plots.explore import compare_differences, compare_fans, compare_outcomes
+from sim.plots.labels import OUTCOME_LABELS, WORDING, parameter_label, share_interval_text
 from sim.plots.runs import dashboard, fan_charts, outcome_shares, regime_split
+from sim.results.forced import FORCED_NOTE
 from sim.scenario.outcome_settings import OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,10 +108,53 @@ def test_outcome_labels_cover_every_declared_outcome_in_plain_words(sanctions):
     fig = outcome_shares(sanctions)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks == [OUTCOME_LABELS[o] for o in sanctions.summary()["outcome"]]
-    shares = sanctions.summary()["share"]
+    summary = sanctions.summary()
     bar_labels = [t.get_text() for t in fig.axes[0].texts]
-    for share, text in zip(shares, bar_labels, strict=True):
-        assert text == (f"{share * 100:.1f} %" if share * 100 < 1 else f"{share * 100:.0f} %")
+    assert bar_labels == [
+        share_interval_text(row.share, row.ci_low, row.ci_high) for row in summary.itertuples()
+    ]
+    plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def leadership():
+    scenarios = [
+        load_scenario(ROOT / "scenarios" / f"{n}.yaml") for n in ("baseline", "leadership_change")
+    ]
+    return compare([s.with_params({}, horizon_months=36) for s in scenarios], 30, progress=False)
+
+
+def hatched_bars(ax) -> list[float]:
+    """Heights (y centres) of the hatched bars: the outcomes drawn as forced."""
+    return sorted(p.get_y() + p.get_height() / 2 for p in ax.patches if p.get_hatch())
+
+
+def test_run_outcomes_hatch_and_name_the_outcome_the_events_force(leadership):
+    result = leadership.results[1]
+    fig = outcome_shares(result)
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    forced_at = ticks.index("Leadership change in Pyongyang (forced)")
+    assert hatched_bars(ax) == [pytest.approx(ax.get_yticks()[forced_at])]
+    assert "100 % (89-100), forced" in [t.get_text() for t in ax.texts]  # 30 of 30, Wilson
+    assert any(FORCED_NOTE in t.get_text() for t in fig.texts)
+    plt.close(fig)
+    plain = outcome_shares(leadership.results[0])
+    assert hatched_bars(plain.axes[0]) == []
+    assert not any(FORCED_NOTE in t.get_text() for t in plain.texts)
+    plt.close(plain)
+
+
+def test_comparison_outcomes_give_every_share_its_interval_and_hatch_only_the_forced(leadership):
+    fig = compare_outcomes(leadership)
+    ax = fig.axes[0]
+    table = leadership.outcome_table()
+    expected = [
+        share_interval_text(r.share, r.ci_low, r.ci_high) + (", forced" if r.forced else "")
+        for r in table.itertuples()
+    ]
+    assert sorted(t.get_text() for t in ax.texts) == sorted(expected)
+    assert len(hatched_bars(ax)) == int(table["forced"].sum()) == 1
     plt.close(fig)
 
 

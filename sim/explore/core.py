@@ -32,6 +32,7 @@ from sim.explore.declarations import (
     WORLD_PARAMS,
     Param,
 )
+from sim.results.forced import FORCED_NOTE
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = REPOSITORY / "scenarios"
@@ -284,36 +285,60 @@ def _tidy(value: float) -> float:
 
 
 def outcome_differences(comparison: Comparison) -> pd.DataFrame:
-    """Per outcome: share of replicates in A and in B, B - A with its 95 % interval for
-    paired data, and the paired counts: futures (replicates) with the outcome in B but not
-    A, and in A but not B (Comparison.paired_outcomes, for B = the second scenario)."""
+    """Per outcome: share of replicates in A and in B with their 95 % Wilson intervals, B - A
+    with its 95 % interval for paired data, whether it differs beyond Monte Carlo error or is
+    forced by the scenario's events, and the paired counts: futures (replicates) with the
+    outcome in B but not A, and in A but not B (Comparison.paired_outcomes, for B = the
+    second scenario)."""
     table = comparison.paired_outcomes()
     return table[table["scenario"] == comparison.names[1]].reset_index(drop=True)
+
+
+def _interval(low: float, high: float, sign: str = "") -> str:
+    return f"({low * 100:{sign}.1f} to {high * 100:{sign}.1f})"
+
+
+def _outcome_row(row: Any) -> str:
+    """One row of the explorer's outcome table: every share and the difference with its
+    interval; the difference bold where it is beyond Monte Carlo error; a forced outcome
+    greyed and named as such."""
+    if row.forced:
+        color, name = "#888", f"{row.outcome.replace('_', ' ')} ({FORCED_NOTE})"
+    else:
+        color = "#b2182b" if row.difference > 0 else "#2166ac" if row.difference < 0 else "#444"
+        name = row.outcome.replace("_", " ")
+    weight = "bold" if row.differs and not row.forced else "normal"
+    marked = ' class="forced"' if row.forced else ""
+    return (
+        f'<tr data-outcome="{row.outcome}" title="{row.meaning}"{marked}>'
+        f"<td>{name}</td>"
+        f'<td class="share-a">{row.share_a * 100:.1f} %</td>'
+        f'<td class="ci-a">{_interval(row.share_a_low, row.share_a_high)}</td>'
+        f'<td class="share-b">{row.share_b * 100:.1f} %</td>'
+        f'<td class="ci-b">{_interval(row.share_b_low, row.share_b_high)}</td>'
+        f'<td class="difference" style="color:{color};font-weight:{weight}">'
+        f"{row.difference * 100:+.1f} pts</td>"
+        f'<td class="ci-difference">{_interval(row.ci_low, row.ci_high, "+")}</td>'
+        f'<td class="paired">{row.b_not_a} / {row.a_not_b}</td></tr>'
+    )
 
 
 def outcome_html(table: pd.DataFrame, names: Sequence[str] = ("A", "B")) -> str:
     """The outcome table as HTML for the explorer (class 'whatif-outcomes')."""
     head = (
-        f"<tr><th>outcome</th><th>{names[0]} (A)</th><th>{names[1]} (B)</th>"
-        "<th>B - A</th><th>futures: B not A / A not B</th></tr>"
+        f"<tr><th>outcome</th><th>{names[0]} (A)</th><th>95 % CI</th><th>{names[1]} (B)</th>"
+        "<th>95 % CI</th><th>B - A</th><th>95 % CI</th><th>futures: B not A / A not B</th></tr>"
     )
-    body = []
-    for row in table.itertuples():
-        color = "#b2182b" if row.difference > 0 else "#2166ac" if row.difference < 0 else "#444"
-        body.append(
-            f'<tr data-outcome="{row.outcome}" title="{row.meaning}">'
-            f"<td>{row.outcome.replace('_', ' ')}</td>"
-            f'<td class="share-a">{row.share_a * 100:.1f} %</td>'
-            f'<td class="share-b">{row.share_b * 100:.1f} %</td>'
-            f'<td class="difference" style="color:{color}">{row.difference * 100:+.1f} pts</td>'
-            f'<td class="paired">{row.b_not_a} / {row.a_not_b}</td></tr>'
-        )
+    body = "".join(_outcome_row(row) for row in table.itertuples())
     n = int(table["replicates"].iloc[0])
     return (
-        f'<table class="whatif-outcomes">{head}{"".join(body)}</table>'
-        f'<div class="whatif-note">Share of {n} replicates (futures) with each outcome; '
-        "A and B share seed and replicates (common random numbers), so the last column "
-        "counts futures whose outcome the change switched on / off.</div>"
+        f'<table class="whatif-outcomes">{head}{body}</table>'
+        f'<div class="whatif-note">Share of {n} replicates (futures) with each outcome, with '
+        "its 95 % Wilson interval. A and B share seed and replicates (common random numbers), "
+        "so B - A has a 95 % interval for paired data (Newcombe 1998), bold where it excludes "
+        "0 (beyond Monte Carlo error), and the last column counts futures whose outcome the "
+        f"change switched on / off. Grey: {FORCED_NOTE}, not a difference the change made."
+        "</div>"
     )
 
 

@@ -31,8 +31,10 @@ from sim.plots.common import (
     styled,
 )
 from sim.plots.labels import outcome_label, parameter_label
+from sim.plots.runs import FORCED_BAR, label_share_bar
 from sim.results.analysis import binned_means
 from sim.results.comparison import Comparison
+from sim.results.forced import FORCED_NOTE
 from sim.results.sweep_result import SweepResult
 from sim.scenario.outcome_settings import OUTCOMES
 
@@ -272,15 +274,10 @@ def compare_fans(
     return fig
 
 
-def percent_label(share: float) -> str:
-    """'0.4 %' under 1 %, '23 %' above."""
-    value = share * 100
-    return f"{value:.1f} %" if value < 1 else f"{value:.0f} %"
-
-
 @styled
 def compare_outcomes(comparison: Comparison) -> Figure:
-    """Outcome shares of every scenario side by side, with 95 % Wilson intervals."""
+    """Outcome shares of every scenario side by side, each with its 95 % Wilson interval;
+    a share the scenario's events force is hatched and labelled 'forced'."""
     table = comparison.outcome_table()
     outcomes = list(dict.fromkeys(table["outcome"]))
     names = comparison.names
@@ -294,7 +291,7 @@ def compare_outcomes(comparison: Comparison) -> Figure:
         share = part["share"].to_numpy() * 100
         err = np.vstack([share - part["ci_low"] * 100, part["ci_high"] * 100 - share])
         where = y + 0.4 - height * (k + 0.5)
-        ax.barh(
+        bars = ax.barh(
             where,
             share,
             height=height * 0.9,
@@ -304,13 +301,18 @@ def compare_outcomes(comparison: Comparison) -> Figure:
             color=scenario_color(k),
             label=f"{LETTERS[k]}: {name}",
         )
-        for yi, s, high in zip(where, part["share"], part["ci_high"] * 100, strict=True):
-            ax.text(min(high + 1, 94), yi, percent_label(s), va="center", fontsize=7.5)
+        for bar, yi, row in zip(bars.patches, where, part.itertuples(), strict=True):
+            if row.forced:
+                bar.set(**FORCED_BAR)
+            label_share_bar(ax, yi, row.share, row.ci_low, row.ci_high, row.forced, 7.5)
     ax.set_yticks(y, [outcome_label(o) for o in outcomes])
-    ax.set(xlim=(0, 100), xlabel="% of replicates (whiskers: 95 % Wilson interval)")
+    ax.set(xlim=(0, 100), xlabel="% of replicates (whiskers and brackets: 95 % Wilson interval)")
     ax.grid(False, axis="y")
-    ax.legend(loc="lower right", title="scenario")
-    header(fig, comparison_title(comparison, "Outcomes"), scenario_lines(comparison))
+    fig.legend(loc="outside lower center", ncol=len(names), title="scenario")
+    notes = None
+    if table["forced"].any():
+        notes = f"Hatched, 'forced': {FORCED_NOTE}, so certain or impossible by construction."
+    header(fig, comparison_title(comparison, "Outcomes"), scenario_lines(comparison), notes)
     return fig
 
 

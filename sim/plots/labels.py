@@ -58,10 +58,19 @@ def parameter_label(path: str, unit: bool = True) -> str:
     return f"{who}: {words}" + (f" ({where.param.unit})" if unit else "")
 
 
+def _percent(share: float) -> str:
+    value = share * 100
+    return f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
+
+
 def share_text(share: float) -> str:
     """A share as a percentage: one decimal under 10 %, whole numbers above."""
-    value = share * 100
-    return f"{value:.1f} %" if abs(value) < 10 else f"{value:.0f} %"
+    return f"{_percent(share)} %"
+
+
+def share_interval_text(share: float, low: float, high: float) -> str:
+    """A share with its 95 % interval, each number as share_text: '14 % (9.9-20)'."""
+    return f"{share_text(share)} ({_percent(low)}-{_percent(high)})"
 
 
 def points_text(*values: float) -> list[str]:
@@ -76,14 +85,23 @@ def p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
 
 
+NO_DIFFERENCE = (
+    "No outcome differs beyond Monte Carlo error: the 95 % interval of every difference contains 0."
+)
+"""The headline when no outcome (forced ones aside) differs beyond Monte Carlo error."""
+
+
 def headline(row: Mapping) -> str:
-    """One paired outcome difference in words (a row of Comparison.paired_outcomes()):
-    'Regional arms race: 21 % -> 9.0 %, -12 points (95 % CI -15 to -9); fewer in 140 of 400
-    futures, more in 12 (exact McNemar p < 0.001)'."""
+    """One paired outcome difference in words (a row of Comparison.paired_outcomes()), every
+    number with its 95 % interval: 'Regional arms race: 21 % (17-25) -> 9.0 % (6.6-12), -12
+    points (95 % CI -15 to -9); fewer in 60 of 400 futures, more in 12 (exact McNemar
+    p < 0.001)'."""
     difference, low, high = points_text(row["difference"], row["ci_low"], row["ci_high"])
+    share_a = share_interval_text(row["share_a"], row["share_a_low"], row["share_a_high"])
+    share_b = share_interval_text(row["share_b"], row["share_b_low"], row["share_b_high"])
     return (
-        f"{outcome_label(row['outcome'])}: {share_text(row['share_a'])} -> "
-        f"{share_text(row['share_b'])}, {difference} points (95 % CI {low} to {high}); "
+        f"{outcome_label(row['outcome'])}: {share_a} -> {share_b}, "
+        f"{difference} points (95 % CI {low} to {high}); "
         f"fewer in {row['a_not_b']} of {row['replicates']} futures, more in {row['b_not_a']} "
         f"(exact McNemar {p_text(row['p_value'])})"
     )

@@ -32,7 +32,8 @@ from sim.plots.common import (
     series_title,
     styled,
 )
-from sim.plots.labels import outcome_label
+from sim.plots.labels import outcome_label, share_interval_text
+from sim.results.forced import FORCED_NOTE, forced_outcomes
 from sim.results.outcomes import RACE_CURVE_YEARS, race_curve
 from sim.results.run_result import RunResult
 
@@ -235,33 +236,63 @@ def fan_charts(result: RunResult, series: Sequence[tuple[str, str | None]] = KEY
     return fig
 
 
-def percent_label(share: float) -> str:
-    """'0.4 %' under 1 %, '23 %' above."""
-    value = share * 100
-    return f"{value:.1f} %" if value < 1 else f"{value:.0f} %"
+FORCED_BAR = {"hatch": "////", "alpha": 0.45}
+"""How an outcome forced by the scenario's events is drawn: hatched and faint."""
+
+
+def label_share_bar(
+    ax: Axes, y: float, share: float, low: float, high: float, forced: bool, size: float
+) -> None:
+    """Write a share bar's number with its 95 % interval ('22 % (18-26)'; ', forced' when
+    the events decide it): right of the whisker, or inside the bar (in white on a solid
+    bar) where the whisker ends too near 100 % to leave room."""
+    text = share_interval_text(share, low, high) + (", forced" if forced else "")
+    if high * 100 < 70 or low * 100 < 30:
+        ax.text(high * 100 + 1.2, y, text, va="center", fontsize=size, color=INK)
+    else:
+        ax.text(
+            low * 100 - 1.2,
+            y,
+            text,
+            va="center",
+            ha="right",
+            fontsize=size,
+            color=INK if forced else "white",
+            bbox={"fc": "white", "ec": "none", "pad": 1.0} if forced else None,
+        )
 
 
 @styled
 def outcome_shares(result: RunResult) -> Figure:
-    """Share of replicates with each outcome, with 95 % Wilson intervals."""
+    """Share of replicates with each outcome, with 95 % Wilson intervals; an outcome the
+    scenario's events force is hatched, labelled '(forced)' and named in the notes."""
     summary = result.summary()
+    forced = summary["outcome"].isin(list(forced_outcomes(result.scenario))).to_numpy()
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(summary) + 2.2), layout="constrained")
     y = np.arange(len(summary))[::-1]
     share = summary["share"].to_numpy() * 100
     err = np.vstack([share - summary["ci_low"] * 100, summary["ci_high"] * 100 - share])
-    ax.barh(y, share, xerr=err, color=COLORS["usa"], capsize=3, error_kw={"lw": 1, "ecolor": INK})
-    ax.set_yticks(y, [outcome_label(o) for o in summary["outcome"]])
-    first, last = month_text(result.dates[0]), month_text(result.dates[-1])
-    ax.set(xlim=(0, 100), xlabel="% of replicates (whiskers: 95 % Wilson interval)")
-    ax.grid(False, axis="y")
-    for yi, s, high in zip(y, summary["share"], summary["ci_high"] * 100, strict=True):
-        ax.text(min(high + 1.2, 93), yi, percent_label(s), va="center", fontsize=9, color=INK)
-    header(
-        fig,
-        run_title(result, "Outcomes"),
-        description(result.scenario),
-        f"Share of replicates in which each outcome occurs between {first} and {last}.",
+    bars = ax.barh(
+        y, share, xerr=err, color=COLORS["usa"], capsize=3, error_kw={"lw": 1, "ecolor": INK}
     )
+    for bar in np.asarray(bars.patches)[forced]:
+        bar.set(**FORCED_BAR)
+    names = [
+        outcome_label(o) + (" (forced)" if f else "")
+        for o, f in zip(summary["outcome"], forced, strict=True)
+    ]
+    ax.set_yticks(y, names)
+    for tick, f in zip(ax.get_yticklabels(), forced, strict=True):
+        tick.set_color(MUTED if f else INK)
+    first, last = month_text(result.dates[0]), month_text(result.dates[-1])
+    ax.set(xlim=(0, 100), xlabel="% of replicates (whiskers and brackets: 95 % Wilson interval)")
+    ax.grid(False, axis="y")
+    for yi, row, f in zip(y, summary.itertuples(), forced, strict=True):
+        label_share_bar(ax, yi, row.share, row.ci_low, row.ci_high, bool(f), 9)
+    notes = f"Share of replicates in which each outcome occurs between {first} and {last}."
+    if forced.any():
+        notes += f" Hatched, (forced): {FORCED_NOTE}, so certain or impossible by construction."
+    header(fig, run_title(result, "Outcomes"), description(result.scenario), notes)
     return fig
 
 

@@ -5,6 +5,16 @@ the same shocks; the difference between two scenarios' replicate r is then the p
 effect on that history, not noise (paired comparison, common random numbers). Outcomes are
 compared as paired binary data: the difference of shares with Newcombe's (1998) hybrid score
 interval for paired proportions, and the discordant futures with an exact McNemar test.
+
+Paired, not independent, because the futures are paired: replicate r of every scenario draws
+from the same stream (sim.model.randomness), so whether future r has an outcome under A and
+under B is correlated, usually strongly. An interval for two independent proportions (e.g.
+Newcombe's hybrid score interval for unpaired data, Statistics in Medicine 17: 873-890)
+ignores that correlation and would be too wide, hiding real differences; the paired interval
+uses the paired table's correlation phi.
+
+Every share carries its 95 % Wilson interval; an outcome the scenarios' events decide
+(sim.results.forced) is marked `forced` and never counts as a difference the scenarios made.
 """
 
 import math
@@ -16,6 +26,7 @@ import pandas as pd
 
 from sim.errors import ScenarioError
 from sim.model.recording import KEY_SERIES
+from sim.results.forced import forced_outcomes
 from sim.results.outcomes import Z95, final_mean, wilson_interval
 from sim.results.run_result import RunResult
 from sim.scenario.outcome_settings import OUTCOMES
@@ -72,16 +83,31 @@ def mcnemar_exact_p(more: int, fewer: int) -> float:
     return float(min(1.0, 2.0 * binom.cdf(min(int(more), int(fewer)), k, 0.5)))
 
 
+def headline_candidates(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of Comparison.paired_outcomes() fit to headline: the difference's 95 %
+    interval excludes 0 (beyond Monte Carlo error) and no scenario's events force the
+    outcome; largest difference first (ties: smaller p-value)."""
+    chosen = table[table["differs"].astype(bool) & ~table["forced"].astype(bool)]
+    size = chosen["difference"].abs().to_numpy(float)
+    return chosen.iloc[np.lexsort((chosen["p_value"].to_numpy(float), -size))]
+
+
 PAIRED_OUTCOME_COLUMNS = [
     "scenario",
     "versus",
     "outcome",
     "meaning",
     "share_a",
+    "share_a_low",
+    "share_a_high",
     "share_b",
+    "share_b_low",
+    "share_b_high",
     "difference",
     "ci_low",
     "ci_high",
+    "differs",
+    "forced",
     "b_not_a",
     "a_not_b",
     "both",
@@ -125,22 +151,34 @@ class Comparison:
             out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
         return out
 
+    def forced_outcomes(self) -> list[dict[str, bool]]:
+        """Per scenario, the outcomes its events decide (sim.results.forced)."""
+        return [forced_outcomes(result.scenario) for result in self.results]
+
     def outcome_table(self) -> pd.DataFrame:
-        """Long table: scenario, outcome, share and its 95 % Wilson interval."""
-        frames = [
-            result.summary().assign(scenario=name)
-            for name, result in zip(self.names, self.results, strict=True)
-        ]
+        """Long table: scenario, outcome, share and its 95 % Wilson interval, replicates, and
+        forced: whether the scenario's events decide the outcome."""
+        frames = []
+        for name, result, decided in zip(
+            self.names, self.results, self.forced_outcomes(), strict=True
+        ):
+            summary = result.summary()
+            frames.append(
+                summary.assign(scenario=name, forced=summary["outcome"].isin(list(decided)))
+            )
         table = pd.concat(frames, ignore_index=True)
-        return table[["scenario", "outcome", "share", "ci_low", "ci_high", "replicates"]]
+        return table[["scenario", "outcome", "share", "ci_low", "ci_high", "replicates", "forced"]]
 
     def outcome_wide(self) -> pd.DataFrame:
-        """One row per outcome, one column per scenario: 'share % (low-high)'."""
+        """One row per outcome, one column per scenario: 'share % (low-high)', followed by
+        ' forced' where the scenario's events decide the outcome."""
         table = self.outcome_table()
         cells = table.assign(
             cell=[
-                f"{s * 100:5.1f} % ({lo * 100:.1f}-{hi * 100:.1f})"
-                for s, lo, hi in zip(table["share"], table["ci_low"], table["ci_high"], strict=True)
+                f"{s * 100:5.1f} % ({lo * 100:.1f}-{hi * 100:.1f})" + (" forced" if forced else "")
+                for s, lo, hi, forced in zip(
+                    table["share"], table["ci_low"], table["ci_high"], table["forced"], strict=True
+                )
             ]
         )
         wide = cells.pivot(index="outcome", columns="scenario", values="cell")
@@ -149,16 +187,21 @@ class Comparison:
     def paired_outcomes(self) -> pd.DataFrame:
         """Each outcome of each scenario (B) against the first (A), replicate by replicate.
 
-        Columns: scenario, versus, outcome, meaning; share_a, share_b and difference (B - A);
-        ci_low, ci_high: its 95 % interval for paired binary data (Newcombe 1998, method
-        10); b_not_a, a_not_b: futures (replicates) with the outcome under B but not A, and
-        under A but not B; both, neither; replicates; p_value: exact McNemar test of
-        b_not_a against a_not_b. b_not_a + a_not_b + both + neither = replicates, and
-        difference = (b_not_a - a_not_b) / replicates.
+        Columns: scenario, versus, outcome, meaning; share_a, share_b, each with its 95 %
+        Wilson interval (share_a_low, share_a_high, ...); difference (B - A) with ci_low,
+        ci_high: its 95 % interval for paired binary data (Newcombe 1998, method 10; paired
+        because the scenarios run on common random numbers, see the module docstring);
+        differs: the interval excludes 0 (a difference beyond Monte Carlo error); forced:
+        A's or B's events decide the outcome (sim.results.forced), so the difference is the
+        scenario file's, not the dynamics'; b_not_a, a_not_b: futures (replicates) with the
+        outcome under B but not A, and under A but not B; both, neither; replicates;
+        p_value: exact McNemar test of b_not_a against a_not_b. b_not_a + a_not_b + both +
+        neither = replicates, and difference = (b_not_a - a_not_b) / replicates.
         """
         first = self.results[0].outcomes
+        forced = self.forced_outcomes()
         rows = []
-        for name, result in zip(self.names[1:], self.results[1:], strict=True):
+        for name, result, decided in zip(self.names[1:], self.results[1:], forced[1:], strict=True):
             for outcome, meaning in OUTCOMES.items():
                 if outcome not in first or outcome not in result.outcomes:
                     continue
@@ -168,6 +211,8 @@ class Comparison:
                 a_not_b, neither = int((in_a & ~in_b).sum()), int((~in_a & ~in_b).sum())
                 low, high = paired_difference_interval(both, b_not_a, a_not_b, neither)
                 n = len(in_a)
+                a_low, a_high = wilson_interval(int(in_a.sum()), n)
+                b_low, b_high = wilson_interval(int(in_b.sum()), n)
                 rows.append(
                     {
                         "scenario": name,
@@ -175,10 +220,16 @@ class Comparison:
                         "outcome": outcome,
                         "meaning": meaning,
                         "share_a": in_a.mean() if n else float("nan"),
+                        "share_a_low": a_low,
+                        "share_a_high": a_high,
                         "share_b": in_b.mean() if n else float("nan"),
+                        "share_b_low": b_low,
+                        "share_b_high": b_high,
                         "difference": (b_not_a - a_not_b) / n if n else float("nan"),
                         "ci_low": low,
                         "ci_high": high,
+                        "differs": bool(low > 0 or high < 0),
+                        "forced": outcome in forced[0] or outcome in decided,
                         "b_not_a": b_not_a,
                         "a_not_b": a_not_b,
                         "both": both,

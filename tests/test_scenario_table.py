@@ -60,6 +60,21 @@ def test_the_baseline_differs_from_itself_by_exactly_zero(runs: list[st.Scenario
     assert not np.allclose(other["mean_difference"], 0.0)  # the what-if does change something
 
 
+def test_outcome_differences_are_paired_and_zero_for_the_baseline(
+    runs: list[st.ScenarioRun],
+) -> None:
+    differences = st.outcome_difference_rows(runs)
+    own = differences[differences["scenario"] == "baseline"]
+    assert (own["difference"] == 0.0).all()
+    assert (differences["ci_low"] <= differences["difference"]).all()
+    assert (differences["difference"] <= differences["ci_high"]).all()
+    shares = st.share_rows(runs).set_index(["scenario", "outcome"])["share"]
+    other = differences[differences["scenario"] == runs[1].name]
+    for row in other.itertuples():
+        expected = shares[(runs[1].name, row.outcome)] - shares[("baseline", row.outcome)]
+        assert row.difference == pytest.approx(expected)
+
+
 def test_the_page_has_one_column_per_scenario_and_keeps_hand_written_notes(
     runs: list[st.ScenarioRun], tmp_path: Path
 ) -> None:
@@ -72,11 +87,10 @@ def test_the_page_has_one_column_per_scenario_and_keeps_hand_written_notes(
     assert text.endswith(f"{st.GENERATED_END}\n\n## Notes\nkept\n")
     assert "`python -m sim.results.scenario_table --replicates 8 --seed 11" in text
     header_rows = [line for line in text.splitlines() if line.startswith("| outcome |")]
-    assert header_rows == [f"| outcome | baseline | {runs[1].name} |"]
-    outcome_rows = [line for line in text.splitlines() if line.startswith("| `")]
-    assert len(outcome_rows) == len(OUTCOMES) + len(st.continuous_measures(runs[0].outcomes)) + len(
-        st.MAIN_SERIES
-    )
+    assert header_rows == [f"| outcome | baseline | {runs[1].name} |"] * 2  # shares, differences
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    measures = st.continuous_measures(runs[0].outcomes)
+    assert len(rows) == 2 * len(OUTCOMES) + len(measures) + len(st.MAIN_SERIES)
     assert "| `spending.japan` | +0.000 (+0.000 to +0.000) |" in text
 
 

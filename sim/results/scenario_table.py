@@ -27,6 +27,7 @@ import yaml
 from sim.errors import UserError
 from sim.model.model import AllianceModel
 from sim.model.recording import SERIES_BY_NAME
+from sim.results.comparison import paired_difference_interval
 from sim.results.outcomes import Z95, wilson_interval
 from sim.results.run_result import RunResult
 from sim.scenario.outcome_settings import OUTCOMES
@@ -160,6 +161,31 @@ def share_rows(runs: Sequence[ScenarioRun]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def outcome_difference_rows(runs: Sequence[ScenarioRun]) -> pd.DataFrame:
+    """scenario, outcome, difference, ci_low, ci_high, forced: each scenario's share minus the
+    first's (the baseline's), with the 95 % interval for paired binary data (Newcombe 1998,
+    sim.results.comparison.paired_difference_interval)."""
+    base = runs[0]
+    rows = []
+    for run in runs:
+        for outcome in OUTCOMES:
+            ours = run.outcomes[outcome].to_numpy(bool)
+            theirs = base.outcomes[outcome].to_numpy(bool)
+            cells = (ours & theirs, ours & ~theirs, ~ours & theirs, ~ours & ~theirs)
+            low, high = paired_difference_interval(*(int(c.sum()) for c in cells))
+            rows.append(
+                {
+                    "scenario": run.name,
+                    "outcome": outcome,
+                    "difference": ours.mean() - theirs.mean(),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "forced": outcome in run.forced,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def continuous_measures(outcomes: pd.DataFrame) -> list[str]:
     """The continuous measures of an outcome table shown on the page."""
     pairs = [c for c in outcomes.columns if c.startswith("real_growth_")]
@@ -232,6 +258,13 @@ def _signed(value: float) -> str:
     return f"{value:+.3f}" if value == 0 or abs(value) >= 0.0005 else f"{value:+.1e}"
 
 
+def _points(difference: float, low: float, high: float, forced: bool) -> str:
+    text = f"{difference * 100:+.1f} ({low * 100:+.1f} to {high * 100:+.1f})"
+    if forced:
+        return f"{text} forced"
+    return f"**{text}**" if low > 0 or high < 0 else text
+
+
 def _difference(mean: float, low: float, high: float) -> str:
     text = f"{_signed(mean)} ({_signed(low)} to {_signed(high)})"
     beyond_error = low > 0 or high < 0
@@ -245,6 +278,11 @@ def markdown(runs: Sequence[ScenarioRun], header: str) -> str:
     share_cells = [
         _percent(r.share, r.ci_low, r.ci_high) + (" forced" if r.forced else "")
         for r in shares.itertuples()
+    ]
+    outcome_differences = outcome_difference_rows(runs)
+    outcome_difference_cells = [
+        _points(r.difference, r.ci_low, r.ci_high, r.forced)
+        for r in outcome_differences.itertuples()
     ]
     measures = measure_rows(runs)
     measure_cells = [
@@ -265,6 +303,10 @@ def markdown(runs: Sequence[ScenarioRun], header: str) -> str:
             "`forced`: the scenario's own events make the outcome certain (it is an "
             "input, not a finding). Definitions: sim/scenario/outcome_settings.py (OUTCOMES).",
             _wide(shares, "outcome", share_cells, order),
+            "## Outcomes: paired difference to the baseline, percentage points (95 % interval)"
+            "\n\nScenario minus baseline, future by future (Newcombe 1998, method 10). **Bold**:"
+            " the interval excludes 0 (beyond Monte Carlo error); forced outcomes are never bold.",
+            _wide(outcome_differences, "outcome", outcome_difference_cells, order),
             "## Continuous measures: mean (95 % interval of the mean)\n\n"
             "Growth: compound annual real growth of the actors' combined spending over the "
             "run's whole years (constant 2024 US$). Indices: bloc's isolation and lifeline "

@@ -103,3 +103,15 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, capsys) -> None:
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "baseline.yaml" in error
     assert not (tmp_path / "x.md").exists()
+
+
+def test_the_command_writes_the_page_for_the_scenarios_asked(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "docs" / "page.md"
+    argv = ["--replicates", "2", "--seed", "3", "--out", str(out)]
+    assert st.main([*argv, "--only", "2", "--horizon-months", "26"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert f"--replicates 2 --seed 3 --out {out} --only 2 --horizon-months 26`" in text
+    assert "horizon 26 months from June 2024" in text
+    assert "| outcome | baseline | china_coalition |" in text
+    assert text.rstrip().endswith(st.GENERATED_END)
+    assert capsys.readouterr().out == f"wrote {out}\n"

@@ -322,9 +322,11 @@ def markdown(runs: Sequence[ScenarioRun], header: str) -> str:
     )
 
 
-def header(replicates: int, seed: int, out: Path, months: int) -> str:
+def header(replicates: int, seed: int, out: Path, months: int, options: str = "") -> str:
+    """The page's header: the command that made it (with any `options` beyond replicates, seed
+    and out), seed, replicates, horizon, date and machine."""
     command = f"python -m sim.results.scenario_table --replicates {replicates} --seed {seed}"
-    command += f" --out {out}"
+    command += f" --out {out}{options}"
     machine = f"{platform.node()} ({platform.platform()}, {os.cpu_count()} CPUs)"
     return "\n".join(
         [
@@ -379,7 +381,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    page = markdown(runs, header(args.replicates, args.seed, args.out, runs[0].months))
+    options = "".join(
+        f" --{flag} {value}"
+        for flag, value in (("only", args.only), ("horizon-months", args.horizon_months))
+        if value is not None
+    )
+    page = markdown(runs, header(args.replicates, args.seed, args.out, runs[0].months, options))
     write_page(args.out, page)
     print(f"wrote {args.out}")
     return 0

@@ -103,6 +103,9 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, capsys) -> None:
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "baseline.yaml" in error
     assert not (tmp_path / "x.md").exists()
+    (tmp_path / "broken.yaml").write_text("extends: [baseline.yaml\n", encoding="utf-8")
+    assert st.main(["--scenarios", str(tmp_path), "--out", str(tmp_path / "x.md")]) == 2
+    assert f"{tmp_path / 'broken.yaml'}:2: not a valid YAML file" in capsys.readouterr().err
 
 
 def test_the_command_writes_the_page_for_the_scenarios_asked(tmp_path: Path, capsys) -> None:

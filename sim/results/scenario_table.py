@@ -73,12 +73,17 @@ class ScenarioRun:
 
 def what_ifs(folder: Path = SCENARIOS) -> list[Path]:
     """The baseline, then the scenario files in `folder` extending it directly, by name."""
-    extending = [
-        path
-        for path in sorted(folder.glob("*.yaml"))
-        if (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("extends") == BASELINE
-    ]
-    return [folder / BASELINE, *extending]
+    return [folder / BASELINE, *(p for p in sorted(folder.glob("*.yaml")) if _extends(p))]
+
+
+def _extends(path: Path) -> bool:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise UserError(path, line, "", "not a valid YAML file") from None
+    return isinstance(doc, dict) and doc.get("extends") == BASELINE
 
 
 def forced_outcomes(scenario: Scenario) -> frozenset[str]:
@@ -112,6 +117,8 @@ def summarise(result: RunResult) -> ScenarioRun:
 
 
 def run_scenario(scenario: Scenario) -> RunResult:
+    """Run a scenario to its horizon (sim.execution.runner.run, without its progress bar and
+    memory check: the results layer may not import the execution layer)."""
     model = AllianceModel(scenario)
     while model.running:
         model.step()
@@ -375,8 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", type=positive, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--horizon-months", type=positive, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    paths = what_ifs(args.scenarios)[: args.only]
     try:
+        paths = what_ifs(args.scenarios)[: args.only]
         runs = run_all(paths, args.replicates, args.seed, args.horizon_months)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)

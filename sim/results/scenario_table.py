@@ -265,17 +265,19 @@ def _signed(value: float) -> str:
     return f"{value:+.3f}" if value == 0 or abs(value) >= 0.0005 else f"{value:+.1e}"
 
 
+def _bold_beyond_error(text: str, low: float, high: float) -> str:
+    """Bold when the interval (low, high) excludes 0."""
+    return f"**{text}**" if low > 0 or high < 0 else text
+
+
 def _points(difference: float, low: float, high: float, forced: bool) -> str:
     text = f"{difference * 100:+.1f} ({low * 100:+.1f} to {high * 100:+.1f})"
-    if forced:
-        return f"{text} forced"
-    return f"**{text}**" if low > 0 or high < 0 else text
+    return f"{text} forced" if forced else _bold_beyond_error(text, low, high)
 
 
 def _difference(mean: float, low: float, high: float) -> str:
     text = f"{_signed(mean)} ({_signed(low)} to {_signed(high)})"
-    beyond_error = low > 0 or high < 0
-    return f"**{text}**" if beyond_error else text
+    return _bold_beyond_error(text, low, high)
 
 
 def markdown(runs: Sequence[ScenarioRun], header: str) -> str:
@@ -317,7 +319,7 @@ def markdown(runs: Sequence[ScenarioRun], header: str) -> str:
             "## Continuous measures: mean (95 % interval of the mean)\n\n"
             "Growth: compound annual real growth of the actors' combined spending over the "
             "run's whole years (constant 2024 US$). Indices: bloc's isolation and lifeline "
-            "(2024 = 1), mean of the final 12 months.",
+            "(2024 = 1), mean of the final window (outcomes.final_window_months, 12 by default).",
             _wide(measures, "measure", measure_cells, order),
             f"## Paired differences to the baseline: mean over the last {WINDOW_MONTHS // 12} "
             "years, scenario minus baseline (95 % interval of the paired mean difference)\n\n"

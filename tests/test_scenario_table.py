@@ -7,7 +7,6 @@ import pytest
 
 from sim.results import scenario_table as st
 from sim.scenario.outcome_settings import OUTCOMES
-from sim.scenario.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -24,13 +23,6 @@ def test_what_ifs_are_the_baseline_then_the_files_extending_it() -> None:
     names = {p.name for p in paths}
     assert {"ukraine_ceasefire.yaml", "us_buildup.yaml", "leadership_change.yaml"} <= names
     assert not names & {"history.yaml", "history_uncertain.yaml"}  # not what-ifs of it
-
-
-def test_an_event_trigger_forces_its_outcome() -> None:
-    assert st.forced_outcomes(load_scenario(SCENARIOS / "leadership_change.yaml")) == {
-        "leadership_change"
-    }
-    assert st.forced_outcomes(load_scenario(SCENARIOS / "baseline.yaml")) == frozenset()
 
 
 def test_every_outcome_has_a_share_inside_its_interval(runs: list[st.ScenarioRun]) -> None:

@@ -28,6 +28,7 @@ from sim.errors import UserError
 from sim.model.model import AllianceModel
 from sim.model.recording import SERIES_BY_NAME
 from sim.results.comparison import paired_difference_interval
+from sim.results.forced import forced_outcomes
 from sim.results.outcomes import Z95, wilson_interval
 from sim.results.run_result import RunResult
 from sim.scenario.outcome_settings import OUTCOMES
@@ -50,13 +51,6 @@ MAIN_SERIES: tuple[tuple[str, str | None], ...] = (
     ("support", "russia"),
 )
 """(series, column) compared against the baseline."""
-
-FORCING = {
-    "leadership_change": ("leadership_change",),
-    "armed_clash": ("armed_clash",),
-    "war": ("war", "armed_clash"),
-}
-"""The outcomes a scenario event's trigger makes certain."""
 
 
 @dataclass(frozen=True)
@@ -86,16 +80,6 @@ def _extends(path: Path) -> bool:
     return isinstance(doc, dict) and doc.get("extends") == BASELINE
 
 
-def forced_outcomes(scenario: Scenario) -> frozenset[str]:
-    """Outcomes the scenario's own events trigger in every replicate."""
-    return frozenset(
-        outcome
-        for event in scenario.spec.events or []
-        if event.trigger is not None
-        for outcome in FORCING.get(event.trigger, ())
-    )
-
-
 def series_label(series: str, column: str | None) -> str:
     return f"{series}.{column}" if column else series
 
@@ -112,7 +96,7 @@ def summarise(result: RunResult) -> ScenarioRun:
         result.scenario.spec.horizon_months,
         result.outcomes,
         means,
-        forced_outcomes(result.scenario),
+        frozenset(forced_outcomes(result.scenario)),
     )
 
 

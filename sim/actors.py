@@ -33,11 +33,9 @@ RIVALS: Final = ("usa", "rok", "japan", "eu")
 PENINSULA_RIVALS: Final = ("rok", "japan", "usa")
 """Those threatened by the DPRK's capability and provocations (L15, L17)."""
 
-NON_BLOC: Final = tuple(a for a in ACTORS if a not in BLOC)
 
 DPRK, RUSSIA, USA, CHINA, ROK, JAPAN, EU = (INDEX[a] for a in ACTORS)
 BLOC_IDX: Final = [INDEX[a] for a in BLOC]
-NON_BLOC_IDX: Final = [INDEX[a] for a in NON_BLOC]
 SANCTIONER_IDX: Final = [INDEX[a] for a in SANCTIONERS]
 RIVAL_IDX: Final = [INDEX[a] for a in RIVALS]
 PENINSULA_IDX: Final = [INDEX[a] for a in PENINSULA_RIVALS]

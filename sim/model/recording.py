@@ -210,7 +210,7 @@ SERIES: tuple[Series, ...] = (
         lambda w, r: w.tension[:, USA, CHINA],
     ),
     Series(
-        "isolation_index", "Bloc's ties with the rest", "2024 = 1", "bloc_pact", isolation_index
+        "isolation_index", "Bloc's ties with the West", "2024 = 1", "bloc_pact", isolation_index
     ),
     Series("lifeline_index", "Bloc's economic lifeline", "2024 = 1", "bloc_pact", lifeline_index),
     Series("provocations", "DPRK provocations", "events/month", "dprk", Field("provocations")),

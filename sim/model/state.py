@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.actors import BLOC_IDX, DPRK, NON_BLOC_IDX, PENINSULA_IDX, RIVAL_IDX
+from sim.actors import BLOC_IDX, DPRK, PENINSULA_IDX, RIVAL_IDX, SANCTIONER_IDX
 from sim.scenario.parameters import MECHANISMS
 
 
@@ -121,8 +121,6 @@ class Reference:
     sanctions: np.ndarray  # (4, 2)
     access: np.ndarray  # (2,)
     trade_outside: np.ndarray  # (2,)
-    trade_rest: np.ndarray  # (2,) the members' trade with non-members
-    ties_rest: np.ndarray  # (2,)
     dependence: np.ndarray  # (2,) the members' 2024 trade / GDP
     support: np.ndarray  # (2,)
     rival_tension: np.ndarray  # (2,) the members' mean tension with their rivals
@@ -161,14 +159,20 @@ ReferenceArrays = namedtuple("ReferenceArrays", [f.name for f in fields(Referenc
 
 
 def isolation_index(w: World, ref: Reference) -> np.ndarray:
-    """The bloc's trade and diplomatic ties with the other actors, 2024 = 1, (R,).
+    """The bloc's trade and diplomatic ties with the sanctioning coalition (the US, the EU,
+    Japan, South Korea: L25's "the United States and its allies"), 2024 = 1, (R,).
 
-    Per member: the mean of (trade with non-members / 2024) and (ties with non-members /
-    2024); the bloc's index is the mean of its two members'.
+    The mean of a trade index and a ties index, each summed over both members (the DPRK
+    trades next to nothing with the coalition, so Russia's trade carries the trade index).
+    Trade rerouted through China or countries outside the model does not count: the lifeline
+    index judges whether evasion restores the bloc's economy (L8, L24).
     """
-    trade_rest = w.trade[:, :, NON_BLOC_IDX].sum(axis=2) / ref.trade_rest
-    ties_rest = w.ties[:, :, NON_BLOC_IDX].sum(axis=2) / ref.ties_rest
-    return (0.5 * (trade_rest + ties_rest)).mean(axis=1)
+    replicates = w.trade.shape[0]
+    trade = w.trade[:, :, SANCTIONER_IDX].reshape(replicates, -1).sum(axis=1)
+    ties = w.ties[:, :, SANCTIONER_IDX].reshape(replicates, -1).sum(axis=1)
+    trade_2024 = ref.trade[:, SANCTIONER_IDX].sum()
+    ties_2024 = ref.ties[:, SANCTIONER_IDX].sum()
+    return 0.5 * (trade / trade_2024 + ties / ties_2024)
 
 
 def lifeline_index(w: World, ref: Reference) -> np.ndarray:

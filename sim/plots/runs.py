@@ -160,7 +160,7 @@ def dashboard(result: RunResult) -> Figure:
         d,
         result,
         "isolation_index",
-        label="Isolation index: ties with the rest",
+        label="Isolation index: ties with the West",
         color=COLORS["usa"],
     )
     band(d, result, "lifeline_index", label="Lifeline: all trade incl. evasion", color=COLORS["eu"])

@@ -61,8 +61,9 @@ class OutcomeSettings(BaseModel):
     )
     isolation_threshold: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
         0.85,
-        description="Isolation index (the bloc's trade and diplomatic ties with the other "
-        "actors, 2024 = 1) at or below which the bloc counts as isolated.",
+        description="Isolation index (the bloc's trade and diplomatic ties with the sanctioning "
+        "coalition: the US, the EU, Japan, South Korea; 2024 = 1) at or below which the bloc "
+        "counts as isolated.",
     )
     lifeline_restored: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
         0.90,

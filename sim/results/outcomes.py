@@ -208,12 +208,13 @@ def isolation(
     replicate is in exactly one of the three.
 
     L25: the West seeks to isolate Pyongyang and Moscow; L8: evasion through each other and
-    China. The bloc is isolated when its isolation index (trade and ties with the other
-    actors, 2024 = 1) falls to isolation_threshold. Holds: it was isolated and its lifeline
-    (all trade, evasion routes and each other included, 2024 = 1) ends, averaged over the
-    final window, below lifeline_restored. Fails: it was isolated, but evasion restored the
-    lifeline. Never isolated: the index never fell that far (the sanctions did not bite; not
-    a failure of isolation, nor a success).
+    China. The bloc is isolated when its isolation index (trade and ties with the sanctioning
+    coalition, 2024 = 1; sim.model.state.isolation_index) falls to isolation_threshold.
+    Holds: it was isolated and its lifeline (all trade, evasion routes and each other
+    included, 2024 = 1) ends, averaged over the final window, below lifeline_restored.
+    Fails: it was isolated, but evasion restored the lifeline. Never isolated: the index
+    never fell that far (the sanctions did not bite; not a failure of isolation, nor a
+    success).
     """
     isolated_ever = isolation_idx.min(axis=0) <= settings.isolation_threshold
     restored = final_mean(lifeline, settings) >= settings.lifeline_restored

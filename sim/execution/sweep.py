@@ -117,7 +117,7 @@ def resume_command(options: JobSettings, folder: Path) -> str:
     """The command that finishes an interrupted job in `folder`."""
     command = list(options.command)
     if not command:
-        return f"run_sweep(..., resume=Path({str(folder)!r})) or run.py ... --resume {folder}"
+        return f"run_sweep(..., resume=Path({str(folder)!r})) or alliance-sim ... --resume {folder}"
     if "--resume" in command:
         at = command.index("--resume")
         del command[at : at + 2]

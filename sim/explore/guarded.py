@@ -24,12 +24,14 @@ process's death (ipykernel's parent poller, JPY_PARENT_PID).
 import ctypes
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
 
+from jupyter_core.utils import run_sync
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from tornado.httputil import HTTPServerRequest
@@ -133,6 +135,17 @@ class GuardedVoila(Voila):
         self.app.add_handlers(".*$", self.init_handlers())
         IOLoop.current().add_callback(self.announce)
         self.listen()
+
+    def stop(self) -> None:
+        """Voila.stop, but each kernel shut down on its own: a kernel that ended meanwhile
+        (it watches its parent, and a signal can reach both) is gone, a 404 that is no error
+        when stopping, and must not abandon the others or print a traceback."""
+        shutil.rmtree(self.connection_dir, ignore_errors=True)
+        for kernel_id in list(self.kernel_manager.list_kernel_ids()):
+            try:
+                run_sync(self.kernel_manager.shutdown_kernel)(kernel_id)
+            except web.HTTPError:
+                self.log.info("kernel %s had already ended", kernel_id)
 
     def announce(self) -> None:
         """Write the URL served (with the token) to the parent's pipe and close it."""

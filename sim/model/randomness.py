@@ -108,12 +108,13 @@ class Shocks:
         static = np.empty((len(unique), N_STATIC))
         for row, replicate in enumerate(unique):
             draw_stream(_stream(seed, int(replicate)), uniforms, normals, static, row)
-        # a sweep repeats replicate ids across its points: draw each stream once. Indexing
-        # the middle axis gives a non-contiguous array; the compiled month takes C-contiguous
-        # shocks (one compiled variant, cached at set-up, not one more in every sweep worker).
+        # a sweep repeats replicate ids across its points: draw each stream once. np.take
+        # gives C-contiguous shocks, as the compiled month takes them (one compiled variant,
+        # cached at set-up); indexing the middle axis gave a non-contiguous array (a variant
+        # every sweep worker compiled again) and copying it to C order cost 50 times more.
         same_order = len(unique) == len(rows) and np.array_equal(rows, np.arange(len(rows)))
-        self.uniforms = uniforms if same_order else np.ascontiguousarray(uniforms[:, rows])
-        self.normals = normals if same_order else np.ascontiguousarray(normals[:, rows])
+        self.uniforms = uniforms if same_order else np.take(uniforms, rows, axis=1)
+        self.normals = normals if same_order else np.take(normals, rows, axis=1)
         self.static = static if same_order else static[rows]
 
     def static_normal(self, name: str) -> np.ndarray:

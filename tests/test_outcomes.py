@@ -139,3 +139,15 @@ def test_no_outcome_setting_steers_the_run():
     assert first["wars"][-1].sum() > 0  # escalation to war happened
     for name in first:
         assert same_bits(first[name], second[name]), name
+
+
+def test_a_one_sided_buildup_is_one_rival_growing_fast_while_the_pair_does_not_race():
+    from sim.results.outcomes import one_sided_buildup, pair_growth
+
+    alone = spending([0.10, 0.10, 0.10], [0.0, 0.0, 0.0])
+    mutual = spending([0.10, 0.10, 0.10], [0.10, 0.10, 0.10])
+    calm = spending([0.02, 0.02, 0.02], [0.02, 0.02, 0.02])
+    for data, expected in ((alone, True), (mutual, False), (calm, False)):
+        growth = pair_growth(data, "rok", "dprk")
+        assert one_sided_buildup(*growth, SETTINGS)[0] == expected
+    assert arms_race(mutual, "rok", "dprk", SETTINGS)[0]

@@ -71,6 +71,19 @@ def builds_up(growth: np.ndarray, settings: OutcomeSettings) -> np.ndarray:
     return longest_joint_run(growth >= settings.arms_race_growth) >= settings.arms_race_years
 
 
+def racing(growth_a: np.ndarray, growth_b: np.ndarray, settings: OutcomeSettings) -> np.ndarray:
+    """Whether two rivals' yearly real growth (years - 1, R) both reached arms_race_growth
+    for arms_race_years consecutive years (arms_race's criterion)."""
+    rate = settings.arms_race_growth
+    both = (growth_a >= rate) & (growth_b >= rate)
+    return longest_joint_run(both) >= settings.arms_race_years
+
+
+def pair_growth(spending: np.ndarray, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
+    """The yearly real growth of a's and of b's spending, each (years - 1, R)."""
+    return annual_growth(spending[:, :, INDEX[a]]), annual_growth(spending[:, :, INDEX[b]])
+
+
 def arms_race(spending: np.ndarray, a: str, b: str, settings: OutcomeSettings) -> np.ndarray:
     """Whether rivals a and b ran an arms race, per replicate.
 
@@ -79,22 +92,18 @@ def arms_race(spending: np.ndarray, a: str, b: str, settings: OutcomeSettings) -
     least 8 % a year for three consecutive years (arms_race_growth, arms_race_years). Growth
     is measured on yearly means of the monthly spending rate.
     """
-    growth_a = annual_growth(spending[:, :, INDEX[a]])
-    growth_b = annual_growth(spending[:, :, INDEX[b]])
-    both = (growth_a >= settings.arms_race_growth) & (growth_b >= settings.arms_race_growth)
-    return longest_joint_run(both) >= settings.arms_race_years
+    return racing(*pair_growth(spending, a, b), settings)
 
 
 def one_sided_buildup(
-    spending: np.ndarray, a: str, b: str, settings: OutcomeSettings
+    growth_a: np.ndarray, growth_b: np.ndarray, settings: OutcomeSettings
 ) -> np.ndarray:
-    """Whether a or b built up (builds_up) while the two did not race (arms_race): the
-    unilateral build-up of Diehl & Kingston (1987), what L15 describes of Japan and South
-    Korea (Japan's real spending +21 % in 2024, SIPRI) more often than a mutual race."""
-    alone = builds_up(annual_growth(spending[:, :, INDEX[a]]), settings) | builds_up(
-        annual_growth(spending[:, :, INDEX[b]]), settings
-    )
-    return alone & ~arms_race(spending, a, b, settings)
+    """Whether either rival built up (builds_up) while the two did not race (racing), from
+    their yearly real growth: the unilateral build-up of Diehl & Kingston (1987), what L15
+    describes of Japan and South Korea (Japan's real spending +21 % in 2024, SIPRI) more often
+    than a mutual race."""
+    alone = builds_up(growth_a, settings) | builds_up(growth_b, settings)
+    return alone & ~racing(growth_a, growth_b, settings)
 
 
 RACE_CURVE_GROWTH = tuple(round(0.01 * g, 2) for g in range(2, 13))
@@ -107,6 +116,7 @@ def race_curve(spending: np.ndarray, settings: OutcomeSettings) -> pd.DataFrame:
     """Share of futures with a regional arms race (any of settings.rival_pairs) over a range
     of criteria (RACE_CURVE_GROWTH x RACE_CURVE_YEARS), with 95 % Wilson intervals: how far
     the answer rests on the choice of threshold (the 8 % / three-year criterion is one point)."""
+    growths = [pair_growth(spending, a, b) for a, b in settings.rival_pairs]
     rows = []
     n = spending.shape[1]
     for years in RACE_CURVE_YEARS:
@@ -115,8 +125,8 @@ def race_curve(spending: np.ndarray, settings: OutcomeSettings) -> pd.DataFrame:
                 update={"arms_race_growth": growth, "arms_race_years": years}
             )
             races = np.zeros(n, dtype=bool)
-            for a, b in settings.rival_pairs:
-                races |= arms_race(spending, a, b, criterion)
+            for growth_a, growth_b in growths:
+                races |= racing(growth_a, growth_b, criterion)
             low, high = wilson_interval(int(races.sum()), n)
             rows.append(
                 {
@@ -247,9 +257,10 @@ def _arms_races(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarr
     nobody = np.zeros(spending.shape[1], dtype=bool)
     races, alone = [nobody], [nobody]
     for a, b in settings.rival_pairs:
-        race = arms_race(spending, a, b, settings)
+        growth_a, growth_b = pair_growth(spending, a, b)
+        race = racing(growth_a, growth_b, settings)
         races.append(race)
-        alone.append(one_sided_buildup(spending, a, b, settings))
+        alone.append(one_sided_buildup(growth_a, growth_b, settings))
         table[f"arms_race_{a}_{b}"] = race
         table[f"real_growth_{a}_{b}"] = regional_growth(spending, (a, b))
         table[f"richardson_margin_{a}_{b}"] = richardson_fit(spending, a, b)["margin"]

@@ -465,11 +465,15 @@ def hindcast_table_text(table: "pd.DataFrame") -> str:
 
 
 def _conditioned(scenario: Scenario, folder: Path) -> "RunResult":
-    from sim.execution.conditioning import read_accepted, run_conditioned
+    from sim.execution.conditioning import read_posterior, run_conditioned
 
-    sets = read_accepted(folder)
-    print(f"Conditioned on {folder}: {len(sets):,} accepted parameter sets")
-    return run_conditioned(scenario, sets)
+    posterior = read_posterior(folder)
+    print(
+        f"Conditioned on {_printable(str(folder))}: {len(posterior.sets):,} accepted parameter sets"
+    )
+    result = run_conditioned(scenario, posterior.sets)
+    result.conditioned_on = posterior.record()
+    return result
 
 
 def condition_command(args: argparse.Namespace, command: list[str]) -> int:

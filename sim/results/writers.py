@@ -117,7 +117,8 @@ def write_series(result: RunResult, path: Path) -> None:
 
 
 def run_manifest(result: RunResult, command: list[str], started: datetime) -> dict:
-    """What was run, with what, and when: enough to rerun it."""
+    """What was run, with what, and when: enough to rerun it. `conditioned_on` is null for a
+    plain run and names the accepted sets (file, SHA-256, conditioning) of a conditioned one."""
     scenario = result.scenario
     return manifest(
         "run",
@@ -132,6 +133,7 @@ def run_manifest(result: RunResult, command: list[str], started: datetime) -> di
         horizon_months=scenario.spec.horizon_months,
         start_month=str(result.dates[0].date()),
         resolved_scenario=scenario.resolved(),
+        conditioned_on=result.conditioned_on,
         series=series_catalog().to_dict(orient="records"),
     )
 

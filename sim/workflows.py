@@ -7,7 +7,6 @@ half-written and an existing folder is never touched. Plots are drawn on request
 matplotlib is loaded only then.
 """
 
-import json
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -21,6 +20,7 @@ from sim.execution.runner import run
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.execution.sweep import execute_sweep, finish_folder, marked_on_stop, run_ensemble
 from sim.files import check_writable_folder, staged_folder
+from sim.provenance import json_text
 from sim.results.comparison import Comparison
 from sim.results.hindcast import Hindcast
 from sim.results.run_result import RunResult
@@ -170,7 +170,7 @@ def write_hindcast(
             },
             "mean_crps_scaled": h.score.mean_crps,
         }
-        (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+        (folder / "manifest.json").write_text(json_text(record), "utf-8")
     return staging.final
 
 
@@ -212,5 +212,5 @@ def write_conditioning(
                 "mean_crps_scaled": c.after.score.mean_crps,
             },
         }
-        (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+        (folder / "manifest.json").write_text(json_text(record), "utf-8")
     return staging.final

@@ -180,13 +180,13 @@ def read_series(
         cell = np.ravel_multi_index((month[rows], position[rows], column), shape)
         written = np.bincount(cell, minlength=int(np.prod(shape)))
         if (written != 1).any():
-            missing = int((written == 0).sum())
-            problem = f"{missing:,} values missing" if missing else "values written twice"
+            missing, twice = int((written == 0).sum()), int((written > 1).sum())
             raise UserError(
                 path,
                 None,
                 "",
-                f"series '{name}': {problem}; expected one value per month, replicate and column",
+                f"series '{name}': {missing:,} values missing, {twice:,} written more than "
+                "once; expected one value per month, replicate and column",
             )
         values = np.empty(shape)
         values.reshape(-1)[cell] = value[rows]
@@ -282,7 +282,12 @@ def read_arrays(
                     continue
                 with archive.open(f"{name}.npy") as member:
                     version = np.lib.format.read_magic(member)
-                    shape, _, dtype = np.lib.format._read_array_header(member, version)
+                    header = (
+                        np.lib.format.read_array_header_1_0
+                        if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0
+                    )
+                    shape, _, dtype = header(member)
                     if tuple(shape) != expected[name] or dtype.kind not in "iuf":
                         raise UserError(
                             path,

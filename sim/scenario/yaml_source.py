@@ -109,9 +109,9 @@ def read_text(path: Path, limit: int = MAX_BYTES, noun: str = "a scenario file")
         raise ScenarioError(path, None, "", f"cannot read the file ({exc})") from None
 
 
-def read_yaml(path: Path) -> YamlDoc:
+def read_yaml(path: Path, noun: str = "a scenario file") -> YamlDoc:
     """Parse `path`; raise ScenarioError for unreadable files, bad YAML or duplicate keys."""
-    text = read_text(path)
+    text = read_text(path, noun=noun)
     try:
         _check_events(text, path)
         root = yaml.compose(text, Loader=_Loader)

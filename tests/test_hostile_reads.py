@@ -240,8 +240,10 @@ def test_a_conditioned_runs_manifest_names_its_posterior_and_a_plain_runs_says_n
     assert sorted(r.conditioned_on is None for r in loaded) == [False, True]
 
 
-def test_accepted_sets_come_back_as_written(tmp_path):
-    posterior = read_posterior(conditioning_folder(tmp_path, GOOD_SETS))
+@pytest.mark.parametrize("saved", ["as written", "by a spreadsheet"])
+def test_accepted_sets_come_back_as_written(saved, tmp_path):
+    text = GOOD_SETS if saved == "as written" else "\ufeff" + GOOD_SETS.replace("\n", "\r\n")
+    posterior = read_posterior(conditioning_folder(tmp_path, text))
     assert posterior.sets.to_dict("list") == {
         "rok.plan_growth": [0.04, 0.02],
         "world.escalation_base": [0.05, 0.10],

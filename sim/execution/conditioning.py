@@ -193,7 +193,7 @@ def read_posterior(folder: Path) -> Posterior:
         raise UserError(folder, None, "", f"no {ACCEPTED_FILE} here: not a conditioning folder")
     text = read_text(path, MAX_ACCEPTED_BYTES, noun=f"the {ACCEPTED_FILE} of `condition`")
     conditioning, prior = _conditioning_manifest(folder)
-    sets = _parse_sets(path, text, prior)
+    sets = _parse_sets(path, text.removeprefix("\ufeff"), prior)  # a spreadsheet's BOM
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Posterior(folder, sets, digest, conditioning)
 

@@ -485,8 +485,7 @@ def condition_command(args: argparse.Namespace, command: list[str]) -> int:
     scenario = _load(args.scenario, args)
     print(
         f"Conditioning '{scenario.name}' on {_printable(str(args.observations))}: "
-        f"{args.draws:,} prior draws, "
-        f"keeping the closest {args.accept:.0%}"
+        f"{args.draws:,} prior draws, keeping the closest {args.accept:.0%}"
     )
     c = condition(scenario, args.observations, draws=args.draws, accept=args.accept)
     folder = write_conditioning(c, args.out, command, started, plots=not args.no_plots)

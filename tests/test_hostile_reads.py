@@ -240,6 +240,19 @@ def test_a_conditioned_runs_manifest_names_its_posterior_and_a_plain_runs_says_n
     assert sorted(r.conditioned_on is None for r in loaded) == [False, True]
 
 
+def test_a_conditioned_hindcasts_manifest_names_its_posterior(tmp_path, capsys):
+    folder = conditioning_folder(tmp_path, GOOD_SETS)
+    observations = ROOT / "observations" / "history.yaml"
+    out = tmp_path / "out"
+    argv = ["hindcast", HISTORY, "--observations", observations, *SHORT, "--out", out]
+    status, _, err = cli(capsys, *argv, "--conditioned-on", folder)
+    assert status == 0, err
+    (manifest,) = out.rglob("manifest.json")
+    posterior = json.loads(manifest.read_text())["conditioned_on"]
+    digest = hashlib.sha256((folder / "accepted.csv").read_bytes()).hexdigest()
+    assert posterior["sha256"] == digest and posterior["conditioning"] is None
+
+
 @pytest.mark.parametrize("saved", ["as written", "by a spreadsheet"])
 def test_accepted_sets_come_back_as_written(saved, tmp_path):
     text = GOOD_SETS if saved == "as written" else "\ufeff" + GOOD_SETS.replace("\n", "\r\n")

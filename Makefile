@@ -1,4 +1,4 @@
-# Two commands do all the set-up: `make run` and `make test` (see README.md).
+# Two commands do all the set-up: `make run` and `make test` (see README.md); `make help` lists the rest.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
@@ -13,7 +13,8 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help run test test-slow test-all lint bench bench-detail golden explore notebook clean-venv
+.PHONY: help run test test-slow test-all lint bench bench-detail golden explore notebook docs \
+	docs-results clean-venv
 
 help:
 	@echo "make run    - set up .venv if needed, run $(SCENARIO), write results/ and plots"
@@ -26,16 +27,24 @@ help:
 	@echo "make bench-detail - the detailed speed and scale benchmarks (batched vs single runs, 100,000 runs)"
 	@echo "make explore  - the what-if explorer as a web page on http://127.0.0.1:8866/ (Voila)"
 	@echo "make notebook - JupyterLab on 127.0.0.1 in notebooks/"
+	@echo "make docs   - the documentation site from docs/ into site/ (MkDocs, strict: a broken link fails)"
+	@echo "make docs-results - rerun the pinned-seed runs behind the README's and docs' numbers and figures"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "alliance-sim needs Python 3.12 or newer (Mesa 3.5 requires it); install one or run 'make PYTHON=/path/to/python3.12'." >&2; \
 		exit 1; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e .
 	$(PY) -m sim.model.warmup
 	@touch $(STAMP)
+
+# An optional extra on top of the base install (pyproject.toml): test (all of them), explore,
+# notebook, docs, sweep, cluster. pip prints what it fetches and installs as it goes.
+$(VENV)/.extra-%: $(STAMP)
+	$(PY) -m pip install -e '.[$*]'
+	@touch $@
 
 run: $(STAMP)
 	$(VENV)/bin/alliance-sim run $(SCENARIO)
@@ -45,30 +54,26 @@ run: $(STAMP)
 GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL \
 	AVX512_ICL AVX512_SPR X86_V4" NUMBA_CPU_NAME=generic
 
-test: $(STAMP)
+test: $(VENV)/.extra-test
 	$(PY) -m ruff check sim tests run.py benchmarks
 	$(PY) -m ruff format --check sim tests run.py benchmarks
 	$(PY) -m pytest -q -m "not slow and not rules"
 	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider -m rules
 	$(GENERIC_CPU) $(PY) -m pytest -q -p no:cacheprovider tests/test_golden.py
 
-test-slow: $(STAMP)
+test-slow: $(VENV)/.extra-test
 	$(PY) -m pytest -q -m slow
 
 test-all: test test-slow
 
-lint: $(STAMP)
+lint: $(VENV)/.extra-test
 	$(PY) -m ruff check sim tests run.py benchmarks
 	$(PY) -m ruff format --check sim tests run.py benchmarks
 
-explore: $(STAMP)
+explore: $(VENV)/.extra-explore
 	$(PY) -m sim explore $(if $(filter command line,$(origin SCENARIO)),$(SCENARIO))
 
-$(VENV)/.notebook: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,notebook]'
-	@touch $@
-
-notebook: $(VENV)/.notebook
+notebook: $(VENV)/.extra-notebook
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
 
 bench: $(STAMP)
@@ -80,6 +85,15 @@ bench-detail: $(STAMP)
 
 golden: $(STAMP)
 	$(PY) tests/test_golden.py
+
+docs: $(VENV)/.extra-docs
+	$(PY) -m mkdocs build --strict --site-dir site
+
+# The README's and docs' numbers, tables and figures from runs, from pinned seeds (sim/docgen.py;
+# a few minutes); the blocks from the code alone are `python -m sim.reference`.
+docs-results: $(STAMP)
+	$(PY) -m sim.reference
+	$(PY) -m sim.docgen
 
 clean-venv:
 	rm -rf $(VENV)

@@ -14,11 +14,11 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	2>/dev/null && { command -v $$c; break; }; done)
 
 .PHONY: help run test test-slow test-all lint bench bench-detail golden explore notebook docs \
-	docs-results clean-venv
+	docs-results docs-screenshot clean-venv
 
 help:
-	@echo "make run    - set up .venv if needed, run $(SCENARIO), write results/ and plots"
-	@echo "make test   - set up .venv if needed and run the test suite, slow tests left out"
+	@echo "make run    - set up .venv (base install) if needed, run $(SCENARIO), write results/ and plots"
+	@echo "make test   - set up .venv with every extra if needed, run ruff and the tests, slow ones left out"
 	@echo "make test-slow - the slow tests only (subprocesses, browser, notebook, sweeps)"
 	@echo "make test-all  - both (what CI runs)"
 	@echo "make lint   - ruff check and ruff format --check"
@@ -29,6 +29,7 @@ help:
 	@echo "make notebook - JupyterLab on 127.0.0.1 in notebooks/"
 	@echo "make docs   - the documentation site from docs/ into site/ (MkDocs, strict: a broken link fails)"
 	@echo "make docs-results - rerun the pinned-seed runs behind the README's and docs' numbers and figures"
+	@echo "make docs-screenshot - docs/explorer.png from the browser test (needs Chromium)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -55,8 +56,8 @@ GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX 
 	AVX512_ICL AVX512_SPR X86_V4" NUMBA_CPU_NAME=generic
 
 test: $(VENV)/.extra-test
-	$(PY) -m ruff check sim tests run.py benchmarks
-	$(PY) -m ruff format --check sim tests run.py benchmarks
+	$(PY) -m ruff check sim tests run.py benchmarks mkdocs_hooks.py
+	$(PY) -m ruff format --check sim tests run.py benchmarks mkdocs_hooks.py
 	$(PY) -m pytest -q -m "not slow and not rules"
 	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider -m rules
 	$(GENERIC_CPU) $(PY) -m pytest -q -p no:cacheprovider tests/test_golden.py
@@ -67,8 +68,8 @@ test-slow: $(VENV)/.extra-test
 test-all: test test-slow
 
 lint: $(VENV)/.extra-test
-	$(PY) -m ruff check sim tests run.py benchmarks
-	$(PY) -m ruff format --check sim tests run.py benchmarks
+	$(PY) -m ruff check sim tests run.py benchmarks mkdocs_hooks.py
+	$(PY) -m ruff format --check sim tests run.py benchmarks mkdocs_hooks.py
 
 explore: $(VENV)/.extra-explore
 	$(PY) -m sim explore $(if $(filter command line,$(origin SCENARIO)),$(SCENARIO))
@@ -87,13 +88,18 @@ golden: $(STAMP)
 	$(PY) tests/test_golden.py
 
 docs: $(VENV)/.extra-docs
-	$(PY) -m mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
 
 # The README's and docs' numbers, tables and figures from runs, from pinned seeds (sim/docgen.py;
 # a few minutes); the blocks from the code alone are `python -m sim.reference`.
 docs-results: $(STAMP)
 	$(PY) -m sim.reference
 	$(PY) -m sim.docgen
+
+# docs/explorer.png: the browser test's page after Russia's commitment moved to 0.1 (needs Chromium).
+docs-screenshot: $(VENV)/.extra-test
+	ALLIANCE_SIM_EXPLORER_SCREENSHOT=docs/explorer.png $(PY) -m pytest -q -m slow \
+		tests/test_explorer_browser.py
 
 clean-venv:
 	rm -rf $(VENV)

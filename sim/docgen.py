@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 FIGURES = DOCS / "figures"
@@ -256,6 +258,17 @@ def compare_block(printout: str, stamp_text: str) -> str:
     )
 
 
+def _cell(value: object) -> str:
+    """A table cell: yes / no, four significant digits, or the text; empty for none."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 def hindcast_block(folder: Path, stamp_text: str) -> str:
     """The shipped history scored against the observations, with the figure."""
     from sim.execution.hindcast import hindcast
@@ -279,8 +292,7 @@ def hindcast_block(folder: Path, stamp_text: str) -> str:
         "|" + "---|" * (len(columns) + len(numbers)),
     ]
     for _, row in table.iterrows():
-        cells = [str(row[c]) for c in columns]
-        cells += [f"{row[c]:.4g}" if isinstance(row[c], float) else str(row[c]) for c in numbers]
+        cells = [_cell(row[c]) for c in columns + numbers]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(
         [

@@ -15,10 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sim.model.recording import SERIES
+from sim.results.outcomes import wilson_interval
 from sim.scenario.coverage import COVERAGE
 from sim.scenario.data import load_data
 from sim.scenario.outcome_settings import OUTCOMES, OutcomeSettings
 from sim.scenario.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
+from sim.scenario.scenario import load_scenario
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -137,6 +139,20 @@ def data_table() -> str:
     return "\n".join(rows)
 
 
+def monte_carlo_error() -> str:
+    """The 95 % Wilson intervals of a few shares at the baseline's default replicates."""
+    n = load_scenario(PACKAGE.parent / "scenarios" / "baseline.yaml").spec.replicates
+
+    def interval(share: float) -> str:
+        low, high = wilson_interval(round(share * n), n)
+        return f"{low * 100:.2g}-{high * 100:.2g} %"
+
+    return (
+        f"At the scenarios' default {n} replicates a 50 % share has a 95 % interval of "
+        f"{interval(0.5)}, a 10 % share {interval(0.1)}, a 1 % share {interval(0.01)}."
+    )
+
+
 SHARED = ("actors", "calendar", "errors", "files", "provenance")
 LAYERS = ("scenario", "model", "results", "execution", "plots")
 
@@ -192,6 +208,7 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "layout": layout,
     "coverage": coverage_table,
     "data": data_table,
+    "monte-carlo": monte_carlo_error,
 }
 """The generated blocks, by marker name."""
 
@@ -201,8 +218,11 @@ PAGES: dict[str, Path] = {
     "layout": DOCS / "architecture.md",
     "coverage": DOCS / "article-coverage.md",
     "data": DOCS / "data-sources.md",
+    "monte-carlo": PACKAGE.parent / "README.md",
 }
 """The docs page each block lives in."""
+INLINE = {"monte-carlo"}
+"""Blocks written inside a paragraph, markers and text on one line."""
 
 
 def markers(name: str) -> tuple[str, str]:
@@ -215,7 +235,7 @@ def markers(name: str) -> tuple[str, str]:
 def render(name: str) -> str:
     """A block with its markers."""
     start, end = markers(name)
-    return "\n\n".join([start, BLOCKS[name](), end])
+    return ("" if name in INLINE else "\n\n").join([start, BLOCKS[name](), end])
 
 
 def current(name: str, page: Path) -> str:

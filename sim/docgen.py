@@ -258,6 +258,17 @@ def compare_block(printout: str, stamp_text: str) -> str:
     )
 
 
+HINDCAST_HEADINGS = {
+    "q10": "model 10 %",
+    "q50": "model median",
+    "q90": "model 90 %",
+    "pit": "PIT",
+    "inside_80": "in 80 %",
+    "crps": "CRPS",
+}
+"""The hindcast table's columns as docs/history.md explains them."""
+
+
 def _cell(value: object) -> str:
     """A table cell: yes / no, four significant digits, or the text; empty for none."""
     if value is None or (isinstance(value, float) and value != value):
@@ -265,7 +276,7 @@ def _cell(value: object) -> str:
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
     return str(value)
 
 
@@ -288,7 +299,7 @@ def hindcast_block(folder: Path, stamp_text: str) -> str:
     numbers = [c for c in ("observed", "q10", "q50", "q90", "pit", "inside_80", "crps")]
     numbers = [c for c in numbers if c in table.columns]
     rows = [
-        "| " + " | ".join(columns + numbers) + " |",
+        "| " + " | ".join(HINDCAST_HEADINGS.get(c, c) for c in columns + numbers) + " |",
         "|" + "---|" * (len(columns) + len(numbers)),
     ]
     for _, row in table.iterrows():

@@ -260,6 +260,8 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         for name in stale:
             print(f"stale: the '{name}' block of {PAGES[name]}: run `python -m sim.reference`")
+        if not stale:
+            print("every block is up to date")
         return 1 if stale else 0
     for name in stale:
         update(name, PAGES[name])

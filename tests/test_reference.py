@@ -39,4 +39,6 @@ def test_check_names_a_stale_block_and_rewriting_fixes_it(
     assert "old table" in page.read_text(encoding="utf-8")  # --check writes nothing
     assert reference.main([]) == 0
     assert page.read_text(encoding="utf-8") == f"# Reference\n\n{render('reference')}\n\nkept\n"
+    capsys.readouterr()
     assert reference.main(["--check"]) == 0
+    assert capsys.readouterr().out == "every block is up to date\n"

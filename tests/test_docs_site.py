@@ -46,3 +46,13 @@ def test_a_broken_link_fails_the_build(docs: Path, tmp_path: Path) -> None:
     (docs / "usage.md").write_text("# Usage\n\nSee [the model](no-such-page.md).\n", "utf-8")
     with pytest.raises(Abort):
         build_site(docs, tmp_path / "site")
+
+
+def test_the_readme_answers_first_and_stays_short() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 220, f"README.md has {len(lines)} lines: move detail into docs/"
+    first_screen = "\n".join(lines[:40])
+    assert "## What it answers" in first_screen
+    assert "<!-- headline:start" in first_screen  # the generated outcome table
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings.index("## What it answers") < headings.index("## Two commands")

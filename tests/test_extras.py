@@ -58,3 +58,26 @@ def test_a_cluster_without_its_extra_names_the_cluster_extra(
 
     with pytest.raises(MissingExtra, match=r"pip install 'alliance-sim\[cluster\]'"):
         connect("inproc://nowhere")
+
+
+@pytest.mark.slow
+def test_the_base_install_runs_compares_and_plots_without_any_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for extra in ("sweep", "cluster", "explore", "docs"):
+        for module in EXTRAS[extra]:
+            monkeypatch.setitem(sys.modules, module, None)
+    monkeypatch.setitem(sys.modules, "dask", None)
+    short = tmp_path / "short.yaml"
+    short.write_text(
+        f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\nname: short\nhorizon_months: 24\n",
+        encoding="utf-8",
+    )
+    other = tmp_path / "other.yaml"
+    other.write_text("extends: short.yaml\nname: other\nactors: {russia: {commitment: 0.3}}\n")
+    out = tmp_path / "results"
+    assert main(["run", str(short), "--replicates", "4", "--out", str(out)]) == 0
+    assert main(["compare", str(short), str(other), "--replicates", "4", "--out", str(out)]) == 0
+    assert "error" not in capsys.readouterr().err
+    assert len(list(out.glob("short/*/plots/dashboard.png"))) == 1
+    assert len(list(out.glob("compare/*/briefing.png"))) == 1

@@ -199,7 +199,7 @@ def headline(runs: list, stamp_text: str) -> str:
         [
             f"The baseline (`scenarios/baseline.yaml`: the pact as signed, the observed history"
             f" to December 2026, then those conditions continued), {REPLICATES} futures, seed"
-            f" {SEED}, June 2024 to June 2034; each of the {len(runs) - 1} shipped what-ifs run"
+            f" {SEED}, June 2024 to June 2034; each of the {len(runs) - 1} shipped what-ifs runs"
             " on the same futures (paired). Made "
             f"{stamp_text} by `{COMMAND}`; every scenario's table: "
             "[outcomes by scenario](docs/outcomes_by_scenario.md).",

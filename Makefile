@@ -1,4 +1,4 @@
-# Two commands do all the set-up: `make run` and `make test` (see README.md).
+# Two commands do all the set-up: `make run` and `make test` (see README.md); `make help` lists the rest.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
@@ -13,11 +13,12 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help run test test-slow test-all lint bench bench-detail golden explore notebook clean-venv
+.PHONY: help run test test-slow test-all lint bench bench-detail golden explore notebook docs \
+	docs-results docs-screenshot clean-venv
 
 help:
-	@echo "make run    - set up .venv if needed, run $(SCENARIO), write results/ and plots"
-	@echo "make test   - set up .venv if needed and run the test suite, slow tests left out"
+	@echo "make run    - set up .venv (base install) if needed, run $(SCENARIO), write results/ and plots"
+	@echo "make test   - set up .venv with every extra if needed, run ruff and the tests, slow ones left out"
 	@echo "make test-slow - the slow tests only (subprocesses, browser, notebook, sweeps)"
 	@echo "make test-all  - both (what CI runs)"
 	@echo "make lint   - ruff check and ruff format --check"
@@ -26,16 +27,25 @@ help:
 	@echo "make bench-detail - the detailed speed and scale benchmarks (batched vs single runs, 100,000 runs)"
 	@echo "make explore  - the what-if explorer as a web page on http://127.0.0.1:8866/ (Voila)"
 	@echo "make notebook - JupyterLab on 127.0.0.1 in notebooks/"
+	@echo "make docs   - the documentation site from docs/ into site/ (MkDocs, strict: a broken link fails)"
+	@echo "make docs-results - rerun the pinned-seed runs behind the README's and docs' numbers and figures"
+	@echo "make docs-screenshot - docs/explorer.png from the browser test (needs Chromium)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "alliance-sim needs Python 3.12 or newer (Mesa 3.5 requires it); install one or run 'make PYTHON=/path/to/python3.12'." >&2; \
 		exit 1; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e .
 	$(PY) -m sim.model.warmup
 	@touch $(STAMP)
+
+# An optional extra on top of the base install (pyproject.toml): test (all of them), explore,
+# notebook, docs, sweep, cluster. pip prints what it fetches and installs as it goes.
+$(VENV)/.extra-%: $(STAMP)
+	$(PY) -m pip install -e '.[$*]'
+	@touch $@
 
 run: $(STAMP)
 	$(VENV)/bin/alliance-sim run $(SCENARIO)
@@ -45,30 +55,26 @@ run: $(STAMP)
 GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL \
 	AVX512_ICL AVX512_SPR X86_V4" NUMBA_CPU_NAME=generic
 
-test: $(STAMP)
-	$(PY) -m ruff check sim tests run.py benchmarks
-	$(PY) -m ruff format --check sim tests run.py benchmarks
+test: $(VENV)/.extra-test
+	$(PY) -m ruff check sim tests run.py benchmarks mkdocs_hooks.py
+	$(PY) -m ruff format --check sim tests run.py benchmarks mkdocs_hooks.py
 	$(PY) -m pytest -q -m "not slow and not rules"
 	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider -m rules
 	$(GENERIC_CPU) $(PY) -m pytest -q -p no:cacheprovider tests/test_golden.py
 
-test-slow: $(STAMP)
+test-slow: $(VENV)/.extra-test
 	$(PY) -m pytest -q -m slow
 
 test-all: test test-slow
 
-lint: $(STAMP)
-	$(PY) -m ruff check sim tests run.py benchmarks
-	$(PY) -m ruff format --check sim tests run.py benchmarks
+lint: $(VENV)/.extra-test
+	$(PY) -m ruff check sim tests run.py benchmarks mkdocs_hooks.py
+	$(PY) -m ruff format --check sim tests run.py benchmarks mkdocs_hooks.py
 
-explore: $(STAMP)
+explore: $(VENV)/.extra-explore
 	$(PY) -m sim explore $(if $(filter command line,$(origin SCENARIO)),$(SCENARIO))
 
-$(VENV)/.notebook: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,notebook]'
-	@touch $@
-
-notebook: $(VENV)/.notebook
+notebook: $(VENV)/.extra-notebook
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
 
 bench: $(STAMP)
@@ -80,6 +86,20 @@ bench-detail: $(STAMP)
 
 golden: $(STAMP)
 	$(PY) tests/test_golden.py
+
+docs: $(VENV)/.extra-docs
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
+# The README's and docs' numbers, tables and figures from runs, from pinned seeds (sim/docgen.py;
+# a few minutes); the blocks from the code alone are `python -m sim.reference`.
+docs-results: $(STAMP)
+	$(PY) -m sim.reference
+	$(PY) -m sim.docgen
+
+# docs/explorer.png: the browser test's page after Russia's commitment moved to 0.1 (needs Chromium).
+docs-screenshot: $(VENV)/.extra-test
+	ALLIANCE_SIM_EXPLORER_SCREENSHOT=docs/explorer.png $(PY) -m pytest -q -m slow \
+		tests/test_explorer_browser.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sim.errors import Interrupted, UserError
+from sim.errors import Interrupted, UserError, require_extra
 from sim.execution import budget
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.files import check_writable_folder
@@ -362,8 +362,9 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
             args.scenario,
             None,
             "sweep",
-            "this scenario has no 'sweep:' block (see the README's sweep section)",
+            "this scenario has no 'sweep:' block (see docs/exploring.md, Sweep parameters)",
         )
+    require_extra("sweep", "a sweep")
     print(
         f"Sweep '{scenario.name}': {spec.design} design over "
         f"{', '.join(spec.parameters)}; {scenario.spec.replicates} replicates a point",

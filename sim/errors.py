@@ -6,6 +6,8 @@ status 2, never with a traceback.
 """
 
 import difflib
+import importlib.util
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,6 +26,39 @@ class UserError(Exception):
 
 class ScenarioError(UserError):
     """Bad scenario content: a file, its `extends:` chain, or a `with_params` change."""
+
+
+class MissingExtra(UserError):
+    """A feature whose libraries are an optional extra that is not installed: the message is the
+    one `pip install` line that adds it."""
+
+
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "sweep": ("SALib", "ema_workbench"),
+    "cluster": ("distributed",),
+    "explore": ("ipywidgets", "voila"),
+    "docs": ("mkdocs", "material"),
+}
+"""The optional extras (pyproject.toml) and the modules each brings."""
+
+
+def _installed(module: str) -> bool:
+    if module in sys.modules:  # None there means the import is blocked
+        return sys.modules[module] is not None
+    return importlib.util.find_spec(module) is not None
+
+
+def require_extra(extra: str, needed_for: str) -> None:
+    """Raise MissingExtra, naming the pip install to run, unless every module of `extra` is
+    installed. Checks without importing (ema_workbench alone takes seconds to import)."""
+    missing = [module for module in EXTRAS[extra] if not _installed(module)]
+    if missing:
+        raise MissingExtra(
+            f"{needed_for} needs the '{extra}' extra ({', '.join(missing)} not installed)",
+            None,
+            "",
+            f"pip install 'alliance-sim[{extra}]' (in a clone: pip install -e '.[{extra}]')",
+        )
 
 
 class Interrupted(BaseException):

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.errors import require_extra
 from sim.execution import budget
 from sim.execution.conditioning import ACCEPTED_FILE, Conditioning
 from sim.execution.runner import run
@@ -130,6 +131,7 @@ def run_sweep(
         raise TypeError(
             f"run_sweep expects a Scenario (sim.load_scenario(path)), got {type(scenario).__name__}"
         )
+    require_extra("sweep", "a sweep")
     check_writable_folder(Path(root), "root")
     options = JobSettings(
         Path(root),

@@ -1,4 +1,4 @@
-"""Published base rates a plausible model must respect (README: Validation anchors)."""
+"""Published base rates a plausible model must respect (docs/model.md: Validation anchors)."""
 
 from pathlib import Path
 

@@ -7,6 +7,7 @@ futures in which the reciprocity clause fires, and the fans' medians of B.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,8 @@ from sim.explore import DEFAULT_SERIES, WhatIf, end_medians, outcome_differences
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 REPLICATES = 300
+SCREENSHOT = os.environ.get("ALLIANCE_SIM_EXPLORER_SCREENSHOT")
+"""Where to copy the page once the slider has moved (`make docs-screenshot`: docs/explorer.png)."""
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -152,6 +155,8 @@ def test_moving_a_slider_in_the_browser_updates_table_and_fans(server, tmp_path)
             )
             runs = _runs(page)
             page.screenshot(path=tmp_path / "2-commitment-0.1.png")
+            if SCREENSHOT:
+                shutil.copyfile(tmp_path / "2-commitment-0.1.png", SCREENSHOT)
             after = _table(page)
             figure_after = page.locator(".whatif-figure").screenshot()
             medians = {

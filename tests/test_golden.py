@@ -10,7 +10,7 @@ and the diff of tests/golden/ shows in review what moved.
 Two cases: the baseline scenario (50 replicates x 36 months) and the same run with a timed
 event of every kind (`set:`, and each `trigger:`), so that events are pinned too.
 
-What "the same" means (README, Reproducibility): on one machine and build a run is the same
+What "the same" means (docs/guarantees.md): on one machine and build a run is the same
 bits whatever the batch; across CPUs the C library's exp and log (and numpy's SIMD versions,
 where a CPU has them) may differ in the last bit. So floats compare within FLOAT_TOLERANCE
 (relative, with ABSOLUTE_TOLERANCE near zero), NaN where NaN; true/false and whole-number

@@ -1,4 +1,4 @@
-"""Richardson (1960) anchors (README: Validation anchors): a two-actor dyad with every other
+"""Richardson (1960) anchors (docs/model.md: Validation anchors): a two-actor dyad with every other
 mechanism off."""
 
 from pathlib import Path

@@ -27,7 +27,7 @@ from contextlib import contextmanager, suppress
 from multiprocessing import forkserver, resource_tracker
 from typing import Any, NamedTuple
 
-from sim.errors import UserError
+from sim.errors import UserError, require_extra
 
 FORKSERVER_PRELOAD = ["sim.execution.jobs"]
 """Modules the forkserver imports once, so that each worker starts with the model loaded
@@ -177,6 +177,7 @@ def connect(address: str) -> Any:
         target = f"{scheme}://{match['host']}:{match['port']}"
         if scheme == "tcp":
             _check_scheduler(address, match["host"].strip("[]"), int(match["port"]))
+    require_extra("cluster", "--scheduler (a Dask cluster)")
     from distributed import Client  # loaded only for a cluster
 
     outcome: dict[str, Any] = {}

@@ -131,7 +131,7 @@ def parameter_value(scenario: Scenario, path: str) -> float:
             "<explorer>",
             None,
             path,
-            "is null (see its meaning in the README); set a number to explore it",
+            "is null (see its meaning in docs/reference.md); set a number to explore it",
         )
     return float(value)
 
@@ -166,7 +166,7 @@ KNOBS: tuple[Knob, ...] = (
     SANCTIONS_KNOB,
     parameter_knob("ukraine.intensity", "War in Ukraine: intensity"),
 )
-"""The sliders shown first: the drivers the sweeps rank highest (README, sweeps)."""
+"""The sliders shown first: the drivers the sweeps rank highest (docs/exploring.md, sweeps)."""
 
 KNOB_BY_KEY = {knob.key: knob for knob in KNOBS}
 

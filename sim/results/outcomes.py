@@ -146,7 +146,7 @@ def regional_growth(
     """Compound annual real growth of the actors' combined spending over the whole years of
     a run (constant 2024 US$).
 
-    The regional index (README, Outcomes): combined South Korean, Japanese and North Korean
+    The regional index (docs/outcomes.md): combined South Korean, Japanese and North Korean
     spending growth (L15); with MILITARISATION_ACTORS, the region's militarisation.
     """
     combined = spending[:, :, [INDEX[x] for x in actors]].sum(axis=2)

@@ -325,8 +325,8 @@ def header(replicates: int, seed: int, out: Path, months: int, options: str = ""
         [
             "# Outcomes by scenario",
             "",
-            "<!-- Generated tables: rewrite with the command below; hand-written notes go "
-            "after the END OF GENERATED TABLES line. -->",
+            "<!-- Generated tables: `make docs-results` (sim/docgen.py) rewrites them with the "
+            "command below; hand-written notes go after the END OF GENERATED TABLES line. -->",
             "",
             f"- Command: `{command}`",
             f"- Seed {seed}, {replicates} replicates (ids 0-{replicates - 1} in every "

@@ -7,7 +7,7 @@ when some of it is modelled and the rest is excused, *not modelled* when it is o
 (headings, rhetoric with no step, the machine-written noise). tests/test_coverage.py checks
 that every line is covered or excused, that every line a mechanism's docstring cites lists
 that mechanism here, and that every mechanism, actor, parameter and outcome named exists;
-the README's coverage table is generated from it (sim/reference.py).
+the coverage table of docs/article-coverage.md is generated from it (sim/reference.py).
 """
 
 from dataclasses import dataclass

@@ -4,7 +4,7 @@ An observation file is YAML (.yaml or .yml, at most yaml_source.MAX_BYTES) with 
 `observations:`, a list of entries:
 
     observations:
-      - series: spending          # a recorded series (README, "Recorded series")
+      - series: spending          # a recorded series (docs/reference.md)
         actor: rok                # one of its columns (actor, member, or its scope label)
         period: 2025              # a calendar year, or a month "2025-04"
         measure: growth           # level (the series' unit) | growth (year-on-year, 0.03 = 3 %)

@@ -1,7 +1,7 @@
 """Every parameter of the model, declared once: unit, range, meaning, basis and defaults.
 
-The scenario schema (sim/scenario/schema.py) and the README's parameter reference are generated
-from these tables, and values are validated against them at the edge, when a scenario is
+The scenario schema (sim/scenario/schema.py) and the parameter reference (docs/reference.md) are
+generated from these tables, and values are validated against them at the edge, when a scenario is
 loaded; the model itself never re-checks them.
 
 Defaults are judgements unless the basis names a figure: no study estimates, say, how fast

@@ -118,7 +118,7 @@ class EventSpec(BaseModel):
 
 class SweepSpec(BaseModel):
     """A parameter sweep (`run.py sweep`): a design over parameter ranges, `replicates` runs
-    per point. See the README's sweep section."""
+    per point. See docs/exploring.md, Sweep parameters."""
 
     model_config = STRICT
 
@@ -152,7 +152,7 @@ class UncertainSpec(BaseModel):
 
 
 class ScenarioSpec(BaseModel):
-    """A resolved scenario. See the README's scenario reference for every key."""
+    """A resolved scenario. See docs/scenarios.md and docs/reference.md for every key."""
 
     model_config = STRICT
 

@@ -174,7 +174,7 @@ def scenario_events(scenario: Scenario, horizon: int | None = None) -> list[tupl
     in the same month share one label."""
     horizon = scenario.spec.horizon_months if horizon is None else horizon
     by_month: dict[int, list[str]] = {}
-    for event in scenario.spec.events:
+    for event in scenario.events:
         month = event.at_month
         if 0 < month <= horizon:
             label = event_label(event.note, event.trigger, list(event.set or {}), 60)

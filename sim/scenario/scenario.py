@@ -22,7 +22,7 @@ from sim.scenario import paths
 from sim.scenario.checks import Origin, check_consistency, first_error
 from sim.scenario.data import DATA_FILE
 from sim.scenario.parameters import ACTOR_PARAMS, WORLD_PARAMS
-from sim.scenario.schema import TOP_LEVEL_KEYS, ScenarioSpec
+from sim.scenario.schema import TOP_LEVEL_KEYS, EventSpec, ScenarioSpec
 from sim.scenario.uncertain import check_uncertain
 from sim.scenario.yaml_source import KeyPath, YamlDoc, read_yaml
 
@@ -54,6 +54,29 @@ class Scenario:
         digest = hashlib.sha256(text.encode())
         digest.update(DATA_FILE.read_bytes())
         return digest.hexdigest()[:12]
+
+    @property
+    def present(self) -> int | None:
+        """The last observed month (months after June 2024; `present:`, set by history.yaml
+        and moved forward as history is added), None for a scenario without history."""
+        return self.spec.present_month
+
+    @property
+    def branch(self) -> int | None:
+        """The month the scenario's `changes:` start (the earliest), None without changes:
+        every month before it is the scenario it extends, bit for bit."""
+        months = [change.at_month(self.present) for change in self.spec.changes]
+        return min(months) if months else None
+
+    @property
+    def events(self) -> list[EventSpec]:
+        """The timed events the model runs: `events:`, then each change of `changes:` as an
+        event of the month it starts (after the month's other events, so it wins)."""
+        changes = [
+            EventSpec(month=change.at_month(self.present), set=change.set, note=change.note)
+            for change in self.spec.changes
+        ]
+        return [*self.spec.events, *changes]
 
     def resolved(self) -> dict[str, Any]:
         """The scenario as run, without unset keys: what the manifest records."""
@@ -295,17 +318,22 @@ def _merge(
     over: dict[str, Any],
     over_prov: dict[KeyPath, tuple[Path, int]],
 ) -> tuple[dict[str, Any], dict[KeyPath, tuple[Path, int]]]:
-    """Deep-merge `over` into `base`; events accumulate (their indices shift)."""
+    """Deep-merge `over` into `base`; events and changes accumulate (their indices shift)."""
     merged = _deep_merge(base, over)
     provenance = dict(base_prov)
-    shift = len(base.get("events") or [])
+    shifts = {key: len(base.get(key) or []) for key in ACCUMULATED}
     for key_path, where in over_prov.items():
-        if key_path[:1] == ("events",) and len(key_path) > 1 and isinstance(key_path[1], int):
-            key_path = ("events", key_path[1] + shift, *key_path[2:])
+        if key_path[0] in ACCUMULATED and len(key_path) > 1 and isinstance(key_path[1], int):
+            key_path = (key_path[0], key_path[1] + shifts[str(key_path[0])], *key_path[2:])
         provenance[key_path] = where
-    if isinstance(base.get("events"), list) and isinstance(over.get("events"), list):
-        merged["events"] = [*base["events"], *over["events"]]
+    for key in ACCUMULATED:
+        if isinstance(base.get(key), list) and isinstance(over.get(key), list):
+            merged[key] = [*base[key], *over[key]]
     return merged, provenance
+
+
+ACCUMULATED = ("events", "changes")
+"""The lists `extends:` appends to rather than replaces."""
 
 
 def _deep_merge(base: Any, over: Any) -> Any:
@@ -318,29 +346,40 @@ def _deep_merge(base: Any, over: Any) -> Any:
 
 
 def _without_unreached_history(spec: ScenarioSpec, origin: Origin) -> tuple[ScenarioSpec, Origin]:
-    """Drop the events a scenario inherits through `extends:` that fall after its own
-    horizon: a short run of the baseline simply stops before the later history. An event the
-    scenario declares itself after its horizon stays, and check_consistency refuses it."""
+    """Drop the events and changes a scenario inherits through `extends:` that fall after
+    its own horizon: a short run of the baseline simply stops before the later history. One
+    the scenario declares itself after its horizon stays, and check_consistency refuses it."""
+    for key in ("events", "changes"):
+        spec, origin = _without_unreached(spec, origin, key)
+    return spec, origin
+
+
+def _start(spec: ScenarioSpec, item: Any) -> int:
+    try:
+        return item.at_month if isinstance(item, EventSpec) else item.at_month(spec.present_month)
+    except ValueError:  # a bad date: check_consistency names it
+        return 0
+
+
+def _without_unreached(spec: ScenarioSpec, origin: Origin, key: str) -> tuple[ScenarioSpec, Origin]:
     parents = {str(source) for source in origin.sources if source != origin.path}
-    kept = []
-    for i, event in enumerate(spec.events):
-        try:
-            late = event.at_month > spec.horizon_months
-        except ValueError:  # a bad date: check_consistency names it
-            late = False
-        if not (late and origin.locate(("events", i))[0] in parents):
-            kept.append(i)
-    if len(kept) == len(spec.events):
+    items = getattr(spec, key)
+    kept = [
+        i
+        for i, item in enumerate(items)
+        if not (_start(spec, item) > spec.horizon_months and origin.locate((key, i))[0] in parents)
+    ]
+    if len(kept) == len(items):
         return spec, origin
     moved = {old: new for new, old in enumerate(kept)}
     provenance: dict[KeyPath, tuple[Path, int | None]] = {}
     for key_path, where in origin.provenance.items():
-        if len(key_path) > 1 and key_path[0] == "events" and isinstance(key_path[1], int):
+        if len(key_path) > 1 and key_path[0] == key and isinstance(key_path[1], int):
             if key_path[1] in moved:
-                provenance[("events", moved[key_path[1]], *key_path[2:])] = where
+                provenance[(key, moved[key_path[1]], *key_path[2:])] = where
         else:
             provenance[key_path] = where
-    spec = spec.model_copy(update={"events": [spec.events[i] for i in kept]})
+    spec = spec.model_copy(update={key: [items[i] for i in kept]})
     return spec, Origin(origin.path, origin.sources, provenance)
 
 

@@ -113,7 +113,9 @@ def _extra_message(loc: KeyPath) -> str:
     if len(parent) == 2 and parent[0] == "events":
         return unknown_key_message(bad, EventSpec.model_fields, noun="event key")
     if len(parent) == 2 and parent[0] == "changes":
-        return unknown_key_message(bad, ("from", "set", "note"), noun="change key")
+        return unknown_key_message(
+            bad, ("from", "set", "trigger", "between", "note"), noun="change key"
+        )
     if parent == ("sweep",):
         return unknown_key_message(bad, SweepSpec.model_fields, noun="sweep key")
     return f"unknown key '{bad}'"
@@ -176,6 +178,8 @@ def check_consistency(spec: ScenarioSpec, origin: Origin) -> None:
     for i, event in enumerate(spec.events):
         _check_event(spec, i, event, origin)
     present = _check_present(spec, origin)
+    if spec.outcomes.window == "after_present":
+        _check_future_window(spec, present, origin)
     for i, change in enumerate(spec.changes):
         _check_change(spec, i, change, present, origin)
     _check_symmetric(spec, "tension", origin)
@@ -215,21 +219,7 @@ def _check_event(spec: ScenarioSpec, i: int, event: EventSpec, origin: Origin) -
         raise _fail(
             origin, loc, f"month {month} is after the horizon ({spec.horizon_months} months)"
         )
-    if (event.set is None) == (event.trigger is None):
-        raise _fail(
-            origin,
-            loc,
-            f"give exactly one of 'set: {{path: value}}' or 'trigger: {' | '.join(TRIGGERS)}'",
-        )
-    if (event.trigger in ("armed_clash", "war")) != (event.between is not None):
-        raise _fail(
-            origin,
-            loc,
-            "'trigger: armed_clash' (or war) needs 'between: [bloc member, rival]' "
-            "and 'between' needs that trigger",
-        )
-    for path, value in (event.set or {}).items():
-        _check_event_setting(origin, (*loc, "set", path), path, value)
+    _check_action(origin, loc, event)
 
 
 def _check_present(spec: ScenarioSpec, origin: Origin) -> int | None:
@@ -243,6 +233,23 @@ def _check_present(spec: ScenarioSpec, origin: Origin) -> int | None:
     if present is not None and present < 0:
         raise _fail(origin, ("present",), f"{spec.present} is before the start, 2024-06")
     return present
+
+
+def _check_future_window(spec: ScenarioSpec, present: int | None, origin: Origin) -> None:
+    """Outcomes judged after the present need a present and a horizon beyond it."""
+    if present is None:
+        raise _fail(
+            origin,
+            ("outcomes", "window"),
+            "after_present needs a present: this scenario does not extend history.yaml "
+            "(use whole_run)",
+        )
+    if spec.horizon_months <= present:
+        raise _fail(
+            origin,
+            ("outcomes", "window"),
+            f"after_present needs a horizon beyond the present ({month_name(present)})",
+        )
 
 
 def _check_change(
@@ -281,7 +288,25 @@ def _check_change(
             f"{month_name(month)} is after the horizon ({spec.horizon_months} months, "
             f"{month_name(spec.horizon_months)})",
         )
-    for path, value in change.set.items():
+    _check_action(origin, loc, change)
+
+
+def _check_action(origin: Origin, loc: KeyPath, event: EventSpec | ChangeSpec) -> None:
+    """An event or change sets parameters or triggers a step, not both, with valid values."""
+    if (event.set is None) == (event.trigger is None):
+        raise _fail(
+            origin,
+            loc,
+            f"give exactly one of 'set: {{path: value}}' or 'trigger: {' | '.join(TRIGGERS)}'",
+        )
+    if (event.trigger in ("armed_clash", "war")) != (event.between is not None):
+        raise _fail(
+            origin,
+            loc,
+            "'trigger: armed_clash' (or war) needs 'between: [bloc member, rival]' "
+            "and 'between' needs that trigger",
+        )
+    for path, value in (event.set or {}).items():
         _check_event_setting(origin, (*loc, "set", path), path, value)
 
 

@@ -7,6 +7,7 @@ and `description` are never inherited. Errors name the file and line that wrote 
 value, its key path and what is allowed (ScenarioError).
 """
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -17,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.calendar import month_name
 from sim.errors import ScenarioError, unknown_key_message
 from sim.scenario import paths
 from sim.scenario.checks import Origin, check_consistency, first_error
@@ -69,11 +71,29 @@ class Scenario:
         return min(months) if months else None
 
     @property
+    def outcome_start(self) -> int:
+        """The month outcomes are measured from (outcomes.window): 0 (June 2024) for the
+        whole run, the present for the future after it."""
+        after_present = self.spec.outcomes.window == "after_present"
+        return self.present if after_present and self.present is not None else 0
+
+    @property
+    def outcome_window(self) -> str:
+        """The months outcomes are judged over, in words (manifests and tables say it)."""
+        end = month_name(self.spec.horizon_months)
+        if self.outcome_start == 0:
+            return f"{month_name(1)} to {end} (the whole run from June 2024)"
+        return f"{month_name(self.outcome_start + 1)} to {end} (after the present)"
+
+    @property
     def events(self) -> list[EventSpec]:
-        """The timed events the model runs: `events:`, then each change of `changes:` as an
-        event of the month it starts (after the month's other events, so it wins)."""
+        """The timed events the model runs: `events:`, then each of `changes:` as an event of
+        the month it starts (after the month's other events, so its settings win)."""
         changes = [
-            EventSpec(month=change.at_month(self.present), set=change.set, note=change.note)
+            EventSpec(
+                month=change.at_month(self.present),
+                **change.model_dump(exclude={"from_"}, exclude_none=True, by_alias=False),
+            )
             for change in self.spec.changes
         ]
         return [*self.spec.events, *changes]
@@ -101,12 +121,20 @@ class Scenario:
         given = getattr(self.spec.world, name)
         return WORLD_PARAMS[name].defaults["world"] if given is None else given
 
-    def with_params(self, changes: Mapping[str, Any] | None = None, **top: Any) -> "Scenario":
+    def with_params(
+        self,
+        changes: Mapping[str, Any] | None = None,
+        from_: str | dt.date | None = None,
+        **top: Any,
+    ) -> "Scenario":
         """A copy with parameters changed, validated like a file.
 
         `changes` maps dotted paths to values: "russia.commitment", "rok.reactivity.dprk",
         "world.clash_hazard", "ukraine.intensity", "mechanisms.provocations",
-        "outcomes.arms_race_growth". Keyword arguments set top-level keys (replicates=500).
+        "outcomes.arms_race_growth". Without `from_` they hold from June 2024 (an undated key
+        of a file); with `from_="2027-01"` the parameters change from that month on, as the
+        file's `changes: [{from: 2027-01, set: {...}}]` would (checked against the present).
+        Keyword arguments set top-level keys (replicates=500).
         """
         if changes is not None and not isinstance(changes, Mapping):
             raise TypeError(
@@ -127,7 +155,10 @@ class Scenario:
         data = self.spec.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
         data |= {"name": self.spec.name, **top}
         origin = Origin(self.path, self.sources, dict(self.provenance))
-        changed = [_expand(path) for path in (changes or {})] + [[key] for key in top]
+        if from_ is not None:
+            _add_change(data, origin, changes, from_)
+            changes = {}
+        changed = [_expand(path) for path in changes] + [[key] for key in top]
         for parts in changed:  # blame with_params() for every key it writes, and below it
             written = tuple(parts)
             for stale in [kp for kp in origin.provenance if kp[: len(written)] == written]:
@@ -135,7 +166,7 @@ class Scenario:
             origin.provenance[written] = (WITH_PARAMS, None)
             for depth in range(1, len(parts)):
                 origin.provenance.setdefault(tuple(parts[:depth]), (WITH_PARAMS, None))
-        for parts, value in zip(changed, [*(changes or {}).values(), *top.values()], strict=True):
+        for parts, value in zip(changed, [*changes.values(), *top.values()], strict=True):
             _set_path(data, parts, value)
         return validate(data, origin)
 
@@ -159,6 +190,24 @@ def plain(value: Any) -> Any:
     if type(value).__module__ == "numpy" and callable(item) and getattr(value, "ndim", 1) == 0:
         return item()
     return value
+
+
+def _add_change(data: dict[str, Any], origin: Origin, changes: dict[str, Any], from_: Any) -> None:
+    """Append `changes` from the month `from_` to the scenario's `changes:` (with_params)."""
+    if not changes:
+        raise ScenarioError(
+            WITH_PARAMS,
+            None,
+            "from_",
+            "dates the changes given with it: give some, such as {'russia.commitment': 0.3}",
+        )
+    if isinstance(from_, dt.datetime) or not isinstance(from_, str | dt.date):
+        raise ScenarioError(
+            WITH_PARAMS, None, "from_", f"expected a month as 'YYYY-MM', got {from_!r:.60}"
+        )
+    index = len(data.get("changes") or [])
+    data["changes"] = [*(data.get("changes") or []), {"from": from_, "set": changes}]
+    origin.provenance[("changes", index)] = (WITH_PARAMS, None)
 
 
 def _expand(path: str) -> list[str]:

@@ -114,14 +114,20 @@ class EventSpec(BaseModel):
 
 
 class ChangeSpec(BaseModel):
-    """A change from a date on (`changes:`): parameters set from the month `from:` names (by
-    default the month after the scenario's present) to the horizon; every month before it is
-    the scenario it extends, unchanged. Run as a timed event (sim.model.events) of that month."""
+    """A change from a date on (`changes:`): parameters set (or a step triggered) in the month
+    `from:` names, by default the month after the scenario's present, and kept to the horizon;
+    every month before it is the scenario it extends, unchanged. Run as a timed event
+    (sim.model.events) of that month, after the month's own events."""
 
     model_config = STRICT | ConfigDict(validate_by_name=True, serialize_by_alias=True)
 
     from_: Annotated[str | Annotated[dt.date, Strict()] | None, Field(alias="from")] = None
-    set: dict[str, Any]
+    set: dict[str, Any] | None = None
+    trigger: Literal[TRIGGERS] | None = None  # type: ignore[valid-type]
+    between: Annotated[
+        tuple[Literal[BLOC], Literal[RIVALS]] | None,  # type: ignore[valid-type]
+        Field(strict=False),
+    ] = None
     note: str | None = None
 
     def at_month(self, present: int | None) -> int:

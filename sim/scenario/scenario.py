@@ -2,9 +2,11 @@
 
 A scenario is YAML. Everything is optional; what is left out takes the default declared in
 sim/scenario/parameters.py or the value in the data file. `extends: other.yaml` (relative to the
-file) starts from another scenario: mappings merge key by key, `events` accumulate, `name`
-and `description` are never inherited. Errors name the file and line that wrote the bad
-value, its key path and what is allowed (ScenarioError).
+file; `alliance-sim:baseline.yaml` names a shipped one from anywhere) starts from another
+scenario: mappings merge key by key, `events` and `changes` accumulate, `name` and
+`description` are never inherited. `changes:` act from a month after the present (`present:`,
+set by history.yaml) and leave every month before it as the scenario they extend. Errors name
+the file and line that wrote the bad value, its key path and what is allowed (ScenarioError).
 """
 
 import datetime as dt
@@ -317,7 +319,7 @@ def _resolve(
         raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
     if "\x00" in target or len(target) > 1000:
         raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
-    parent_path = (path.parent / target).resolve()
+    parent_path = extended_path(path, target)
     cycle = (*chain, path.resolve())
     if parent_path in cycle:
         loop = " -> ".join(p.name for p in (*cycle, parent_path))
@@ -338,10 +340,24 @@ def _resolve(
     return merged, provenance, (*parent_sources, path)
 
 
+SHIPPED_PREFIX = "alliance-sim:"
+"""`extends: alliance-sim:baseline.yaml` names a shipped scenario (SHIPPED_SCENARIOS) from a
+scenario file anywhere: the present, the history, the what-ifs, counterfactual/..."""
+
+
+def extended_path(path: Path, target: str) -> Path:
+    """The file `extends: target` names, written in `path`: a shipped scenario for
+    'alliance-sim:<name>.yaml', else relative to the extending file; links resolved."""
+    if target.startswith(SHIPPED_PREFIX):
+        return (SHIPPED_SCENARIOS / target.removeprefix(SHIPPED_PREFIX)).resolve()
+    return (path.parent / target).resolve()
+
+
 def _check_reach(path: Path, line: int | None, target: str, resolved: Path) -> None:
     """`extends:` reaches only .yaml/.yml files under the extending file's scenario root
-    (scenario_root) or the shipped scenarios, symbolic links resolved; the file is not read
-    otherwise, so nothing of it can appear in a message."""
+    (scenario_root) or the shipped scenarios ('alliance-sim:' reaches only these), symbolic
+    links resolved; the file is not read otherwise, so nothing of it can appear in a
+    message."""
     if "\x00" in target or len(target) > 1000:
         raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
     if Path(target).suffix.lower() not in SCENARIO_SUFFIXES or (
@@ -349,6 +365,14 @@ def _check_reach(path: Path, line: int | None, target: str, resolved: Path) -> N
     ):
         raise ScenarioError(
             path, line, "extends", "extends names a scenario file, ending in .yaml or .yml"
+        )
+    if target.startswith(SHIPPED_PREFIX) and not resolved.is_relative_to(SHIPPED_SCENARIOS):
+        raise ScenarioError(
+            path,
+            line,
+            "extends",
+            f"{SHIPPED_PREFIX} names a shipped scenario under {SHIPPED_SCENARIOS}, such as "
+            f"{SHIPPED_PREFIX}baseline.yaml; {target} is outside it",
         )
     roots = (scenario_root(path), SHIPPED_SCENARIOS)
     if not any(resolved.is_relative_to(root) for root in roots):

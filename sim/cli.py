@@ -340,6 +340,8 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
         )
     started = utc_now()
     scenarios = [load_scenario(path) for path in args.scenarios]
+    if args.after_present:
+        scenarios = [_after_present(scenario) for scenario in scenarios]
     if args.sets or args.from_ is not None:
         first = scenarios[0]
         scenarios.append(_changed(first, args).with_params(name=f"{first.name}_changed"[:100]))
@@ -574,6 +576,12 @@ def _change_options(parser: argparse.ArgumentParser, what: str) -> argparse.Argu
         help="the --set changes act from this month on (after the present, the last observed "
         "month; every month before it is the scenario's own); without it they act from June 2024",
     )
+    parser.add_argument(
+        "--after-present",
+        action="store_true",
+        help="judge outcomes over the months after the present only (outcomes.window: "
+        "after_present); default: the whole run from June 2024",
+    )
     return parser
 
 
@@ -602,6 +610,8 @@ def _changed(scenario: Scenario, args: argparse.Namespace) -> Scenario:
     """The scenario with the command line's --set changes, from --from if given."""
     if args.from_ is not None and not args.sets:
         raise UserError("--from", None, "", "dates the --set changes: give --set PATH=VALUE")
+    if args.after_present:
+        scenario = _after_present(scenario)
     if not args.sets:
         return scenario
     try:
@@ -610,6 +620,13 @@ def _changed(scenario: Scenario, args: argparse.Namespace) -> Scenario:
         option = "--from" if error.key.endswith(".from") else "--set"
         setting = error.key.partition(".set.")[2] or error.key.partition("actors.")[2]
         raise UserError(option, None, setting, error.message) from None
+
+
+def _after_present(scenario: Scenario) -> Scenario:
+    try:
+        return scenario.with_params({"outcomes.window": "after_present"})
+    except ScenarioError as error:
+        raise UserError("--after-present", None, "", error.message) from None
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:

@@ -142,3 +142,12 @@ def test_outcomes_after_the_present_count_only_the_future(baseline):
     assert (result.outcomes["armed_clash"] == (clashes[-1] > clashes[future.present])).all()
     assert (result.outcomes["armed_clash"] <= baseline.outcomes["armed_clash"]).all()
     assert month_name(future.present) == "2026-12"
+
+
+def test_compare_after_the_present_says_its_window_in_the_manifest(tmp_path):
+    files = [str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "us_buildup.yaml")]
+    argv = ["compare", *files, "--after-present", "--replicates", "2", "--no-plots"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    (manifest,) = tmp_path.rglob("manifest.json")
+    windows = {s["outcome_window"] for s in json.loads(manifest.read_text())["scenarios"]}
+    assert windows == {"2027-01 to 2034-06 (after the present)"}

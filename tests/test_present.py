@@ -151,3 +151,15 @@ def test_compare_after_the_present_says_its_window_in_the_manifest(tmp_path):
     (manifest,) = tmp_path.rglob("manifest.json")
     windows = {s["outcome_window"] for s in json.loads(manifest.read_text())["scenarios"]}
     assert windows == {"2027-01 to 2034-06 (after the present)"}
+
+
+def test_the_first_what_if_of_the_docs_is_the_notebook_line(tmp_path):
+    doc = (SCENARIOS.parent / "docs" / "what-if-from-today.md").read_text(encoding="utf-8")
+    text = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert len(text.splitlines()) == 6
+    from_file = load_scenario(write(tmp_path, "russia_cools.yaml", text))
+    notebook = load_scenario(SCENARIOS / "baseline.yaml").with_params(
+        {"russia.commitment": 0.3}, from_="2027-01"
+    )
+    assert [e.set for e in from_file.events] == [e.set for e in notebook.events]
+    assert from_file.branch == notebook.branch == month_of("2027-01")

@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 
 EXAMPLES = {
     "run": "example:\n  alliance-sim run scenarios/us_buildup.yaml --replicates 500 --seed 7",
-    "compare": "example:\n  alliance-sim compare scenarios/baseline.yaml "
-    "scenarios/sanctions_isolation.yaml --replicates 400",
+    "compare": "examples:\n  alliance-sim compare scenarios/baseline.yaml "
+    "scenarios/sanctions_isolation.yaml --replicates 400\n"
+    "  alliance-sim compare scenarios/baseline.yaml --set russia.commitment=0.3 "
+    "--from 2027-01 --after-present",
     "sweep": "example:\n  alliance-sim sweep scenarios/sweeps/drivers_lhs.yaml --workers 2",
     "validate": "example:\n  alliance-sim validate scenarios/*.yaml",
     "hindcast": "example:\n  alliance-sim hindcast scenarios/history.yaml "

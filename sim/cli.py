@@ -145,7 +145,7 @@ def _scenario_options(
 
 def _load(path: Path, args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(path)
-    if getattr(args, "sets", None) is not None:
+    if getattr(args, "set_changes", None) is not None:
         scenario = _changed(scenario, args)
     return scenario.with_overrides(replicates=args.replicates, seed=args.seed)
 
@@ -332,7 +332,7 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     from sim.workflows import write_comparison
 
     check_writable_folder(args.out)
-    if len(args.scenarios) + bool(args.sets) < 2:
+    if len(args.scenarios) + bool(args.set_changes) < 2:
         raise UserError(
             args.scenarios[0],
             None,
@@ -344,7 +344,7 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     scenarios = [load_scenario(path) for path in args.scenarios]
     if args.after_present:
         scenarios = [_after_present(scenario) for scenario in scenarios]
-    if args.sets or args.from_ is not None:
+    if args.set_changes or args.from_ is not None:
         first = scenarios[0]
         scenarios.append(_changed(first, args).with_params(name=f"{first.name}_changed"[:100]))
     comparison = compare(scenarios, args.replicates, args.seed, allow_large=args.allow_large)
@@ -563,7 +563,7 @@ def _change_options(parser: argparse.ArgumentParser, what: str) -> argparse.Argu
     """`--set PATH=VALUE` (repeatable) and `--from YYYY-MM`: with_params(changes, from_)."""
     parser.add_argument(
         "--set",
-        dest="sets",
+        dest="set_changes",
         action="append",
         type=_setting,
         default=[],
@@ -610,14 +610,14 @@ def _month(text: str) -> str:
 
 def _changed(scenario: Scenario, args: argparse.Namespace) -> Scenario:
     """The scenario with the command line's --set changes, from --from if given."""
-    if args.from_ is not None and not args.sets:
+    if args.from_ is not None and not args.set_changes:
         raise UserError("--from", None, "", "dates the --set changes: give --set PATH=VALUE")
     if args.after_present:
         scenario = _after_present(scenario)
-    if not args.sets:
+    if not args.set_changes:
         return scenario
     try:
-        return scenario.with_params(dict(args.sets), from_=args.from_)
+        return scenario.with_params(dict(args.set_changes), from_=args.from_)
     except ScenarioError as error:  # name the option, not with_params()
         option = "--from" if error.key.endswith(".from") else "--set"
         setting = error.key.partition(".set.")[2] or error.key.partition("actors.")[2]

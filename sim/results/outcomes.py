@@ -238,7 +238,8 @@ not in the region)."""
 
 def de_escalation(tension: np.ndarray, wars: np.ndarray, settings: OutcomeSettings) -> np.ndarray:
     """The dialogue track wins (L19, L29): peninsula tension, averaged over the final window,
-    is at least de_escalation_drop below June 2024, and no war broke out."""
+    is at least de_escalation_drop below the series' first month (June 2024, or the present
+    for outcomes after it), and no war broke out after that month."""
     fell = final_mean(tension, settings) <= (1.0 - settings.de_escalation_drop) * tension[0]
     return fell & (wars[-1] == wars[0])
 

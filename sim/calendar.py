@@ -35,6 +35,12 @@ def month_of(when: str | date) -> int:
     return (year - START.year) * 12 + (month - START.month)
 
 
+def month_name(month: int) -> str:
+    """Months after June 2024 -> 'YYYY-MM' (30 -> '2026-12'); month_of's inverse."""
+    year, index = divmod(START.month - 1 + month, 12)
+    return f"{START.year + year}-{index + 1:02d}"
+
+
 def month_starts(months: int) -> np.ndarray:
     """First day of each month from June 2024 (month 0), for months + 1 records."""
     first = np.datetime64(START.strftime("%Y-%m"), "M")

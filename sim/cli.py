@@ -3,6 +3,7 @@
 
 import argparse
 import difflib
+import math
 import os
 import signal
 import sys
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sim.errors import Interrupted, UserError, require_extra
+from sim.calendar import month_of
+from sim.errors import Interrupted, ScenarioError, UserError, require_extra
 from sim.execution import budget
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.files import check_writable_folder
@@ -27,8 +29,10 @@ if TYPE_CHECKING:
 
 EXAMPLES = {
     "run": "example:\n  alliance-sim run scenarios/us_buildup.yaml --replicates 500 --seed 7",
-    "compare": "example:\n  alliance-sim compare scenarios/baseline.yaml "
-    "scenarios/sanctions_isolation.yaml --replicates 400",
+    "compare": "examples:\n  alliance-sim compare scenarios/baseline.yaml "
+    "scenarios/sanctions_isolation.yaml --replicates 400\n"
+    "  alliance-sim compare scenarios/baseline.yaml --set russia.commitment=0.3 "
+    "--from 2027-01 --after-present",
     "sweep": "example:\n  alliance-sim sweep scenarios/sweeps/drivers_lhs.yaml --workers 2",
     "validate": "example:\n  alliance-sim validate scenarios/*.yaml",
     "hindcast": "example:\n  alliance-sim hindcast scenarios/history.yaml "
@@ -141,6 +145,8 @@ def _scenario_options(
 
 def _load(path: Path, args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(path)
+    if getattr(args, "set_changes", None) is not None:
+        scenario = _changed(scenario, args)
     return scenario.with_overrides(replicates=args.replicates, seed=args.seed)
 
 
@@ -326,16 +332,21 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     from sim.workflows import write_comparison
 
     check_writable_folder(args.out)
-    if len(args.scenarios) < 2:
+    if len(args.scenarios) + bool(args.set_changes) < 2:
         raise UserError(
             args.scenarios[0],
             None,
             "compare",
-            "give two or more scenario files to compare "
+            "give two or more scenario files to compare, or one with --set "
             "(run a single one with alliance-sim run FILE)",
         )
     started = utc_now()
     scenarios = [load_scenario(path) for path in args.scenarios]
+    if args.after_present:
+        scenarios = [_after_present(scenario) for scenario in scenarios]
+    if args.set_changes or args.from_ is not None:
+        first = scenarios[0]
+        scenarios.append(_changed(first, args).with_params(name=f"{first.name}_changed"[:100]))
     comparison = compare(scenarios, args.replicates, args.seed, allow_large=args.allow_large)
     folder = write_comparison(comparison, args.out, command, started, plots=not args.no_plots)
     base = comparison.results[0]
@@ -553,12 +564,89 @@ def _observations_option(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     return parser
 
 
+def _change_options(parser: argparse.ArgumentParser, what: str) -> argparse.ArgumentParser:
+    """`--set PATH=VALUE` (repeatable) and `--from YYYY-MM`: with_params(changes, from_)."""
+    parser.add_argument(
+        "--set",
+        dest="set_changes",
+        action="append",
+        type=_setting,
+        default=[],
+        metavar="PATH=VALUE",
+        help=f"change a parameter ({what}; repeat for more), e.g. russia.commitment=0.3",
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_",
+        type=_month,
+        metavar="YYYY-MM",
+        help="the --set changes act from this month on (after the present, the last observed "
+        "month; every month before it is the scenario's own); without it they act from June 2024",
+    )
+    parser.add_argument(
+        "--after-present",
+        action="store_true",
+        help="judge outcomes over the months after the present only (outcomes.window: "
+        "after_present); default: the whole run from June 2024",
+    )
+    return parser
+
+
+def _setting(text: str) -> tuple[str, float]:
+    path, equals, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not equals or not path or not math.isfinite(number):
+        raise argparse.ArgumentTypeError(
+            f"expected PATH=NUMBER such as russia.commitment=0.3, got {text!r}"
+        )
+    return path, number
+
+
+def _month(text: str) -> str:
+    try:
+        month_of(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, got {text!r}") from None
+    return text
+
+
+def _changed(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """The scenario with the command line's --set changes, from --from if given."""
+    if args.from_ is not None and not args.set_changes:
+        raise UserError("--from", None, "", "dates the --set changes: give --set PATH=VALUE")
+    if args.after_present:
+        scenario = _after_present(scenario)
+    if not args.set_changes:
+        return scenario
+    try:
+        return scenario.with_params(dict(args.set_changes), from_=args.from_)
+    except ScenarioError as error:  # name the option, not with_params()
+        option = "--from" if error.key.endswith(".from") else "--set"
+        setting = error.key.partition(".set.")[2] or error.key.partition("actors.")[2]
+        raise UserError(option, None, setting, error.message) from None
+
+
+def _after_present(scenario: Scenario) -> Scenario:
+    try:
+        return scenario.with_params({"outcomes.window": "after_present"})
+    except ScenarioError as error:
+        raise UserError("--after-present", None, "", error.message) from None
+
+
 def _run_options(parser: argparse.ArgumentParser) -> None:
-    _conditioned_option(_scenario_options(parser, scale=True))
+    _change_options(
+        _conditioned_option(_scenario_options(parser, scale=True)), "in the scenario run"
+    )
 
 
 def _compare_options(parser: argparse.ArgumentParser) -> None:
-    _scenario_options(parser, many=True)
+    _change_options(
+        _scenario_options(parser, many=True),
+        "compared as one more scenario: the first file, changed",
+    )
 
 
 def _sweep_options(parser: argparse.ArgumentParser) -> None:

@@ -35,7 +35,7 @@ def test_sanctions_are_not_reliably_decisive():
     coalition (the isolation index, paired) in nearly every future and isolate the bloc
     more often than the baseline does, but isolation must hold (evasion not restoring the
     lifeline) in under half of the futures: isolation that bites, but is not decisive."""
-    tightened = outcomes("sanctions_isolation", 400)
+    tightened = outcomes("counterfactual/sanctions_isolation", 400)
     baseline = outcomes("baseline", 400)
     cut = tightened["final_isolation_index"] - baseline["final_isolation_index"]  # paired
     assert (cut < 0).mean() > 0.95

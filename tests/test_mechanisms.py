@@ -43,7 +43,9 @@ def baseline_run():
 
 def test_tighter_sanctions_lower_the_targets_trade_and_output(base):
     tight = run(
-        load_scenario(SCENARIOS / "sanctions_isolation.yaml").with_params(replicates=R),
+        load_scenario(SCENARIOS / "counterfactual" / "sanctions_isolation.yaml").with_params(
+            replicates=R
+        ),
         progress=False,
     )
     assert np.all(end(tight, "sanctions_on", "russia") > end(base, "sanctions_on", "russia"))
@@ -52,7 +54,9 @@ def test_tighter_sanctions_lower_the_targets_trade_and_output(base):
 
 
 def test_evasion_blunts_sanctions():
-    tight = load_scenario(SCENARIOS / "sanctions_isolation.yaml").with_params(replicates=R)
+    tight = load_scenario(SCENARIOS / "counterfactual" / "sanctions_isolation.yaml").with_params(
+        replicates=R
+    )
     evading = run(tight, progress=False)
     caught = run(tight.with_params({"mechanisms.evasion": False}), progress=False)
     assert np.all(end(evading, "trade_access", "russia") > end(caught, "trade_access", "russia"))
@@ -82,7 +86,8 @@ def test_energy_aid_eases_the_dprks_shortage(base):
 
 def test_us_buildup_raises_tension_but_reassures_allies(base):
     built_up = run(
-        load_scenario(SCENARIOS / "us_buildup.yaml").with_params(replicates=R), progress=False
+        load_scenario(SCENARIOS / "counterfactual" / "us_buildup.yaml").with_params(replicates=R),
+        progress=False,
     )
     two_years = 30
     assert np.all(built_up.series("us_buildup")[two_years] > base.series("us_buildup")[two_years])
@@ -97,7 +102,8 @@ def test_us_buildup_raises_tension_but_reassures_allies(base):
 def test_china_coalition_restores_the_lifeline_grip_cuts_it():
     runs = {
         name: run(
-            load_scenario(SCENARIOS / f"{name}.yaml").with_params(replicates=R), progress=False
+            load_scenario(SCENARIOS / "counterfactual" / f"{name}.yaml").with_params(replicates=R),
+            progress=False,
         )
         for name in ("china_coalition", "china_grip_dialogue")
     }
@@ -112,7 +118,9 @@ def test_china_coalition_restores_the_lifeline_grip_cuts_it():
 
 def test_leadership_change_cuts_the_pacts_cooperation(baseline_run):
     changed = run(
-        load_scenario(SCENARIOS / "leadership_change.yaml").with_params(replicates=R),
+        load_scenario(SCENARIOS / "counterfactual" / "leadership_change.yaml").with_params(
+            replicates=R
+        ),
         progress=False,
     )
     assert np.all(changed.series("leader_changed")[-1] == 1)
@@ -125,7 +133,9 @@ def test_leadership_change_cuts_the_pacts_cooperation(baseline_run):
 
 def test_ceasefire_cuts_munitions_and_russian_war_spending(base):
     ceasefire = run(
-        load_scenario(SCENARIOS / "ukraine_ceasefire.yaml").with_params(replicates=R),
+        load_scenario(SCENARIOS / "counterfactual" / "ukraine_ceasefire.yaml").with_params(
+            replicates=R
+        ),
         progress=False,
     )
     a_year_on = 24  # June 2026, a year after the ceasefire, before the DPRK's stock runs out
@@ -189,7 +199,7 @@ def test_budget_ceiling_caps_spending_at_a_share_of_gdp():
 def test_rerouting_never_creates_trade():
     """Evasion moves lost trade; with expansion off, China fixed and sanctions never eased
     below 2024 (they move by the scenario's events only), trade cannot exceed 2024."""
-    tight = load_scenario(SCENARIOS / "sanctions_isolation.yaml").with_params(
+    tight = load_scenario(SCENARIOS / "counterfactual" / "sanctions_isolation.yaml").with_params(
         {
             "mechanisms.trade_expansion": False,
             "mechanisms.china_alignment": False,

@@ -101,7 +101,10 @@ def test_every_future_is_in_exactly_one_isolation_state(index, lifeline):
 def test_de_escalation_needs_lower_tension_and_no_clash():
     tension = np.linspace(0.8, 0.4, 25)[:, None]
     assert de_escalation(tension, np.zeros((25, 1)), SETTINGS)[0]
-    assert not de_escalation(tension, np.ones((25, 1)), SETTINGS)[0]
+    war_in_month_12 = (np.arange(25) >= 12).astype(float)[:, None]
+    assert not de_escalation(tension, war_in_month_12, SETTINGS)[0]
+    war_before_the_window = np.ones((25, 1))  # a window after the present: an earlier war
+    assert de_escalation(tension, war_before_the_window, SETTINGS)[0]
     assert not de_escalation(np.full((25, 1), 0.8), np.zeros((25, 1)), SETTINGS)[0]
 
 

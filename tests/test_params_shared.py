@@ -59,7 +59,7 @@ def test_a_scenarios_parameters_are_stored_once():
         assert Params.defaults(R).is_shared(name)
 
 
-@pytest.mark.parametrize("name", ["baseline", "sanctions_isolation", "events"])
+@pytest.mark.parametrize("name", ["baseline", "counterfactual/sanctions_isolation", "events"])
 def test_shared_and_own_arrays_give_the_same_bits(name):
     s = scenario(events=EVENTS) if name == "events" else scenario(name)
     materialized = Params.from_scenario(s, R).materialize()

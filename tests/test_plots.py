@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def sanctions():
-    return run(load_scenario(ROOT / "scenarios" / "sanctions_isolation.yaml"), replicates=60)
+    path = ROOT / "scenarios" / "counterfactual" / "sanctions_isolation.yaml"
+    return run(load_scenario(path), replicates=60)
 
 
 def vertical_lines_at(ax) -> list[float]:

@@ -41,7 +41,7 @@ def baseline_run():
 
 @pytest.fixture(scope="module")
 def ceasefire():
-    return run(scenario("ukraine_ceasefire"), progress=False)
+    return run(scenario("counterfactual/ukraine_ceasefire"), progress=False)
 
 
 # --- One basis -----------------------------------------------------------------------------
@@ -117,7 +117,9 @@ def test_cooperation_is_a_share_and_a_ceasefire_does_not_strengthen_the_pact(
     )
 
 
-@pytest.mark.parametrize("name", ["ukraine_ceasefire", "china_coalition"])
+@pytest.mark.parametrize(
+    "name", ["counterfactual/ukraine_ceasefire", "counterfactual/china_coalition"]
+)
 def test_russian_support_saturates_below_its_observed_maximum(name):
     """Before, support reached 0.999 in 87-88 % of these replicates."""
     support = run(scenario(name), progress=False).series("support", "russia")

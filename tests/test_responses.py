@@ -65,7 +65,7 @@ def test_the_responses_hold_2024_for_a_year_without_shocks(name, tolerance):
 
 @pytest.fixture(scope="module")
 def engaged():
-    return simulate("us_engagement")
+    return simulate("counterfactual/us_engagement")
 
 
 def test_us_engagement_brings_talks_a_moratorium_and_relief(base, engaged):
@@ -79,7 +79,7 @@ def test_us_engagement_brings_talks_a_moratorium_and_relief(base, engaged):
 
 def test_the_pact_raises_the_dprks_price_for_talks(engaged):
     """More leverage from the pact (L2) -> less progress for the same US engagement."""
-    pricier = simulate("us_engagement", {"world.pact_leverage": 0.9})
+    pricier = simulate("counterfactual/us_engagement", {"world.pact_leverage": 0.9})
     assert np.all(late(pricier, "talks_progress") < late(engaged, "talks_progress"))
 
 
@@ -87,12 +87,14 @@ def test_a_pact_that_delivers_less_makes_the_dprk_readier_to_talk():
     """The price rises with what the pact delivers (capacity): a less committed Russia ->
     more progress for the same US engagement (the US choice held apart: pact_hardening 0)."""
     same_us = {"usa.pact_hardening": 0.0, "mechanisms.leadership_change": False}
-    full = simulate("us_engagement", same_us)
-    weaker = simulate("us_engagement", {**same_us, "russia.commitment": 0.3})
+    full = simulate("counterfactual/us_engagement", same_us)
+    weaker = simulate("counterfactual/us_engagement", {**same_us, "russia.commitment": 0.3})
     assert np.all(late(weaker, "cooperation") < late(full, "cooperation"))
     assert np.all(late(weaker, "talks_progress") > late(full, "talks_progress"))
     # and the US itself engages more with a pact that delivers less (pact_hardening, L14)
-    hardening = simulate("us_engagement", {**same_us, "russia.commitment": 0.3, **DEFAULT_US})
+    hardening = simulate(
+        "counterfactual/us_engagement", {**same_us, "russia.commitment": 0.3, **DEFAULT_US}
+    )
     assert np.all(late(hardening, "us_engagement") > late(weaker, "us_engagement"))
 
 
@@ -111,7 +113,7 @@ def test_talks_switched_off_hold_their_2024_state():
 
 
 def test_russian_presence_raises_tension_and_pulls_the_us_in(base):
-    present = simulate("russia_pacific_presence")
+    present = simulate("counterfactual/russia_pacific_presence")
     assert np.all(late(present, "russia_presence") > late(base, "russia_presence") + 0.5)
     assert np.all(late(present, "us_buildup") > late(base, "us_buildup"))
     assert np.mean(late(present, "bloc_tension") > late(base, "bloc_tension")) > 0.9
@@ -119,13 +121,13 @@ def test_russian_presence_raises_tension_and_pulls_the_us_in(base):
 
 def test_south_korea_and_japan_spend_more_against_russian_presence(base):
     """With the US pull (and its reassurance) off, only their own threat perception acts."""
-    present = simulate("russia_pacific_presence", {"usa.presence_pull": 0.0})
+    present = simulate("counterfactual/russia_pacific_presence", {"usa.presence_pull": 0.0})
     for ally in ("rok", "japan"):
         assert np.all(late(present, "spending", ally) > late(base, "spending", ally))
 
 
 def test_a_ceasefire_frees_russian_forces_for_the_east(base):
-    ceasefire = simulate("ukraine_ceasefire")
+    ceasefire = simulate("counterfactual/ukraine_ceasefire")
     assert np.all(late(ceasefire, "russia_presence") > late(base, "russia_presence"))
 
 
@@ -168,6 +170,6 @@ def test_implementation_ramps_up_and_slows_the_new_channels(base):
 
 
 def test_sanctions_slow_implementation(baseline_run):
-    tight = simulate("sanctions_isolation")
+    tight = simulate("counterfactual/sanctions_isolation")
     assert np.all(late(tight, "implementation") <= late(baseline_run, "implementation"))
     assert np.all(tight.series("implementation")[30] < baseline_run.series("implementation")[30])

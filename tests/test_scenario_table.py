@@ -13,8 +13,9 @@ SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 @pytest.fixture(scope="module")
 def runs() -> list[st.ScenarioRun]:
-    """The baseline and one what-if, 8 replicates, 26 months (two whole years)."""
-    return st.run_all(st.what_ifs()[:2], replicates=8, seed=11, horizon_months=26)
+    """The baseline and one what-if from the present, 8 replicates, 56 months (two whole
+    years after the present, December 2026)."""
+    return st.run_all(st.what_ifs()[:2], replicates=8, seed=11, horizon_months=56)
 
 
 def test_what_ifs_are_the_baseline_then_the_files_extending_it() -> None:
@@ -23,6 +24,14 @@ def test_what_ifs_are_the_baseline_then_the_files_extending_it() -> None:
     names = {p.name for p in paths}
     assert {"ukraine_ceasefire.yaml", "us_buildup.yaml", "leadership_change.yaml"} <= names
     assert not names & {"history.yaml", "history_uncertain.yaml"}  # not what-ifs of it
+
+
+def test_the_counterfactuals_are_the_same_what_ifs_rewriting_the_history() -> None:
+    present = st.what_ifs()
+    counterfactual = st.what_ifs(st.COUNTERFACTUALS, SCENARIOS / "baseline.yaml")
+    assert counterfactual[0] == SCENARIOS / "baseline.yaml"
+    assert [p.name for p in counterfactual[1:]] == [p.name for p in present[1:]]
+    assert all(p.parent == st.COUNTERFACTUALS for p in counterfactual[1:])
 
 
 def test_every_outcome_has_a_share_inside_its_interval(runs: list[st.ScenarioRun]) -> None:
@@ -103,10 +112,11 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, capsys) -> None:
 def test_the_command_writes_the_page_for_the_scenarios_asked(tmp_path: Path, capsys) -> None:
     out = tmp_path / "docs" / "page.md"
     argv = ["--replicates", "2", "--seed", "3", "--out", str(out)]
-    assert st.main([*argv, "--only", "2", "--horizon-months", "26"]) == 0
+    assert st.main([*argv, "--only", "2", "--horizon-months", "56"]) == 0
     text = out.read_text(encoding="utf-8")
-    assert f"--replicates 2 --seed 3 --out {out} --only 2 --horizon-months 26`" in text
-    assert "horizon 26 months from June 2024" in text
+    assert f"--replicates 2 --seed 3 --out {out} --only 2 --horizon-months 56`" in text
+    assert "horizon 56 months from June 2024" in text
+    assert "- Outcomes judged over 2027-01 to 2029-02 (after the present)" in text
     assert "| outcome | baseline | china_coalition |" in text
     assert text.rstrip().endswith(st.GENERATED_END)
     assert capsys.readouterr().out == f"wrote {out}\n"

@@ -123,7 +123,9 @@ def run_chunk(chunk: Chunk) -> pd.DataFrame:
     model = AllianceModel(scenario, replicate_ids=replicate, params=params, record=OUTCOME_SERIES)
     while model.running:
         model.step()
-    table = outcome_table(model.release(), scenario.spec.outcomes, replicate)
+    table = outcome_table(
+        model.release(), scenario.spec.outcomes, replicate, scenario.outcome_start
+    )
     table.insert(0, "run", rows)
     table.insert(1, "point", point)
     for d, name in enumerate(chunk.names):

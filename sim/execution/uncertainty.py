@@ -76,7 +76,9 @@ def variance_decomposition(
     sets = parameter_draws(scenario, np.arange(m))
     nested = sets.loc[np.repeat(sets.index.to_numpy(), k)].reset_index(drop=True)
     result = run_parameter_sets(scenario, nested, np.tile(np.arange(k), m))
-    table = outcome_table(result.arrays, scenario.spec.outcomes, result.replicate_ids)
+    table = outcome_table(
+        result.arrays, scenario.spec.outcomes, result.replicate_ids, scenario.outcome_start
+    )
     rows = []
     for column in table.columns.drop("replicate"):
         y = table[column].to_numpy(dtype=float).reshape(m, k)

@@ -78,7 +78,7 @@ class AllianceModel(mesa.Model):
         self._reference = self.reference.arrays()  # as the compiled month takes it
         self._scratch = scratch()
         self.shocks_now: Month = self.shocks.month(1)
-        self.timeline = Timeline(spec.events)
+        self.timeline = Timeline(scenario.events)
         for actor_id, agent_class in AGENT_CLASSES.items():
             agent_class(self, actor_id)
         if not self.switch("pact_implementation"):

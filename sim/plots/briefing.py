@@ -256,6 +256,13 @@ def _forest(ax: Axes, comparison: Comparison, table: pd.DataFrame) -> None:
 
 
 @styled
+def _from_text(comparison: Comparison) -> str:
+    """' from Jan 2027' when the later scenarios branch from A (their `changes:` start then,
+    the earliest of them), '' when none does."""
+    branches = [r.scenario.branch for r in comparison.results[1:] if r.scenario.branch]
+    return f" from {month_text(month_date(min(branches)))}" if branches else ""
+
+
 def briefing(comparison: Comparison) -> Figure:
     """The comparison on one A4 page (see the module docstring)."""
     if len(comparison.results) < 2:
@@ -268,7 +275,12 @@ def briefing(comparison: Comparison) -> Figure:
     page = _Page(fig)
 
     others = ", ".join(f"'{name}'" for name in names[1:])
-    page.text(f"What changes with {others} instead of '{names[0]}'?", 15, "bold", gap=0.02)
+    page.text(
+        f"What changes{_from_text(comparison)} with {others} instead of '{names[0]}'?",
+        15,
+        "bold",
+        gap=0.02,
+    )
     page.text(
         f"{n:,} futures of each scenario, {month_text(base.dates[0])} to "
         f"{month_text(base.dates[-1])}, on common random numbers (seed "

@@ -174,7 +174,7 @@ def scenario_events(scenario: Scenario, horizon: int | None = None) -> list[tupl
     in the same month share one label."""
     horizon = scenario.spec.horizon_months if horizon is None else horizon
     by_month: dict[int, list[str]] = {}
-    for event in scenario.spec.events:
+    for event in scenario.events:
         month = event.at_month
         if 0 < month <= horizon:
             label = event_label(event.note, event.trigger, list(event.set or {}), 60)
@@ -190,6 +190,30 @@ def month_text(when: np.datetime64) -> str:
 def month_date(month: int) -> np.datetime64:
     first = np.datetime64(START.strftime("%Y-%m"), "M")
     return (first + np.timedelta64(int(month), "M")).astype("datetime64[ns]")
+
+
+def mark_present(ax: Axes, present: int | None, horizon: int) -> list[Artist]:
+    """A solid vertical line at the present (the last observed month, where the history ends
+    and the what-ifs branch), labelled 'today' at the foot of the panel; nothing for a run
+    without a present or that ends before it."""
+    if present is None or not 0 < present < horizon:
+        return []
+    when = month_date(present)
+    return [
+        ax.axvline(when, color=INK, lw=1.3, alpha=0.9, zorder=1),
+        ax.annotate(
+            f"today ({month_text(when)})",
+            xy=(when, 0.02),
+            xycoords=("data", "axes fraction"),
+            xytext=(-3, 0),
+            textcoords="offset points",
+            rotation=90,
+            ha="right",
+            va="bottom",
+            fontsize=6.5,
+            color=INK,
+        ),
+    ]
 
 
 def mark_events(

@@ -23,6 +23,7 @@ from sim.plots.common import (
     fan,
     header,
     mark_events,
+    mark_present,
     panel_grid,
     save_figures,
     scenario_color,
@@ -242,6 +243,8 @@ def comparison_events(comparison: Comparison) -> list[tuple[int, str, str]]:
 
 def mark_comparison_events(ax: Axes, comparison: Comparison, labels: bool = True) -> None:
     mark_events(ax, comparison_events(comparison), labels=labels)
+    first = comparison.results[0]
+    mark_present(ax, first.scenario.present, len(first.dates) - 1)
 
 
 def scenario_handles(comparison: Comparison, start: int = 0) -> list[Artist]:

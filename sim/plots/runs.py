@@ -24,6 +24,7 @@ from sim.plots.common import (
     fan,
     header,
     mark_events,
+    mark_present,
     month_text,
     panel_grid,
     run_title,
@@ -215,6 +216,7 @@ def dashboard(result: RunResult) -> Figure:
     for ax in axes.flat:
         date_axis(ax)
         mark_events(ax, events)
+        mark_present(ax, result.scenario.present, len(result.dates) - 1)
     fig.legend(handles=band_handles(), loc="outside lower center", ncol=3, title="bands and lines")
     header(fig, run_title(result, "Dashboard"), description(result.scenario), BAND_NOTE)
     return fig
@@ -231,6 +233,7 @@ def fan_charts(result: RunResult, series: Sequence[tuple[str, str | None]] = KEY
         ax.set(title=series_title(name, column), ylabel=SERIES_BY_NAME[name].unit)
         date_axis(ax)
         mark_events(ax, events)
+        mark_present(ax, result.scenario.present, len(result.dates) - 1)
     fig.legend(handles=band_handles(), loc="outside lower center", ncol=3)
     header(fig, run_title(result, "Fan charts"), description(result.scenario), BAND_NOTE)
     return fig

@@ -34,7 +34,7 @@ def forced_outcomes(scenario: Scenario) -> dict[str, bool]:
     """The outcomes the scenario's triggered events decide (outcome -> forced value); every
     event happens, as a scenario's events lie within its horizon (sim.scenario.checks)."""
     forced: dict[str, bool] = {}
-    for event in scenario.spec.events:
+    for event in scenario.events:
         if event.trigger is not None:
             forced |= TRIGGER_OUTCOMES[event.trigger]
     return forced

@@ -238,9 +238,10 @@ not in the region)."""
 
 def de_escalation(tension: np.ndarray, wars: np.ndarray, settings: OutcomeSettings) -> np.ndarray:
     """The dialogue track wins (L19, L29): peninsula tension, averaged over the final window,
-    is at least de_escalation_drop below June 2024, and no war broke out."""
+    is at least de_escalation_drop below the series' first month (June 2024, or the present
+    for outcomes after it), and no war broke out after that month."""
     fell = final_mean(tension, settings) <= (1.0 - settings.de_escalation_drop) * tension[0]
-    return fell & (wars[-1] == 0)
+    return fell & (wars[-1] == wars[0])
 
 
 @dataclass(frozen=True)
@@ -271,11 +272,17 @@ def _arms_races(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarr
     return table
 
 
+def happened(counter: np.ndarray) -> np.ndarray:
+    """Whether a cumulative count (months + 1, R, 1) rose within the series: an event
+    occurred after its first month (June 2024, when every count is 0, or the window's start)."""
+    return counter[-1, :, 0] > counter[0, :, 0]
+
+
 def _clashes(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
     return {
-        "armed_clash": arrays["clashes"][-1, :, 0] > 0,
-        "war": arrays["wars"][-1, :, 0] > 0,
-        "reciprocity_fired": arrays["reciprocity"][-1, :, 0] > 0,
+        "armed_clash": happened(arrays["clashes"]),
+        "war": happened(arrays["wars"]),
+        "reciprocity_fired": happened(arrays["reciprocity"]),
     }
 
 
@@ -300,7 +307,7 @@ def _de_escalation(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.nd
 
 
 def _leadership(arrays: Arrays, settings: OutcomeSettings) -> dict[str, np.ndarray]:
-    return {"leadership_change": arrays["leader_changed"][-1, :, 0] > 0}
+    return {"leadership_change": happened(arrays["leader_changed"])}
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -317,15 +324,17 @@ OUTCOME_SERIES: tuple[str, ...] = tuple(dict.fromkeys(s for m in MEASURES for s 
 
 
 def outcome_table(
-    arrays: Arrays, settings: OutcomeSettings, replicate_ids: np.ndarray
+    arrays: Arrays, settings: OutcomeSettings, replicate_ids: np.ndarray, start: int = 0
 ) -> pd.DataFrame:
-    """One row per replicate: every outcome, and the measures behind them.
+    """One row per replicate: every outcome, and the measures behind them, judged over the
+    months from `start` (the scenario's outcome_start: 0, or its present) to the end.
 
     Each measure sees only the series it declares, so a missing declaration fails here.
     """
     table: dict[str, np.ndarray] = {"replicate": np.asarray(replicate_ids)}
     for measure in MEASURES:
-        table |= measure.compute({name: arrays[name] for name in measure.inputs}, settings)
+        inputs = {name: arrays[name][start:] for name in measure.inputs}
+        table |= measure.compute(inputs, settings)
     return pd.DataFrame(table)
 
 

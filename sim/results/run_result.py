@@ -104,7 +104,12 @@ class RunResult:
     @cached_property
     def outcomes(self) -> pd.DataFrame:
         """One row per replicate: each outcome and the measures behind it."""
-        return outcome_table(self.arrays, self.scenario.spec.outcomes, self.replicate_ids)
+        return outcome_table(
+            self.arrays,
+            self.scenario.spec.outcomes,
+            self.replicate_ids,
+            self.scenario.outcome_start,
+        )
 
     def summary(self) -> pd.DataFrame:
         """Share of replicates with each outcome, with 95 % Wilson intervals."""

@@ -3,12 +3,15 @@ each outcome's share with its 95 % Wilson interval, the continuous measures with
 intervals, and each what-if's paired difference to the baseline in the main series.
 
     python -m sim.results.scenario_table [--replicates 400] [--seed 11]
-        [--out docs/outcomes_by_scenario.md]
+        [--out docs/outcomes_by_scenario.md] [--counterfactual]
 
 The what-ifs are the baseline and the scenario files that extend it directly
-(`extends: baseline.yaml`). All run with the same seed and replicate ids, so replicate r of
-each sees the same shocks and a difference between two scenarios' replicate r is the
-scenario's effect on that future (paired comparison).
+(`extends: baseline.yaml`): those in scenarios/ branch from the present and their outcomes
+are judged over the future after it (outcomes.window: after_present); with
+--counterfactual, those in scenarios/counterfactual/, which rewrite the observed history,
+judged over the whole run from June 2024. All run with the same seed and replicate ids, so
+replicate r of each sees the same shocks and a difference between two scenarios' replicate r
+is the scenario's effect on that future (paired comparison).
 """
 
 import argparse
@@ -36,6 +39,8 @@ from sim.scenario.scenario import Scenario, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 BASELINE = "baseline.yaml"
+COUNTERFACTUALS = SCENARIOS / "counterfactual"
+"""The June 2024 counterfactuals: the same what-ifs, rewriting the observed history."""
 WINDOW_MONTHS = 60
 """The main series are compared as their mean over the last five years of a run."""
 
@@ -63,21 +68,26 @@ class ScenarioRun:
     outcomes: pd.DataFrame
     window_means: dict[str, np.ndarray]
     forced: frozenset[str]
+    outcome_window: str = ""
 
 
-def what_ifs(folder: Path = SCENARIOS) -> list[Path]:
-    """The baseline, then the scenario files in `folder` extending it directly, by name."""
-    return [folder / BASELINE, *(p for p in sorted(folder.glob("*.yaml")) if _extends(p))]
+def what_ifs(folder: Path = SCENARIOS, baseline: Path | None = None) -> list[Path]:
+    """The baseline (`folder`'s baseline.yaml unless given), then the scenario files in
+    `folder` extending it directly, by name."""
+    baseline = baseline or folder / BASELINE
+    found = [p for p in sorted(folder.glob("*.yaml")) if _extends(p, baseline)]
+    return [baseline, *found]
 
 
-def _extends(path: Path) -> bool:
+def _extends(path: Path, baseline: Path) -> bool:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise UserError(path, line, "", "not a valid YAML file") from None
-    return isinstance(doc, dict) and doc.get("extends") == BASELINE
+    target = doc.get("extends") if isinstance(doc, dict) else None
+    return isinstance(target, str) and (path.parent / target).resolve() == baseline.resolve()
 
 
 def series_label(series: str, column: str | None) -> str:
@@ -97,6 +107,7 @@ def summarise(result: RunResult) -> ScenarioRun:
         result.outcomes,
         means,
         frozenset(forced_outcomes(result.scenario)),
+        result.scenario.outcome_window,
     )
 
 
@@ -110,14 +121,19 @@ def run_scenario(scenario: Scenario) -> RunResult:
 
 
 def run_all(
-    paths: Sequence[Path], replicates: int, seed: int, horizon_months: int | None = None
+    paths: Sequence[Path],
+    replicates: int,
+    seed: int,
+    horizon_months: int | None = None,
+    window: str = "after_present",
 ) -> list[ScenarioRun]:
-    """Run each scenario with the same seed, replicates and horizon (the first scenario's
-    unless given), keeping only what the page needs."""
+    """Run each scenario with the same seed, replicates, horizon (the first scenario's
+    unless given) and outcome window (outcomes.window), keeping only what the page needs."""
     scenarios = [load_scenario(path) for path in paths]
     months = horizon_months or scenarios[0].spec.horizon_months
     top = {"replicates": replicates, "seed": seed, "horizon_months": months}
-    return [summarise(run_scenario(scenario.with_params(**top))) for scenario in scenarios]
+    changes = {"outcomes.window": window}
+    return [summarise(run_scenario(s.with_params(changes, **top))) for s in scenarios]
 
 
 def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
@@ -315,9 +331,11 @@ def markdown(runs: Sequence[ScenarioRun], header: str) -> str:
     )
 
 
-def header(replicates: int, seed: int, out: Path, months: int, options: str = "") -> str:
+def header(
+    replicates: int, seed: int, out: Path, months: int, options: str = "", window: str = ""
+) -> str:
     """The page's header: the command that made it (with any `options` beyond replicates, seed
-    and out), seed, replicates, horizon, date and machine."""
+    and out), seed, replicates, horizon, the outcomes' window, date and machine."""
     command = f"python -m sim.results.scenario_table --replicates {replicates} --seed {seed}"
     command += f" --out {out}{options}"
     machine = f"{platform.node()} ({platform.platform()}, {os.cpu_count()} CPUs)"
@@ -331,6 +349,7 @@ def header(replicates: int, seed: int, out: Path, months: int, options: str = ""
             f"- Command: `{command}`",
             f"- Seed {seed}, {replicates} replicates (ids 0-{replicates - 1} in every "
             f"scenario), horizon {months} months from June 2024",
+            *([f"- Outcomes judged over {window}"] if window else []),
             f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; machine: {machine}",
         ]
     )
@@ -364,13 +383,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--replicates", type=positive, default=400)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--out", type=Path, default=Path("docs/outcomes_by_scenario.md"))
-    parser.add_argument("--scenarios", type=Path, default=SCENARIOS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--counterfactual",
+        action="store_true",
+        help="the June 2024 counterfactuals (scenarios/counterfactual/), judged over the "
+        "whole run, instead of the what-ifs from the present",
+    )
+    parser.add_argument("--scenarios", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--only", type=positive, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--horizon-months", type=positive, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        paths = what_ifs(args.scenarios)[: args.only]
-        runs = run_all(paths, args.replicates, args.seed, args.horizon_months)
+        if args.counterfactual:
+            paths = what_ifs(args.scenarios or COUNTERFACTUALS, SCENARIOS / BASELINE)
+        else:
+            paths = what_ifs(args.scenarios or SCENARIOS)
+        window = "whole_run" if args.counterfactual else "after_present"
+        runs = run_all(paths[: args.only], args.replicates, args.seed, args.horizon_months, window)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -378,8 +407,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" --{flag} {value}"
         for flag, value in (("only", args.only), ("horizon-months", args.horizon_months))
         if value is not None
+    ) + (" --counterfactual" if args.counterfactual else "")
+    top = header(
+        args.replicates, args.seed, args.out, runs[0].months, options, runs[0].outcome_window
     )
-    page = markdown(runs, header(args.replicates, args.seed, args.out, runs[0].months, options))
+    page = markdown(runs, top)
     write_page(args.out, page)
     print(f"wrote {args.out}")
     return 0

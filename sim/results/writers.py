@@ -131,6 +131,7 @@ def run_manifest(result: RunResult, command: list[str], started: datetime) -> di
         replicates=result.replicates,
         horizon_months=scenario.spec.horizon_months,
         start_month=str(result.dates[0].date()),
+        outcome_window=scenario.outcome_window,
         resolved_scenario=scenario.resolved(),
         conditioned_on=result.conditioned_on,
         series=series_catalog().to_dict(orient="records"),
@@ -164,6 +165,7 @@ def write_comparison_files(
             "name": name,
             "hash": r.scenario.hash,
             "files": [str(p) for p in r.scenario.sources],
+            "outcome_window": r.scenario.outcome_window,
             "resolved_scenario": r.scenario.resolved(),
         }
         for name, r in zip(comparison.names, comparison.results, strict=True)

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.actors import ACTORS
+from sim.calendar import month_name
 from sim.errors import ScenarioError, unknown_key_message
 from sim.scenario.outcome_settings import OutcomeSettings
 from sim.scenario.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
@@ -18,6 +19,7 @@ from sim.scenario.schema import (
     NAME_RULE,
     TOP_LEVEL_KEYS,
     TRIGGERS,
+    ChangeSpec,
     EventSpec,
     ScenarioSpec,
     SweepSpec,
@@ -110,6 +112,10 @@ def _extra_message(loc: KeyPath) -> str:
         return unknown_key_message(bad, OutcomeSettings.model_fields, noun="outcome setting")
     if len(parent) == 2 and parent[0] == "events":
         return unknown_key_message(bad, EventSpec.model_fields, noun="event key")
+    if len(parent) == 2 and parent[0] == "changes":
+        return unknown_key_message(
+            bad, ("from", "set", "trigger", "between", "note"), noun="change key"
+        )
     if parent == ("sweep",):
         return unknown_key_message(bad, SweepSpec.model_fields, noun="sweep key")
     return f"unknown key '{bad}'"
@@ -171,6 +177,11 @@ def check_consistency(spec: ScenarioSpec, origin: Origin) -> None:
     """Checks no single key can make: events, sweeps, relations given from both sides."""
     for i, event in enumerate(spec.events):
         _check_event(spec, i, event, origin)
+    present = _check_present(spec, origin)
+    if spec.outcomes.window == "after_present":
+        _check_future_window(spec, present, origin)
+    for i, change in enumerate(spec.changes):
+        _check_change(spec, i, change, present, origin)
     _check_symmetric(spec, "tension", origin)
     for i, (a, b) in enumerate(spec.outcomes.rival_pairs):
         if a == b:
@@ -208,6 +219,80 @@ def _check_event(spec: ScenarioSpec, i: int, event: EventSpec, origin: Origin) -
         raise _fail(
             origin, loc, f"month {month} is after the horizon ({spec.horizon_months} months)"
         )
+    _check_action(origin, loc, event)
+
+
+def _check_present(spec: ScenarioSpec, origin: Origin) -> int | None:
+    """The present's month (None without one), refusing a malformed or early date."""
+    try:
+        present = spec.present_month
+    except ValueError:
+        raise _fail(
+            origin, ("present",), f"expected a date as YYYY-MM, got {str(spec.present)!r}"
+        ) from None
+    if present is not None and present < 0:
+        raise _fail(origin, ("present",), f"{spec.present} is before the start, 2024-06")
+    return present
+
+
+def _check_future_window(spec: ScenarioSpec, present: int | None, origin: Origin) -> None:
+    """Outcomes judged after the present need a present and a horizon beyond it."""
+    if present is None:
+        raise _fail(
+            origin,
+            ("outcomes", "window"),
+            "after_present needs a present: this scenario does not extend history.yaml "
+            "(use whole_run)",
+        )
+    if spec.horizon_months <= present:
+        raise _fail(
+            origin,
+            ("outcomes", "window"),
+            f"after_present needs a horizon beyond the present ({month_name(present)})",
+        )
+
+
+def _check_change(
+    spec: ScenarioSpec, i: int, change: ChangeSpec, present: int | None, origin: Origin
+) -> None:
+    """A change starts after the present (unless the scenario is a counterfactual) and no
+    later than the horizon, and sets parameters to values in their ranges."""
+    loc: KeyPath = ("changes", i)
+    try:
+        month = change.at_month(present)
+    except ValueError:
+        if change.from_ is None:
+            raise _fail(
+                origin,
+                loc,
+                "this scenario has no present (it does not extend history.yaml): give the "
+                "month the change starts as 'from: YYYY-MM'",
+            ) from None
+        raise _fail(
+            origin, (*loc, "from"), f"expected a date as YYYY-MM, got {str(change.from_)!r}"
+        ) from None
+    if month < 1:
+        raise _fail(origin, (*loc, "from"), f"{change.from_} is not after the start, 2024-06")
+    if present is not None and month <= present and not spec.counterfactual:
+        raise _fail(
+            origin,
+            (*loc, "from"),
+            f"{change.from_} is not after the present ({month_name(present)}, the last "
+            f"observed month): a change acts from {month_name(present + 1)} on, or write "
+            "'counterfactual: true' to rewrite the observed history",
+        )
+    if month > spec.horizon_months:
+        raise _fail(
+            origin,
+            loc,
+            f"{month_name(month)} is after the horizon ({spec.horizon_months} months, "
+            f"{month_name(spec.horizon_months)})",
+        )
+    _check_action(origin, loc, change)
+
+
+def _check_action(origin: Origin, loc: KeyPath, event: EventSpec | ChangeSpec) -> None:
+    """An event or change sets parameters or triggers a step, not both, with valid values."""
     if (event.set is None) == (event.trigger is None):
         raise _fail(
             origin,

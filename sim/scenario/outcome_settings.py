@@ -72,6 +72,14 @@ class OutcomeSettings(BaseModel):
         "total trade was about 90 % of its 2021 level in 2023, after the 2022 sanctions "
         "(Federal Customs Service: US$ 710 bn against US$ 789 bn).",
     )
+    window: Literal["whole_run", "after_present"] = Field(
+        "whole_run",
+        description="The months outcomes are judged over: the whole run from June 2024 "
+        "(whole_run, the default), or only the future after the scenario's present, the "
+        "last observed month (after_present: events are counted from the month after it, "
+        "growth years start there, de-escalation is measured against the present), so a "
+        "what-if from the present is judged on what it changes.",
+    )
     final_window_months: Annotated[int, Field(ge=1, le=120)] = Field(
         12, description="Months at the end of the run averaged to judge end states."
     )

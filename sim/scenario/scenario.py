@@ -2,11 +2,14 @@
 
 A scenario is YAML. Everything is optional; what is left out takes the default declared in
 sim/scenario/parameters.py or the value in the data file. `extends: other.yaml` (relative to the
-file) starts from another scenario: mappings merge key by key, `events` accumulate, `name`
-and `description` are never inherited. Errors name the file and line that wrote the bad
-value, its key path and what is allowed (ScenarioError).
+file; `alliance-sim:baseline.yaml` names a shipped one from anywhere) starts from another
+scenario: mappings merge key by key, `events` and `changes` accumulate, `name` and
+`description` are never inherited. `changes:` act from a month after the present (`present:`,
+set by history.yaml) and leave every month before it as the scenario they extend. Errors name
+the file and line that wrote the bad value, its key path and what is allowed (ScenarioError).
 """
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -17,12 +20,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.calendar import month_name
 from sim.errors import ScenarioError, unknown_key_message
 from sim.scenario import paths
 from sim.scenario.checks import Origin, check_consistency, first_error
 from sim.scenario.data import DATA_FILE
 from sim.scenario.parameters import ACTOR_PARAMS, WORLD_PARAMS
-from sim.scenario.schema import TOP_LEVEL_KEYS, ScenarioSpec
+from sim.scenario.schema import TOP_LEVEL_KEYS, EventSpec, ScenarioSpec
 from sim.scenario.uncertain import check_uncertain
 from sim.scenario.yaml_source import KeyPath, YamlDoc, read_yaml
 
@@ -55,6 +59,47 @@ class Scenario:
         digest.update(DATA_FILE.read_bytes())
         return digest.hexdigest()[:12]
 
+    @property
+    def present(self) -> int | None:
+        """The last observed month (months after June 2024; `present:`, set by history.yaml
+        and moved forward as history is added), None for a scenario without history."""
+        return self.spec.present_month
+
+    @property
+    def branch(self) -> int | None:
+        """The month the scenario's `changes:` start (the earliest), None without changes:
+        every month before it is the scenario it extends, bit for bit."""
+        months = [change.at_month(self.present) for change in self.spec.changes]
+        return min(months) if months else None
+
+    @property
+    def outcome_start(self) -> int:
+        """The month outcomes are measured from (outcomes.window): 0 (June 2024) for the
+        whole run, the present for the future after it."""
+        after_present = self.spec.outcomes.window == "after_present"
+        return self.present if after_present and self.present is not None else 0
+
+    @property
+    def outcome_window(self) -> str:
+        """The months outcomes are judged over, in words (manifests and tables say it)."""
+        end = month_name(self.spec.horizon_months)
+        if self.outcome_start == 0:
+            return f"{month_name(1)} to {end} (the whole run from June 2024)"
+        return f"{month_name(self.outcome_start + 1)} to {end} (after the present)"
+
+    @property
+    def events(self) -> list[EventSpec]:
+        """The timed events the model runs: `events:`, then each of `changes:` as an event of
+        the month it starts (after the month's other events, so its settings win)."""
+        changes = [
+            EventSpec(
+                month=change.at_month(self.present),
+                **change.model_dump(exclude={"from_"}, exclude_none=True, by_alias=False),
+            )
+            for change in self.spec.changes
+        ]
+        return [*self.spec.events, *changes]
+
     def resolved(self) -> dict[str, Any]:
         """The scenario as run, without unset keys: what the manifest records."""
         return self.spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True) | {
@@ -78,12 +123,20 @@ class Scenario:
         given = getattr(self.spec.world, name)
         return WORLD_PARAMS[name].defaults["world"] if given is None else given
 
-    def with_params(self, changes: Mapping[str, Any] | None = None, **top: Any) -> "Scenario":
+    def with_params(
+        self,
+        changes: Mapping[str, Any] | None = None,
+        from_: str | dt.date | None = None,
+        **top: Any,
+    ) -> "Scenario":
         """A copy with parameters changed, validated like a file.
 
         `changes` maps dotted paths to values: "russia.commitment", "rok.reactivity.dprk",
         "world.clash_hazard", "ukraine.intensity", "mechanisms.provocations",
-        "outcomes.arms_race_growth". Keyword arguments set top-level keys (replicates=500).
+        "outcomes.arms_race_growth". Without `from_` they hold from June 2024 (an undated key
+        of a file); with `from_="2027-01"` the parameters change from that month on, as the
+        file's `changes: [{from: 2027-01, set: {...}}]` would (checked against the present).
+        Keyword arguments set top-level keys (replicates=500).
         """
         if changes is not None and not isinstance(changes, Mapping):
             raise TypeError(
@@ -104,7 +157,10 @@ class Scenario:
         data = self.spec.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
         data |= {"name": self.spec.name, **top}
         origin = Origin(self.path, self.sources, dict(self.provenance))
-        changed = [_expand(path) for path in (changes or {})] + [[key] for key in top]
+        if from_ is not None:
+            _add_change(data, origin, changes, from_)
+            changes = {}
+        changed = [_expand(path) for path in changes] + [[key] for key in top]
         for parts in changed:  # blame with_params() for every key it writes, and below it
             written = tuple(parts)
             for stale in [kp for kp in origin.provenance if kp[: len(written)] == written]:
@@ -112,7 +168,7 @@ class Scenario:
             origin.provenance[written] = (WITH_PARAMS, None)
             for depth in range(1, len(parts)):
                 origin.provenance.setdefault(tuple(parts[:depth]), (WITH_PARAMS, None))
-        for parts, value in zip(changed, [*(changes or {}).values(), *top.values()], strict=True):
+        for parts, value in zip(changed, [*changes.values(), *top.values()], strict=True):
             _set_path(data, parts, value)
         return validate(data, origin)
 
@@ -136,6 +192,24 @@ def plain(value: Any) -> Any:
     if type(value).__module__ == "numpy" and callable(item) and getattr(value, "ndim", 1) == 0:
         return item()
     return value
+
+
+def _add_change(data: dict[str, Any], origin: Origin, changes: dict[str, Any], from_: Any) -> None:
+    """Append `changes` from the month `from_` to the scenario's `changes:` (with_params)."""
+    if not changes:
+        raise ScenarioError(
+            WITH_PARAMS,
+            None,
+            "from_",
+            "dates the changes given with it: give some, such as {'russia.commitment': 0.3}",
+        )
+    if isinstance(from_, dt.datetime) or not isinstance(from_, str | dt.date):
+        raise ScenarioError(
+            WITH_PARAMS, None, "from_", f"expected a month as 'YYYY-MM', got {from_!r:.60}"
+        )
+    index = len(data.get("changes") or [])
+    data["changes"] = [*(data.get("changes") or []), {"from": from_, "set": changes}]
+    origin.provenance[("changes", index)] = (WITH_PARAMS, None)
 
 
 def _expand(path: str) -> list[str]:
@@ -245,7 +319,7 @@ def _resolve(
         raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
     if "\x00" in target or len(target) > 1000:
         raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
-    parent_path = (path.parent / target).resolve()
+    parent_path = extended_path(path, target)
     cycle = (*chain, path.resolve())
     if parent_path in cycle:
         loop = " -> ".join(p.name for p in (*cycle, parent_path))
@@ -266,10 +340,24 @@ def _resolve(
     return merged, provenance, (*parent_sources, path)
 
 
+SHIPPED_PREFIX = "alliance-sim:"
+"""`extends: alliance-sim:baseline.yaml` names a shipped scenario (SHIPPED_SCENARIOS) from a
+scenario file anywhere: the present, the history, the what-ifs, counterfactual/..."""
+
+
+def extended_path(path: Path, target: str) -> Path:
+    """The file `extends: target` names, written in `path`: a shipped scenario for
+    'alliance-sim:<name>.yaml', else relative to the extending file; links resolved."""
+    if target.startswith(SHIPPED_PREFIX):
+        return (SHIPPED_SCENARIOS / target.removeprefix(SHIPPED_PREFIX)).resolve()
+    return (path.parent / target).resolve()
+
+
 def _check_reach(path: Path, line: int | None, target: str, resolved: Path) -> None:
     """`extends:` reaches only .yaml/.yml files under the extending file's scenario root
-    (scenario_root) or the shipped scenarios, symbolic links resolved; the file is not read
-    otherwise, so nothing of it can appear in a message."""
+    (scenario_root) or the shipped scenarios ('alliance-sim:' reaches only these), symbolic
+    links resolved; the file is not read otherwise, so nothing of it can appear in a
+    message."""
     if "\x00" in target or len(target) > 1000:
         raise ScenarioError(path, line, "extends", "expected the path of another scenario file")
     if Path(target).suffix.lower() not in SCENARIO_SUFFIXES or (
@@ -277,6 +365,14 @@ def _check_reach(path: Path, line: int | None, target: str, resolved: Path) -> N
     ):
         raise ScenarioError(
             path, line, "extends", "extends names a scenario file, ending in .yaml or .yml"
+        )
+    if target.startswith(SHIPPED_PREFIX) and not resolved.is_relative_to(SHIPPED_SCENARIOS):
+        raise ScenarioError(
+            path,
+            line,
+            "extends",
+            f"{SHIPPED_PREFIX} names a shipped scenario under {SHIPPED_SCENARIOS}, such as "
+            f"{SHIPPED_PREFIX}baseline.yaml; {target} is outside it",
         )
     roots = (scenario_root(path), SHIPPED_SCENARIOS)
     if not any(resolved.is_relative_to(root) for root in roots):
@@ -295,17 +391,22 @@ def _merge(
     over: dict[str, Any],
     over_prov: dict[KeyPath, tuple[Path, int]],
 ) -> tuple[dict[str, Any], dict[KeyPath, tuple[Path, int]]]:
-    """Deep-merge `over` into `base`; events accumulate (their indices shift)."""
+    """Deep-merge `over` into `base`; events and changes accumulate (their indices shift)."""
     merged = _deep_merge(base, over)
     provenance = dict(base_prov)
-    shift = len(base.get("events") or [])
+    shifts = {key: len(base.get(key) or []) for key in ACCUMULATED}
     for key_path, where in over_prov.items():
-        if key_path[:1] == ("events",) and len(key_path) > 1 and isinstance(key_path[1], int):
-            key_path = ("events", key_path[1] + shift, *key_path[2:])
+        if key_path[0] in ACCUMULATED and len(key_path) > 1 and isinstance(key_path[1], int):
+            key_path = (key_path[0], key_path[1] + shifts[str(key_path[0])], *key_path[2:])
         provenance[key_path] = where
-    if isinstance(base.get("events"), list) and isinstance(over.get("events"), list):
-        merged["events"] = [*base["events"], *over["events"]]
+    for key in ACCUMULATED:
+        if isinstance(base.get(key), list) and isinstance(over.get(key), list):
+            merged[key] = [*base[key], *over[key]]
     return merged, provenance
+
+
+ACCUMULATED = ("events", "changes")
+"""The lists `extends:` appends to rather than replaces."""
 
 
 def _deep_merge(base: Any, over: Any) -> Any:
@@ -318,29 +419,40 @@ def _deep_merge(base: Any, over: Any) -> Any:
 
 
 def _without_unreached_history(spec: ScenarioSpec, origin: Origin) -> tuple[ScenarioSpec, Origin]:
-    """Drop the events a scenario inherits through `extends:` that fall after its own
-    horizon: a short run of the baseline simply stops before the later history. An event the
-    scenario declares itself after its horizon stays, and check_consistency refuses it."""
+    """Drop the events and changes a scenario inherits through `extends:` that fall after
+    its own horizon: a short run of the baseline simply stops before the later history. One
+    the scenario declares itself after its horizon stays, and check_consistency refuses it."""
+    for key in ("events", "changes"):
+        spec, origin = _without_unreached(spec, origin, key)
+    return spec, origin
+
+
+def _start(spec: ScenarioSpec, item: Any) -> int:
+    try:
+        return item.at_month if isinstance(item, EventSpec) else item.at_month(spec.present_month)
+    except ValueError:  # a bad date: check_consistency names it
+        return 0
+
+
+def _without_unreached(spec: ScenarioSpec, origin: Origin, key: str) -> tuple[ScenarioSpec, Origin]:
     parents = {str(source) for source in origin.sources if source != origin.path}
-    kept = []
-    for i, event in enumerate(spec.events):
-        try:
-            late = event.at_month > spec.horizon_months
-        except ValueError:  # a bad date: check_consistency names it
-            late = False
-        if not (late and origin.locate(("events", i))[0] in parents):
-            kept.append(i)
-    if len(kept) == len(spec.events):
+    items = getattr(spec, key)
+    kept = [
+        i
+        for i, item in enumerate(items)
+        if not (_start(spec, item) > spec.horizon_months and origin.locate((key, i))[0] in parents)
+    ]
+    if len(kept) == len(items):
         return spec, origin
     moved = {old: new for new, old in enumerate(kept)}
     provenance: dict[KeyPath, tuple[Path, int | None]] = {}
     for key_path, where in origin.provenance.items():
-        if len(key_path) > 1 and key_path[0] == "events" and isinstance(key_path[1], int):
+        if len(key_path) > 1 and key_path[0] == key and isinstance(key_path[1], int):
             if key_path[1] in moved:
-                provenance[("events", moved[key_path[1]], *key_path[2:])] = where
+                provenance[(key, moved[key_path[1]], *key_path[2:])] = where
         else:
             provenance[key_path] = where
-    spec = spec.model_copy(update={"events": [spec.events[i] for i in kept]})
+    spec = spec.model_copy(update={key: [items[i] for i in kept]})
     return spec, Origin(origin.path, origin.sources, provenance)
 
 

@@ -116,6 +116,33 @@ class EventSpec(BaseModel):
         return self.month if self.month is not None else month_of(self.date or "")
 
 
+class ChangeSpec(BaseModel):
+    """A change from a date on (`changes:`): parameters set (or a step triggered) in the month
+    `from:` names, by default the month after the scenario's present, and kept to the horizon;
+    every month before it is the scenario it extends, unchanged. Run as a timed event
+    (sim.model.events) of that month, after the month's own events."""
+
+    model_config = STRICT | ConfigDict(validate_by_name=True, serialize_by_alias=True)
+
+    from_: Annotated[str | Annotated[dt.date, Strict()] | None, Field(alias="from")] = None
+    set: dict[str, Any] | None = None
+    trigger: Literal[TRIGGERS] | None = None  # type: ignore[valid-type]
+    between: Annotated[
+        tuple[Literal[BLOC], Literal[RIVALS]] | None,  # type: ignore[valid-type]
+        Field(strict=False),
+    ] = None
+    note: str | None = None
+
+    def at_month(self, present: int | None) -> int:
+        """The month the change starts: its `from:`, else the month after `present`;
+        ValueError on a malformed date or when neither is known."""
+        if self.from_ is not None:
+            return month_of(self.from_)
+        if present is None:
+            raise ValueError("no present")
+        return present + 1
+
+
 class SweepSpec(BaseModel):
     """A parameter sweep (`run.py sweep`): a design over parameter ranges, `replicates` runs
     per point. See docs/exploring.md, Sweep parameters."""
@@ -167,9 +194,18 @@ class ScenarioSpec(BaseModel):
     ukraine: UkraineSpec = Field(default_factory=UkraineSpec)  # type: ignore[valid-type]
     actors: ActorsSpec = Field(default_factory=ActorsSpec)  # type: ignore[valid-type]
     events: list[EventSpec] = Field(default_factory=list)
+    present: str | Annotated[dt.date, Strict()] | None = None
+    counterfactual: bool = False
+    changes: list[ChangeSpec] = Field(default_factory=list)
     outcomes: OutcomeSettings = Field(default_factory=OutcomeSettings)
     sweep: SweepSpec | None = None
     uncertain: dict[str, UncertainSpec] | None = None
+
+    @property
+    def present_month(self) -> int | None:
+        """The last observed month (`present:`, months after June 2024), None without one;
+        ValueError on a malformed date."""
+        return None if self.present is None else month_of(self.present)
 
 
 TOP_LEVEL_KEYS = ("extends", *ScenarioSpec.model_fields)

@@ -39,15 +39,27 @@ def event_x() -> float:
     return mdates.date2num(month_date(7))  # 2025-01 is month 7 after June 2024
 
 
-def test_every_time_panel_marks_the_event_at_its_date_with_a_label(sanctions):
+def event_numbers(ax) -> dict[float, str]:
+    """The event numbers an axes shows above its panel, by their date."""
+    (top,) = ax.child_axes
+    return {
+        float(x): label.get_text()
+        for x, label in zip(top.get_xticks(), top.get_xticklabels(), strict=True)
+    }
+
+
+def test_every_time_panel_numbers_the_event_at_its_date_and_the_key_names_it(sanctions):
     for fig in (dashboard(sanctions), fan_charts(sanctions)):
         panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
         assert panels
         for ax in panels:
             xs = [mdates.date2num(x) for x in vertical_lines_at(ax)]
             assert event_x() in xs, ax.get_title(loc="left")
-            labels = [t.get_text() for t in ax.texts]
-            assert any(t.startswith("Jan 2026: New sanctions packages") for t in labels)
+            assert event_numbers(ax)[event_x()] == "1"
+            assert not ax.texts or all("2025" not in t.get_text() for t in ax.texts)
+        key = [t.get_text() for t in fig.texts]
+        assert any(t.startswith("1  Jan 2025: ") for t in key)
+        assert any(t.startswith("2  Jan 2026: New sanctions packages") for t in key)
         plt.close(fig)
 
 
@@ -59,7 +71,8 @@ def test_comparison_plots_mark_each_scenarios_events():
     for fig in (compare_fans(comparison), compare_differences(comparison)):
         for ax in [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]:
             assert event_x() in [mdates.date2num(x) for x in vertical_lines_at(ax)]
-            assert any("[B]" in t.get_text() for t in ax.texts)
+            assert event_x() in event_numbers(ax)
+        assert any(": B: " in t.get_text() for t in fig.texts)  # the key names B's events
         plt.close(fig)
 
 

@@ -176,7 +176,7 @@ def posterior_plot(c: Conditioning) -> Figure:
     cols = min(4, len(names))
     rows = -(-len(names) // cols)
     fig, axes = plt.subplots(
-        rows, cols, figsize=(14.0, 2.6 * rows + 1.6), squeeze=False, layout="constrained"
+        rows, cols, figsize=(14.0, 2.6 * rows + 0.6), squeeze=False, layout="constrained"
     )
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)

@@ -92,11 +92,6 @@ SCENARIOS = (
 )
 
 
-@pytest.fixture(scope="module")
-def nine(small_comparison) -> Comparison:
-    return small_comparison(SCENARIOS)
-
-
 COMPARISON_FIGURES: dict[str, Callable[[Comparison], list[Figure]]] = {
     "fans": lambda c: [compare_fans(c)],
     "outcomes": lambda c: [compare_outcomes(c)],
@@ -104,19 +99,46 @@ COMPARISON_FIGURES: dict[str, Callable[[Comparison], list[Figure]]] = {
     "briefing": lambda c: briefing_pages(c) if len(c.results) > 1 else [],
 }
 
+CASES = [
+    pytest.param(kind, count, marks=() if kind == "outcomes" and count < 4 else pytest.mark.slow)
+    for kind in COMPARISON_FIGURES
+    for count in (1, 2, 4, 9)
+]
+"""Every figure kind with 1, 2, 4 and 9 scenarios compared; a figure of time series takes
+5-40 s to draw and check here, so all but the cheapest are slow tests."""
 
-@pytest.mark.parametrize("count", [1, 2, 4, 9])
-@pytest.mark.parametrize("kind", COMPARISON_FIGURES)
-def test_comparison_figures_print_no_text_over_text_or_off_the_page(nine, kind, count):
-    comparison = Comparison(nine.results[:count])
+
+@pytest.mark.parametrize(("kind", "count"), CASES)
+def test_comparison_figures_print_no_text_over_text_or_off_the_page(small_comparison, kind, count):
+    comparison = Comparison(small_comparison(SCENARIOS[: max(2, count)]).results[:count])
     for fig in COMPARISON_FIGURES[kind](comparison):
         assert overlaps(fig) == []
         plt.close(fig)
 
 
-@pytest.mark.parametrize("draw", [dashboard, fan_charts, outcome_shares, arms_race_curve])
-def test_run_figures_print_no_text_over_text_or_off_the_page(nine, draw):
-    for result in (nine.results[0], nine.results[1]):
-        fig = draw(result)
-        assert overlaps(fig) == []
-        plt.close(fig)
+@pytest.mark.parametrize(
+    "draw",
+    [
+        pytest.param(dashboard, marks=pytest.mark.slow),
+        pytest.param(fan_charts, marks=pytest.mark.slow),
+        outcome_shares,
+        arms_race_curve,
+    ],
+)
+def test_run_figures_print_no_text_over_text_or_off_the_page(small_comparison, draw):
+    fig = draw(small_comparison(SCENARIOS[:2]).results[0])  # the baseline: ten events
+    assert overlaps(fig) == []
+    plt.close(fig)
+
+
+def test_the_check_sees_text_over_text_and_off_the_page():
+    fig = plt.figure(figsize=(4, 3))
+    fig.text(0.1, 0.5, "a label")
+    fig.text(0.12, 0.5, "another label")
+    fig.text(0.9, 0.9, "beyond the right edge")
+    problems = overlaps(fig)
+    plt.close(fig)
+    assert problems == [
+        "outside the figure: 'beyond the right edge'",
+        "'a label' overprints 'another label'",
+    ]

@@ -12,8 +12,13 @@ import pytest
 from matplotlib.collections import PolyCollection
 
 from sim import compare, load_scenario, run
-from sim.plots.common import BAND_NOTE, COLORS, STYLE, month_date
-from sim.plots.explore import compare_differences, compare_fans, compare_outcomes
+from sim.plots.common import BAND_NOTE, COLORS, STYLE, month_date, scenario_events
+from sim.plots.explore import (
+    compare_differences,
+    compare_fans,
+    compare_outcomes,
+    comparison_events,
+)
 from sim.plots.labels import OUTCOME_LABELS, WORDING, parameter_label, share_interval_text
 from sim.plots.runs import dashboard, fan_charts, outcome_shares, regime_split
 from sim.results.forced import FORCED_NOTE
@@ -39,27 +44,32 @@ def event_x() -> float:
     return mdates.date2num(month_date(7))  # 2025-01 is month 7 after June 2024
 
 
-def event_numbers(ax) -> dict[float, str]:
-    """The event numbers an axes shows above its panel, by their date."""
+def numbers_shown(ax) -> set[int]:
+    """The event numbers an axes shows above its panel ('3' or a run of them, '1-8')."""
     (top,) = ax.child_axes
-    return {
-        float(x): label.get_text()
-        for x, label in zip(top.get_xticks(), top.get_xticklabels(), strict=True)
-    }
+    shown: set[int] = set()
+    for label in top.get_xticklabels():
+        first, _, last = label.get_text().partition("-")
+        shown |= set(range(int(first), int(last or first) + 1))
+    return shown
 
 
-def test_every_time_panel_numbers_the_event_at_its_date_and_the_key_names_it(sanctions):
+def test_every_time_panel_numbers_the_events_and_the_key_names_them(sanctions):
+    events = scenario_events(sanctions.scenario)
+    new_packages = mdates.date2num(month_date(19))  # January 2026
     for fig in (dashboard(sanctions), fan_charts(sanctions)):
         panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
         assert panels
         for ax in panels:
             xs = [mdates.date2num(x) for x in vertical_lines_at(ax)]
-            assert event_x() in xs, ax.get_title(loc="left")
-            assert event_numbers(ax)[event_x()] == "1"
-            assert not ax.texts or all("2025" not in t.get_text() for t in ax.texts)
+            assert {event_x(), new_packages} <= set(xs), ax.get_title(loc="left")
+            assert numbers_shown(ax) == set(range(1, len(events) + 1))
+            assert ax.texts == [] or "2025" not in " ".join(t.get_text() for t in ax.texts)
         key = [t.get_text() for t in fig.texts]
-        assert any(t.startswith("1  Jan 2025: ") for t in key)
-        assert any(t.startswith("2  Jan 2026: New sanctions packages") for t in key)
+        assert f"[{len(events)}] Jan 2026: New sanctions packages and an isolation campaign" in key
+        fig.canvas.draw()
+        years = [t.get_text() for t in panels[-1].get_xticklabels() if t.get_text()]
+        assert {"2026", "2030"} <= set(years)  # the event labels no longer hide the years
         plt.close(fig)
 
 
@@ -71,8 +81,13 @@ def test_comparison_plots_mark_each_scenarios_events():
     for fig in (compare_fans(comparison), compare_differences(comparison)):
         for ax in [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]:
             assert event_x() in [mdates.date2num(x) for x in vertical_lines_at(ax)]
-            assert event_x() in event_numbers(ax)
-        assert any(": B: " in t.get_text() for t in fig.texts)  # the key names B's events
+            assert numbers_shown(ax)
+        lines = [t.get_text() for t in fig.texts]
+        for mark in comparison_events(comparison):  # in the key, each by its number
+            assert any(mark.key_text.startswith(line) for line in lines if "]" in line)
+        (january,) = [m for m in comparison_events(comparison) if m.month == 7]
+        assert january.text.startswith("A: US sanctions on Gazprom Neft")  # events of one
+        assert january.text.endswith("; B: Indo-Pacific posture increase")  # month share one
         plt.close(fig)
 
 

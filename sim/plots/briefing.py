@@ -33,10 +33,10 @@ from sim.plots.common import (
     INK,
     MUTED,
     band_handles,
+    event_labels,
     month_date,
     month_text,
     scenario_color,
-    scenario_events,
     styled,
     wrap,
 )
@@ -77,9 +77,9 @@ HEADLINES = 5
 """At most this many headline sentences (largest differences first)."""
 
 DPI = 130
-FOOT = 1.3
+FOOT = 1.0
 """Inches at the foot of a page for the legend and the closing note."""
-LEAST_PANEL = 1.7
+LEAST_PANEL = 1.5
 """The least height of a row of fans, inches."""
 
 
@@ -119,14 +119,21 @@ def _events_text(comparison: Comparison, which: list[int]) -> list[str]:
     history they share is not printed twice."""
     numbers = {mark.month: mark.number for mark in comparison_events(comparison, which)}
     first = comparison.results[0]
-    shared = set(scenario_events(first.scenario, len(first.dates) - 1))
+    shared = set(event_labels(first.scenario, len(first.dates) - 1))
     lines = []
     for k in which:
         result = comparison.results[k]
-        events = scenario_events(result.scenario, len(result.dates) - 1)
-        own = [e for e in events if not k or e not in shared]
-        listed = "; ".join(f"{numbers[m]} {month_text(month_date(m))}: {text}" for m, text in own)
-        what = "Events beyond A's" if k and len(own) < len(events) else "Events"
+        events = event_labels(result.scenario, len(result.dates) - 1)
+        by_month: dict[int, list[str]] = {}
+        for month, text in events:
+            if not k or (month, text) not in shared:
+                by_month.setdefault(month, []).append(text)
+        listed = "; ".join(
+            f"[{numbers[m]}] {month_text(month_date(m))}: {'; '.join(texts)}"
+            for m, texts in by_month.items()
+        )
+        own = sum(map(len, by_month.values()))
+        what = "Events beyond A's" if k and own < len(events) else "Events"
         lines.append(f"{what} (numbered on the panels below): {listed}." if own else "")
     return lines
 
@@ -309,9 +316,8 @@ def change_handles() -> list[Line2D]:
 
 
 CHANGE_NOTE = (
-    "Colour of a difference: a judgement, for peace and stability on the peninsula (fewer "
-    "clashes, wars and arms races, more de-escalation is for the better); faint: within Monte "
-    "Carlo error."
+    "Colour: a judgement of each change for peace and stability (blue better, red worse); "
+    "faint: within Monte Carlo error."
 )
 
 
@@ -393,8 +399,8 @@ def briefing(comparison: Comparison, versus: int = 1) -> Figure:
     page.y += 0.08
     rows = len(table)
     wanted = 0.3 * rows + 0.3
-    room = page.room() - 0.55 - 0.6 - (LEAST_PANEL + 0.75)  # keep a row of fans
-    forest = page.axes(max(0.2 * rows, min(wanted, room)), left=2.45, right=1.75)
+    room = page.room() - (0.55 + 0.21 + 0.5) - (LEAST_PANEL + 0.6)  # keep a row of fans
+    forest = page.axes(max(0.16 * rows, min(wanted, room)), left=2.45, right=1.75)
     _forest(forest, table)
     page.y += 0.55
 
@@ -405,8 +411,8 @@ def briefing(comparison: Comparison, versus: int = 1) -> Figure:
     )
     page.y += 0.5
     remaining = page.room()
-    panel_rows = 2 if remaining >= 2 * (LEAST_PANEL + 0.75) else 1
-    panel = min(3.2, max(LEAST_PANEL, remaining / panel_rows - 0.75))
+    panel_rows = 2 if remaining >= 2 * (LEAST_PANEL + 0.6) else 1
+    panel = min(3.2, max(LEAST_PANEL, remaining / panel_rows - 0.6))
     axes = []
     inner = page.width - 2 * page.margin
     width = (inner - 0.5 - 0.7) / 2
@@ -416,7 +422,7 @@ def briefing(comparison: Comparison, versus: int = 1) -> Figure:
             page.y = top
             left = 0.5 + col * (width + 0.7)
             axes.append(page.axes(panel, left=left, right=inner - left - width))
-        page.y += 0.75
+        page.y += 0.6
     marks = comparison_events(comparison, which)
     draw_differences(axes, comparison, BRIEF_SERIES[: len(axes)], marks, [versus])
     for ax in axes:
@@ -428,12 +434,12 @@ def briefing(comparison: Comparison, versus: int = 1) -> Figure:
     fig.legend(
         handles=legend,
         loc="upper center",
-        bbox_to_anchor=(page.width / 2, foot + 0.2),
+        bbox_to_anchor=(page.width / 2, foot + 0.05),
         bbox_transform=page.inches,
         ncol=4,
         fontsize=7.5,
     )
-    page.y = foot + FOOT - 0.42
+    page.y = foot + FOOT - 0.38
     page.text(
         "Numbered dashed lines: the scenarios' timed events (colour of the scenario). "
         "alliance-sim: an exploratory agent-based model of the June 2024 Russia-DPRK pact; "

@@ -223,16 +223,24 @@ def event_label(note: str | None, trigger: str | None, changes: Sequence[str], l
     return text
 
 
+def event_labels(scenario: Scenario, horizon: int | None = None) -> list[tuple[int, str]]:
+    """(month, label) of each of a scenario's timed events within the horizon, in date
+    order."""
+    horizon = scenario.spec.horizon_months if horizon is None else horizon
+    events = [
+        (event.at_month, event_label(event.note, event.trigger, list(event.set or {}), 60))
+        for event in scenario.spec.events
+        if 0 < event.at_month <= horizon
+    ]
+    return sorted(events, key=lambda event: event[0])
+
+
 def scenario_events(scenario: Scenario, horizon: int | None = None) -> list[tuple[int, str]]:
     """(month, label) of a scenario's timed events within the horizon, in date order; events
     in the same month share one label."""
-    horizon = scenario.spec.horizon_months if horizon is None else horizon
     by_month: dict[int, list[str]] = {}
-    for event in scenario.spec.events:
-        month = event.at_month
-        if 0 < month <= horizon:
-            label = event_label(event.note, event.trigger, list(event.set or {}), 60)
-            by_month.setdefault(month, []).append(label)
+    for month, label in event_labels(scenario, horizon):
+        by_month.setdefault(month, []).append(label)
     return [(m, "; ".join(dict.fromkeys(labels))) for m, labels in sorted(by_month.items())]
 
 
@@ -262,8 +270,8 @@ class EventMark:
 
     @property
     def key_text(self) -> str:
-        """'3  Jan 2025: New sanctions packages'."""
-        return f"{self.number}  {month_text(month_date(self.month))}: {self.text}"
+        """'[3] Jan 2025: New sanctions packages'."""
+        return f"[{self.number}] {month_text(month_date(self.month))}: {self.text}"
 
 
 def numbered_events(

@@ -22,6 +22,7 @@ from sim.plots.common import (
     band_handles,
     date_axis,
     description,
+    event_labels,
     fan,
     header,
     mark_events,
@@ -286,7 +287,7 @@ def comparison_events(
     chosen = _which(comparison, which)
     for k in chosen:
         result = comparison.results[k]
-        for month, text in scenario_events(result.scenario, len(result.dates) - 1):
+        for month, text in event_labels(result.scenario, len(result.dates) - 1):
             if (month, text) in seen:
                 continue
             seen.add((month, text))

@@ -8,18 +8,35 @@ from pathlib import Path
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_hex
 
 from sim import compare, load_scenario, run
+from sim.plots.briefing import save_briefing
 from sim.plots.common import BAND_NOTE, COLORS, STYLE, month_date, scenario_events
 from sim.plots.explore import (
     compare_differences,
     compare_fans,
     compare_outcomes,
     comparison_events,
+    left_out,
 )
-from sim.plots.labels import OUTCOME_LABELS, WORDING, parameter_label, share_interval_text
+from sim.plots.labels import (
+    BAD,
+    DESIRABLE,
+    EITHER,
+    GOOD,
+    OUTCOME_LABELS,
+    UNDESIRABLE,
+    WORDING,
+    change_color,
+    outcome_color,
+    parameter_label,
+    share_interval_text,
+    with_isolation_partition,
+)
 from sim.plots.runs import dashboard, fan_charts, outcome_shares, regime_split
 from sim.results.forced import FORCED_NOTE
 from sim.scenario.outcome_settings import OUTCOMES
@@ -197,3 +214,55 @@ def test_one_style_file_gives_the_actor_colours():
     text = STYLE.read_text(encoding="utf-8")
     for color in COLORS.values():
         assert color.lstrip("#") in text
+
+
+def test_outcome_colours_state_a_judgement_of_every_declared_outcome(sanctions):
+    assert set(OUTCOMES) >= DESIRABLE | UNDESIRABLE and not DESIRABLE & UNDESIRABLE
+    assert change_color("war", 0.1) == BAD and change_color("war", -0.1) == GOOD
+    assert change_color("de_escalation", 0.1) == GOOD
+    assert change_color("isolation_holds", 0.1) == EITHER == change_color("war", 0.0)
+    fig = outcome_shares(sanctions)
+    bars = fig.axes[0].patches
+    outcomes = list(sanctions.summary()["outcome"])
+    assert [to_hex(bar.get_facecolor()) for bar in bars] == [outcome_color(o) for o in outcomes]
+    (legend,) = fig.legends
+    assert legend.get_title().get_text() == "colour: a judgement, for peace and stability"
+    plt.close(fig)
+
+
+def test_isolation_outcomes_come_with_neither_wherever_one_is_shown():
+    shown = with_isolation_partition(["regional_arms_race", "isolation_fails", "war"])
+    assert shown == [
+        "regional_arms_race",
+        "isolation_holds",
+        "isolation_fails",
+        "never_isolated",
+        "war",
+    ]
+    assert OUTCOME_LABELS["never_isolated"].startswith("Neither")
+
+
+def test_a_sweep_leaves_out_maps_that_would_be_empty_and_says_why():
+    shares = pd.DataFrame(
+        {"armed_clash": [0.75, 0.75], "war": [0.0, 0.0], "de_escalation": [0.0, 0.5]}
+    )
+    kept, note = left_out(shares, ["armed_clash", "war", "de_escalation"])
+    assert kept == ["de_escalation"]
+    assert note == (
+        "Left out, the same everywhere in the design (an empty map): Armed clash (fatal "
+        "incident) (75 % at every point); A clash escalates to war (0.0 % at every point)."
+    )
+    assert left_out(shares, ["de_escalation"]) == (["de_escalation"], None)
+
+
+@pytest.mark.slow
+def test_a_briefing_of_three_scenarios_is_a_page_for_each_against_the_first(
+    small_comparison, tmp_path
+):
+    three = small_comparison(("baseline", "us_buildup", "leadership_change"))
+    files = save_briefing(three, tmp_path)
+    assert files == ["briefing_B.png", "briefing_C.png", "briefing.pdf"]
+    for name in files[:2]:
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = (tmp_path / "briefing.pdf").read_bytes()
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") == 2

@@ -264,7 +264,7 @@ def _forced_mark(table: pd.DataFrame, scenarios: list[str], outcome: str) -> str
     return " (forced)" if len(forced) == len(scenarios) else f" (forced in {', '.join(forced)})"
 
 
-def _forest(ax: Axes, table: pd.DataFrame) -> None:
+def _forest(ax: Axes, table: pd.DataFrame, letter: str) -> None:
     """Each outcome's paired difference B - A in points (one scenario's table), with its 95 %
     interval: full colour where the interval excludes 0, faint where it does not; an outcome
     the events force is named as such instead (and leaves the scale to the others). Beside
@@ -300,7 +300,8 @@ def _forest(ax: Axes, table: pd.DataFrame) -> None:
     span = max(2.0, float(np.nanmax(np.abs(limits), initial=0.0)) * 100)
     ax.set_xlim(-span * 1.08, span * 1.08)
     ax.set_xlabel(
-        "difference in share of futures, percentage points (B - A; whiskers: 95 % interval)",
+        f"difference in share of futures, percentage points ({letter} - A; whiskers: 95 % "
+        "interval)",
         fontsize=8,
     )
     ax.grid(False, axis="y")
@@ -321,7 +322,7 @@ CHANGE_NOTE = (
 )
 
 
-def _headline_block(page: _Page, table: pd.DataFrame) -> None:
+def _headline_block(page: _Page, table: pd.DataFrame, letter: str) -> None:
     page.text("Headline differences (beyond Monte Carlo error)", 10.5, "bold", gap=0.03)
     candidates = headline_candidates(table)
     for _, row in candidates.head(HEADLINES).iterrows():
@@ -338,9 +339,10 @@ def _headline_block(page: _Page, table: pd.DataFrame) -> None:
     if forced:
         page.text(forced, 8.5, color=MUTED, gap=0.04)
     page.text(
-        "Headlines: the outcomes whose 95 % interval of B - A excludes 0, largest first. "
+        f"Headlines: the outcomes whose 95 % interval of {letter} - A excludes 0, largest first. "
         "Share (a-b): its 95 % Wilson interval. 'fewer in k of N futures': futures with the "
-        "outcome under A but not under B; 'more in m': the reverse. 95 % CI of a difference: "
+        f"outcome under A but not under {letter}; 'more in m': the reverse. 95 % CI of a "
+        "difference: "
         "Newcombe's (1998) hybrid score interval for paired proportions (paired: future r of "
         "every scenario meets the same random shocks); p: exact McNemar test of k against m.",
         7.5,
@@ -387,7 +389,7 @@ def briefing(comparison: Comparison, versus: int = 1) -> Figure:
         if listed:
             page.text(listed, 8, color=MUTED, indent=0.16)
     page.y += 0.1
-    _headline_block(page, table)
+    _headline_block(page, table, LETTERS[versus])
 
     page.text(
         f"Every outcome: {LETTERS[versus]} - A with its 95 % interval (right: share in A -> "
@@ -401,7 +403,7 @@ def briefing(comparison: Comparison, versus: int = 1) -> Figure:
     wanted = 0.3 * rows + 0.3
     room = page.room() - (0.55 + 0.21 + 0.5) - (LEAST_PANEL + 0.6)  # keep a row of fans
     forest = page.axes(max(0.16 * rows, min(wanted, room)), left=2.45, right=1.75)
-    _forest(forest, table)
+    _forest(forest, table, LETTERS[versus])
     page.y += 0.55
 
     page.text(

@@ -10,6 +10,7 @@ outside both (a structural miss). The panel title gives each observation's PIT, 
 says what a PIT is. Every panel at the foot of its column has year labels.
 """
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -36,6 +37,7 @@ from sim.plots.common import (
     series_title,
     styled,
 )
+from sim.plots.labels import parameter_label
 from sim.results.hindcast import PIT_NOTE, Hindcast, observed_ensemble
 from sim.scenario.observations import Observation
 
@@ -185,7 +187,7 @@ def posterior_plot(c: Conditioning) -> Figure:
         bins = np.linspace(prior.min(), prior.max(), 25)
         ax.hist(prior, bins=bins, density=True, color=INK, alpha=0.25, label="prior")
         ax.hist(post, bins=bins, density=True, color=OUTSIDE, alpha=0.6, label="posterior")
-        ax.set_title(path, fontsize=9.5)
+        ax.set_title(textwrap.fill(parameter_label(path), 40), fontsize=9.5)
         ax.set_yticks([])
     handles = [
         Patch(color=INK, alpha=0.35, label=f"prior ({len(c.prior):,} draws)"),

@@ -22,6 +22,7 @@ from sim.plots.explore import (
     compare_outcomes,
     comparison_events,
     left_out,
+    partition_on_one_row,
 )
 from sim.plots.labels import (
     BAD,
@@ -266,3 +267,12 @@ def test_a_briefing_of_three_scenarios_is_a_page_for_each_against_the_first(
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     pdf = (tmp_path / "briefing.pdf").read_bytes()
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") == 2
+
+
+def test_the_isolation_outcomes_share_a_row_of_small_multiples():
+    cells = partition_on_one_row(list(OUTCOMES), 3)
+    start = cells.index("isolation_holds")
+    assert start % 3 == 0
+    assert cells[start : start + 3] == ["isolation_holds", "isolation_fails", "never_isolated"]
+    assert [c for c in cells if c] == list(OUTCOMES)
+    assert partition_on_one_row(["war", "de_escalation"], 3) == ["war", "de_escalation"]

@@ -36,6 +36,7 @@ from sim.plots.common import (
 )
 from sim.plots.labels import (
     DESIRABILITY_NOTE,
+    ISOLATION,
     outcome_color,
     outcome_label,
     parameter_label,
@@ -474,12 +475,23 @@ def _colour_outcome_ticks(ax: Axes, outcomes: Sequence[str]) -> None:
         tick.set_color(outcome_color(outcome))
 
 
+def partition_on_one_row(outcomes: list[str], cols: int) -> list[str | None]:
+    """Panels in reading order, with empty cells (None) before the isolation outcomes where
+    that puts the three of them side by side on one row."""
+    if not set(ISOLATION) <= set(outcomes) or cols < len(ISOLATION):
+        return list(outcomes)
+    first = outcomes.index(ISOLATION[0])
+    gap = 0 if first % cols + len(ISOLATION) <= cols else cols - first % cols
+    return [*outcomes[:first], *[None] * gap, *outcomes[first:]]
+
+
 def _outcomes_small_multiples(
     comparison: Comparison, table: pd.DataFrame, outcomes: list[str]
 ) -> Figure:
     names = comparison.names
     cols = 3 if len(names) < 7 else 2
-    rows = -(-len(outcomes) // cols)
+    cells = partition_on_one_row(outcomes, cols)
+    rows = -(-len(cells) // cols)
     fig, axes = plt.subplots(
         rows,
         cols,
@@ -488,10 +500,11 @@ def _outcomes_small_multiples(
         squeeze=False,
         layout="constrained",
     )
-    for ax in axes.flat[len(outcomes) :]:
-        ax.set_visible(False)
+    for ax, cell in zip(axes.flat, cells + [None] * (axes.size - len(cells)), strict=True):
+        ax.set_visible(cell is not None)
     y = np.arange(len(names))[::-1]
-    for ax, outcome in zip(axes.flat, outcomes, strict=False):
+    shown = [(ax, cell) for ax, cell in zip(axes.flat, cells, strict=False) if cell]
+    for ax, outcome in shown:
         part = table[table["outcome"] == outcome].set_index("scenario").loc[names]
         share = part["share"].to_numpy() * 100
         err = np.vstack([share - part["ci_low"] * 100, part["ci_high"] * 100 - share])

@@ -67,8 +67,9 @@ def write_comparison(
     comparison: Comparison, root: Path, command: list[str], started: datetime, plots: bool = True
 ) -> Path:
     """Write a comparison into a new folder under root/compare/ and return the folder: its
-    tables, and with plots its figures and a one-page briefing (briefing.png, briefing.pdf)
-    when it compares two or more scenarios."""
+    tables, and with plots its figures and a briefing when it compares two or more scenarios
+    (briefing.png and briefing.pdf; beyond two, a page per scenario against the first:
+    briefing_B.png, briefing_C.png, ... and all of them in briefing.pdf)."""
     check_writable_folder(root)
     final = new_run_folder(root, "compare", started, "-vs-".join(comparison.names)[:80])
     with staged_folder(final) as staging:

@@ -34,3 +34,27 @@ def started_model() -> Callable[..., AllianceModel]:
         return made[key]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def small_comparison() -> Callable[..., Any]:
+    """`small_comparison(names, replicates=4, months=36)`: the scenarios/<name>.yaml files
+    compared on a few replicates over a short horizon (enough to draw every figure), made
+    once per arguments for the whole session."""
+    from sim.execution.compare import compare
+
+    made: dict[tuple, Any] = {}
+
+    def make(names: tuple[str, ...], replicates: int = 4, months: int = 36):
+        key = (tuple(names), replicates, months)
+        if key not in made:
+            scenarios = [
+                load_scenario(ROOT / "scenarios" / f"{name}.yaml").with_params(
+                    {}, horizon_months=months
+                )
+                for name in names
+            ]
+            made[key] = compare(scenarios, replicates=replicates, progress=False)
+        return made[key]
+
+    return make

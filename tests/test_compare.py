@@ -334,4 +334,4 @@ def test_the_briefing_lists_a_later_scenarios_events_only_where_they_differ_from
     pair = compare([load_scenario(a), load_scenario(b)], replicates=10, progress=False)
     page = " ".join(" ".join(t.get_text() for t in briefing(pair).texts).split())
     assert page.count("Shared provocation") == 1  # A's line only
-    assert "Events beyond A's (dashed lines below): Oct 2024: Own change." in page
+    assert "Events beyond A's (numbered on the panels below): [2] Oct 2024: Own change." in page

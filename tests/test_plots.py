@@ -8,13 +8,36 @@ from pathlib import Path
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_hex
 
 from sim import compare, load_scenario, run
-from sim.plots.common import BAND_NOTE, COLORS, STYLE, month_date
-from sim.plots.explore import compare_differences, compare_fans, compare_outcomes
-from sim.plots.labels import OUTCOME_LABELS, WORDING, parameter_label, share_interval_text
+from sim.plots.briefing import save_briefing
+from sim.plots.common import BAND_NOTE, COLORS, STYLE, month_date, scenario_events
+from sim.plots.explore import (
+    compare_differences,
+    compare_fans,
+    compare_outcomes,
+    comparison_events,
+    left_out,
+    partition_on_one_row,
+)
+from sim.plots.labels import (
+    BAD,
+    DESIRABLE,
+    EITHER,
+    GOOD,
+    OUTCOME_LABELS,
+    UNDESIRABLE,
+    WORDING,
+    change_color,
+    outcome_color,
+    parameter_label,
+    share_interval_text,
+    with_isolation_partition,
+)
 from sim.plots.runs import dashboard, fan_charts, outcome_shares, regime_split
 from sim.results.forced import FORCED_NOTE
 from sim.scenario.outcome_settings import OUTCOMES
@@ -40,15 +63,32 @@ def event_x() -> float:
     return mdates.date2num(month_date(7))  # 2025-01 is month 7 after June 2024
 
 
-def test_every_time_panel_marks_the_event_at_its_date_with_a_label(sanctions):
+def numbers_shown(ax) -> set[int]:
+    """The event numbers an axes shows above its panel ('3' or a run of them, '1-8')."""
+    (top,) = ax.child_axes
+    shown: set[int] = set()
+    for label in top.get_xticklabels():
+        first, _, last = label.get_text().partition("-")
+        shown |= set(range(int(first), int(last or first) + 1))
+    return shown
+
+
+def test_every_time_panel_numbers_the_events_and_the_key_names_them(sanctions):
+    events = scenario_events(sanctions.scenario)
+    new_packages = mdates.date2num(month_date(19))  # January 2026
     for fig in (dashboard(sanctions), fan_charts(sanctions)):
         panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
         assert panels
         for ax in panels:
             xs = [mdates.date2num(x) for x in vertical_lines_at(ax)]
-            assert event_x() in xs, ax.get_title(loc="left")
-            labels = [t.get_text() for t in ax.texts]
-            assert any(t.startswith("Jan 2026: New sanctions packages") for t in labels)
+            assert {event_x(), new_packages} <= set(xs), ax.get_title(loc="left")
+            assert numbers_shown(ax) == set(range(1, len(events) + 1))
+            assert ax.texts == [] or "2025" not in " ".join(t.get_text() for t in ax.texts)
+        key = [t.get_text() for t in fig.texts]
+        assert f"[{len(events)}] Jan 2026: New sanctions packages and an isolation campaign" in key
+        fig.canvas.draw()
+        years = [t.get_text() for t in panels[-1].get_xticklabels() if t.get_text()]
+        assert {"2026", "2030"} <= set(years)  # the event labels no longer hide the years
         plt.close(fig)
 
 
@@ -60,7 +100,13 @@ def test_comparison_plots_mark_each_scenarios_events():
     for fig in (compare_fans(comparison), compare_differences(comparison)):
         for ax in [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]:
             assert event_x() in [mdates.date2num(x) for x in vertical_lines_at(ax)]
-            assert any("[B]" in t.get_text() for t in ax.texts)
+            assert numbers_shown(ax)
+        lines = [t.get_text() for t in fig.texts]
+        for mark in comparison_events(comparison):  # in the key, each by its number
+            assert any(mark.key_text.startswith(line) for line in lines if "]" in line)
+        (january,) = [m for m in comparison_events(comparison) if m.month == 7]
+        assert january.text.startswith("A: US sanctions on Gazprom Neft")  # events of one
+        assert january.text.endswith("; B: Indo-Pacific posture increase")  # month share one
         plt.close(fig)
 
 
@@ -170,3 +216,64 @@ def test_one_style_file_gives_the_actor_colours():
     text = STYLE.read_text(encoding="utf-8")
     for color in COLORS.values():
         assert color.lstrip("#") in text
+
+
+def test_outcome_colours_state_a_judgement_of_every_declared_outcome(sanctions):
+    assert set(OUTCOMES) >= DESIRABLE | UNDESIRABLE and not DESIRABLE & UNDESIRABLE
+    assert change_color("war", 0.1) == BAD and change_color("war", -0.1) == GOOD
+    assert change_color("de_escalation", 0.1) == GOOD
+    assert change_color("isolation_holds", 0.1) == EITHER == change_color("war", 0.0)
+    fig = outcome_shares(sanctions)
+    bars = fig.axes[0].patches
+    outcomes = list(sanctions.summary()["outcome"])
+    assert [to_hex(bar.get_facecolor()) for bar in bars] == [outcome_color(o) for o in outcomes]
+    (legend,) = fig.legends
+    assert legend.get_title().get_text() == "colour: a judgement, for peace and stability"
+    plt.close(fig)
+
+
+def test_isolation_outcomes_come_with_neither_wherever_one_is_shown():
+    shown = with_isolation_partition(["regional_arms_race", "isolation_fails", "war"])
+    assert shown == [
+        "regional_arms_race",
+        "isolation_holds",
+        "isolation_fails",
+        "never_isolated",
+        "war",
+    ]
+    assert OUTCOME_LABELS["never_isolated"].startswith("Neither")
+
+
+def test_a_sweep_leaves_out_maps_that_would_be_empty_and_says_why():
+    shares = pd.DataFrame(
+        {"armed_clash": [0.75, 0.75], "war": [0.0, 0.0], "de_escalation": [0.0, 0.5]}
+    )
+    kept, note = left_out(shares, ["armed_clash", "war", "de_escalation"])
+    assert kept == ["de_escalation"]
+    assert note == (
+        "Left out, the same everywhere in the design (an empty map): Armed clash (fatal "
+        "incident) (75 % at every point); A clash escalates to war (0.0 % at every point)."
+    )
+    assert left_out(shares, ["de_escalation"]) == (["de_escalation"], None)
+
+
+@pytest.mark.slow
+def test_a_briefing_of_three_scenarios_is_a_page_for_each_against_the_first(
+    small_comparison, tmp_path
+):
+    three = small_comparison(("baseline", "us_buildup", "leadership_change"))
+    files = save_briefing(three, tmp_path)
+    assert files == ["briefing_B.png", "briefing_C.png", "briefing.pdf"]
+    for name in files[:2]:
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = (tmp_path / "briefing.pdf").read_bytes()
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") == 2
+
+
+def test_the_isolation_outcomes_share_a_row_of_small_multiples():
+    cells = partition_on_one_row(list(OUTCOMES), 3)
+    start = cells.index("isolation_holds")
+    assert start % 3 == 0
+    assert cells[start : start + 3] == ["isolation_holds", "isolation_fails", "never_isolated"]
+    assert [c for c in cells if c] == list(OUTCOMES)
+    assert partition_on_one_row(["war", "de_escalation"], 3) == ["war", "de_escalation"]

@@ -7,8 +7,8 @@ stated in each figure's legend.
 """
 
 import re
-import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 
@@ -19,9 +19,11 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import Locator
+from matplotlib.textpath import text_to_path
+from matplotlib.ticker import Locator, NullLocator
 
 from sim.actors import ACTORS, NAMES
 from sim.calendar import START
@@ -41,8 +43,20 @@ COLORS = dict(zip(ACTORS, _STYLE_COLORS, strict=True))
 INK = "#333333"
 """Text and neutral lines (medians of an all-replicates reference, markers of events)."""
 MUTED = "#777777"
-SCENARIO_COLORS = ("#555555", "#c0392b", "#2166ac", "#d6a000", "#1b7837", "#762a83", "#ef8a62")
-"""Scenarios of a comparison in order: A grey, B red, then blue, gold, green, purple, orange."""
+SCENARIO_COLORS = (
+    "#555555",
+    "#762a83",
+    "#e08214",
+    "#35978f",
+    "#b8860b",
+    "#8c510a",
+    "#c51b7d",
+    "#6b8e23",
+    "#5f6b8a",
+)
+"""Scenarios of a comparison in order: A grey, B purple, then orange, teal, gold, brown,
+magenta, olive, slate; none is the red or blue that mark outcomes as undesirable or
+desirable (sim.plots.labels)."""
 
 BANDS = ((0.05, 0.95, 0.14, "90 %"), (0.25, 0.75, 0.32, "50 %"))
 """The one band convention: (low quantile, high quantile, opacity, width), widest first."""
@@ -84,9 +98,18 @@ class YearStarts(Locator):
         return mdates.date2num(starts)
 
 
+YEAR_LABEL = 0.45
+"""Inches a year label ('2026') needs on a time axis, with room on either side."""
+
+
 def date_axis(ax: Axes) -> None:
-    """Years on the x axis, a light grid."""
-    ax.xaxis.set_major_locator(YearStarts(2))
+    """Years on the x axis, every 1, 2, 5 or 10 years as the panel's width allows (its grid
+    cell before layout); a light grid."""
+    low, high = ax.get_xlim()
+    years = (high - low) / 365.25
+    inches = ax.get_position().width * ax.figure.get_size_inches()[0] * 0.85
+    step = next((s for s in (1, 2, 5) if years / s <= inches / YEAR_LABEL), 10)
+    ax.xaxis.set_major_locator(YearStarts(step))
     ax.xaxis.set_minor_locator(YearStarts(1))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.grid(True, which="major")
@@ -132,12 +155,13 @@ def band_handles(color: str = MUTED) -> list[Artist]:
 def panel_grid(
     panels: int, cols: int = 3, width: float = 14.0, height: float = 3.6
 ) -> tuple[Figure, np.ndarray]:
-    """A grid of panels sharing dates (constrained layout); cells beyond `panels` hidden."""
+    """A grid of panels sharing dates (constrained layout; room below for a legend, the header
+    adds its own); cells beyond `panels` hidden."""
     rows = -(-panels // cols)
     fig, axes = plt.subplots(
         rows,
         cols,
-        figsize=(width, height * rows + 1.4),
+        figsize=(width, height * rows + 0.8),
         sharex=True,
         squeeze=False,
         layout="constrained",
@@ -151,6 +175,36 @@ def series_title(name: str, column: str | None) -> str:
     """'South Korea: Military spending'."""
     who = f"{NAMES[column]}: " if column in NAMES else ""
     return f"{who}{SERIES_BY_NAME[name].label}"
+
+
+# --- Text ------------------------------------------------------------------------------
+
+
+RENDERED = 1.06
+"""Text drawn on a canvas is up to this much wider than its outline's measure (hinting)."""
+
+
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """Width of one line of text in inches as drawn, in the style's font (measured from the
+    glyphs' outlines, with RENDERED to spare)."""
+    prop = FontProperties(family=mpl.rcParams["font.family"], size=size, weight=weight)
+    return text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0] / 72 * RENDERED
+
+
+def wrap(text: str, size: float, inches: float, weight: str = "normal") -> list[str]:
+    """Lines of `text` at most `inches` wide (a word longer than that gets a line of its own)."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if line and text_width(candidate, size, weight) > inches:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
 
 
 # --- Events ------------------------------------------------------------------------------
@@ -169,16 +223,24 @@ def event_label(note: str | None, trigger: str | None, changes: Sequence[str], l
     return text
 
 
+def event_labels(scenario: Scenario, horizon: int | None = None) -> list[tuple[int, str]]:
+    """(month, label) of each of a scenario's timed events within the horizon, in date
+    order."""
+    horizon = scenario.spec.horizon_months if horizon is None else horizon
+    events = [
+        (event.at_month, event_label(event.note, event.trigger, list(event.set or {}), 60))
+        for event in scenario.events
+        if 0 < event.at_month <= horizon
+    ]
+    return sorted(events, key=lambda event: event[0])
+
+
 def scenario_events(scenario: Scenario, horizon: int | None = None) -> list[tuple[int, str]]:
     """(month, label) of a scenario's timed events within the horizon, in date order; events
     in the same month share one label."""
-    horizon = scenario.spec.horizon_months if horizon is None else horizon
     by_month: dict[int, list[str]] = {}
-    for event in scenario.events:
-        month = event.at_month
-        if 0 < month <= horizon:
-            label = event_label(event.note, event.trigger, list(event.set or {}), 60)
-            by_month.setdefault(month, []).append(label)
+    for month, label in event_labels(scenario, horizon):
+        by_month.setdefault(month, []).append(label)
     return [(m, "; ".join(dict.fromkeys(labels))) for m, labels in sorted(by_month.items())]
 
 
@@ -190,6 +252,66 @@ def month_text(when: np.datetime64) -> str:
 def month_date(month: int) -> np.datetime64:
     first = np.datetime64(START.strftime("%Y-%m"), "M")
     return (first + np.timedelta64(int(month), "M")).astype("datetime64[ns]")
+
+
+@dataclass(frozen=True)
+class EventMark:
+    """An event (or the events of one month) as drawn: its number on the time axis, its
+    month, its label in the key, the colours of its dashed lines, and its number's colour."""
+
+    number: int
+    month: int
+    text: str
+    colors: tuple[str, ...]
+
+    @property
+    def color(self) -> str:
+        return self.colors[0] if len(self.colors) == 1 else INK
+
+    @property
+    def key_text(self) -> str:
+        """'[3] Jan 2025: New sanctions packages'."""
+        return f"[{self.number}] {month_text(month_date(self.month))}: {self.text}"
+
+
+def numbered_events(
+    events: Sequence[tuple[int, str]] | Sequence[tuple[int, str, str]], color: str = INK
+) -> list[EventMark]:
+    """Events as (month, label) or (month, label, colour), numbered 1, 2, ... in date order;
+    events of the same month share a number."""
+    by_month: dict[int, list[tuple[str, str]]] = {}
+    for event in events:
+        hue = event[2] if len(event) > 2 else color
+        by_month.setdefault(event[0], []).append((event[1], hue))
+    return [
+        EventMark(
+            number,
+            month,
+            "; ".join(dict.fromkeys(text for text, _ in by_month[month])),
+            tuple(dict.fromkeys(hue for _, hue in by_month[month])),
+        )
+        for number, month in enumerate(sorted(by_month), start=1)
+    ]
+
+
+NUMBER_GAP = 0.24
+"""Inches between two event numbers on a time axis below which they share one label."""
+
+
+def _number_groups(ax: Axes, marks: Sequence[EventMark]) -> list[list[EventMark]]:
+    """Marks grouped so that each group's number label ('2', '3-5') keeps NUMBER_GAP from the
+    next, at the axes' width (its grid cell before layout, a little generous)."""
+    low, high = ax.get_xlim()
+    inches = ax.get_position().width * ax.figure.get_size_inches()[0] * 0.85
+    per_inch = (high - low) / max(inches, 0.1)
+    groups: list[list[EventMark]] = []
+    for mark in marks:
+        x = mdates.date2num(month_date(mark.month))
+        if groups and x - mdates.date2num(month_date(groups[-1][0].month)) < NUMBER_GAP * per_inch:
+            groups[-1].append(mark)
+        else:
+            groups.append([mark])
+    return groups
 
 
 def mark_present(ax: Axes, present: int | None, horizon: int) -> list[Artist]:
@@ -216,78 +338,100 @@ def mark_present(ax: Axes, present: int | None, horizon: int) -> list[Artist]:
     ]
 
 
-def mark_events(
-    ax: Axes,
-    events: Sequence[tuple[int, str]] | Sequence[tuple[int, str, str]],
-    color: str = INK,
-    labels: bool = True,
-    limit: int = 50,
-) -> list[Artist]:
-    """Dashed vertical lines at the events' dates, each labelled with its date and short label
-    (rotated, at the top of the panel, beside the line). Events are (month, label) or
-    (month, label, colour). Events of the same month share one label; a label within four
-    months of the previous one goes on the other side of its line, so labels do not overlap."""
-    by_month: dict[int, list[tuple[str, str]]] = {}
-    for event in events:
-        month, text = event[0], event[1]
-        by_month.setdefault(month, []).append((text, event[2] if len(event) > 2 else color))
+def mark_events(ax: Axes, marks: Sequence[EventMark], numbers: bool = True) -> list[Artist]:
+    """Dashed vertical lines at the events' dates (one per colour) and, above the panel on a
+    second time axis, each event's number (events too close to number apart share a label,
+    '3-5'); the labels themselves go in the figure's key (header(events=...)), never over the
+    data, the titles or the year ticks."""
     drawn: list[Artist] = []
-    previous: int | None = None
-    side = 1
-    for month in sorted(by_month):
-        when = month_date(month)
-        entries = by_month[month]
-        for hue in dict.fromkeys(hue for _, hue in entries):
+    for mark in marks:
+        for hue in mark.colors:
+            when = month_date(mark.month)
             drawn.append(ax.axvline(when, color=hue, ls=(0, (4, 3)), lw=1.0, alpha=0.8, zorder=1))
-        if not labels:
-            continue
-        side = -side if previous is not None and month - previous < 4 else 1
-        previous = month
-        each = max(30, limit // len(entries))
-        texts = [t if len(t) <= each else event_label(t, None, [], each) for t, _ in entries]
-        hues = {hue for _, hue in entries}
-        drawn.append(
-            ax.annotate(
-                f"{month_text(when)}: {'; '.join(texts)}",
-                xy=(when, 0.98),
-                xycoords=("data", "axes fraction"),
-                xytext=(3 * side, 0),
-                textcoords="offset points",
-                rotation=90,
-                ha="left" if side > 0 else "right",
-                va="top",
-                fontsize=7,
-                color=hues.pop() if len(hues) == 1 else INK,
-                bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
-                zorder=5,
-                annotation_clip=False,
-            )
-        )
+    if not numbers or not marks:
+        return drawn
+    groups = _number_groups(ax, marks)
+    top = ax.secondary_xaxis("top")
+    ticks = [mdates.date2num(month_date(group[0].month)) for group in groups]
+    labels = [str(g[0].number) if len(g) == 1 else f"{g[0].number}-{g[-1].number}" for g in groups]
+    top.set_xticks(ticks, labels)
+    top.xaxis.set_minor_locator(NullLocator())
+    top.tick_params(axis="x", length=2.5, pad=1, labelsize=7, colors=MUTED)
+    for label, group in zip(top.get_xticklabels(), groups, strict=True):
+        hues = {mark.color for mark in group}
+        label.set(color=hues.pop() if len(hues) == 1 else INK, weight="bold")
+    for spine in top.spines.values():
+        spine.set_visible(False)
+    drawn.append(top)
     return drawn
 
 
 # --- Headers ---------------------------------------------------------------------------
 
+KEY_TITLE = "Events (numbered above the panels; dashed lines at their dates):"
+
+
+Row = list[tuple[str, float, str, str, float]]
+"""One line of a header: (text, size, weight, colour, x in inches) for each of its columns."""
+
+
+def _rows(text: str, size: float, weight: str, color: str, inches: float) -> list[Row]:
+    return [[(line, size, weight, color, 0.12)] for line in wrap(text, size, inches, weight)]
+
+
+def _key_rows(marks: Sequence[EventMark], width: float) -> list[Row]:
+    """The key to the events' numbers, in columns when there are many."""
+    columns = 1 if len(marks) <= 4 or width < 9 else 2 if len(marks) <= 12 or width < 14 else 3
+    column_width = (width - 0.3) / columns
+    per_column = -(-len(marks) // columns)
+    cells: list[list[tuple[str, float, str, str, float]]] = []
+    for c in range(columns):
+        column = []
+        for mark in marks[c * per_column : (c + 1) * per_column]:
+            for k, line in enumerate(wrap(mark.key_text, 8.0, column_width - 0.6)):
+                column.append(("      " + line if k else line, 8.0, "normal", mark.color, 0))
+        cells.append([(t, s, w, h, 0.12 + c * column_width) for t, s, w, h, _ in column])
+    return [[column[r] for column in cells if r < len(column)] for r in range(max(map(len, cells)))]
+
 
 def header(
-    fig: Figure, title: str, subtitle: str | Sequence[str] = (), note: str | None = None
+    fig: Figure,
+    title: str,
+    subtitle: str | Sequence[str] = (),
+    note: str | None = None,
+    events: Sequence[EventMark] = (),
 ) -> None:
-    """Title (bold), subtitle lines (the scenario's description, wrapped) and a note at the
-    top of a constrained-layout figure; the panels are laid out below them."""
+    """Title (bold), subtitle lines (the scenario's description, wrapped), a note, and the key
+    to the events' numbers, above a constrained-layout figure's panels: the figure grows by
+    the header's height, so the panels keep theirs."""
     width, height = fig.get_size_inches()
-    chars = int(width * 72 / (9.5 * 0.52))
-    lines = [(line, 13.0, "bold", INK) for line in textwrap.wrap(title, int(width * 72 / 7.8))]
+    inner = width - 0.3
+    rows = _rows(title, 13.0, "bold", INK, inner)
     for part in [subtitle] if isinstance(subtitle, str) else subtitle:
-        lines += [(line, 9.5, "normal", INK) for line in textwrap.wrap(part, chars)]
+        rows += _rows(part, 9.5, "normal", INK, inner)
     if note:
-        lines += [(line, 8.5, "normal", MUTED) for line in textwrap.wrap(note, chars + 8)]
-    y = 0.12  # inches from the top
-    for text, size, weight, color in lines:
-        fig.text(0.012, 1 - y / height, text, fontsize=size, weight=weight, color=color, va="top")
-        y += size * 1.45 / 72
+        rows += _rows(note, 8.5, "normal", MUTED, inner)
+    if events:
+        rows += _rows(KEY_TITLE, 8.5, "bold", INK, inner) + _key_rows(events, width)
+    spans = [max(size for _, size, _, _, _ in row) * 1.45 / 72 for row in rows]
+    grown = height + 0.12 + sum(spans) + 0.1
+    fig.set_size_inches(width, grown)
+    top = 0.12  # inches from the top
+    for row, span in zip(rows, spans, strict=True):
+        for text, size, weight, color, x in row:
+            fig.text(
+                x / width,
+                1 - top / grown,
+                text,
+                fontsize=size,
+                weight=weight,
+                color=color,
+                va="top",
+            )
+        top += span
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
-        engine.set(rect=(0, 0, 1, 1 - (y + 0.08) / height))
+        engine.set(rect=(0, 0, 1, 1 - (top + 0.1) / grown))
 
 
 def run_title(result: RunResult, what: str) -> str:

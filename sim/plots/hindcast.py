@@ -10,6 +10,7 @@ outside both (a structural miss). The panel title gives each observation's PIT, 
 says what a PIT is. Every panel at the foot of its column has year labels.
 """
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -36,6 +37,7 @@ from sim.plots.common import (
     series_title,
     styled,
 )
+from sim.plots.labels import parameter_label
 from sim.results.hindcast import PIT_NOTE, Hindcast, observed_ensemble
 from sim.scenario.observations import Observation
 
@@ -176,7 +178,7 @@ def posterior_plot(c: Conditioning) -> Figure:
     cols = min(4, len(names))
     rows = -(-len(names) // cols)
     fig, axes = plt.subplots(
-        rows, cols, figsize=(14.0, 2.6 * rows + 1.6), squeeze=False, layout="constrained"
+        rows, cols, figsize=(14.0, 2.6 * rows + 0.6), squeeze=False, layout="constrained"
     )
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
@@ -185,7 +187,7 @@ def posterior_plot(c: Conditioning) -> Figure:
         bins = np.linspace(prior.min(), prior.max(), 25)
         ax.hist(prior, bins=bins, density=True, color=INK, alpha=0.25, label="prior")
         ax.hist(post, bins=bins, density=True, color=OUTSIDE, alpha=0.6, label="posterior")
-        ax.set_title(path, fontsize=9.5)
+        ax.set_title(textwrap.fill(parameter_label(path), 40), fontsize=9.5)
         ax.set_yticks([])
     handles = [
         Patch(color=INK, alpha=0.35, label=f"prior ({len(c.prior):,} draws)"),

@@ -6,7 +6,7 @@ few are worded by hand (WORDING), the rest are made from the declared name, so a
 added there is labelled at once; a test checks that WORDING names only declared outcomes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -22,7 +22,7 @@ WORDING = {
     "reciprocity_fired": "Partner joins a war (reciprocity clause)",
     "isolation_holds": "Isolation of the bloc holds",
     "isolation_fails": "Isolation fails (evasion restores trade)",
-    "never_isolated": "Bloc never isolated",
+    "never_isolated": "Neither: the bloc was never isolated",
     "de_escalation": "De-escalation on the peninsula",
     "leadership_change": "Leadership change in Pyongyang",
 }
@@ -41,6 +41,48 @@ OUTCOME_LABELS: dict[str, str] = {name: WORDING.get(name, plain(name)) for name 
 
 def outcome_label(name: str) -> str:
     return OUTCOME_LABELS.get(name, plain(name))
+
+
+ISOLATION = ("isolation_holds", "isolation_fails", "never_isolated")
+"""The isolation outcomes: every future is in exactly one of them ('neither' is the third)."""
+
+
+def with_isolation_partition(outcomes: Sequence[str]) -> list[str]:
+    """The outcomes with all three isolation outcomes wherever one of them is shown, in their
+    declared order at the place of the first, so a reader always sees the whole partition."""
+    out: list[str] = []
+    for name in outcomes:
+        if name in ISOLATION:
+            out += [o for o in ISOLATION if o not in out]
+        elif name not in out:
+            out.append(name)
+    return out
+
+
+DESIRABLE = {"de_escalation"}
+UNDESIRABLE = {"regional_arms_race", "one_sided_buildup", "armed_clash", "war", "reciprocity_fired"}
+"""A judgement, stated in every figure that uses it: from the view of peace and stability on
+the peninsula, which outcomes are good and which bad; the others (isolation holding or
+failing, a leadership change) are good or bad depending on whose view, and are grey."""
+
+GOOD, BAD, EITHER = "#2166ac", "#b2182b", "#8c8c8c"
+DESIRABILITY_NOTE = (
+    "Colours are a judgement, for peace and stability on the peninsula: blue desirable, red "
+    "undesirable, grey depends on the view."
+)
+
+
+def outcome_color(name: str) -> str:
+    """Blue for a desirable outcome, red for an undesirable one, grey otherwise."""
+    return GOOD if name in DESIRABLE else BAD if name in UNDESIRABLE else EITHER
+
+
+def change_color(name: str, difference: float) -> str:
+    """Blue for a change for the better (less of an undesirable outcome, more of a desirable
+    one), red for the worse, grey where the judgement depends on the view or nothing moved."""
+    sign = 1 if name in DESIRABLE else -1 if name in UNDESIRABLE else 0
+    better = sign * difference
+    return GOOD if better > 0 else BAD if better < 0 else EITHER
 
 
 def parameter_label(path: str, unit: bool = True) -> str:

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from sim.actors import ACTORS, NAMES
 from sim.model.recording import KEY_SERIES, SERIES_BY_NAME
@@ -26,14 +28,23 @@ from sim.plots.common import (
     mark_events,
     mark_present,
     month_text,
+    numbered_events,
     panel_grid,
     run_title,
     save_figures,
     scenario_events,
     series_title,
     styled,
+    text_width,
 )
-from sim.plots.labels import outcome_label, share_interval_text
+from sim.plots.labels import (
+    BAD,
+    EITHER,
+    GOOD,
+    outcome_color,
+    outcome_label,
+    share_interval_text,
+)
 from sim.results.forced import FORCED_NOTE, forced_outcomes
 from sim.results.outcomes import RACE_CURVE_YEARS, race_curve
 from sim.results.run_result import RunResult
@@ -130,7 +141,7 @@ def _munitions_by_regime(ax: Axes, share: Axes, result: RunResult) -> None:
 def dashboard(result: RunResult) -> Figure:
     """Eight panels: spending (index and US$), tension, isolation, sanctions, China, and the
     munitions trade by regime in Pyongyang with the share of replicates in each regime."""
-    fig, axes = plt.subplots(4, 2, figsize=(13, 15.5), sharex=True, layout="constrained")
+    fig, axes = plt.subplots(4, 2, figsize=(13, 14.4), sharex=True, layout="constrained")
     (a, b), (c, d), (e, f), (g, h) = axes
 
     for actor in ACTORS:
@@ -212,13 +223,13 @@ def dashboard(result: RunResult) -> Figure:
 
     _munitions_by_regime(g, h, result)
 
-    events = scenario_events(result.scenario, len(result.dates) - 1)
+    marks = numbered_events(scenario_events(result.scenario, len(result.dates) - 1))
     for ax in axes.flat:
         date_axis(ax)
-        mark_events(ax, events)
+        mark_events(ax, marks)
         mark_present(ax, result.scenario.present, len(result.dates) - 1)
     fig.legend(handles=band_handles(), loc="outside lower center", ncol=3, title="bands and lines")
-    header(fig, run_title(result, "Dashboard"), description(result.scenario), BAND_NOTE)
+    header(fig, run_title(result, "Dashboard"), description(result.scenario), BAND_NOTE, marks)
     return fig
 
 
@@ -226,16 +237,16 @@ def dashboard(result: RunResult) -> Figure:
 def fan_charts(result: RunResult, series: Sequence[tuple[str, str | None]] = KEY_SERIES) -> Figure:
     """Median with the middle 50 % and 90 % of replicates for key series (for R > 1)."""
     fig, axes = panel_grid(len(series))
-    events = scenario_events(result.scenario, len(result.dates) - 1)
+    marks = numbered_events(scenario_events(result.scenario, len(result.dates) - 1))
     for ax, (name, column) in zip(axes.flat, series, strict=False):
         color = COLORS.get(column or "", INK)
         band(ax, result, name, column, color=color)
         ax.set(title=series_title(name, column), ylabel=SERIES_BY_NAME[name].unit)
         date_axis(ax)
-        mark_events(ax, events)
+        mark_events(ax, marks)
         mark_present(ax, result.scenario.present, len(result.dates) - 1)
     fig.legend(handles=band_handles(), loc="outside lower center", ncol=3)
-    header(fig, run_title(result, "Fan charts"), description(result.scenario), BAND_NOTE)
+    header(fig, run_title(result, "Fan charts"), description(result.scenario), BAND_NOTE, marks)
     return fig
 
 
@@ -247,10 +258,12 @@ def label_share_bar(
     ax: Axes, y: float, share: float, low: float, high: float, forced: bool, size: float
 ) -> None:
     """Write a share bar's number with its 95 % interval ('22 % (18-26)'; ', forced' when
-    the events decide it): right of the whisker, or inside the bar (in white on a solid
-    bar) where the whisker ends too near 100 % to leave room."""
+    the events decide it): right of the whisker where it fits inside the panel (0-100 %),
+    else inside the bar, left of the whisker (in white on a solid bar)."""
     text = share_interval_text(share, low, high) + (", forced" if forced else "")
-    if high * 100 < 70 or low * 100 < 30:
+    inches = ax.get_position().width * ax.figure.get_size_inches()[0] * 0.85
+    needed = (text_width(text, size) + 0.05) / max(inches, 0.1) * 100
+    if high * 100 + 1.2 + needed <= 100 or low * 100 - 1.2 - needed < 0:
         ax.text(high * 100 + 1.2, y, text, va="center", fontsize=size, color=INK)
     else:
         ax.text(
@@ -265,18 +278,36 @@ def label_share_bar(
         )
 
 
+def desirability_handles() -> list[Artist]:
+    """Legend entries for the colours of outcomes, saying they are a judgement."""
+    return [
+        Patch(color=GOOD, label="desirable"),
+        Patch(color=BAD, label="undesirable"),
+        Patch(color=EITHER, label="depends on the view"),
+    ]
+
+
+DESIRABILITY_TITLE = "colour: a judgement, for peace and stability"
+
+
 @styled
 def outcome_shares(result: RunResult) -> Figure:
-    """Share of replicates with each outcome, with 95 % Wilson intervals; an outcome the
-    scenario's events force is hatched, labelled '(forced)' and named in the notes."""
+    """Share of replicates with each outcome, with 95 % Wilson intervals, coloured by how
+    desirable the outcome is (a judgement, stated in the legend); an outcome the scenario's
+    events force is hatched, labelled '(forced)' and named in the notes."""
     summary = result.summary()
     forced = summary["outcome"].isin(list(forced_outcomes(result.scenario))).to_numpy()
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(summary) + 2.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(summary) + 1.3), layout="constrained")
     y = np.arange(len(summary))[::-1]
     share = summary["share"].to_numpy() * 100
     err = np.vstack([share - summary["ci_low"] * 100, summary["ci_high"] * 100 - share])
     bars = ax.barh(
-        y, share, xerr=err, color=COLORS["usa"], capsize=3, error_kw={"lw": 1, "ecolor": INK}
+        y,
+        share,
+        xerr=err,
+        color=[outcome_color(o) for o in summary["outcome"]],
+        capsize=3,
+        error_kw={"lw": 1, "ecolor": INK},
     )
     for bar in np.asarray(bars.patches)[forced]:
         bar.set(**FORCED_BAR)
@@ -292,6 +323,12 @@ def outcome_shares(result: RunResult) -> Figure:
     ax.grid(False, axis="y")
     for yi, row, f in zip(y, summary.itertuples(), forced, strict=True):
         label_share_bar(ax, yi, row.share, row.ci_low, row.ci_high, bool(f), 9)
+    fig.legend(
+        handles=desirability_handles(),
+        loc="outside lower center",
+        ncol=3,
+        title=DESIRABILITY_TITLE,
+    )
     notes = f"Share of replicates in which each outcome occurs between {first} and {last}."
     if forced.any():
         notes += f" Hatched, (forced): {FORCED_NOTE}, so certain or impossible by construction."
@@ -307,7 +344,7 @@ def arms_race_curve(result: RunResult) -> Figure:
     on the threshold."""
     settings = result.scenario.spec.outcomes
     curve = race_curve(result.arrays["spending"], settings)
-    fig, ax = plt.subplots(figsize=(9, 5.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(9, 4.4), layout="constrained")
     for years, color in zip(RACE_CURVE_YEARS, ("#d6a000", "#c0392b", "#2166ac"), strict=True):
         rows = curve[curve["years"] == years]
         growth = rows["growth"].to_numpy() * 100

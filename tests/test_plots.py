@@ -93,8 +93,11 @@ def test_every_time_panel_numbers_the_events_and_the_key_names_them(sanctions):
 
 
 def test_comparison_plots_mark_each_scenarios_events():
+    """The June 2024 US build-up (its posture increase in January 2025, the month of a
+    history event) against the baseline."""
     scenarios = [
-        load_scenario(ROOT / "scenarios" / f"{n}.yaml") for n in ("baseline", "us_buildup")
+        load_scenario(ROOT / "scenarios" / n)
+        for n in ("baseline.yaml", "counterfactual/us_buildup.yaml")
     ]
     comparison = compare(scenarios, replicates=20, progress=False)
     for fig in (compare_fans(comparison), compare_differences(comparison)):

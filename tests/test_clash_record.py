@@ -53,7 +53,7 @@ def test_a_year_fifteen_years_older_weighs_half():
 def test_script_prints_each_dyad_and_the_war_base_rate(capsys):
     derive.main()
     out = capsys.readouterr().out
-    assert "dprk-rok        0.226" in out
+    assert "dprk-rok        0.118          0.170           0.226" in out
     assert "war: 0 of 24 fatal dyadic disputes 1953-2014 (dprk)" in out
 
 
@@ -62,4 +62,4 @@ def test_script_runs_from_its_path():
         [sys.executable, str(SCRIPT)], capture_output=True, text=True, check=False, timeout=30
     )
     assert done.returncode == 0, done.stderr
-    assert "0.293 per year" in done.stdout
+    assert "0.153 per year" in done.stdout

@@ -181,9 +181,8 @@ def _job_settings(args: argparse.Namespace, command: list[str]) -> JobSettings:
 
 def _error_line(error: Exception) -> str:
     """The error as the one line the command line prints (control characters escaped, so a
-    hostile key cannot drive the terminal)."""
-    text = " ".join(str(error).splitlines())
-    return "error: " + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    hostile key, path or CSV column name cannot drive the terminal)."""
+    return "error: " + _printable(" ".join(str(error).splitlines()))
 
 
 def validate_files(files: list[Path]) -> int:
@@ -196,8 +195,9 @@ def validate_files(files: list[Path]) -> int:
             status = 2
             continue
         print(
-            f"ok: {path} (scenario '{scenario.name}', {scenario.spec.replicates} replicates, "
-            f"{scenario.spec.horizon_months} months, hash {scenario.hash})"
+            f"ok: {_printable(str(path))} (scenario '{scenario.name}', "
+            f"{scenario.spec.replicates} replicates, {scenario.spec.horizon_months} months, "
+            f"hash {scenario.hash})"
         )
     return status
 
@@ -412,7 +412,7 @@ def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
     print(
         f"Hindcast '{scenario.name}': {scenario.spec.replicates:,} replicates x "
         f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}, against "
-        f"{args.observations}"
+        f"{_printable(str(args.observations))}"
     )
     if args.conditioned_on is not None:
         from sim.results.hindcast import Hindcast, read_observation_file
@@ -420,7 +420,7 @@ def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
         file = read_observation_file(args.observations, scenario.spec.horizon_months)
         result = _conditioned(scenario, args.conditioned_on)
         h = Hindcast.of_file(result, file)
-        print(f"On the accepted parameter sets of {args.conditioned_on}")
+        print(f"On the accepted parameter sets of {_printable(str(args.conditioned_on))}")
     else:
         h = hindcast(scenario, args.observations)
     folder = write_hindcast(h, args.out, command, started, plots=not args.no_plots)
@@ -465,11 +465,15 @@ def hindcast_table_text(table: "pd.DataFrame") -> str:
 
 
 def _conditioned(scenario: Scenario, folder: Path) -> "RunResult":
-    from sim.execution.conditioning import read_accepted, run_conditioned
+    from sim.execution.conditioning import read_posterior, run_conditioned
 
-    sets = read_accepted(folder)
-    print(f"Conditioned on {folder}: {len(sets):,} accepted parameter sets")
-    return run_conditioned(scenario, sets)
+    posterior = read_posterior(folder)
+    print(
+        f"Conditioned on {_printable(str(folder))}: {len(posterior.sets):,} accepted parameter sets"
+    )
+    result = run_conditioned(scenario, posterior.sets)
+    result.conditioned_on = posterior.record()
+    return result
 
 
 def condition_command(args: argparse.Namespace, command: list[str]) -> int:
@@ -480,8 +484,8 @@ def condition_command(args: argparse.Namespace, command: list[str]) -> int:
     started = utc_now()
     scenario = _load(args.scenario, args)
     print(
-        f"Conditioning '{scenario.name}' on {args.observations}: {args.draws:,} prior draws, "
-        f"keeping the closest {args.accept:.0%}"
+        f"Conditioning '{scenario.name}' on {_printable(str(args.observations))}: "
+        f"{args.draws:,} prior draws, keeping the closest {args.accept:.0%}"
     )
     c = condition(scenario, args.observations, draws=args.draws, accept=args.accept)
     folder = write_conditioning(c, args.out, command, started, plots=not args.no_plots)
@@ -722,8 +726,8 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
         if os.environ.get("SIM_DEBUG"):
             raise
         print(
-            f"error: {type(error).__name__}: {' '.join(str(error).splitlines())[:500]} "
-            "(unexpected; SIM_DEBUG=1 shows the traceback)",
+            f"error: {type(error).__name__}: {_printable(' '.join(str(error).splitlines()))[:500]}"
+            " (unexpected; SIM_DEBUG=1 shows the traceback)",
             file=sys.stderr,
         )
         return 1
@@ -761,8 +765,10 @@ def _stopped(stop: BaseException) -> int:
         stop = Interrupted(signal.SIGINT, "SIGINT")
     if stop.folder:
         print(
-            f"interrupted ({stop.name}): the job in {stop.folder} is marked interrupted; "
-            f"continue it with: {stop.resume}",
+            _printable(
+                f"interrupted ({stop.name}): the job in {stop.folder} is marked interrupted; "
+                f"continue it with: {stop.resume}"
+            ),
             file=sys.stderr,
         )
     else:

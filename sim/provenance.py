@@ -5,6 +5,8 @@ same things: the command line, start and end time, the git commit of the code, a
 version of every library that shaped the result.
 """
 
+import json
+import math
 import platform
 import subprocess
 from datetime import UTC, datetime
@@ -85,3 +87,20 @@ def manifest(
         record["finished_utc"] = stamp(finished)
     record |= {"git_commit": git_commit(), "versions": package_versions()}
     return record
+
+
+def json_text(record: dict[str, Any]) -> str:
+    """A manifest as JSON text that stays valid JSON: a number that is not finite (a score
+    with no finite value to average, a tolerance of an ensemble that left every observation)
+    is written as null, the manifests' documented missing value, never as NaN or Infinity."""
+    return json.dumps(_finite(record), indent=2, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -7,7 +7,7 @@ half-written and an existing folder is never touched. Plots are drawn on request
 matplotlib is loaded only then.
 """
 
-import json
+import hashlib
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -21,6 +21,7 @@ from sim.execution.runner import run
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.execution.sweep import execute_sweep, finish_folder, marked_on_stop, run_ensemble
 from sim.files import check_writable_folder, staged_folder
+from sim.provenance import json_text
 from sim.results.comparison import Comparison
 from sim.results.hindcast import Hindcast
 from sim.results.run_result import RunResult
@@ -148,8 +149,9 @@ def write_hindcast(
 ) -> Path:
     """Write a hindcast into a new folder root/<scenario>/<time>-hindcast-<hash>/ and return
     it: hindcast.csv (one row per observation), events.csv (one row per event, if any), the
-    observation file as read
-    (observations.yaml), manifest.json and, with plots, plots/hindcast.png."""
+    observation file as read and checked (observations.yaml, the bytes the file held when it
+    was opened, once; its SHA-256 in the manifest), manifest.json and, with plots,
+    plots/hindcast.png."""
     scenario = h.result.scenario
     final = new_run_folder(root, scenario.name, started, f"hindcast-{scenario.hash[:8]}")
     with staged_folder(final) as staging:
@@ -166,6 +168,11 @@ def write_hindcast(
         record = run_manifest(h.result, command, started) | {
             "kind": "hindcast",
             "observations_file": str(h.source) if h.source else None,
+            "observations_sha256": (
+                hashlib.sha256(h.source_text.encode("utf-8")).hexdigest()
+                if h.source_text is not None
+                else None
+            ),
             "coverage_80": {
                 "inside": h.score.inside,
                 "inside_model_band": h.score.inside_model,
@@ -176,7 +183,7 @@ def write_hindcast(
                 ["series", "by", "happened", "probability", "brier", "reference", "brier_reference"]
             ].to_dict("records"),
         }
-        (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+        (folder / "manifest.json").write_text(json_text(record), "utf-8")
     return staging.final
 
 
@@ -218,5 +225,5 @@ def write_conditioning(
                 "mean_crps_scaled": c.after.score.mean_crps,
             },
         }
-        (folder / "manifest.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+        (folder / "manifest.json").write_text(json_text(record), "utf-8")
     return staging.final

@@ -18,11 +18,18 @@ Distance: the mean over observations of ((x_r - y) / s)^2, x_r the replicate's m
 so a miss by an observation's own uncertainty counts 1 whatever its unit.
 """
 
+import csv
+import hashlib
+import io
+import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from sim.errors import UserError
 from sim.execution.runner import run
@@ -30,7 +37,11 @@ from sim.execution.uncertainty import parameter_draws, run_parameter_sets
 from sim.results.hindcast import Hindcast, load_observations, observed_ensemble
 from sim.results.run_result import RunResult
 from sim.scenario.observations import Observation
+from sim.scenario.paths import PathError, parse
 from sim.scenario.scenario import Scenario
+from sim.scenario.schema import UncertainSpec
+from sim.scenario.uncertain import MAX_UNCERTAIN
+from sim.scenario.yaml_source import read_text
 
 ACCEPTED_FILE = "accepted.csv"
 
@@ -134,9 +145,162 @@ def run_conditioned(
 
 
 def read_accepted(folder: Path) -> pd.DataFrame:
-    """The accepted parameter sets saved in a conditioning folder (accepted.csv)."""
-    path = Path(folder) / ACCEPTED_FILE
-    if not path.is_file():
+    """The accepted parameter sets saved in a conditioning folder (accepted.csv), checked."""
+    return read_posterior(folder).sets
+
+
+MAX_ACCEPTED_BYTES = 16 * 2**20
+"""Largest accepted.csv read (about 60,000 sets of a dozen parameters; 2,000 draws keeping
+10 % write 200)."""
+
+MAX_MANIFEST_BYTES = 4 * 2**20
+"""Largest conditioning manifest.json read (a few kB in practice)."""
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """Accepted parameter sets read from a conditioning folder and checked against the
+    parameter declarations, with what identifies them (for the manifest of a run on them)."""
+
+    folder: Path
+    sets: pd.DataFrame  # one row per set, one column per parameter path
+    sha256: str  # of accepted.csv as read
+    conditioning: dict[str, Any] | None  # the folder's manifest: scenario, hash, command
+
+    def record(self) -> dict[str, Any]:
+        """What a conditioned run's manifest says it ran on."""
+        return {
+            "folder": str(self.folder),
+            "file": str(self.folder / ACCEPTED_FILE),
+            "sha256": self.sha256,
+            "sets": len(self.sets),
+            "parameters": list(self.sets.columns),
+            "conditioning": self.conditioning,
+        }
+
+
+def read_posterior(folder: Path) -> Posterior:
+    """accepted.csv of a conditioning folder, read once and checked: a regular file of at most
+    MAX_ACCEPTED_BYTES; a header of known parameter paths, each once (with the optional
+    `replicate` and `distance`); at least one set; every value a finite number inside the
+    parameter's declared range (and inside the conditioning's prior when the folder's
+    manifest declares one). Raises UserError naming the file, line and column."""
+    folder = Path(folder)
+    path = folder / ACCEPTED_FILE
+    if not folder.is_dir():
+        raise UserError(folder, None, "--conditioned-on", "expected a `condition` results folder")
+    if not path.exists():
         raise UserError(folder, None, "", f"no {ACCEPTED_FILE} here: not a conditioning folder")
-    table = pd.read_csv(path)
-    return table.drop(columns=["replicate"], errors="ignore")
+    text = read_text(path, MAX_ACCEPTED_BYTES, noun=f"the {ACCEPTED_FILE} of `condition`")
+    conditioning, prior = _conditioning_manifest(folder)
+    sets = _parse_sets(path, text.removeprefix("\ufeff"), prior)  # a spreadsheet's BOM
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Posterior(folder, sets, digest, conditioning)
+
+
+def _conditioning_manifest(
+    folder: Path,
+) -> tuple[dict[str, Any] | None, dict[str, UncertainSpec] | None]:
+    """The folder's manifest.json, if any, as (what identifies the conditioning, its prior)."""
+    path = folder / "manifest.json"
+    if not path.exists():
+        return None, None
+    text = read_text(path, MAX_MANIFEST_BYTES, noun="a manifest.json")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(path, error.lineno, "", f"not valid JSON ({error.msg})") from None
+    if not isinstance(record, dict) or record.get("kind") != "conditioning":
+        raise UserError(path, None, "kind", "expected the manifest of a `condition` folder")
+    uncertain = (record.get("resolved_scenario") or {}).get("uncertain") or {}
+    try:
+        prior = {str(k): UncertainSpec.model_validate(v) for k, v in uncertain.items()}
+    except (AttributeError, ValidationError):
+        raise UserError(path, None, "resolved_scenario.uncertain", "not a prior") from None
+    identity = {
+        "scenario": record.get("scenario"),
+        "scenario_hash": record.get("scenario_hash"),
+        "manifest_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
+    return identity, prior
+
+
+def _parse_sets(path: Path, text: str, prior: dict[str, UncertainSpec] | None) -> pd.DataFrame:
+    """The parameter columns of accepted.csv as floats, each value checked row by row."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader, [])
+        paths = _check_header(path, header, prior)
+        bounds = {name: _bounds(name, prior) for name in paths}
+        index = [header.index(name) for name in paths]
+        rows = []
+        for row in reader:
+            if len(row) != len(header):
+                raise UserError(
+                    path, reader.line_num, "", f"expected {len(header)} fields, found {len(row)}"
+                )
+            rows.append(
+                [
+                    _value(path, reader.line_num, n, row[i], bounds[n])
+                    for n, i in zip(paths, index, strict=True)
+                ]
+            )
+    except csv.Error as error:
+        raise UserError(path, reader.line_num, "", f"not a CSV table ({error})") from None
+    if not rows:
+        raise UserError(path, 2, "", "expected at least one accepted parameter set, found none")
+    return pd.DataFrame(rows, columns=paths, dtype=float)
+
+
+def _check_header(
+    path: Path, header: list[str], prior: dict[str, UncertainSpec] | None
+) -> list[str]:
+    """The parameter paths of the header (all but `replicate` and `distance`)."""
+    if len(set(header)) != len(header):
+        twice = next(h for h in header if header.count(h) > 1)
+        raise UserError(path, 1, twice, "a column named twice")
+    paths = [h for h in header if h not in ("replicate", "distance")]
+    if not 1 <= len(paths) <= MAX_UNCERTAIN:
+        raise UserError(
+            path, 1, "", f"expected 1 to {MAX_UNCERTAIN} parameter columns, found {len(paths)}"
+        )
+    for name in paths:
+        try:
+            parse(name)
+        except PathError as error:
+            raise UserError(path, 1, name, f"not a parameter: {error}") from None
+    if prior is not None and set(paths) != set(prior):
+        raise UserError(
+            path,
+            1,
+            "",
+            f"expected the columns of the conditioning's prior ({', '.join(sorted(prior))}), "
+            f"found {', '.join(paths)}",
+        )
+    return paths
+
+
+def _bounds(name: str, prior: dict[str, UncertainSpec] | None) -> tuple[float, float, str]:
+    """(low, high, as text) a parameter's value must lie in: its declared range, narrowed to
+    the conditioning's prior when known."""
+    declared = parse(name).param
+    if prior is None:
+        return declared.low, declared.high, declared.range_text
+    low, high = max(declared.low, prior[name].low), min(declared.high, prior[name].high)
+    return (
+        low,
+        high,
+        f"{low:g} to {high:g} (the conditioning's prior; declared {declared.range_text})",
+    )
+
+
+def _value(path: Path, line: int, name: str, text: str, bounds: tuple[float, float, str]) -> float:
+    """One value: a finite number inside its bounds, or UserError at its line and column."""
+    low, high, allowed = bounds
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and low <= value <= high):
+        raise UserError(path, line, name, f"expected a number from {allowed}, got {text!r}")
+    return value

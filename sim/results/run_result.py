@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,9 @@ class RunResult:
     replicate_ids: np.ndarray
     arrays: dict[str, np.ndarray]
     dates: pd.DatetimeIndex = field(init=False)
+    conditioned_on: dict[str, Any] | None = field(default=None, kw_only=True)
+    """For a run on a conditioning's accepted sets: which (folder, file, its SHA-256, the
+    conditioning's scenario and hash; sim.execution.conditioning.Posterior.record)."""
 
     def __post_init__(self) -> None:
         self.dates = pd.DatetimeIndex(month_starts(self.scenario.spec.horizon_months), freq="MS")

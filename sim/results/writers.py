@@ -9,7 +9,6 @@ sim.results.run_folder reads the arrays back from series.parquet. A comparison's
 paired_outcomes.csv, paired_differences.csv, paired_summary.csv and manifest.json.
 """
 
-import json
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pyarrow.parquet as pq
 
 from sim.errors import UserError
 from sim.model.recording import SERIES
-from sim.provenance import manifest, utc_now
+from sim.provenance import json_text, manifest, utc_now
 from sim.results.comparison import Comparison
 from sim.results.run_result import RunResult, series_catalog
 
@@ -117,7 +116,8 @@ def write_series(result: RunResult, path: Path) -> None:
 
 
 def run_manifest(result: RunResult, command: list[str], started: datetime) -> dict:
-    """What was run, with what, and when: enough to rerun it."""
+    """What was run, with what, and when: enough to rerun it. `conditioned_on` is null for a
+    plain run and names the accepted sets (file, SHA-256, conditioning) of a conditioned one."""
     scenario = result.scenario
     return manifest(
         "run",
@@ -132,6 +132,7 @@ def run_manifest(result: RunResult, command: list[str], started: datetime) -> di
         horizon_months=scenario.spec.horizon_months,
         start_month=str(result.dates[0].date()),
         resolved_scenario=scenario.resolved(),
+        conditioned_on=result.conditioned_on,
         series=series_catalog().to_dict(orient="records"),
     )
 
@@ -183,4 +184,4 @@ def write_comparison_files(
 
 
 def _write_json(path: Path, record: dict) -> None:
-    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    path.write_text(json_text(record), encoding="utf-8")

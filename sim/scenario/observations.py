@@ -268,7 +268,7 @@ def read_observations(
 
 def _read(path: Path) -> YamlDoc:
     try:
-        return read_yaml(path)
+        return read_yaml(path, noun="an observation file")
     except UserError as error:  # read_yaml raises ScenarioError; re-label it
         raise ObservationError(error.path, error.line, error.key, error.message) from None
 

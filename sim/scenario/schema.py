@@ -40,13 +40,16 @@ def _param_type(p: Param, owner: str) -> Any:
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Growth = Annotated[float, Field(ge=-0.5, le=1.0)]
 Amount = Annotated[float, Field(ge=0.0, le=1e6)]
+Gdp = Annotated[float, Field(ge=0.001, le=1e6)]
+"""GDP, constant 2024 US$ bn a year: at least US$ 1 million, as the burden (spending / GDP)
+divides by it (a GDP of 0 made the burden infinite or NaN)."""
 
 
 def initial_model(actor: str) -> type[BaseModel]:
     others = Literal[tuple(a for a in ACTORS if a != actor)]  # type: ignore[valid-type]
     fields: dict[str, Any] = {
         "spending": (Amount | None, None),
-        "gdp": (Amount | None, None),
+        "gdp": (Gdp | None, None),
         "gdp_growth": (Growth | None, None),
         "tension": (dict[others, Share], {}),
     }

@@ -64,25 +64,26 @@ class YamlDoc:
         return None
 
 
-def read_text(path: Path, limit: int = MAX_BYTES) -> str:
-    """The text of a regular file of at most `limit` bytes; ScenarioError otherwise.
+def read_text(path: Path, limit: int = MAX_BYTES, noun: str = "a scenario file") -> str:
+    """The text of a regular file of at most `limit` bytes; ScenarioError otherwise (`noun`
+    says what the file should have been).
 
-    The file is opened without blocking (a FIFO does not wait for a writer) and checked to be
-    a regular file before anything is read; at most limit + 1 bytes are ever read.
+    The file is opened once, without blocking (a FIFO does not wait for a writer), and checked
+    to be a regular file before anything is read; at most limit + 1 bytes are ever read.
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ScenarioError(path, None, "", "file not found") from None
     except IsADirectoryError:
-        raise ScenarioError(path, None, "", "is a folder, not a scenario file") from None
+        raise ScenarioError(path, None, "", f"is a folder, not {noun}") from None
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ScenarioError(path, None, "", f"cannot read the file ({reason})") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise ScenarioError(path, None, "", "is a folder, not a scenario file")
+            raise ScenarioError(path, None, "", f"is a folder, not {noun}")
         if not stat.S_ISREG(info.st_mode):
             raise ScenarioError(
                 path, None, "", "is not a regular file (a device, FIFO or socket); not read"
@@ -108,9 +109,9 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
         raise ScenarioError(path, None, "", f"cannot read the file ({exc})") from None
 
 
-def read_yaml(path: Path) -> YamlDoc:
+def read_yaml(path: Path, noun: str = "a scenario file") -> YamlDoc:
     """Parse `path`; raise ScenarioError for unreadable files, bad YAML or duplicate keys."""
-    text = read_text(path)
+    text = read_text(path, noun=noun)
     try:
         _check_events(text, path)
         root = yaml.compose(text, Loader=_Loader)

@@ -431,7 +431,7 @@ def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
 
         file = read_observation_file(args.observations, scenario.spec.horizon_months)
         result = _conditioned(scenario, args.conditioned_on)
-        h = Hindcast(result, file.observations, file.path, file.text)
+        h = Hindcast.of_file(result, file)
         print(f"On the accepted parameter sets of {_printable(str(args.conditioned_on))}")
     else:
         h = hindcast(scenario, args.observations)

@@ -151,9 +151,10 @@ def write_hindcast(
     h: Hindcast, root: Path, command: list[str], started: datetime, plots: bool = True
 ) -> Path:
     """Write a hindcast into a new folder root/<scenario>/<time>-hindcast-<hash>/ and return
-    it: hindcast.csv (one row per observation), the observation file as read and checked
-    (observations.yaml, the bytes the file held when it was opened, once; its SHA-256 in the
-    manifest), manifest.json and, with plots, plots/hindcast.png."""
+    it: hindcast.csv (one row per observation), events.csv (one row per event, if any), the
+    observation file as read and checked (observations.yaml, the bytes the file held when it
+    was opened, once; its SHA-256 in the manifest), manifest.json and, with plots,
+    plots/hindcast.png."""
     scenario = h.result.scenario
     final = new_run_folder(root, scenario.name, started, f"hindcast-{scenario.hash[:8]}")
     with staged_folder(final) as staging:
@@ -163,6 +164,8 @@ def write_hindcast(
 
             save_hindcast_plot(h, folder / "plots")
         h.table.to_csv(folder / "hindcast.csv", index=False)
+        if len(h.event_table):
+            h.event_table.to_csv(folder / "events.csv", index=False)
         if h.source_text is not None:
             (folder / "observations.yaml").write_text(h.source_text, encoding="utf-8")
         record = run_manifest(h.result, command, started) | {
@@ -179,6 +182,9 @@ def write_hindcast(
                 "of": h.score.n,
             },
             "mean_crps_scaled": h.score.mean_crps,
+            "events": h.event_table[
+                ["series", "by", "happened", "probability", "brier", "reference", "brier_reference"]
+            ].to_dict("records"),
         }
         (folder / "manifest.json").write_text(json_text(record), "utf-8")
     return staging.final

@@ -16,8 +16,10 @@ from sim.results.hindcast import (
     load_observations,
     pit,
     predictive_cdf,
+    read_observation_file,
     scaled_crps,
     score,
+    score_events,
 )
 from sim.scenario.observations import Observation, ObservationError
 
@@ -277,6 +279,93 @@ def test_a_bad_observation_file_is_refused_with_its_name(tmp_path, name, content
     assert str(error.value).startswith(str(path)) and message in str(error.value)
 
 
+EVENT = """\
+events:
+  - series: clashes
+    by: "2025-06"
+    happened: false
+    base_rate: 0.25
+    base_rate_from: record
+    source: test
+    published: 2025-07-01
+    confidence: high
+"""
+
+
+def read_events(path: Path, horizon: int = 30) -> list:
+    return read_observation_file(path, horizon).events
+
+
+def test_events_read_and_are_judged_at_the_end_of_their_month(tmp_path):
+    (event,) = read_events(write(tmp_path, GOOD + EVENT))
+    assert (event.series, event.by, event.month, event.happened, event.base_rate) == (
+        "clashes",
+        "2025-06",
+        12,
+        False,
+        0.25,
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ("series: clashes", "series: spending", 12, "events[0].series: an event is a counted"),
+        ('by: "2025-06"', "by: 2025", 13, 'events[0].by: expected a month ("2026-12")'),
+        ('by: "2025-06"', 'by: "2031-01"', 13, "events[0].by: 2031-01 is outside the run"),
+        (
+            "base_rate: 0.25",
+            "base_rate: 1.5",
+            15,
+            "events[0].base_rate: expected a value below 1.0, got 1.5",
+        ),
+        ("happened: false", "happened: maybe", 14, "events[0].happened: expected true or false"),
+        ("confidence: high", "confidence: high\n    odds: 3", 20, "events[0].odds: unknown key"),
+    ],
+)
+def test_bad_events_name_file_line_and_key(tmp_path, old, new, line, message):
+    path = write(tmp_path, GOOD + EVENT.replace(old, new))
+    with pytest.raises(ObservationError) as error:
+        read_events(path)
+    text = str(error.value)
+    assert text.startswith(f"{path}:{line}: "), text
+    assert message in text, text
+
+
+def test_an_unknown_event_key_lists_the_event_keys_not_the_observation_keys(tmp_path):
+    path = write(
+        tmp_path, GOOD + EVENT.replace("confidence: high", "confidence: high\n    odds: 3")
+    )
+    with pytest.raises(ObservationError, match="base_rate") as error:
+        read_events(path)
+    assert "prices" not in str(error.value)
+
+
+def test_events_score_the_share_of_replicates_in_which_the_count_rose_by_their_month(tmp_path):
+    """3 of 7 replicates clash by month 12 (one only later, at month 20): probability
+    (3 + 1/2) / 8; the event did not happen, so Brier = p^2 and log = -ln(1 - p)."""
+    (event,) = read_events(write(tmp_path, GOOD + EVENT))
+    clashes = np.zeros((31, 7, 1))
+    clashes[5:, 0] = 1
+    clashes[12:, 1] = 2
+    clashes[9:, 2] = 1
+    clashes[20:, 3] = 1
+    (row,) = score_events({"clashes": clashes}, [event]).to_dict("records")
+    p = 3.5 / 8
+    assert row["probability"] == pytest.approx(p)
+    assert row["brier"] == pytest.approx(p**2)
+    assert row["log"] == pytest.approx(-np.log(1 - p))
+    assert row["brier_reference"] == pytest.approx(0.25**2)
+    assert row["brier_skill"] == pytest.approx(1 - p**2 / 0.25**2)
+
+
+def test_the_shipped_events_are_a_fatal_clash_and_a_war_by_the_last_full_month():
+    events = read_events(ROOT / "observations" / "history.yaml")
+    assert {(e.series, e.happened) for e in events} == {("clashes", False), ("wars", False)}
+    clash = next(e for e in events if e.series == "clashes")
+    assert clash.base_rate == pytest.approx(1 - np.exp(-0.153 * clash.month / 12), abs=0.001)
+
+
 def test_the_shipped_observations_read():
     assert len(load_observations(ROOT / "observations" / "history.yaml", 30)) >= 10
 
@@ -329,14 +418,18 @@ def test_hindcast_command_end_to_end(tmp_path, capsys):
     source: test
     published: 2025-04-30
     confidence: low
-""",
+"""
+        + EVENT,
     )
     out = tmp_path / "results"
     argv = ["hindcast", str(HISTORY), "--observations", str(observations), "--replicates", "6"]
     assert main([*argv, "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "80 % band coverage:" in printed and "mean CRPS" in printed
+    assert "event 'clashes by 2025-06' (did not happen): model " in printed
     (folder,) = (out / "history").iterdir()
+    events = pd.read_csv(folder / "events.csv")
+    assert events.loc[0, "reference"] == 0.25 and 0 < events.loc[0, "probability"] < 1
     table = pd.read_csv(folder / "hindcast.csv")
     assert len(table) == 2
     scored = {"observed", "q10", "q50", "q90", "pit", "inside_80", "pit_model", "crps_scaled"}

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.actors import BLOC_IDX, DPRK, N_ACTORS, ROK
+from sim.actors import BLOC_IDX, DPRK, JAPAN, N_ACTORS, ROK
 from sim.calendar import DT
 from sim.model.mechanisms import budgets
 from sim.model.model import AllianceModel
@@ -138,6 +138,36 @@ def test_a_missing_plan_keeps_the_2024_burden(started):
         budgets.budget_plan(r, a, pa, ra, 30)
     expected = ref.spending * np.exp(ref.gdp_trend * 30 * DT)
     assert np.allclose(w.plan, expected, rtol=1e-12, atol=0.0)
+
+
+def planned_growth(started, taper: float, months: range) -> np.ndarray:
+    """Japan's planned real growth a year (log) over each month of `months`, replicate 0,
+    with plan_growth 6.5 % for 3 years and plan_taper `taper`."""
+    w, p, ref = state(started)
+    p.writable("plan_growth")[:, JAPAN] = 0.065
+    p.writable("plan_years")[:, JAPAN] = 3.0
+    p.writable("plan_taper")[:, JAPAN] = taper
+    a, pa, ra = w.arrays(), p.arrays(), ref.arrays()
+    path = []
+    for month in (*months, months[-1] + 1):
+        budgets.budget_plan(0, a, pa, ra, month)
+        path.append(w.plan[0, JAPAN])
+    return np.diff(np.log(path)) / DT
+
+
+def test_a_plans_growth_fades_into_trend_without_a_cliff(started):
+    """plan_taper 2 years: growth is the plan's up to June 2027, then falls by at most a few
+    hundredths of its gap to trend a month, and is within 1 % of the gap of trend ten time
+    constants on; plan_taper 0 drops it to trend in one month."""
+    plan, trend = np.log1p(0.065), started.reference.gdp_trend[JAPAN]
+    growth = planned_growth(started, 2.0, range(30, 300))
+    assert np.allclose(growth[:6], plan) and growth[-1] == pytest.approx(
+        trend, abs=0.01 * (plan - trend)
+    )
+    assert (np.diff(growth) <= 1e-12).all()
+    assert -np.diff(growth).max() < 0.05 * (plan - trend)
+    cliff = planned_growth(started, 0.0, range(34, 38))
+    assert np.allclose(cliff[:2], plan) and np.allclose(cliff[2:], trend)
 
 
 def test_capability_factor_is_one_in_2024():

@@ -30,5 +30,5 @@ def hindcast(
     if isinstance(observations, str | Path):
         file = read_observation_file(observations, scenario.spec.horizon_months)
         result = run(scenario, progress=progress)
-        return Hindcast(result, file.observations, file.path, file.text)
+        return Hindcast.of_file(result, file)
     return Hindcast(run(scenario, progress=progress), list(observations))

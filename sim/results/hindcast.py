@@ -34,7 +34,7 @@ reference forecast (a base rate from the record).
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,7 @@ from scipy.special import ndtr
 from sim.model.recording import SERIES, SERIES_BY_NAME
 from sim.results.run_result import RunResult
 from sim.scenario.observations import (
+    Event,
     Observation,
     ObservationFile,
     RecordedSeries,
@@ -217,6 +218,56 @@ def event_scores(occurred: np.ndarray, happened: bool, base_rate: float) -> Even
     return EventScore(probability, bool(happened), brier, log, base_rate, brier_ref, log_ref)
 
 
+def event_occurred(arrays: dict[str, np.ndarray], event: Event) -> np.ndarray:
+    """Whether the event happened in each replicate: its counted series above its June 2024
+    value at the end of month `event.month`, shape (R,)."""
+    counts = arrays[event.series][:, :, 0]
+    return counts[min(event.month, counts.shape[0] - 1)] > counts[0]
+
+
+def score_events(arrays: dict[str, np.ndarray], events: Sequence[Event]) -> pd.DataFrame:
+    """One row per event: what happened, the model's probability and the reference's, and
+    the Brier and log scores of both (lower is better; brier_skill above 0 beats the
+    reference)."""
+    rows = []
+    for event in events:
+        scored = event_scores(event_occurred(arrays, event), event.happened, event.base_rate)
+        rows.append(
+            {
+                "series": event.series,
+                "by": event.by,
+                "happened": event.happened,
+                "probability": scored.probability,
+                "brier": scored.brier,
+                "log": scored.log,
+                "reference": scored.reference,
+                "brier_reference": scored.brier_reference,
+                "log_reference": scored.log_reference,
+                "brier_skill": scored.brier_skill,
+                "reference_from": event.base_rate_from,
+                "source": event.source,
+            }
+        )
+    return pd.DataFrame(rows, columns=EVENT_COLUMNS)
+
+
+EVENT_COLUMNS = (
+    "series",
+    "by",
+    "happened",
+    "probability",
+    "brier",
+    "log",
+    "reference",
+    "brier_reference",
+    "log_reference",
+    "brier_skill",
+    "reference_from",
+    "source",
+)
+"""The event table's columns (an empty table keeps them)."""
+
+
 def observed_ensemble(arrays: dict[str, np.ndarray], observation: Observation) -> np.ndarray:
     """The model's value of the observation in each replicate, shape (R,)."""
     spec = SERIES_BY_NAME[observation.series]
@@ -334,26 +385,42 @@ class Hindcast:
     """A run of a scenario scored against observations (sim.hindcast returns one).
 
     `table` has one row per observation (observed, model q10 / q50 / q90, PIT, inside the
-    80 % band, CRPS); `summary_text()` the coverage and mean CRPS; `result` is the run
-    (a RunResult: its series, dates and outcomes). `source_text` is the observation file's
-    text as read and checked (written beside the results).
+    80 % band, CRPS); `event_table` one row per event (the model's probability and a base
+    rate's, Brier and log scores of both); `summary_text()` the coverage, mean CRPS and event
+    scores; `result` is the run (a RunResult: its series, dates and outcomes). `source_text`
+    is the observation file's text as read and checked (written beside the results).
     """
 
     result: RunResult
     observations: list[Observation]
     source: Path | None = None
     source_text: str | None = None
+    events: list[Event] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         seed = self.result.scenario.spec.seed
         self.score = HindcastScore(score(self.result.arrays, self.observations, seed))
+        self.event_table = score_events(self.result.arrays, self.events)
+
+    @classmethod
+    def of_file(cls, result: RunResult, file: ObservationFile) -> "Hindcast":
+        """A run scored against an observation file as read (its values and its events)."""
+        return cls(result, file.observations, file.path, file.text, file.events)
 
     @property
     def table(self) -> pd.DataFrame:
         return self.score.table
 
     def summary_text(self) -> str:
-        return self.score.summary_text()
+        lines = [self.score.summary_text()]
+        for row in self.event_table.itertuples():
+            verb = "happened" if row.happened else "did not happen"
+            lines.append(
+                f"event '{row.series} by {row.by}' ({verb}): model {row.probability:.0%}, "
+                f"Brier {row.brier:.3f}, log {row.log:.3f}; base rate {row.reference:.0%}, "
+                f"Brier {row.brier_reference:.3f}, log {row.log_reference:.3f}"
+            )
+        return "\n".join(lines)
 
     def ensemble(self, observation: Observation) -> np.ndarray:
         """The model's values of one observation, one per replicate."""

@@ -26,6 +26,19 @@ constant prices or a real change; `value` is that figure, and a `deflator` is re
 rounding of ROUNDING). A level in current prices is refused: convert it to constant 2024 US$
 and say how in `conversion`.
 
+An optional second key, `events:`, lists events that did or did not happen, scored as
+probabilities (Brier and log scores) beside a reference forecast from the record:
+
+    events:
+      - series: clashes           # a counted series (clashes, wars): it rose above June 2024's
+        by: "2026-12"             # by the end of this month
+        happened: false
+        base_rate: 0.327          # the reference forecast's probability of the same event
+        base_rate_from: "..."     # how the record gives it
+        source: "..."             # what shows whether it happened
+        published: 2026-12-01
+        confidence: high
+
 The file is read once (sim.scenario.yaml_source: a regular file, no aliases or tags), its
 structure checked by the pydantic model ObservationFileSpec, and pydantic's first error
 translated by the scenario files' translator (sim.scenario.checks: file:line: key: message).
@@ -39,7 +52,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -98,12 +111,38 @@ class ObservationSpec(BaseModel):
         return text
 
 
+class EventSpec(BaseModel):
+    """One entry of an observation file's `events:`, as written: whether a counted series
+    (clashes, wars) rose above its June 2024 value by the end of a month, and the reference
+    forecast of the same event (a base rate from the record) to score the model against."""
+
+    model_config = STRICT
+
+    series: str
+    by: str
+    happened: bool
+    base_rate: Annotated[float, Field(gt=0.0, lt=1.0)]
+    base_rate_from: str
+    source: str
+    published: Annotated[dt.date, Strict()] | str
+    confidence: Literal["high", "medium", "low"]
+    note: str = ""
+
+    @field_validator("by", mode="before")
+    @classmethod
+    def _by(cls, by: Any) -> str:
+        if not isinstance(by, str) or not _MONTH.match(by):
+            raise PydanticCustomError("by", 'a month ("2026-12")')
+        return by
+
+
 class ObservationFileSpec(BaseModel):
-    """An observation file: one key, a non-empty list of entries."""
+    """An observation file: a non-empty list of observed values and, optionally, events."""
 
     model_config = STRICT
 
     observations: Annotated[list[ObservationSpec], Field(min_length=1)]
+    events: list[EventSpec] = []
 
 
 @dataclass(frozen=True)
@@ -149,12 +188,36 @@ class Observation:
 
 
 @dataclass(frozen=True)
+class Event:
+    """An event that did or did not happen by the end of month `by` ("2026-12"): the counted
+    series `series` rose above its June 2024 value. `base_rate` is the reference forecast's
+    probability of it (from the record, `base_rate_from` says how)."""
+
+    series: str
+    by: str
+    happened: bool
+    base_rate: float
+    base_rate_from: str
+    source: str
+    published: str
+    confidence: str
+    line: int | None = None
+
+    @property
+    def month(self) -> int:
+        """The model month (0 = June 2024) the event is judged at."""
+        return month_of(self.by)
+
+
+@dataclass(frozen=True)
 class ObservationFile:
-    """An observation file as read: its entries and its text (for a copy beside results)."""
+    """An observation file as read: its entries, its events and its text (for a copy beside
+    results)."""
 
     path: Path
     observations: list[Observation]
     text: str
+    events: list[Event] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -197,7 +260,10 @@ def read_observations(
         _observation(doc, i, entry, recorded, horizon_months)
         for i, entry in enumerate(spec.observations)
     ]
-    return ObservationFile(path, observations, doc.text)
+    events = [
+        _event(doc, i, entry, recorded, horizon_months) for i, entry in enumerate(spec.events)
+    ]
+    return ObservationFile(path, observations, doc.text, events)
 
 
 def _read(path: Path) -> YamlDoc:
@@ -214,7 +280,8 @@ def _translate(exc: ValidationError, origin: Origin) -> ObservationError:
     extra = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
     loc = next((loc for loc in extra if dotted(loc) == error.key), None)
     if loc is not None:
-        allowed = ObservationSpec.model_fields if len(loc) > 1 else ObservationFileSpec.model_fields
+        entries = {"observations": ObservationSpec, "events": EventSpec}
+        allowed = (entries[loc[0]] if len(loc) > 1 else ObservationFileSpec).model_fields
         message = unknown_key_message(str(loc[-1]), allowed)
         return ObservationError(error.path, error.line, error.key, message)
     return ObservationError(error.path, error.line, error.key, error.message)
@@ -253,6 +320,37 @@ def _observation(
     )
     _check_period(observation, horizon, fail)
     return observation
+
+
+def _event(doc: YamlDoc, i: int, entry: EventSpec, recorded: RecordedSeries, horizon: int) -> Event:
+    where: KeyPath = ("events", i)
+
+    def fail(key: str, message: str) -> ObservationError:
+        return ObservationError(
+            doc.path, doc.line_of((*where, key)), dotted((*where, key)), message
+        )
+
+    counted = sorted(name for name, unit in recorded.units.items() if unit == "count")
+    if entry.series not in counted:
+        raise fail("series", f"an event is a counted series: one of {', '.join(counted)}")
+    event = Event(
+        entry.series,
+        entry.by,
+        entry.happened,
+        entry.base_rate,
+        entry.base_rate_from,
+        entry.source,
+        str(entry.published),
+        entry.confidence,
+        doc.line_of(where),
+    )
+    if not 0 < event.month <= horizon:
+        raise fail(
+            "by",
+            f"{entry.by} is outside the run: the run covers July 2024 to month {horizon} "
+            f"({_month_text(horizon)})",
+        )
+    return event
 
 
 def _check_series(entry: ObservationSpec, recorded: RecordedSeries, fail: Fail) -> str:

@@ -104,8 +104,9 @@ ACTOR_PARAMS: dict[str, Param] = {
             -0.5,
             1.0,
             "Planned real growth of the budget (constant 2024 US$) during plan_years; null: the "
-            "budget keeps its 2024 share of GDP (grows with trend GDP). After plan_years it grows "
-            "with trend GDP. Richardson reactions are departures from this path.",
+            "budget keeps its 2024 share of GDP (grows with trend GDP). After plan_years its "
+            "growth fades to trend GDP growth (plan_taper). Richardson reactions are departures "
+            "from this path.",
             "China: official budget +7.2 % a year in 2024 and 2025 (NPC), SIPRI real change 2024 "
             "+7.0 %; Russia: SIPRI, 2025 plan RUB 15.5 tn, +3.4 % real, 7.2 % of GDP; Japan: "
             "FY2023-27 JPY 43 tn programme, budget JPY 7.95 tn (FY2024) to 8.7 tn (FY2025), +9.4 "
@@ -143,6 +144,18 @@ ACTOR_PARAMS: dict[str, Param] = {
                 "japan": 3.0,
                 "eu": 11.0,
             },
+        ),
+        Param(
+            "plan_taper",
+            "yr",
+            0.0,
+            20.0,
+            "After plan_years, the budget's growth moves from plan_growth to trend GDP growth "
+            "exponentially with this time constant (0: at once, a cliff in growth).",
+            "Budgets are incremental (Davis, Dempster & Wildavsky 1966): a plan's growth fades "
+            "into the next budgets rather than stopping; 2 years a modelling assumption, an "
+            "`uncertain:` prior in scenarios/history_uncertain.yaml.",
+            _all(2.0),
         ),
         Param(
             "max_burden",
@@ -867,10 +880,11 @@ WORLD_PARAMS: dict[str, Param] = {
             20.0,
             "Multiplier on the data file's armed-clash rates (fatal militarised incidents a year "
             "per dyad at 2024 tension).",
-            "Calibrated to the published record of the same quantity: fatal militarised incidents "
-            "between the bloc and its rivals, 1990-2024 (data file, clash_rates); 1 reproduces "
-            "it.",
-            {"world": 1.0},
+            "Calibrated to the record of the same quantity (data file clash_rates, Correlates "
+            "of War MID 5.0): at 0.70 a steady 2024 world has the record's 0.153 fatal clashes "
+            "a year; at 1 tension noise, clash_floor and each clash's own tension give 1.5x "
+            "that (python -m sim.execution.clash_record).",
+            {"world": 0.70},
         ),
         Param(
             "clash_floor",

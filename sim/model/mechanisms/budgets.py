@@ -65,9 +65,12 @@ def budget_plan(r, w, p, ref, month):
     """Each budget's planned path in constant 2024 US$ at the end of month `month`, written
     into w.plan[r].
 
-    P_i(t) = P_i(2024) x exp(plan_i x min(t, Y_i) + trend_i x max(0, t - Y_i)): planned real
-    growth (plan_growth, its log) for plan_years Y_i, then the economy's trend growth (the
-    budget keeps its share of GDP); a null plan_growth keeps the 2024 burden throughout.
+    P_i(t) = P_i(2024) x exp(plan_i x min(t, Y_i) + trend_i x s + (plan_i - trend_i) x tau_i x
+    (1 - exp(-s / tau_i))), s = max(0, t - Y_i): planned real growth (plan_growth, its log) for
+    plan_years Y_i, then growth fading to the economy's trend with time constant plan_taper
+    tau_i (incremental budgets, Davis, Dempster & Wildavsky 1966: no cliff at a plan's end;
+    tau 0 switches at once; a plan of 0 years has none to fade); a null plan_growth keeps the
+    2024 burden throughout.
     Japan's FY2023-27 programme, South Korea's mid-term plan, China's announced growth,
     NATO's 2025 target for the EU's members, Russia's 2025 budget (parameters' bases).
     """
@@ -83,7 +86,12 @@ def budget_plan(r, w, p, ref, month):
             planned = np.log1p(growth)
         y = p.plan_years[r, j]
         within = years if years < y else y  # np.minimum(years, y), NaN kept
-        w.plan[r, j] = ref.spending[j] * np.exp(planned * within + trend * (years - within))
+        after = years - within
+        log_path = planned * within + trend * after
+        tau = p.plan_taper[r, j]
+        if tau > 0.0 and after > 0.0 and y > 0.0:  # a plan of no years has nothing to fade
+            log_path = log_path - (planned - trend) * tau * np.expm1(-after / tau)
+        w.plan[r, j] = ref.spending[j] * np.exp(log_path)
 
 
 @rule

@@ -199,8 +199,9 @@ def headline(runs: list, stamp_text: str) -> str:
         [
             f"The baseline (`scenarios/baseline.yaml`: the pact as signed, the observed history"
             f" to December 2026, then those conditions continued), {REPLICATES} futures, seed"
-            f" {SEED}, June 2024 to June 2034; each of the {len(runs) - 1} shipped what-ifs runs"
-            " on the same futures (paired). Made "
+            f" {SEED}, June 2024 to June 2034, outcomes judged {runs[0].outcome_window}; each"
+            f" of the {len(runs) - 1} shipped what-ifs branches from the present and runs on the"
+            " same futures (paired). Made "
             f"{stamp_text} by `{COMMAND}`; every scenario's table: "
             "[outcomes by scenario](docs/outcomes_by_scenario.md).",
             "",
@@ -226,7 +227,8 @@ def compare_example(folder: Path) -> tuple[str, str]:
         "compare",
         str(scenarios / "baseline.yaml"),
         str(scenarios / f"{WHAT_IF}.yaml"),
-        *("--replicates", str(REPLICATES), "--seed", str(SEED), "--out", str(folder)),
+        *("--replicates", str(REPLICATES), "--seed", str(SEED), "--after-present"),
+        *("--out", str(folder)),
     ]
     with contextlib.redirect_stdout(printed):
         status = main(argv, prog="alliance-sim")
@@ -241,7 +243,7 @@ def compare_example(folder: Path) -> tuple[str, str]:
 def compare_block(printout: str, stamp_text: str) -> str:
     command = (
         f"alliance-sim compare scenarios/baseline.yaml scenarios/{WHAT_IF}.yaml "
-        f"--replicates {REPLICATES} --seed {SEED}"
+        f"--replicates {REPLICATES} --seed {SEED} --after-present"
     )
     return "\n".join(
         [
@@ -339,7 +341,8 @@ def generate() -> None:
         f"![Outcome shares under the baseline and {WHAT_IF}, each with its 95 % interval]"
         "(docs/figures/compare-outcomes.png)\n\n"
         f"*The outcomes under the baseline and `{WHAT_IF}` (sanctions tightened and an isolation"
-        f" campaign from 2026), {REPLICATES} paired futures, seed {SEED}; made {when}.*"
+        f" campaign from January 2027), {REPLICATES} paired futures, seed {SEED}, outcomes judged"
+        f" after the present; made {when}.*"
     )
     bodies["outcomes-by-scenario"] = lambda: outcomes_page(runs)
     bodies["compare-example"] = lambda: compare_block(printout, when)

@@ -208,8 +208,9 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
     scenario = _load(args.scenario, args)
     replicates = scenario.spec.replicates
     months, substeps = scenario.spec.horizon_months, scenario.spec.substeps
+    large = replicates > min(SERIES_LIMIT, budget.series_replicates(months))
     chunked = (
-        replicates > min(SERIES_LIMIT, budget.series_replicates(months))
+        (large and args.conditioned_on is None)  # a conditioned run is held in memory
         or args.workers is not None
         or args.scheduler
         or args.resume is not None

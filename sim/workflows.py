@@ -93,7 +93,7 @@ def run_chunked(
         command = list(options.command)
         sample_folder = folder / "sample"
         if not sample_folder.is_dir():  # a resumed job may have it already
-            sample = run(scenario, replicate_ids=np.arange(kept))
+            sample = run(scenario, replicate_ids=np.arange(kept), allow_large=options.allow_large)
             sample_folder = write_run(sample, folder, command, started, plots, into=sample_folder)
         finish_folder(folder, {})
     return folder, summary, sample_folder

@@ -89,9 +89,9 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Po
     """A concurrent.futures executor: Dask at `scheduler`, else `workers` local processes
     (a thread when workers is 1, so a small job pays no process start-up)."""
     if scheduler is not None:
+        timeout = dask_timeout()
         client = connect(scheduler)
         with client:
-            timeout = dask_timeout()
             slots = usable_workers(client, scheduler, timeout)
             yield Pool(client.get_executor(), slots, WorkerWatch(client, scheduler, timeout))
     elif workers > 1:

@@ -308,10 +308,15 @@ def test_workers_exit_when_the_main_process_dies_even_before_it_is_reaped(tmp_pa
 
 @pytest.fixture
 def scheduler() -> Iterator[str]:
-    """The address of a Dask scheduler (in this process) that has no workers."""
+    """The tcp address of a Dask scheduler (in this process) that has no workers."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=0, scheduler_port=0, dashboard_address=None, processes=False
+        n_workers=0,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        scheduler_port=0,
+        dashboard_address=None,
     ) as cluster:
         yield cluster.scheduler_address
 

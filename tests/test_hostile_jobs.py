@@ -306,6 +306,30 @@ def test_workers_exit_when_the_main_process_dies_even_before_it_is_reaped(tmp_pa
         process.wait(timeout=10)
 
 
+@pytest.mark.slow
+def test_a_killed_worker_process_ends_the_job_with_one_line_and_no_survivors(tmp_path):
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    process, out = start_chunked_job(tmp_path, **pipes)
+    family = psutil.Process(process.pid).children(recursive=True)
+    workers = [
+        p for p in family if "forkserver" in " ".join(p.cmdline()) and p.ppid() != process.pid
+    ]
+    try:
+        workers[0].kill()
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    assert process.returncode == 1
+    (line,) = err.strip().splitlines()
+    assert line.startswith("error: ") and "terminated abruptly" in line, line
+    _, survivors = psutil.wait_procs(family, timeout=10)
+    assert survivors == []
+    (manifest,) = out.rglob("manifest.json")
+    assert json.loads(manifest.read_text())["status"] == "failed"
+
+
 @pytest.fixture
 def scheduler() -> Iterator[str]:
     """The tcp address of a Dask scheduler (in this process) that has no workers."""

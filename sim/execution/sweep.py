@@ -92,8 +92,9 @@ def open_folder(
 
 
 def check_resumable(folder: Path, root: Path) -> None:
-    """UserError unless `folder` is a real folder inside the results folder `root`, reached
-    and made of no symbolic links (a link would let a resumed job write somewhere else)."""
+    """UserError unless `folder` is a job folder (it has a manifest) inside the results
+    folder `root`, reached and made of no symbolic links (a link would let a resumed job
+    write somewhere else). Nothing is written in a folder refused."""
     flag = "--resume"
     if folder.is_symlink() or not folder.is_dir():
         what = "a symbolic link" if folder.is_symlink() else "not a folder"
@@ -114,6 +115,8 @@ def check_resumable(folder: Path, root: Path) -> None:
             raise UserError(
                 folder, None, flag, f"{step} is a symbolic link; give the job folder itself"
             )
+    if not (folder / "manifest.json").is_file():  # checked again, under the lock
+        raise UserError(folder, None, flag, "no manifest.json: not a job folder")
     for parent, folders, files in os.walk(folder):
         for name in (*folders, *files):
             if (Path(parent) / name).is_symlink():

@@ -159,6 +159,26 @@ def test_the_python_api_refuses_uncertainty_and_conditioning_beyond_the_budget()
         condition(scenario, OBSERVATIONS, draws=5_000_000)
 
 
+def test_the_crps_of_a_large_hindcast_is_scoringrules_value_without_pairwise_memory():
+    import tracemalloc
+
+    import numpy as np
+    import scoringrules
+
+    from sim.results.hindcast import crps
+
+    rng = np.random.default_rng(3)
+    small = rng.normal(5.0, 2.0, 500)
+    expected = scoringrules.crps_ensemble(4.0, small, estimator="nrg", backend="numpy")
+    assert crps(small, 4.0) == pytest.approx(float(expected), rel=1e-12)
+    large = rng.normal(size=100_000)  # pairwise: 80 GB
+    tracemalloc.start()
+    crps(large, 0.5)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 10 * large.nbytes
+
+
 # --- locks and resumes ----------------------------------------------------------------------
 
 

@@ -449,6 +449,7 @@ def test_a_job_that_loses_its_last_dask_worker_stops_with_one_line(scheduler, tm
         )
         deadline = time.monotonic() + 60
         while not list(out.rglob("part-*.json")) and time.monotonic() < deadline:
+            assert job.poll() is None, job.communicate()[1]
             time.sleep(0.1)
         worker.kill()
         _, err = job.communicate(timeout=30)

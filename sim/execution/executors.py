@@ -306,6 +306,10 @@ def _workers(client: Any) -> int:
 PROBE = "import sim.execution.jobs"
 """What each Dask worker must be able to run before a job starts: the model, importable."""
 
+IMPORT_TIME = 60.0
+"""Seconds a Dask worker is given, beyond DASK_TIMEOUT, to import the model (a busy machine
+takes tens of seconds to load it)."""
+
 
 def usable_workers(client: Any, address: str, timeout: float) -> int:
     """The threads of a cluster whose workers can run chunks; UserError (one line) if no
@@ -320,11 +324,16 @@ def usable_workers(client: Any, address: str, timeout: float) -> int:
             f"the Dask scheduler at {address} has no workers: none joined within "
             f"{timeout:.0f} s ({_timeout_hint(address, timeout)})",
         ) from None
+    limit = timeout + IMPORT_TIME
     try:
-        answers = within(timeout, lambda: client.run(exec, PROBE, on_error="return"))
+        answers = within(limit, lambda: client.run(exec, PROBE, on_error="return"))
     except Exception as exc:
         raise UserError(
-            "--scheduler", None, "", f"the Dask workers at {address} did not answer: {exc}"
+            "--scheduler",
+            None,
+            "",
+            f"the Dask workers at {address} did not import the model within {limit:.0f} s "
+            f"({exc}; {DASK_TIMEOUT_VARIABLE} adds to that time)",
         ) from None
     for worker, answer in sorted(answers.items()):
         if isinstance(answer, BaseException):

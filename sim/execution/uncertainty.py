@@ -49,8 +49,12 @@ def run_parameter_sets(
     check_sets_budget(scenario, len(ids), allow_large, f"run_parameter_sets({scenario.name})")
     params = Params.from_scenario(scenario, len(ids))
     if scenario.spec.uncertain:
-        shocks = Shocks(scenario.spec.seed, ids, scenario.spec.horizon_months)
-        apply_uncertain(params, scenario.spec.uncertain, shocks.static_normal("uncertain"))
+        # the static draws only: the month shocks Shocks pre-draws (about 500 bytes a
+        # run-month) are freed at once, not held beside the model's own while it runs
+        static = Shocks(scenario.spec.seed, ids, scenario.spec.horizon_months).static_normal(
+            "uncertain"
+        )
+        apply_uncertain(params, scenario.spec.uncertain, static)
         scenario = scenario.with_params(uncertain=None)  # drawn here; the sets override them
     for path in sets.columns:
         params.set_path(str(path), sets[path].to_numpy(dtype=float))

@@ -23,7 +23,8 @@ Against the ensemble x_1..x_m and the observed y:
   model's ensemble alone, which separates misses that the observation's noise explains from
   structural ones;
 - CRPS, scoringrules' `crps_ensemble` value (the empirical distribution's CRPS, Gneiting &
-  Raftery 2007, eq. 21) computed from the sorted ensemble, in the observation's unit; 0 is a perfect point forecast at y.
+  Raftery 2007, eq. 21) computed from the sorted ensemble, in the observation's unit; 0 is
+  a perfect point forecast at y.
   `crps_scaled` (see `scaled_crps`) makes rows in different units comparable, and the
   summary's mean CRPS is its mean.
 

@@ -350,6 +350,32 @@ def test_a_killed_worker_process_ends_the_job_with_one_line_and_no_survivors(tmp
     assert json.loads(manifest.read_text())["status"] == "failed"
 
 
+@pytest.mark.slow
+def test_a_sigterm_while_the_workers_start_stops_the_job_at_once(tmp_path):
+    path = tmp_path / "sweep.yaml"
+    path.write_text(SMALL_SWEEP.replace("replicates: 4", "replicates: 20000"))
+    out = tmp_path / "out"
+    command = [sys.executable, "run.py", "sweep", str(path), "--workers", "2", "--no-plots"]
+    process = subprocess.Popen(
+        [*command, "--out", str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out.rglob("manifest.json")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        family = psutil.Process(process.pid).children(recursive=True)
+        process.send_signal(signal.SIGTERM)  # the forkserver is still loading the model
+        _, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    assert process.returncode == 143
+    assert err.strip().splitlines()[-1].startswith("interrupted (SIGTERM)")
+    _, survivors = psutil.wait_procs(family, timeout=10)
+    assert survivors == []
+
+
 @pytest.fixture
 def scheduler() -> Iterator[str]:
     """The tcp address of a Dask scheduler (in this process) that has no workers."""

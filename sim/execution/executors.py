@@ -226,16 +226,17 @@ def stop_processes(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
 
 def stop_forkserver() -> None:
     """Stop this process's forkserver, if it started one (it would otherwise live until
-    this process exits)."""
+    this process exits). It is killed first: multiprocessing's own stop waits for it to
+    exit, which it never does while still importing the model or while a worker it forked
+    half-way through a stop holds its pipe (a SIGTERM a few seconds into a job hung there)."""
     server: Any = getattr(forkserver, "_forkserver", None)
     pid = getattr(server, "_forkserver_pid", None)
     if pid is None:
         return
-    try:
-        server._stop()
-    except Exception:
-        with suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+    with suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with suppress(Exception):
+        server._stop()  # reaps it and forgets it, so a later pool starts a new one
 
 
 ADDRESS = re.compile(

@@ -214,8 +214,9 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
     scenario = _load(args.scenario, args)
     replicates = scenario.spec.replicates
     months, substeps = scenario.spec.horizon_months, scenario.spec.substeps
+    large = replicates > min(SERIES_LIMIT, budget.series_replicates(months))
     chunked = (
-        replicates > min(SERIES_LIMIT, budget.series_replicates(months))
+        (large and args.conditioned_on is None)  # a conditioned run is held in memory
         or args.workers is not None
         or args.scheduler
         or args.resume is not None
@@ -240,7 +241,7 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
     if args.conditioned_on is not None:  # runs conditioned on history (issue 8)
         if chunked:
             raise UserError("--conditioned-on", None, "", "a conditioned run is not chunked")
-        result = _conditioned(scenario, args.conditioned_on)
+        result = _conditioned(scenario, args.conditioned_on, args.allow_large)
         folder = plotted = write_run(result, args.out, command, started, plots=not args.no_plots)
         _print_shares(result.summary(), scenario)
     elif not chunked:
@@ -421,20 +422,22 @@ def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
 
     started = utc_now()
     scenario = _load(args.scenario, args)
+    estimate = _checked_estimate(args, scenario, scenario.spec.replicates)
     print(
         f"Hindcast '{scenario.name}': {scenario.spec.replicates:,} replicates x "
         f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}, against "
-        f"{_printable(str(args.observations))}"
+        f"{_printable(str(args.observations))} (estimate: {estimate.text()})",
+        flush=True,
     )
     if args.conditioned_on is not None:
         from sim.results.hindcast import Hindcast, read_observation_file
 
         file = read_observation_file(args.observations, scenario.spec.horizon_months)
-        result = _conditioned(scenario, args.conditioned_on)
+        result = _conditioned(scenario, args.conditioned_on, args.allow_large)
         h = Hindcast.of_file(result, file)
         print(f"On the accepted parameter sets of {_printable(str(args.conditioned_on))}")
     else:
-        h = hindcast(scenario, args.observations)
+        h = hindcast(scenario, args.observations, allow_large=args.allow_large)
     folder = write_hindcast(h, args.out, command, started, plots=not args.no_plots)
     print(hindcast_table_text(h.table))
     print(h.summary_text())
@@ -476,14 +479,23 @@ def hindcast_table_text(table: "pd.DataFrame") -> str:
     return DataFrame(rows).to_string(index=False)
 
 
-def _conditioned(scenario: Scenario, folder: Path) -> "RunResult":
+def _checked_estimate(args: argparse.Namespace, scenario: Scenario, runs: int) -> budget.Estimate:
+    """The estimate of `runs` runs whose series are held in memory (hindcast, condition,
+    uncertainty), checked against the budget (ResourceError unless --allow-large)."""
+    spec = scenario.spec
+    estimate = budget.parameter_sets_estimate(runs, spec.horizon_months, spec.substeps)
+    budget.check(estimate, args.allow_large, str(args.scenario))
+    return estimate
+
+
+def _conditioned(scenario: Scenario, folder: Path, allow_large: bool) -> "RunResult":
     from sim.execution.conditioning import read_posterior, run_conditioned
 
     posterior = read_posterior(folder)
     print(
         f"Conditioned on {_printable(str(folder))}: {len(posterior.sets):,} accepted parameter sets"
     )
-    result = run_conditioned(scenario, posterior.sets)
+    result = run_conditioned(scenario, posterior.sets, allow_large=allow_large)
     result.conditioned_on = posterior.record()
     return result
 
@@ -495,11 +507,20 @@ def condition_command(args: argparse.Namespace, command: list[str]) -> int:
 
     started = utc_now()
     scenario = _load(args.scenario, args)
+    estimate = _checked_estimate(args, scenario, args.draws + 2 * scenario.spec.replicates)
     print(
         f"Conditioning '{scenario.name}' on {_printable(str(args.observations))}: "
-        f"{args.draws:,} prior draws, keeping the closest {args.accept:.0%}"
+        f"{args.draws:,} prior draws, keeping the closest {args.accept:.0%} "
+        f"(estimate: {estimate.text()})",
+        flush=True,
     )
-    c = condition(scenario, args.observations, draws=args.draws, accept=args.accept)
+    c = condition(
+        scenario,
+        args.observations,
+        draws=args.draws,
+        accept=args.accept,
+        allow_large=args.allow_large,
+    )
     folder = write_conditioning(c, args.out, command, started, plots=not args.no_plots)
     print(c.intervals().round(4).to_string(index=False))
     print(f"Before: {c.before.summary_text()}")
@@ -521,11 +542,13 @@ def uncertainty_command(args: argparse.Namespace, command: list[str]) -> int:
         declared = scenario.spec.model_dump(exclude_none=True).get("uncertain") or {}
         scenario = scenario.with_params(uncertain=assumption_ranges() | declared)
     n = len(scenario.spec.uncertain or {})
+    estimate = _checked_estimate(args, scenario, args.sets * args.shocks)
     print(
         f"'{scenario.name}': {args.sets} parameter sets (of {n} uncertain parameters) x "
-        f"{args.shocks} shock streams"
+        f"{args.shocks} shock streams (estimate: {estimate.text()})",
+        flush=True,
     )
-    table = variance_decomposition(scenario, args.sets, args.shocks)
+    table = variance_decomposition(scenario, args.sets, args.shocks, args.allow_large)
     print(table.round(4).to_string(index=False))
     final = new_run_folder(args.out, scenario.name, started, f"uncertainty-{scenario.hash[:8]}")
     check_writable_folder(args.out)

@@ -128,7 +128,8 @@ def lock_folder(folder: Path) -> Iterator[None]:
     process holds it. The lock is the kernel's (fcntl.flock): it goes with the process, even
     one killed with SIGKILL."""
     path = folder / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o644)  # never through a link planted in its place
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

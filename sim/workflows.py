@@ -20,7 +20,7 @@ from sim.execution import budget
 from sim.execution.conditioning import ACCEPTED_FILE, Conditioning
 from sim.execution.runner import run
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
-from sim.execution.sweep import execute_sweep, finish_folder, marked_on_stop, run_ensemble
+from sim.execution.sweep import ensemble_job, finish_folder, sweep_job
 from sim.files import check_writable_folder, staged_folder
 from sim.provenance import json_text
 from sim.results.comparison import Comparison
@@ -89,14 +89,14 @@ def run_chunked(
 ) -> tuple[Path, pd.DataFrame, Path]:
     """A large run: all replicates' outcomes streamed to a job folder in chunks, and the
     series and plots of the first SERIES_SAMPLE replicates in its `sample/` folder (identical
-    to those replicates of the large run). Returns (folder, summary, sample folder)."""
-    folder, summary = run_ensemble(scenario, options, finish=False)
-    with marked_on_stop(folder, options):
+    to those replicates of the large run), the job folder locked throughout. Returns
+    (folder, summary, sample folder)."""
+    with ensemble_job(scenario, options) as (folder, summary):
         kept = budget.sample_replicates(scenario.spec.replicates, scenario.spec.horizon_months)
         command = list(options.command)
         sample_folder = folder / "sample"
         if not sample_folder.is_dir():  # a resumed job may have it already
-            sample = run(scenario, replicate_ids=np.arange(kept))
+            sample = run(scenario, replicate_ids=np.arange(kept), allow_large=options.allow_large)
             sample_folder = write_run(sample, folder, command, started, plots, into=sample_folder)
         finish_folder(folder, {})
     return folder, summary, sample_folder
@@ -104,9 +104,8 @@ def run_chunked(
 
 def sweep(scenario: Scenario, options: JobSettings, plots: bool = True) -> SweepResult:
     """Run the scenario's `sweep:` block, analyse it, write everything (plots included) into
-    its job folder, and mark the folder complete."""
-    result = execute_sweep(scenario, options)
-    with marked_on_stop(result.folder, options):
+    its job folder, and mark the folder complete (its lock held throughout)."""
+    with sweep_job(scenario, options) as result:
         if plots:
             from sim.plots.explore import save_sweep_plots
 

@@ -515,13 +515,13 @@ def small_job():
 @pytest.fixture(scope="module")
 def whole(small_job, tmp_path_factory):
     folder = tmp_path_factory.mktemp("whole")
-    with make_executor(1) as (executor, _):
+    with make_executor(1) as (executor, *_):
         execute(small_job[1], folder, executor, chunk_size=3, progress=False)
     return read_runs(folder)
 
 
 def resumed(folder: Path, job: Job, chunk_size: int = 3) -> pd.DataFrame:
-    with make_executor(1) as (executor, _):
+    with make_executor(1) as (executor, *_):
         execute(job, folder, executor, chunk_size=chunk_size, progress=False)
     return read_runs(folder)
 

@@ -39,7 +39,7 @@ def job(scenario):
 @pytest.fixture(scope="module")
 def reference(job, tmp_path_factory):
     folder = tmp_path_factory.mktemp("reference")
-    with make_executor(1) as (executor, _):
+    with make_executor(1) as (executor, *_):
         execute(job, folder, executor, chunk_size=job.runs, progress=False)
     return read_runs(folder)
 
@@ -48,7 +48,7 @@ def reference(job, tmp_path_factory):
 def test_results_are_bit_identical_for_any_workers_and_chunk_size(
     job, reference, tmp_path, workers, chunk_size
 ):
-    with make_executor(workers) as (executor, _):
+    with make_executor(workers) as (executor, *_):
         execute(job, tmp_path, executor, chunk_size=chunk_size, progress=False)
     pd.testing.assert_frame_equal(read_runs(tmp_path), reference, check_exact=True)
 
@@ -60,7 +60,7 @@ def test_a_dask_cluster_gives_the_same_results(job, reference, tmp_path):
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
-        make_executor(scheduler=cluster.scheduler_address) as (executor, _),
+        make_executor(scheduler=cluster.scheduler_address) as (executor, *_),
     ):
         execute(job, tmp_path, executor, chunk_size=7, progress=False)
     pd.testing.assert_frame_equal(read_runs(tmp_path), reference, check_exact=True)
@@ -104,7 +104,7 @@ def test_an_interrupted_sweep_resumes_where_it_stopped_with_the_same_results(tmp
         run_sweep_interrupted(scenario, job, tmp_path / "cut")
     (folder,) = (tmp_path / "cut" / scenario.name).iterdir()
     assert len(list((folder / "runs").glob("part-*.parquet"))) == 2
-    with make_executor(1) as (executor, _):
+    with make_executor(1) as (executor, *_):
         assert execute(job, folder, executor, chunk_size=3, progress=False) == 5
     resumed = run_sweep(
         scenario, tmp_path / "cut", chunk_size=3, resume=folder, progress=False, plots=False

@@ -178,7 +178,7 @@ def test_a_chunked_run_draws_the_same_parameters_as_run(scenario, batch, tmp_pat
     from sim.results.parts import read_runs
 
     job = Job.ensemble(scenario)
-    with make_executor(1) as (executor, _):
+    with make_executor(1) as (executor, *_):
         execute(job, tmp_path, executor, chunk_size=5, progress=False)
     runs = read_runs(tmp_path).sort_values("replicate").reset_index(drop=True)
     expected = batch.outcomes.reset_index(drop=True)

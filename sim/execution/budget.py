@@ -185,6 +185,13 @@ def in_memory_estimate(runs: int, months: int, tidy: bool = True, substeps: int 
     return Estimate(runs, months, 1, 1, memory, disk, substeps, write)
 
 
+def parameter_sets_estimate(runs: int, months: int, substeps: int = 1) -> Estimate:
+    """Runs on given parameter sets, all series kept in memory and not written: `uncertainty`
+    (sets x shock streams), a run or hindcast `--conditioned-on`, a hindcast, `condition`
+    (its prior draws and the hindcasts before and after, held together)."""
+    return in_memory_estimate(runs, months, tidy=False, substeps=substeps)
+
+
 def check(estimate: Estimate, allow_large: bool, where: str = "") -> None:
     """ResourceError, with the estimate and the flag that allows it, for a job beyond the
     budget (unless allow_large)."""

@@ -49,5 +49,8 @@ def compare(
     )
     budget.check(estimate, allow_large, "compare()")
     return Comparison(
-        [run(s, replicates=replicates, seed=seed, progress=progress) for s in scenarios]
+        [
+            run(s, replicates=replicates, seed=seed, progress=progress, allow_large=allow_large)
+            for s in scenarios
+        ]
     )

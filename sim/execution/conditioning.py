@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from sim.errors import UserError
 from sim.execution.runner import run
-from sim.execution.uncertainty import parameter_draws, run_parameter_sets
+from sim.execution.uncertainty import check_sets_budget, parameter_draws, run_parameter_sets
 from sim.results.hindcast import Hindcast, load_observations, observed_ensemble
 from sim.results.run_result import RunResult
 from sim.scenario.observations import Observation
@@ -103,12 +103,14 @@ def condition(
     draws: int = 2000,
     accept: float = 0.1,
     replicates: int | None = None,
+    allow_large: bool = False,
 ) -> Conditioning:
     """ABC rejection of the scenario's `uncertain:` parameters against the observations.
 
     draws: prior draws (replicates 0 .. draws - 1 of the scenario's seed); accept: the share
     kept (the closest); replicates: of the hindcast after conditioning (default: the
-    scenario's), run on the accepted sets with fresh shocks.
+    scenario's), run on the accepted sets with fresh shocks. The draws and both hindcasts
+    beyond the resource budget are refused before anything runs, unless allow_large.
     """
     if not scenario.spec.uncertain:
         raise UserError(
@@ -117,31 +119,39 @@ def condition(
             "uncertain",
             "conditioning needs an 'uncertain:' block: the parameters to narrow",
         )
+    n = replicates or scenario.spec.replicates
+    check_sets_budget(scenario, draws + 2 * n, allow_large, f"condition({scenario.name})")
     if isinstance(observations, str | Path):
         observations = load_observations(observations, scenario.spec.horizon_months)
     observations = list(observations)
-    prior_run = run(scenario, replicates=draws, progress=False)
+    prior_run = run(scenario, replicates=draws, progress=False, allow_large=allow_large)
     prior = parameter_draws(scenario, prior_run.replicate_ids)
     prior["distance"] = distances(prior_run.arrays, observations)
+    del prior_run  # its series are no longer needed: the hindcasts below reuse the memory
     keep = max(1, round(accept * draws))
     accepted = prior.nsmallest(keep, "distance")
-    n = replicates or scenario.spec.replicates
     before = Hindcast(
-        run(scenario, replicates=n, progress=False), observations
+        run(scenario, replicates=n, progress=False, allow_large=allow_large), observations
     )  # the prior: each replicate its own draw
-    after = Hindcast(run_conditioned(scenario, accepted, n), observations)
+    after = Hindcast(run_conditioned(scenario, accepted, n, allow_large), observations)
     return Conditioning(prior, accepted, before, after, float(accepted["distance"].max()))
 
 
 def run_conditioned(
-    scenario: Scenario, accepted: pd.DataFrame, replicates: int | None = None
+    scenario: Scenario,
+    accepted: pd.DataFrame,
+    replicates: int | None = None,
+    allow_large: bool = False,
 ) -> RunResult:
     """Run a scenario on accepted parameter sets: replicate r takes set r mod n (in the order
-    saved) and its own shocks."""
+    saved) and its own shocks; refused beyond the resource budget unless allow_large."""
     n = replicates or scenario.spec.replicates
     sets = accepted.drop(columns=["distance"], errors="ignore").reset_index(drop=True)
+    check_sets_budget(scenario, n, allow_large, f"run_conditioned({scenario.name})")
     rows = sets.iloc[np.arange(n) % len(sets)].reset_index(drop=True)
-    return run_parameter_sets(scenario.with_overrides(replicates=n), rows, np.arange(n))
+    return run_parameter_sets(
+        scenario.with_overrides(replicates=n), rows, np.arange(n), allow_large
+    )
 
 
 def read_accepted(folder: Path) -> pd.DataFrame:

@@ -5,22 +5,32 @@ A thread for one worker (a small job pays no process start-up), local processes 
 (`--workers N`, forked from a forkserver that has the model imported), or a Dask distributed
 cluster (`--scheduler ADDRESS`, through `distributed.Client.get_executor()`).
 
-Nothing of a job outlives it: when the job stops early (an error, SIGINT or SIGTERM), the
-worker processes are terminated, then the forkserver; workers ignore SIGINT (the main process
-decides) and exit by themselves if the main process disappears (even under SIGKILL). A
-scheduler address is checked and connected to within CONNECT_TIMEOUT seconds, or refused with
-one message.
+Nothing of a job outlives it, and nothing waits forever:
+- when the job stops early (an error, SIGINT or SIGTERM), the worker processes are
+  terminated, then the forkserver; workers ignore SIGINT (the main process decides);
+- when the main process dies, even by SIGKILL and even before whoever started it collects
+  its exit status, each worker exits within a second (it watches the main process through a
+  pidfd, which reports a dead process at once, not only once it is reaped); the forkserver
+  and the resource tracker follow their last worker;
+- the workers, the forkserver and the resource tracker write nothing to the caller's
+  stdout and stderr (they have /dev/null), so a caller reading those pipes sees them close
+  when the main process ends (a chunk's error reaches the main process with its result);
+- a Dask scheduler is checked and connected to within CONNECT_TIMEOUT seconds; it must have
+  a worker within DASK_TIMEOUT seconds (ALLIANCE_SIM_DASK_TIMEOUT, default 60), every worker
+  must import the model, and a job whose cluster has had no worker for DASK_TIMEOUT seconds
+  stops: each with one message, never a silent wait.
 """
 
 import multiprocessing
 import os
 import re
+import select
 import signal
 import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import process as futures_process
 from contextlib import contextmanager, suppress
@@ -36,12 +46,42 @@ FORKSERVER_PRELOAD = ["sim.execution.jobs"]
 CONNECT_TIMEOUT = 5.0
 """Seconds to reach a Dask scheduler before giving up."""
 
+DASK_TIMEOUT_VARIABLE = "ALLIANCE_SIM_DASK_TIMEOUT"
+DASK_TIMEOUT = 60.0
+"""Seconds a job waits for a Dask cluster to have a worker (at the start, or after losing
+its last one) before it stops; the environment variable DASK_TIMEOUT_VARIABLE changes it."""
+
+
+def dask_timeout() -> float:
+    """DASK_TIMEOUT, or the positive number of seconds ALLIANCE_SIM_DASK_TIMEOUT sets."""
+    text = os.environ.get(DASK_TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return DASK_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < 1e6:
+        raise UserError(
+            DASK_TIMEOUT_VARIABLE,
+            None,
+            "",
+            f"expected a number of seconds above 0, got {text!r:.40}",
+        )
+    return seconds
+
+
+def _always_alive() -> None:
+    """A local pool's check: a dead worker already fails its chunk (BrokenProcessPool)."""
+
 
 class Pool(NamedTuple):
-    """An executor and how many chunks it runs at once."""
+    """An executor, how many chunks it runs at once, and `alive`: called while a job waits
+    for its chunks, it raises (one message) when the executor can no longer run them."""
 
     executor: Executor
     slots: int
+    alive: Callable[[], None] = _always_alive
 
 
 @contextmanager
@@ -49,16 +89,18 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Po
     """A concurrent.futures executor: Dask at `scheduler`, else `workers` local processes
     (a thread when workers is 1, so a small job pays no process start-up)."""
     if scheduler is not None:
+        timeout = dask_timeout()
         client = connect(scheduler)
         with client:
-            yield Pool(client.get_executor(), max(1, sum(client.nthreads().values())))
+            slots = usable_workers(client, scheduler, timeout)
+            yield Pool(client.get_executor(), slots, WorkerWatch(client, scheduler, timeout))
     elif workers > 1:
         # forkserver: workers fork from a clean process, never from this (threaded) one
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(FORKSERVER_PRELOAD)
-        start_quiet_resource_tracker()
+        start_quiet_helpers(context.get_start_method() == "forkserver")
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -81,40 +123,83 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Po
         pool.shutdown(wait=True)
 
 
-def start_quiet_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with its stderr on /dev/null. It still
-    removes what a stopped pool leaves behind, but its warnings about it (several lines
-    after the one a stopped job prints) do not reach the user."""
+def start_quiet_helpers(forkserver_too: bool) -> None:
+    """Start multiprocessing's resource tracker (and the forkserver) with stdout and stderr
+    on /dev/null. The tracker still removes what a stopped pool leaves behind, but its
+    warnings about it (several lines after the one a stopped job prints) do not reach the
+    user; and neither it, the forkserver nor the workers forked from it hold the caller's
+    pipes, so a caller waiting for them to close is never kept waiting by a helper."""
     tracker: Any = getattr(resource_tracker, "_resource_tracker", None)
-    if tracker is None or getattr(tracker, "_pid", None) is not None:
+    server: Any = getattr(forkserver, "_forkserver", None)
+    tracker_up = tracker is None or getattr(tracker, "_pid", None) is not None
+    server_up = server is None or getattr(server, "_forkserver_pid", None) is not None
+    if tracker_up and (server_up or not forkserver_too):
         return
+    sys.stdout.flush()
     sys.stderr.flush()
-    saved = os.dup(2)
+    saved = [os.dup(1), os.dup(2)]
     quiet = os.open(os.devnull, os.O_WRONLY)
     try:
+        os.dup2(quiet, 1)
         os.dup2(quiet, 2)
         resource_tracker.ensure_running()
+        if forkserver_too:
+            forkserver.ensure_running()
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(quiet)
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, quiet):
+            os.close(fd)
 
 
 def watch_parent(parent: int) -> None:
-    """In each worker: leave SIGINT to the main process, and exit if it disappears."""
+    """In each worker: leave SIGINT to the main process, and exit within a second of its
+    death (a pidfd is readable once the process has ended, reaped or not; where there are
+    no pidfds, a check each second that it still exists and is not a zombie)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pidfd = os.pidfd_open(parent)
+    except (AttributeError, OSError):
+        pidfd = None
+
+    def gone() -> bool:
+        if pidfd is not None:
+            return bool(select.select([pidfd], [], [], 1.0)[0])
+        time.sleep(1.0)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return _is_zombie(parent)
 
     def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:
-                pass
+        while not gone():
+            pass
+        os._exit(1)
 
+    if pidfd is None and not _exists(parent):
+        os._exit(1)
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 def stop_processes(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
@@ -141,16 +226,17 @@ def stop_processes(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
 
 def stop_forkserver() -> None:
     """Stop this process's forkserver, if it started one (it would otherwise live until
-    this process exits)."""
+    this process exits). It is killed first: multiprocessing's own stop waits for it to
+    exit, which it never does while still importing the model or while a worker it forked
+    half-way through a stop holds its pipe (a SIGTERM a few seconds into a job hung there)."""
     server: Any = getattr(forkserver, "_forkserver", None)
     pid = getattr(server, "_forkserver_pid", None)
     if pid is None:
         return
-    try:
-        server._stop()
-    except Exception:
-        with suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+    with suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with suppress(Exception):
+        server._stop()  # reaps it and forgets it, so a later pool starts a new one
 
 
 ADDRESS = re.compile(
@@ -180,23 +266,122 @@ def connect(address: str) -> Any:
     require_extra("cluster", "--scheduler (a Dask cluster)")
     from distributed import Client  # loaded only for a cluster
 
+    try:
+        return within(CONNECT_TIMEOUT + 5.0, lambda: Client(target, timeout=CONNECT_TIMEOUT))
+    except Exception as reason:
+        raise UserError(
+            "--scheduler", None, "", f"cannot use the Dask scheduler at {address}: {reason}"
+        ) from None
+
+
+def within(seconds: float, call: Callable[[], Any]) -> Any:
+    """call(), or TimeoutError if it has not returned within `seconds` (it is left running
+    in a daemon thread, which cannot keep the process alive)."""
     outcome: dict[str, Any] = {}
 
-    def start() -> None:
+    def target() -> None:
         try:
-            outcome["client"] = Client(target, timeout=CONNECT_TIMEOUT)
-        except BaseException as exc:  # reported below
+            outcome["value"] = call()
+        except BaseException as exc:  # re-raised below
             outcome["error"] = exc
 
-    thread = threading.Thread(target=start, name="dask-connect", daemon=True)
+    thread = threading.Thread(target=target, name="dask-call", daemon=True)
     thread.start()
-    thread.join(CONNECT_TIMEOUT + 5.0)
-    if "client" in outcome:
-        return outcome["client"]
-    reason = outcome.get("error", f"no answer within {CONNECT_TIMEOUT:.0f} s")
-    raise UserError(
-        "--scheduler", None, "", f"cannot use the Dask scheduler at {address}: {reason}"
+    thread.join(seconds)
+    if "value" in outcome:
+        return outcome["value"]
+    raise outcome.get("error", TimeoutError(f"no answer within {seconds:.0f} s"))
+
+
+def _timeout_hint(address: str, timeout: float) -> str:
+    return (
+        f"start workers with `dask worker {address}`, or set {DASK_TIMEOUT_VARIABLE} to "
+        f"wait longer than {timeout:.0f} s"
     )
+
+
+def _workers(client: Any) -> int:
+    """Threads of the cluster's workers now (asked of the scheduler, within CONNECT_TIMEOUT)."""
+    return sum(client.nthreads(callback_timeout=CONNECT_TIMEOUT).values())
+
+
+PROBE = "import sim.execution.jobs"
+"""What each Dask worker must be able to run before a job starts: the model, importable."""
+
+IMPORT_TIME = 60.0
+"""Seconds a Dask worker is given, beyond DASK_TIMEOUT, to import the model (a busy machine
+takes tens of seconds to load it)."""
+
+
+def usable_workers(client: Any, address: str, timeout: float) -> int:
+    """The threads of a cluster whose workers can run chunks; UserError (one line) if no
+    worker joins within `timeout` seconds or a worker cannot import the model."""
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except Exception:
+        raise UserError(
+            "--scheduler",
+            None,
+            "",
+            f"the Dask scheduler at {address} has no workers: none joined within "
+            f"{timeout:.0f} s ({_timeout_hint(address, timeout)})",
+        ) from None
+    limit = timeout + IMPORT_TIME
+    try:
+        answers = within(limit, lambda: client.run(exec, PROBE, on_error="return"))
+    except Exception as exc:
+        raise UserError(
+            "--scheduler",
+            None,
+            "",
+            f"the Dask workers at {address} did not import the model within {limit:.0f} s "
+            f"({exc}; {DASK_TIMEOUT_VARIABLE} adds to that time)",
+        ) from None
+    for worker, answer in sorted(answers.items()):
+        if isinstance(answer, BaseException):
+            raise UserError(
+                "--scheduler",
+                None,
+                "",
+                f"the Dask worker {worker} cannot run the model ({type(answer).__name__}: "
+                f"{answer}); install alliance-sim in every worker's environment",
+            )
+    return max(1, _workers(client))
+
+
+class WorkerWatch:
+    """A Dask pool's `alive` check: UserError once the scheduler stops answering, or once
+    the cluster has had no worker for `timeout` seconds (its last worker died or left)."""
+
+    def __init__(self, client: Any, address: str, timeout: float) -> None:
+        self.client, self.address, self.timeout = client, address, timeout
+        self.empty_since: float | None = None
+
+    def __call__(self) -> None:
+        try:
+            threads = _workers(self.client)
+        except Exception as exc:
+            raise UserError(
+                "--scheduler",
+                None,
+                "",
+                f"lost the Dask scheduler at {self.address} ({type(exc).__name__}: {exc}); "
+                "the job is marked failed and can be resumed",
+            ) from None
+        if threads:
+            self.empty_since = None
+            return
+        now = time.monotonic()
+        self.empty_since = self.empty_since or now
+        if now - self.empty_since >= self.timeout:
+            raise UserError(
+                "--scheduler",
+                None,
+                "",
+                f"the Dask cluster at {self.address} has had no worker for "
+                f"{self.timeout:.0f} s (its last worker died or left; "
+                f"{_timeout_hint(self.address, self.timeout)}); the job can be resumed",
+            )
 
 
 def _check_scheduler(address: str, host: str, port: int) -> None:

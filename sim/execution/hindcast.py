@@ -14,6 +14,7 @@ def hindcast(
     replicates: int | None = None,
     seed: int | None = None,
     progress: bool | None = False,
+    allow_large: bool = False,
 ) -> Hindcast:
     """Run `scenario` and score it against `observations` (an observation file, or a list).
 
@@ -24,11 +25,12 @@ def hindcast(
         hindcast_plot(h)    # fans of the observed series with the observations
 
     replicates / seed override the scenario's. A file is checked against the run's horizon
-    (ObservationError on a bad entry).
+    (ObservationError on a bad entry). A run beyond the resource budget is refused
+    (sim.execution.budget) unless allow_large.
     """
     scenario = scenario.with_overrides(replicates=replicates, seed=seed)
     if isinstance(observations, str | Path):
         file = read_observation_file(observations, scenario.spec.horizon_months)
-        result = run(scenario, progress=progress)
+        result = run(scenario, progress=progress, allow_large=allow_large)
         return Hindcast.of_file(result, file)
-    return Hindcast(run(scenario, progress=progress), list(observations))
+    return Hindcast(run(scenario, progress=progress, allow_large=allow_large), list(observations))

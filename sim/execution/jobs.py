@@ -13,6 +13,7 @@ workers (sim.execution.executors).
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,9 @@ from sim.results.parts import (
     write_part,
 )
 from sim.scenario.scenario import Scenario, scenario_from_json
+
+POLL = 1.0
+"""Seconds between checks that the executor can still run a job's chunks."""
 
 
 @dataclass(frozen=True)
@@ -145,13 +149,16 @@ def execute(
     chunk_size: int = DEFAULT_CHUNK,
     in_flight: int = 4,
     progress: bool | None = None,
+    alive: Callable[[], None] | None = None,
 ) -> int:
     """Run every chunk of `job` not yet complete under `folder`; return the chunks run.
 
     A part counts as complete only when its record vouches for it (sim.results.parts); a
     truncated or damaged part is run again; a file in runs/ that is no part of this job is
     refused. Chunks are submitted `in_flight` at a time and written as they complete, so
-    memory holds a few chunks whatever the job's size.
+    memory holds a few chunks whatever the job's size. While no chunk completes, `alive` is
+    called every POLL seconds: it raises when the executor can no longer run them (a Dask
+    cluster without workers), so a job never waits forever.
     """
     (folder / "runs").mkdir(parents=True, exist_ok=True)
     every = chunks(job.runs, chunk_size)
@@ -197,7 +204,9 @@ def execute(
                         break
                 if not pending:
                     break
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _ = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
+                if not finished and alive is not None:
+                    alive()
                 for future in finished:
                     index, start, stop = pending.pop(future)
                     write_part(folder, index, start, stop, future.result())

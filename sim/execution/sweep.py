@@ -5,17 +5,22 @@ A job's folder holds manifest.json (status "running" while a process writes it, 
 runs/part-*.parquet (one row per run, written chunk by chunk, each vouched for by its record)
 and, when complete, the analysis. Re-running with `resume=` the folder of an interrupted job
 runs only the chunks missing and gives the same results as an uninterrupted run. A process
-writing a job folder holds its lock: a second one is refused. The job's size is estimated and
-checked against the budget before anything is built or run (sim.execution.budget).
+writing a job folder holds its lock from before it reads or writes the manifest until the
+job is complete (its analysis, plots and sample included): a second one is refused. A
+resumed folder must lie inside the results folder and hold no symbolic links. The job's
+size is estimated and checked against the budget before anything is built or run
+(sim.execution.budget).
 """
 
 import contextlib
 import json
+import os
 import shlex
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
@@ -38,48 +43,35 @@ from sim.scenario.scenario import Scenario
 def start_folder(
     scenario: Scenario, kind: str, job: Job, settings: dict, options: JobSettings
 ) -> Path:
-    """A new job folder with its manifest, or the folder of an interrupted job to resume."""
-    return open_folder(scenario, kind, job, settings, options)[0]
+    """A new job folder with its manifest, or the folder of an interrupted job to resume
+    (its lock taken and released again: for tests that drive `execute` by hand)."""
+    with contextlib.ExitStack() as held:
+        return open_folder(scenario, kind, job, settings, options, held)[0]
 
 
 def open_folder(
-    scenario: Scenario, kind: str, job: Job, settings: dict, options: JobSettings
+    scenario: Scenario,
+    kind: str,
+    job: Job,
+    settings: dict,
+    options: JobSettings,
+    held: contextlib.ExitStack,
 ) -> tuple[Path, list[Path]]:
     """A new job folder with its manifest, or the folder of an interrupted job to resume;
-    with the folders created for it (removed again if the job fails before any result)."""
+    with the folders created for it (removed again if the job fails before any result).
+    The folder's lock is taken before anything in it is read or written and stays held
+    until `held` closes."""
     resume = options.resume
     if resume is not None:
-        manifest_path = resume / "manifest.json"
-        if not manifest_path.is_file():
-            raise UserError(resume, None, "--resume", "no manifest.json: not a job folder")
-        try:
-            record = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise UserError(
-                resume, None, "--resume", "manifest.json is not readable: not a job folder"
-            ) from None
-        if not isinstance(record, dict):
-            raise UserError(resume, None, "--resume", "manifest.json is not a job's manifest")
-        if record.get("job_key") != job.key or record.get("settings") != settings:
-            raise UserError(
-                resume,
-                None,
-                "--resume",
-                "this folder holds another job (its "
-                "scenario, design or chunk size differs); start a new one",
-            )
-        if record.get("status") == "complete":
-            raise UserError(
-                resume,
-                None,
-                "--resume",
-                "this job is already complete; its results are in the folder",
-            )
+        check_resumable(resume, options.root)
+        held.enter_context(lock_folder(resume))
+        _check_resumed_job(resume, job, settings)
         return resume, []
     started = utc_now()
     final = new_run_folder(options.root, scenario.name, started, f"{kind}-{scenario.hash[:8]}")
     folder, created = make_new_folder(final)
     inside(options.root, folder)
+    held.enter_context(lock_folder(folder))
     record = manifest(
         kind,
         list(options.command),
@@ -97,6 +89,74 @@ def open_folder(
     )
     _write_manifest(folder, record)
     return folder, created
+
+
+def check_resumable(folder: Path, root: Path) -> None:
+    """UserError unless `folder` is a job folder (it has a manifest) inside the results
+    folder `root`, reached and made of no symbolic links (a link would let a resumed job
+    write somewhere else). Nothing is written in a folder refused."""
+    flag = "--resume"
+    if folder.is_symlink() or not folder.is_dir():
+        what = "a symbolic link" if folder.is_symlink() else "not a folder"
+        raise UserError(folder, None, flag, f"is {what}; give the job folder itself")
+    real_root = root.resolve()
+    if not folder.resolve().is_relative_to(real_root) or folder.resolve() == real_root:
+        raise UserError(
+            folder,
+            None,
+            flag,
+            f"is not inside the results folder {root} (--out, root= in Python); "
+            "resume a job with the --out it was started with",
+        )
+    for step in (folder.absolute(), *folder.absolute().parents):
+        if step.resolve() == real_root:
+            break
+        if step.is_symlink():
+            raise UserError(
+                folder, None, flag, f"{step} is a symbolic link; give the job folder itself"
+            )
+    if not (folder / "manifest.json").is_file():  # checked again, under the lock
+        raise UserError(folder, None, flag, "no manifest.json: not a job folder")
+    for parent, folders, files in os.walk(folder):
+        for name in (*folders, *files):
+            if (Path(parent) / name).is_symlink():
+                raise UserError(
+                    folder,
+                    None,
+                    flag,
+                    f"{Path(parent, name).relative_to(folder)} is a symbolic link; a job "
+                    "folder holds none (the folder was changed by hand)",
+                )
+
+
+def _check_resumed_job(resume: Path, job: Job, settings: dict) -> None:
+    """UserError unless `resume` holds this job, unfinished (read under its lock)."""
+    manifest_path = resume / "manifest.json"
+    if not manifest_path.is_file():
+        raise UserError(resume, None, "--resume", "no manifest.json: not a job folder")
+    try:
+        record = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UserError(
+            resume, None, "--resume", "manifest.json is not readable: not a job folder"
+        ) from None
+    if not isinstance(record, dict):
+        raise UserError(resume, None, "--resume", "manifest.json is not a job's manifest")
+    if record.get("job_key") != job.key or record.get("settings") != settings:
+        raise UserError(
+            resume,
+            None,
+            "--resume",
+            "this folder holds another job (its "
+            "scenario, design or chunk size differs); start a new one",
+        )
+    if record.get("status") == "complete":
+        raise UserError(
+            resume,
+            None,
+            "--resume",
+            "this job is already complete; its results are in the folder",
+        )
 
 
 def _write_manifest(folder: Path, record: dict) -> None:
@@ -124,16 +184,22 @@ def resume_command(options: JobSettings, folder: Path) -> str:
     return shlex.join([*command, "--resume", str(folder)])
 
 
-def run_job(scenario: Scenario, kind: str, job: Job, settings: dict, options: JobSettings) -> Path:
+@contextmanager
+def run_job(
+    scenario: Scenario, kind: str, job: Job, settings: dict, options: JobSettings
+) -> Iterator[Path]:
     """Run `job` into its folder (new, or the one to resume), on the executor the options
-    name, holding the folder's lock. If it stops early, the manifest says so (status
-    "interrupted" or "failed") with the command that resumes it, or, if nothing was written
-    yet, the new folder is removed. KeyboardInterrupt becomes Interrupted (SIGINT)."""
+    name, and yield the folder for the work that follows (analysis, plots, a sample), with
+    its lock held from before the manifest is read or written until that work is done: a
+    second process cannot resume it meanwhile. If the job or that work stops early, the
+    manifest says so (status "interrupted" or "failed") with the command that resumes it, or,
+    if nothing was written yet, the new folder is removed. KeyboardInterrupt becomes
+    Interrupted (SIGINT)."""
     chunk_size = settings["chunk_size"]
-    with make_executor(options.workers, options.scheduler) as pool:
-        folder, created = open_folder(scenario, kind, job, settings, options)
-        try:
-            with lock_folder(folder):
+    with contextlib.ExitStack() as held:
+        with make_executor(options.workers, options.scheduler) as pool:
+            folder, created = open_folder(scenario, kind, job, settings, options, held)
+            try:
                 execute(
                     job,
                     folder,
@@ -141,22 +207,38 @@ def run_job(scenario: Scenario, kind: str, job: Job, settings: dict, options: Jo
                     chunk_size,
                     in_flight=2 * max(pool.slots, 2),
                     progress=options.progress,
+                    alive=pool.alive,
                 )
-        except BaseException as exc:
-            stop = exc
-            if isinstance(exc, KeyboardInterrupt):
-                stop = Interrupted(signal.SIGINT, "SIGINT")
-            elif isinstance(exc, ScenarioError) and exc.path == "<scenario>":
-                # raised by a worker, which has the scenario but not its files: locate it
-                path, line = scenario.provenance.get(
-                    (exc.key.split(".")[0],), (scenario.path or scenario.name, None)
-                )
-                stop = ScenarioError(path, line, exc.key, exc.message)
-            _record_stop(folder, created, stop, options, job, chunk_size)
-            if stop is not exc:
-                raise stop from None
-            raise
-    return folder
+            except BaseException as exc:
+                _stopped_job(exc, scenario, folder, created, options, job, chunk_size)
+        with marked_on_stop(folder, options):
+            yield folder
+
+
+def _stopped_job(
+    exc: BaseException,
+    scenario: Scenario,
+    folder: Path,
+    created: list[Path],
+    options: JobSettings,
+    job: Job,
+    chunk_size: int,
+) -> NoReturn:
+    """Record why the job stopped in its folder and raise it (a worker's scenario error
+    located in the scenario's files; KeyboardInterrupt as Interrupted)."""
+    stop = exc
+    if isinstance(exc, KeyboardInterrupt):
+        stop = Interrupted(signal.SIGINT, "SIGINT")
+    elif isinstance(exc, ScenarioError) and exc.path == "<scenario>":
+        # raised by a worker, which has the scenario but not its files: locate it
+        path, line = scenario.provenance.get(
+            (exc.key.split(".")[0],), (scenario.path or scenario.name, None)
+        )
+        stop = ScenarioError(path, line, exc.key, exc.message)
+    _record_stop(folder, created, stop, options, job, chunk_size)
+    if stop is not exc:
+        raise stop from None
+    raise exc
 
 
 @contextmanager
@@ -214,9 +296,11 @@ def check_budget(estimate: budget.Estimate, options: JobSettings, where: str) ->
     budget.check(estimate, options.allow_large, where)
 
 
-def execute_sweep(scenario: Scenario, options: JobSettings) -> SweepResult:
-    """Run the scenario's `sweep:` block, analyse it and write the tables into its job folder
-    (left with status "running": the caller adds plots, then calls finish_folder)."""
+@contextmanager
+def sweep_job(scenario: Scenario, options: JobSettings) -> Iterator[SweepResult]:
+    """Run the scenario's `sweep:` block, analyse it, write the tables into its job folder and
+    yield the result, the folder still "running" and locked: the caller adds plots, then
+    calls finish_folder."""
     sweep = scenario.spec.sweep
     if sweep is None:
         raise UserError(
@@ -237,9 +321,7 @@ def execute_sweep(scenario: Scenario, options: JobSettings) -> SweepResult:
     job = Job.sweep(scenario, design.names, design.values)
     chunk_size = budget.chunk_runs(months, options.chunk_size)
     settings = {"chunk_size": chunk_size, "design": sweep.model_dump(mode="json")}
-    folder = run_job(scenario, "sweep", job, settings, options)
-
-    with marked_on_stop(folder, options):
+    with run_job(scenario, "sweep", job, settings, options) as folder:
         outcomes = list(sweep.outcomes or OUTCOMES)
         shares = point_shares(folder, job.names, job.values)
         summary = overall_summary(shares)
@@ -257,21 +339,26 @@ def execute_sweep(scenario: Scenario, options: JobSettings) -> SweepResult:
         (folder / "discovery.txt").write_text(
             "\n".join(result.discoveries()) + "\n", encoding="utf-8"
         )
-    return result
+        yield result
 
 
-def run_ensemble(
-    scenario: Scenario, options: JobSettings, finish: bool = True
-) -> tuple[Path, pd.DataFrame]:
-    """All replicates of a scenario, chunked and streamed to disk; returns (folder, summary).
-    With finish=False the folder is left "running" for the caller to add to and finish."""
+@contextmanager
+def ensemble_job(scenario: Scenario, options: JobSettings) -> Iterator[tuple[Path, pd.DataFrame]]:
+    """All replicates of a scenario, chunked and streamed to disk, with summary.csv; yields
+    (folder, summary), the folder still "running" and locked for the caller to add to and
+    finish."""
     job = Job.ensemble(scenario)
     chunk_size = budget.chunk_runs(scenario.spec.horizon_months, options.chunk_size)
     settings = {"chunk_size": chunk_size}
-    folder = run_job(scenario, "ensemble", job, settings, options)
-    with marked_on_stop(folder, options):
+    with run_job(scenario, "ensemble", job, settings, options) as folder:
         summary = overall_summary(point_shares(folder, job.names, job.values))
         summary.to_csv(folder / "summary.csv", index=False)
-        if finish:
-            finish_folder(folder, {})
+        yield folder, summary
+
+
+def run_ensemble(scenario: Scenario, options: JobSettings) -> tuple[Path, pd.DataFrame]:
+    """All replicates of a scenario, chunked and streamed to a complete job folder; returns
+    (folder, summary)."""
+    with ensemble_job(scenario, options) as (folder, summary):
+        finish_folder(folder, {})
     return folder, summary

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UserError
+from sim.execution import budget
 from sim.model.model import AllianceModel
 from sim.model.params import Params
 from sim.model.randomness import Shocks
@@ -30,21 +31,30 @@ def parameter_draws(scenario: Scenario, replicate_ids: np.ndarray) -> pd.DataFra
 
 
 def run_parameter_sets(
-    scenario: Scenario, sets: pd.DataFrame, replicate_ids: np.ndarray | None = None
+    scenario: Scenario,
+    sets: pd.DataFrame,
+    replicate_ids: np.ndarray | None = None,
+    allow_large: bool = False,
 ) -> RunResult:
     """Run the scenario with row k of `sets` (columns: parameter paths) in replicate k.
 
     replicate_ids: the shock streams (default 0 .. len(sets) - 1; repeats allowed, so the
     same shocks can meet several parameter sets). Parameters of the scenario's `uncertain:`
-    block not in `sets` are drawn as usual from each replicate's stream.
+    block not in `sets` are drawn as usual from each replicate's stream. Runs beyond the
+    resource budget are refused (sim.execution.budget) unless allow_large.
     """
     ids = np.arange(len(sets)) if replicate_ids is None else np.asarray(replicate_ids)
     if len(ids) != len(sets):
         raise ValueError("one replicate id per parameter set")
+    check_sets_budget(scenario, len(ids), allow_large, f"run_parameter_sets({scenario.name})")
     params = Params.from_scenario(scenario, len(ids))
     if scenario.spec.uncertain:
-        shocks = Shocks(scenario.spec.seed, ids, scenario.spec.horizon_months)
-        apply_uncertain(params, scenario.spec.uncertain, shocks.static_normal("uncertain"))
+        # the static draws only: the month shocks Shocks pre-draws (about 500 bytes a
+        # run-month) are freed at once, not held beside the model's own while it runs
+        static = Shocks(scenario.spec.seed, ids, scenario.spec.horizon_months).static_normal(
+            "uncertain"
+        )
+        apply_uncertain(params, scenario.spec.uncertain, static)
         scenario = scenario.with_params(uncertain=None)  # drawn here; the sets override them
     for path in sets.columns:
         params.set_path(str(path), sets[path].to_numpy(dtype=float))
@@ -54,8 +64,15 @@ def run_parameter_sets(
     return RunResult(scenario, model.replicate_ids, model.release())
 
 
+def check_sets_budget(scenario: Scenario, runs: int, allow_large: bool, where: str) -> None:
+    """ResourceError for `runs` runs on parameter sets beyond the budget (unless allow_large)."""
+    spec = scenario.spec
+    estimate = budget.parameter_sets_estimate(runs, spec.horizon_months, spec.substeps)
+    budget.check(estimate, allow_large, where)
+
+
 def variance_decomposition(
-    scenario: Scenario, parameter_sets: int = 40, shock_draws: int = 20
+    scenario: Scenario, parameter_sets: int = 40, shock_draws: int = 20, allow_large: bool = False
 ) -> pd.DataFrame:
     """Each outcome's variance split into parameters and shocks, by the law of total variance.
 
@@ -63,7 +80,8 @@ def variance_decomposition(
     0 .. M-1), each run on the same shock_draws (K) shock streams (replicates 0 .. K-1). For
     each outcome and measure Y: Var(Y) = Var(E[Y | parameters]) + E[Var(Y | parameters)]. The
     first term is estimated from the spread of the M set means less its shock noise (the mean
-    within-set variance / K, unbiased), floored at 0; the shocks' part is the rest.
+    within-set variance / K, unbiased), floored at 0; the shocks' part is the rest. M x K
+    runs beyond the resource budget are refused before anything is drawn, unless allow_large.
     """
     if not scenario.spec.uncertain:
         raise UserError(
@@ -73,9 +91,10 @@ def variance_decomposition(
             "this scenario declares no 'uncertain:' parameters to decompose over",
         )
     m, k = parameter_sets, shock_draws
+    check_sets_budget(scenario, m * k, allow_large, f"variance_decomposition({scenario.name})")
     sets = parameter_draws(scenario, np.arange(m))
     nested = sets.loc[np.repeat(sets.index.to_numpy(), k)].reset_index(drop=True)
-    result = run_parameter_sets(scenario, nested, np.tile(np.arange(k), m))
+    result = run_parameter_sets(scenario, nested, np.tile(np.arange(k), m), allow_large)
     table = outcome_table(
         result.arrays, scenario.spec.outcomes, result.replicate_ids, scenario.outcome_start
     )

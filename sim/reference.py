@@ -176,6 +176,13 @@ def _rows(folder: Path) -> list[str]:
             f"{_cell(_summary(sub / '__init__.py'))} |"
         )
         rows += _rows(sub)
+    for scripts in sorted(
+        p for p in folder.iterdir() if p.is_dir() and not (p / "__init__.py").is_file()
+    ):
+        rows += [  # a data folder's scripts (run by path, not imported)
+            f"| `{path.relative_to(PACKAGE.parent).as_posix()}` | {_cell(_summary(path))} |"
+            for path in sorted(scripts.glob("*.py"))
+        ]
     return rows
 
 

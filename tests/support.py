@@ -33,6 +33,8 @@ QUIET = {
     "china.alignment_noise": 0.0,
     "world.tension_noise": 0.0,
     "world.transfer_uncertainty": 0.0,
+    "world.troop_uncertainty": 0.0,
+    "world.loss_uncertainty": 0.0,
     "world.clash_hazard": 0.0,
     "world.clash_floor": 0.0,
     "dprk.leadership_hazard": 0.0,

@@ -34,8 +34,9 @@ def create_world(
 ) -> tuple[World, Reference]:
     """The June 2024 world for R replicates, and its reference and calibration.
 
-    `draws` (R, 2) are each replicate's standard normals for the transfer multipliers
-    (sim.model.randomness); `plans` says whether budgets follow their plans.
+    `draws` (R, 4) are each replicate's standard normals for the transfer multipliers
+    (technology, munitions, troops deployed, troop losses: sim.model.randomness); `plans`
+    says whether budgets follow their plans.
     """
     r = params.fatigue.shape[0]
     defaults = Params.defaults(r)
@@ -61,7 +62,16 @@ def create_world(
     energy_2024 = initial.energy_non_russian + float(defaults.energy_aid[0, RUSSIA])
     gdp_trend = np.log1p(initial.gdp_growth)
     alignment_2024 = float(defaults.coalition_bias[0, CHINA])
-    transfer_draw = np.exp(params.transfer_uncertainty[:, None] * draws)
+    spread = np.stack(
+        [
+            params.transfer_uncertainty,
+            params.transfer_uncertainty,
+            params.troop_uncertainty,
+            params.loss_uncertainty,
+        ],
+        axis=1,
+    )
+    transfer_draw = np.exp(spread * draws)
     revenue_2024 = (
         defaults.munitions_price[:, DPRK] * defaults.munitions[:, DPRK]
         + defaults.cyber_revenue[:, DPRK]

@@ -72,7 +72,7 @@ class AllianceModel(mesa.Model):
         self.world, self.reference = create_world(
             initial_state(scenario),
             self.params,
-            self.shocks.static_normal("transfer"),
+            self.shocks.transfer_normals(),
             plans=self.switch("budget_plans"),
         )
         self._reference = self.reference.arrays()  # as the compiled month takes it

@@ -37,8 +37,10 @@ UNIFORM_LAYOUT: dict[str, int] = {
 }
 """Uniform(0, 1) shocks a month, by name and count."""
 
-STATIC_LAYOUT: dict[str, int] = {"transfer": 2, "uncertain": MAX_UNCERTAIN}
+STATIC_LAYOUT: dict[str, int] = {"transfer": 2, "uncertain": MAX_UNCERTAIN, "troops": 2}
 """Standard normals drawn once per replicate (uncertain parameters), by name and count.
+`transfer`: technology and munitions multipliers; `troops`: the DPRK deployment's size and
+loss-rate multipliers (added after `uncertain`, so no earlier draw moved).
 New slots go at the end: a replicate's earlier draws then stay what they were. `uncertain`
 holds the draws of a scenario's `uncertain:` block, one slot per declared parameter in sorted
 path order (sim.model.uncertainty)."""
@@ -120,6 +122,11 @@ class Shocks:
     def static_normal(self, name: str) -> np.ndarray:
         """The replicates' once-per-run standard normals `name`, (R, count)."""
         return self.static[:, STATIC_SLICES[name]]
+
+    def transfer_normals(self) -> np.ndarray:
+        """The standard normals of the four transfer multipliers (technology, munitions, troops
+        deployed, troop losses), (R, 4)."""
+        return np.concatenate([self.static_normal("transfer"), self.static_normal("troops")], 1)
 
     def month(self, t: int) -> Month:
         """Shocks of month t (1-based, as the model counts steps), contiguous (R, K) views."""

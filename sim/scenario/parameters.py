@@ -1125,6 +1125,30 @@ WORLD_PARAMS: dict[str, Param] = {
             {"world": 0.3},
         ),
         Param(
+            "troop_uncertainty",
+            "sd of log",
+            0.0,
+            2.0,
+            "Spread across replicates of the DPRK deployment's size: each replicate draws a "
+            "lognormal multiplier (median 1) of its target once.",
+            "Sized to the published range of the deployment: about 11,000 in the first wave "
+            "(MSMT, 2025), 10,000-12,000 in other estimates, 15,000 sent in two waves (NIS, "
+            "April 2025); +-9 % read as an 80 % range gives an sd of log of about 0.1.",
+            {"world": 0.1},
+        ),
+        Param(
+            "loss_uncertainty",
+            "sd of log",
+            0.0,
+            2.0,
+            "Spread across replicates of the deployment's loss rate: each replicate draws a "
+            "lognormal multiplier (median 1) of troop_losses once.",
+            "Sized to the range of the estimate the loss rate is calibrated on: about 2,000 "
+            "killed, 1,500-2,500 (NIS, September 2025; observations/history.yaml); +-25 % read "
+            "as an 80 % range gives an sd of log of about 0.2.",
+            {"world": 0.2},
+        ),
+        Param(
             "energy_elasticity",
             "output share per unit shortfall",
             0.0,

@@ -87,7 +87,9 @@ def munitions_for_war(r, w, p):
     pact's capacity x the replicate's transfer multiplier; the DPRK delivers
     from its stock while it lasts and from production (munitions_capacity) after. Troops are
     a stock: the deployment moves toward troops x intensity x capacity at deployment_speed,
-    losing troop_losses a year (NIS, 2025: about 2,000 killed). Russia pays munitions_price
+    losing troop_losses a year (NIS, 2025: about 2,000 killed); the size and the loss rate
+    each carry the replicate's lognormal multiplier (troop_uncertainty, loss_uncertainty:
+    both are estimates with wide ranges, MSMT 2025, NIS 2025). Russia pays munitions_price
     per million rounds (L5 "access to Russian ... know-how" is part of the price).
     """
     demand = w.war_intensity[r] * w.war_demand[r] * w.capacity[r]
@@ -99,8 +101,8 @@ def munitions_for_war(r, w, p):
         delivered = wanted if (wanted < produced or wanted != wanted) else produced
     w.munitions[r] = delivered
     w.munitions_stock[r] = at_least(w.munitions_stock[r] + DT * (produced - delivered), 0.0)
-    deaths = DT * p.troop_losses[r, DPRK] * w.troops[r]
-    target = p.troops[r, DPRK] * demand
+    deaths = DT * p.troop_losses[r, DPRK] * w.transfer_draw[r, 3] * w.troops[r]
+    target = p.troops[r, DPRK] * demand * w.transfer_draw[r, 2]
     move = DT * p.deployment_speed[r, DPRK] * (target - w.troops[r]) - deaths
     w.troops[r] = at_least(w.troops[r] + move, 0.0)
     w.troop_deaths[r] = w.troop_deaths[r] + deaths

@@ -6,6 +6,7 @@ debounce their runs, and the server serves only its user and leaves nothing runn
 import asyncio
 import contextlib
 import http.client
+import json
 import os
 import re
 import select
@@ -400,6 +401,31 @@ def test_moving_a_slider_reruns_and_updates_table_and_figure(explorer):
     row = expected.loc["reciprocity_fired"]
     assert f'<td class="share-b">{row["share_b"] * 100:.1f} %</td>' in explorer.table.value
     assert "russia.commitment = 0.1" in explorer.status.value
+
+
+def test_the_page_shows_the_branch_date_and_moving_it_reruns_from_there(explorer):
+    assert explorer.branch.value == 31
+    assert explorer.branch.options[0] == ("2027-01 (January 2027)", 31)
+    assert "data-branch='31'" in explorer.status.value
+    explorer.sliders["russia.commitment"].value = 0.1
+    explorer.branch.value = 40
+    assert explorer.runs == 3 and explorer.what_if.from_ == "2027-10"
+    assert "from 2027-10" in explorer.status.value
+    item = re.search(r"data-monthly-a='([^']*)' data-monthly-b='([^']*)'", explorer.medians.value)
+    a, b = (json.loads(group) for group in item.groups())
+    assert len(a) == 73 and a[:40] == b[:40]
+
+
+def test_the_page_says_what_a_slider_does_to_a_drawn_parameter(tmp_path):
+    pytest.importorskip("ipywidgets")
+    from sim.explore import Explorer
+
+    start = load_scenario(ROOT / "scenarios" / "history_uncertain.yaml")
+    page = Explorer(start.with_params(horizon_months=40), replicates=20, run=False)
+    assert "South Korea: reactivity to DPRK" in page.uncertain_note.value
+    assert "from 2027-01 the slider sets one value in every future" in page.uncertain_note.value
+    page.branch.value = START
+    assert "shifts that distribution" in page.uncertain_note.value
 
 
 def test_other_parameter_chooser_takes_range_and_value_from_the_declaration(explorer):

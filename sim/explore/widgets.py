@@ -193,7 +193,7 @@ class Explorer:
         self.status.add_class("whatif-status")
         self.table = w.HTML()
         self.table.add_class("whatif-table")
-        self.figure = w.Image(format="png", layout=w.Layout(width="100%"))
+        self.figure = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.figure.add_class("whatif-figure")
         self.medians = w.HTML()
         self.medians.add_class("whatif-medians")

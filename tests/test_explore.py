@@ -157,9 +157,13 @@ def test_the_branch_month_is_after_the_present_or_the_start_which_rewrites_histo
     assert what_if.from_ is None and what_if.modified().param("russia", "commitment") == 0.3
 
 
-def test_event_notes_list_the_scenarios_changes_too():
+def test_event_notes_list_the_scenarios_changes_and_only_those_after_the_branch():
     us = load_scenario(ROOT / "scenarios" / "us_buildup.yaml")
-    assert overriding_events(us, knob_for("usa.buildup"))[-1] == "2027-01: usa.buildup = 0.7"
+    knob = knob_for("usa.buildup")
+    assert overriding_events(us, knob, START)[-1] == "2027-01: usa.buildup = 0.7"
+    assert overriding_events(us, knob, 31) == []  # its change comes before the slider's
+    assert overriding_events(us, knob_for("sanctions.russia"), 31) == []  # all in 2024-26
+    assert overriding_events(us, knob_for("sanctions.russia"), START)[0].startswith("2024-12")
 
 
 def test_outcome_table_says_outcomes_in_words_coloured_by_desirability(baseline):

@@ -230,13 +230,15 @@ def knob_for(key: str) -> Knob:
     return KNOB_BY_KEY.get(key) or parameter_knob(key)
 
 
-def overriding_events(scenario: Scenario, knob: Knob) -> list[str]:
-    """The scenario's events and changes that later set a knob's parameters (the slider
-    sets the value they start from; the event still applies at its month)."""
+def overriding_events(scenario: Scenario, knob: Knob, branch: int = 0) -> list[str]:
+    """The scenario's events and changes that set a knob's parameters after the branch
+    month (all of them from the start, month 0): the slider sets the value until then, and
+    the event still applies at its month. A change in the branch month itself is the
+    scenario's and comes before the slider's, so the slider's value wins."""
     notes = []
     for event in scenario.events:
         hit = [p for p in (event.set or {}) if p in knob.paths]
-        if hit:
+        if hit and (branch == 0 or event.at_month > branch):
             when = event.date or month_name(event.at_month)
             notes.append(
                 f"{when}: {', '.join(hit)} = " + ", ".join(f"{event.set[p]:g}" for p in hit)

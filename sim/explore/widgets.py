@@ -373,12 +373,12 @@ class Explorer:
         notes = [
             f"{knob.label}: {note}"
             for knob in KNOBS
-            for note in overriding_events(self.what_if.base, knob)
+            for note in overriding_events(self.what_if.base, knob, self.what_if.branch)
         ]
         self.event_note.value = (
             (
                 "<div style='font-size:90%;color:#8a5a00'>This scenario's "
-                "events set these later (the slider sets the value until "
+                "events set these after the branch date (the slider sets the value until "
                 "then): " + "; ".join(html.escape(n) for n in notes) + "</div>"
             )
             if notes

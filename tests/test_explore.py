@@ -149,6 +149,7 @@ def test_the_branch_month_is_after_the_present_or_the_start_which_rewrites_histo
     assert "rewrites the history" in branch_label(START)
     without_present = load_scenario(ROOT / "scenarios" / "pact_as_signed.yaml")
     assert branch_months(without_present)[:2] == [START, 1]
+    assert branch_label(START, history=False) == "June 2024, the start"
     refused = r"expected a month from 2027-01 to 2030-06 or 0 \(the start\), got 2026-12"
     with pytest.raises(ScenarioError, match=refused):
         WhatIf(baseline).set_branch(30)

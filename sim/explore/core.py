@@ -263,10 +263,11 @@ def branch_months(scenario: Scenario) -> list[int]:
     return [*range(scenario.present + 1, horizon + 1), START]
 
 
-def branch_label(month: int) -> str:
-    """'2027-01 (January 2027)'; the start says it rewrites the history."""
+def branch_label(month: int, history: bool = True) -> str:
+    """'2027-01 (January 2027)'; the start says that it rewrites the observed history
+    (`history`: the scenario has a present)."""
     if month == START:
-        return "June 2024, the start (rewrites the history)"
+        return "June 2024, the start" + (" (rewrites the history)" if history else "")
     return f"{month_name(month)} ({month_date(month).astype('datetime64[D]').item():%B %Y})"
 
 

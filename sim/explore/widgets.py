@@ -302,7 +302,9 @@ class Explorer:
     def _branch_options(self) -> None:
         self._quiet = True
         try:
-            self.branch.options = [(branch_label(m), m) for m in branch_months(self.what_if.base)]
+            base = self.what_if.base
+            history = base.present is not None
+            self.branch.options = [(branch_label(m, history), m) for m in branch_months(base)]
             self.branch.value = self.what_if.branch
         finally:
             self._quiet = False

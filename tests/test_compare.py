@@ -239,7 +239,8 @@ def test_a_leadership_change_scenario_never_headlines_the_leadership_change(lead
     assert wide.loc["leadership_change", "leadership_change"].endswith(" forced")
     assert not wide.loc["leadership_change", "baseline"].endswith(" forced")
     html = outcome_html(outcome_differences(leadership), leadership.names)
-    assert f'class="forced"><td>leadership change ({FORCED_NOTE})</td>' in html
+    forced = f'class="forced"><td class="outcome">Leadership change in Pyongyang ({FORCED_NOTE})'
+    assert forced in html
 
 
 def test_the_briefing_says_so_when_no_outcome_differs_beyond_monte_carlo_error():

@@ -6,7 +6,9 @@ debounce their runs, and the server serves only its user and leaves nothing runn
 import asyncio
 import contextlib
 import http.client
+import json
 import os
+import re
 import select
 import signal
 import socket
@@ -26,7 +28,10 @@ import yaml
 from sim import ScenarioError, compare, load_scenario
 from sim.explore import (
     KNOBS,
+    START,
     WhatIf,
+    branch_label,
+    branch_months,
     effective_parameters,
     end_medians,
     fan_figure,
@@ -36,6 +41,14 @@ from sim.explore import (
     parameter_value,
     save_scenario,
     scenario_files,
+    uncertain_note,
+)
+from sim.explore.core import (
+    FIGURE_DPI,
+    outcome_html,
+    overriding_events,
+    parameter_groups,
+    shifted_prior,
 )
 from sim.explore.declarations import ACTOR_PARAMS, SANCTIONERS
 
@@ -105,7 +118,8 @@ def test_lower_russian_commitment_lowers_reciprocity_and_matches_compare(baselin
     assert table.loc["reciprocity_fired", "share_b"] < table.loc["reciprocity_fired", "share_a"]
     assert table.loc["reciprocity_fired", "b_not_a"] == 0  # no future gains a reciprocity
     # the same numbers as the public API's compare() on the same settings
-    direct = compare([baseline, baseline.with_params({"russia.commitment": 0.05})], replicates=300)
+    changed = baseline.with_params({"russia.commitment": 0.05}, from_="2027-01")
+    direct = compare([baseline, changed], replicates=300)
     for k, column in ((0, "share_a"), (1, "share_b")):
         shares = direct.results[k].summary().set_index("outcome")["share"]
         assert np.allclose(table[column], shares.loc[table.index])
@@ -115,8 +129,113 @@ def test_lower_russian_commitment_lowers_reciprocity_and_matches_compare(baselin
     )
 
 
-def test_a_keener_south_korea_makes_arms_races_more_likely(baseline):
-    what_if = WhatIf(baseline, replicates=200)
+def test_sliders_act_from_the_branch_month_and_leave_the_months_before_it_as_a(baseline):
+    short = baseline.with_params(horizon_months=40)
+    what_if = WhatIf(short, replicates=30)
+    assert what_if.branch == 31 and what_if.from_ == "2027-01"  # the month after the present
+    what_if.set_branch(34)
+    what_if.set("russia.commitment", 0.05)
+    assert what_if.modified().branch == 34
+    a, b = what_if.run().results
+    for name in ("peninsula_tension", "munitions"):
+        assert np.array_equal(a.series(name)[:34], b.series(name)[:34]), name
+    assert not np.array_equal(a.series("munitions")[34:], b.series("munitions")[34:])
+
+
+def test_the_branch_month_is_after_the_present_or_the_start_which_rewrites_history(baseline):
+    months = branch_months(baseline)
+    assert months[0] == 31 and months[-2] == 72 and months[-1] == START
+    assert branch_label(31) == "2027-01 (January 2027)"
+    assert "rewrites the history" in branch_label(START)
+    without_present = load_scenario(ROOT / "scenarios" / "pact_as_signed.yaml")
+    assert branch_months(without_present)[:2] == [START, 1]
+    assert branch_label(START, history=False) == "June 2024, the start"
+    refused = r"expected a month from 2027-01 to 2030-06 or 0 \(the start\), got 2026-12"
+    with pytest.raises(ScenarioError, match=refused):
+        WhatIf(baseline).set_branch(30)
+    what_if = WhatIf(baseline, branch=START)
+    what_if.set("russia.commitment", 0.3)
+    assert what_if.from_ is None and what_if.modified().param("russia", "commitment") == 0.3
+
+
+def test_event_notes_list_the_scenarios_changes_and_only_those_after_the_branch():
+    us = load_scenario(ROOT / "scenarios" / "us_buildup.yaml")
+    knob = knob_for("usa.buildup")
+    assert overriding_events(us, knob, START)[-1] == "2027-01: usa.buildup = 0.7"
+    assert overriding_events(us, knob, 31) == []  # its change comes before the slider's
+    assert overriding_events(us, knob_for("sanctions.russia"), 31) == []  # all in 2024-26
+    assert overriding_events(us, knob_for("sanctions.russia"), START)[0].startswith("2024-12")
+
+
+def test_outcome_table_says_outcomes_in_words_coloured_by_desirability(baseline):
+    what_if = WhatIf(baseline, replicates=60, branch=START)
+    what_if.set("russia.commitment", 0.05)
+    table = outcome_differences(what_if.run())
+    page = outcome_html(table)
+    cells = re.findall(r'<td class="outcome">([^<]*)', page)
+    assert "Partner joins a war (reciprocity clause)" in cells
+    assert not [c for c in cells if "_" in c], cells  # no raw ids
+    assert "blue desirable, red undesirable, grey depends on the view" in page
+    row = r'data-outcome="(\w+)".*?class="difference" style="color:(#\w+)'
+    colours = dict(re.findall(row, page))
+    rows = table.set_index("outcome")
+    for outcome, colour in colours.items():
+        diff = rows.loc[outcome, "difference"]
+        if rows.loc[outcome, "forced"] or diff == 0:
+            continue
+        if outcome == "reciprocity_fired":
+            assert diff < 0 and colour == "#2166ac"  # less of a bad outcome: blue
+        if outcome == "leadership_change":
+            assert colour == "#8c8c8c"  # depends on the view
+
+
+def test_other_parameters_are_grouped_by_actor_in_words():
+    groups = parameter_groups(["rok.reactivity.japan", "world.clash_hazard", "dprk.troops"])
+    assert list(groups) == ["North Korea", "South Korea", "World"]
+    assert groups["South Korea"] == {"reactivity toward Japan (1/yr)": "rok.reactivity.japan"}
+
+
+UNCERTAIN = ROOT / "scenarios" / "history_uncertain.yaml"
+
+
+def test_a_slider_for_a_drawn_parameter_sets_it_from_the_branch_and_says_so():
+    start = load_scenario(UNCERTAIN).with_params(horizon_months=40)
+    what_if = WhatIf(start, replicates=30)
+    knob = knob_for("rok.reactivity.dprk")
+    note = uncertain_note(start, knob, what_if.branch)
+    assert "uniform from 0.3 to 2.4" in note and "from 2027-01 the slider sets one value" in note
+    assert uncertain_note(start, knob_for("russia.commitment"), what_if.branch) is None
+    what_if.set("rok.reactivity.dprk", 2.4)
+    a, b = what_if.run().results
+    assert np.array_equal(a.series("spending", "rok")[:31], b.series("spending", "rok")[:31])
+    assert not np.array_equal(a.series("spending", "rok")[31:], b.series("spending", "rok")[31:])
+
+
+def test_from_the_start_a_slider_for_a_drawn_parameter_shifts_its_prior(tmp_path):
+    start = load_scenario(UNCERTAIN)
+    assert branch_months(start) == [START]  # history ends at the present
+    what_if = WhatIf(start, replicates=30)
+    knob = knob_for("rok.reactivity.dprk")
+    assert "shifts that distribution" in uncertain_note(start, knob, START)
+    what_if.set("rok.reactivity.dprk", 1.7)  # A's value 1.2: the prior moves by +0.5
+    assert what_if.changes() == {}  # not an undated key the draw would overwrite
+    moved = what_if.modified().spec.uncertain["rok.reactivity.dprk"]
+    assert (moved.dist, moved.low, moved.high) == ("uniform", 0.8, 2.9)
+    a, b = what_if.run().results
+    assert np.median(b.series("spending", "rok")[-1]) > np.median(a.series("spending", "rok")[-1])
+    path = save_scenario(what_if, "keener", tmp_path)
+    assert yaml.safe_load(path.read_text())["uncertain"] == {
+        "rok.reactivity.dprk": {"dist": "uniform", "low": 0.8, "high": 2.9}
+    }
+    assert effective_parameters(load_scenario(path)) == effective_parameters(
+        what_if.modified().with_params(replicates=30)
+    )
+    with pytest.raises(ScenarioError, match="leaves nothing inside 0 to 5"):
+        shifted_prior(start.spec.uncertain["rok.reactivity.dprk"], "rok.reactivity.dprk", 9.0)
+
+
+def test_a_keener_south_korea_from_the_start_makes_arms_races_more_likely(baseline):
+    what_if = WhatIf(baseline, replicates=200, branch=START)
     # 4.5 since the pact's new channels ramp up (issue 12): the DPRK's capability, and so
     # South Korea's reaction, grows more slowly in the first years (3.5 gave +5.0 points)
     what_if.set("rok.reactivity.dprk", 4.5)
@@ -134,20 +253,32 @@ def test_the_sanctions_knob_tightens_sanctions_on_russia(baseline):
 def test_fans_have_units_real_dates_and_both_bands_in_the_legend(baseline):
     what_if = WhatIf(baseline, replicates=40)
     what_if.set("ukraine.intensity", 0.0)
-    fig = fan_figure(what_if.run(), ["spending:russia", "munitions"])
+    fig = fan_figure(what_if.run(), ["spending:russia", "munitions"], what_if.branch)
     axes = fig.axes
     assert [ax.get_ylabel() for ax in axes] == ["constant 2024 US$ bn/yr", "million rounds/yr"]
-    assert axes[0].get_title() == "Russia: Military spending"
-    assert [t.get_text() for t in axes[0].get_xticklabels()][:2] == ["2024", "2026"]
+    assert axes[0].get_title(loc="left") == "Russia: Military spending"
+    assert [t.get_text() for t in axes[-1].get_xticklabels()][:2] == ["2024", "2026"]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "A: baseline, median" in legend and "B: what-if, median" in legend
-    assert "B: what-if, 50 % of replicates" in legend
-    assert "A: baseline, 90 % of replicates" in legend
+    assert "B: what-if, middle 50 %" in legend
+    assert "A: baseline, middle 90 %" in legend
+    assert "B branches from Jan 2027" in legend
 
 
-def test_saved_scenario_extends_the_start_and_loads_to_the_same_parameters(tmp_path):
+def test_the_fan_legend_is_readable_on_a_1280_pixel_page(baseline):
+    """The figure is drawn at about the width the page's results column gives it (about
+    600 px at 1280 x 720), so its legend is shown at no less than 10 px."""
+    what_if = WhatIf(baseline, replicates=20)
+    fig = fan_figure(what_if.run())
+    drawn_px = fig.get_size_inches()[0] * FIGURE_DPI
+    shown = min(1.0, 600 / drawn_px)
+    sizes = {t.get_fontsize() for t in fig.legends[0].get_texts()}
+    assert min(sizes) * FIGURE_DPI / 72 * shown >= 10, (sizes, drawn_px)
+
+
+def test_saved_scenario_from_the_start_has_undated_keys_and_loads_to_b(tmp_path):
     start = load_scenario(ROOT / "scenarios" / "sanctions_isolation.yaml")
-    what_if = WhatIf(start, replicates=120)
+    what_if = WhatIf(start, replicates=120, branch=START)
     what_if.set("rok.reactivity.dprk", 1.75)
     what_if.set("sanctions.russia", 0.15)
     what_if.set("world.clash_hazard", 0.09)
@@ -172,6 +303,24 @@ def test_saved_scenario_extends_the_start_and_loads_to_the_same_parameters(tmp_p
     assert len(loaded.spec.events) == len(start.spec.events)  # events still apply
     with pytest.raises(ScenarioError, match="exists"):
         save_scenario(what_if, path, tmp_path)
+
+
+def test_saved_scenario_from_the_branch_writes_a_dated_change_block_equal_to_the_run(tmp_path):
+    start = load_scenario(ROOT / "scenarios" / "us_buildup.yaml").with_params(horizon_months=48)
+    what_if = WhatIf(start, replicates=30)
+    what_if.set_branch(37)  # July 2027
+    what_if.set("russia.commitment", 0.25)
+    path = save_scenario(what_if, "russia_cools", tmp_path)
+    data = yaml.safe_load(path.read_text())
+    assert data["changes"] == [{"from": "2027-07", "set": {"russia.commitment": 0.25}}]
+    assert "actors" not in data  # nothing undated: the history stays the observed one
+    loaded = load_scenario(path)
+    assert loaded.branch == start.branch == 31  # the US build-up's own change comes first
+    assert effective_parameters(loaded) == effective_parameters(
+        what_if.modified().with_params(replicates=30)
+    )
+    saved, run = compare([loaded, what_if.modified()], replicates=30, seed=start.spec.seed).results
+    assert np.array_equal(saved.series("peninsula_tension"), run.series("peninsula_tension"))
 
 
 @pytest.fixture
@@ -251,6 +400,7 @@ def test_moving_a_slider_reruns_and_updates_table_and_figure(explorer):
     explorer.sliders["russia.commitment"].value = 0.1  # no event loop here: runs at once
     assert explorer.runs == 2
     assert explorer.what_if.changes() == {"russia.commitment": 0.1}
+    assert explorer.what_if.from_ == "2027-01"  # the default branch: after the present
     assert explorer.figure.value != before_png and explorer.table.value != before_table
     expected = outcome_differences(explorer.what_if.run()).set_index("outcome")
     row = expected.loc["reciprocity_fired"]
@@ -258,8 +408,40 @@ def test_moving_a_slider_reruns_and_updates_table_and_figure(explorer):
     assert "russia.commitment = 0.1" in explorer.status.value
 
 
+def test_the_page_shows_the_branch_date_and_moving_it_reruns_from_there(explorer):
+    assert explorer.branch.value == 31
+    assert explorer.branch.options[0] == ("2027-01 (January 2027)", 31)
+    assert "data-branch='31'" in explorer.status.value
+    explorer.sliders["russia.commitment"].value = 0.1
+    explorer.branch.value = 40
+    assert explorer.runs == 3 and explorer.what_if.from_ == "2027-10"
+    assert "from 2027-10" in explorer.status.value
+    item = re.search(r"data-monthly-a='([^']*)' data-monthly-b='([^']*)'", explorer.medians.value)
+    a, b = (json.loads(group) for group in item.groups())
+    assert len(a) == 73 and a[:40] == b[:40]
+
+
+def test_the_page_says_what_a_slider_does_to_a_drawn_parameter(tmp_path):
+    pytest.importorskip("ipywidgets")
+    from sim.explore import Explorer
+
+    start = load_scenario(ROOT / "scenarios" / "history_uncertain.yaml")
+    page = Explorer(start.with_params(horizon_months=40), replicates=20, run=False)
+    assert "South Korea: reactivity to DPRK" in page.uncertain_note.value
+    assert "from 2027-01 the slider sets one value in every future" in page.uncertain_note.value
+    page.branch.value = START
+    assert "shifts that distribution" in page.uncertain_note.value
+
+
 def test_other_parameter_chooser_takes_range_and_value_from_the_declaration(explorer):
-    explorer.other_picker.value = "dprk.troops"
+    explorer.other_group.value = "North Korea"
+    assert "troops (troops deployed)" in explorer.other_search.options
+    assert all(
+        ":" not in label and "." not in label.split(" (")[0]
+        for label in explorer.other_search.options
+    )  # words, not ids
+    explorer.other_search.value = "troops (troops deployed)"
+    assert explorer.other_path == "dprk.troops"
     slider = explorer.other_slider
     # the baseline's own value: no DPRK troops in Russia in June 2024 (history.yaml)
     assert (slider.min, slider.max, slider.value) == (0.0, 200000.0, 0.0)
@@ -298,7 +480,9 @@ def test_save_button_writes_a_loadable_file(explorer, tmp_path):
     path = explorer.save()
     assert path == tmp_path.resolve() / "china_leans_in.yaml"
     assert "Saved" in explorer.save_message.value
-    assert load_scenario(path).param("china", "coalition_bias") == 0.8
+    saved = load_scenario(path)
+    assert saved.spec.changes[-1].set == {"china.coalition_bias": 0.8}
+    assert saved.spec.changes[-1].from_ == "2027-01" and saved.branch == 31
     assert explorer.save() is None and "exists" in explorer.save_message.value
     explorer.save_name.value = "../escaped"
     assert explorer.save() is None

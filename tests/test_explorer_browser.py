@@ -3,9 +3,13 @@ Chromium driven by Playwright, every request to another host blocked and recorde
 
 Moving Russia's commitment down must re-run the model once (not once per key press), and
 the page must then show what the Python API computes for the same settings: a lower share of
-futures in which the reciprocity clause fires, and the fans' medians of B.
+futures in which the reciprocity clause fires, and the fans' medians of B. The sliders act from
+the branch date the page shows (January 2027, the month after the present): every month
+before it is A's on the page, and months after it move. At 1280 x 720 the outcome table is in
+words and the fans (with their legend) are shown at their own size.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -134,11 +138,22 @@ def test_moving_a_slider_in_the_browser_updates_table_and_fans(server, tmp_path)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1500})
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.route("**/*", only_localhost)
             page.goto(server, wait_until="domcontentloaded")
             page.wait_for_selector(".whatif-status [data-runs='1']", timeout=120_000)
-            page.screenshot(path=tmp_path / "1-start.png")
+            page.screenshot(path=tmp_path / "1-start.png", full_page=True)
+            branch = page.locator(".whatif-branch select")
+            shown_branch = branch.evaluate("s => s.options[s.selectedIndex].text")
+            assert shown_branch.replace("\xa0", " ") == "2027-01 (January 2027)"
+            words = page.locator("table.whatif-outcomes td.outcome").all_inner_texts()
+            assert "Partner joins a war (reciprocity clause)" in words
+            assert not [w for w in words if "_" in w], words  # no raw ids
+            shown = page.locator(".whatif-figure").evaluate(
+                "img => img.clientWidth / img.naturalWidth"
+            )
+            assert shown >= 0.95, f"the fans are shrunk to {shown:.0%} at 1280 x 720"
+            assert page.locator(".whatif-other-search input").count() == 1
             start = _table(page)
             assert all(a == b for a, b in start.values()), start  # B = A before any change
             figure_before = page.locator(".whatif-figure").screenshot()
@@ -154,14 +169,21 @@ def test_moving_a_slider_in_the_browser_updates_table_and_fans(server, tmp_path)
                 ".whatif-status [data-settings='russia.commitment = 0.1']", timeout=60_000
             )
             runs = _runs(page)
-            page.screenshot(path=tmp_path / "2-commitment-0.1.png")
+            page.screenshot(path=tmp_path / "2-commitment-0.1.png", full_page=True)
             if SCREENSHOT:
                 shutil.copyfile(tmp_path / "2-commitment-0.1.png", SCREENSHOT)
             after = _table(page)
             figure_after = page.locator(".whatif-figure").screenshot()
+            items = page.locator(".whatif-medians li").all()
             medians = {
-                li.get_attribute("data-series"): float(li.get_attribute("data-b"))
-                for li in page.locator(".whatif-medians li").all()
+                li.get_attribute("data-series"): float(li.get_attribute("data-b")) for li in items
+            }
+            monthly = {
+                li.get_attribute("data-series"): (
+                    json.loads(li.get_attribute("data-monthly-a")),
+                    json.loads(li.get_attribute("data-monthly-b")),
+                )
+                for li in items
             }
         finally:
             browser.close()
@@ -181,6 +203,11 @@ def test_moving_a_slider_in_the_browser_updates_table_and_fans(server, tmp_path)
     assert reciprocity["share_b"] < reciprocity["share_a"]
 
     assert figure_after != figure_before
+    branch = 31  # January 2027: months 0-30 (June 2024 to December 2026) are the history
+    for series, (a, b) in monthly.items():
+        assert a[:branch] == b[:branch], f"{series} moved before the branch date"
+    moved = [s for s, (a, b) in monthly.items() if a[branch:] != b[branch:]]
+    assert "spending:rok" in moved and "peninsula_tension" in moved, moved
     python = end_medians(comparison, DEFAULT_SERIES).set_index("series")["b"]
     assert medians == pytest.approx(python.to_dict(), rel=1e-5)
 

@@ -8,8 +8,11 @@ no widgets; sim.explore.widgets is the ipywidgets layer; sim.explore.serve start
 from sim.explore.core import (
     DEFAULT_SERIES,
     KNOBS,
+    START,
     Knob,
     WhatIf,
+    branch_label,
+    branch_months,
     effective_parameters,
     end_medians,
     fan_figure,
@@ -21,14 +24,18 @@ from sim.explore.core import (
     save_scenario,
     scenario_files,
     series_choices,
+    uncertain_note,
 )
 
 __all__ = [
     "DEFAULT_SERIES",
     "KNOBS",
+    "START",
     "Explorer",
     "Knob",
     "WhatIf",
+    "branch_label",
+    "branch_months",
     "effective_parameters",
     "end_medians",
     "fan_figure",
@@ -40,6 +47,7 @@ __all__ = [
     "save_scenario",
     "scenario_files",
     "series_choices",
+    "uncertain_note",
 ]
 
 

@@ -1,11 +1,15 @@
 """The what-if explorer's logic, without widgets: knobs, changes, runs, tables, figures, files.
 
-A what-if is a starting scenario A and a set of parameter changes; B is A with those
-changes. Both run on common random numbers (same seed, same replicates, same horizon) with
-`sim.compare`, so replicate r of B differs from replicate r of A only by the changes.
+A what-if is a starting scenario A, a branch month and a set of parameter changes; B is A
+with those changes from the branch month on (`Scenario.with_params(changes, from_=...)`), so
+every month before it is A's. Both run on common random numbers (same seed, same replicates,
+same horizon) with `sim.compare`, so replicate r of B differs from replicate r of A only by
+the changes, and only from the branch month.
 """
 
 import errno
+import html
+import json
 import math
 import os
 import re
@@ -24,6 +28,9 @@ from sim import Comparison, Scenario, ScenarioError, compare, load_scenario
 from sim.explore.declarations import (
     ACTOR_PARAMS,
     ACTORS,
+    BANDS,
+    DESIRABILITY_NOTE,
+    INK,
     NAMES,
     SANCTIONERS,
     SERIES,
@@ -31,6 +38,15 @@ from sim.explore.declarations import (
     THEATRE_PARAMS,
     WORLD_PARAMS,
     Param,
+    UncertainSpec,
+    change_color,
+    mark_present,
+    month_date,
+    month_name,
+    month_text,
+    outcome_label,
+    parameter_label,
+    scenario_color,
 )
 from sim.results.forced import FORCED_NOTE
 
@@ -189,6 +205,18 @@ def parameter_paths(scenario: Scenario | None = None) -> list[str]:
     return paths
 
 
+def parameter_groups(paths: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Parameters by whose they are, in plain words from their declarations:
+    {'South Korea': {'reactivity toward Japan (1/yr)': 'rok.reactivity.japan', ...}, ...};
+    actors in their declared order, then the world and the war in Ukraine."""
+    groups: dict[str, dict[str, str]] = {}
+    order = [*ACTORS, "world", "ukraine"]
+    for path in sorted(paths, key=lambda p: order.index(p.split(".")[0])):
+        who, _, words = parameter_label(path).partition(": ")
+        groups.setdefault(who, {})[words] = path
+    return groups
+
+
 def _has_value(scenario: Scenario, path: str) -> bool:
     try:
         parameter_value(scenario, path)
@@ -202,30 +230,129 @@ def knob_for(key: str) -> Knob:
     return KNOB_BY_KEY.get(key) or parameter_knob(key)
 
 
-def overriding_events(scenario: Scenario, knob: Knob) -> list[str]:
-    """The scenario's events that later set a knob's parameters (the slider sets the value
-    they start from; the event still applies at its date)."""
+def overriding_events(scenario: Scenario, knob: Knob, branch: int = 0) -> list[str]:
+    """The scenario's events and changes that set a knob's parameters after the branch
+    month (all of them from the start, month 0): the slider sets the value until then, and
+    the event still applies at its month. A change in the branch month itself is the
+    scenario's and comes before the slider's, so the slider's value wins."""
     notes = []
-    for event in scenario.spec.events:
+    for event in scenario.events:
         hit = [p for p in (event.set or {}) if p in knob.paths]
-        if hit:
-            when = event.date or f"month {event.month}"
+        if hit and (branch == 0 or event.at_month > branch):
+            when = event.date or month_name(event.at_month)
             notes.append(
                 f"{when}: {', '.join(hit)} = " + ", ".join(f"{event.set[p]:g}" for p in hit)
             )
     return notes
 
 
+# --- Branch month and uncertain parameters -----------------------------------------------
+
+
+START = 0
+"""The branch month 'from the start' (June 2024): changes are undated keys of the scenario."""
+
+
+def branch_months(scenario: Scenario) -> list[int]:
+    """The months a what-if may branch from, the default first: the months after the
+    present to the horizon, then the start (START, rewriting the observed history); for a
+    scenario without a present, the start and every month after it."""
+    horizon = scenario.spec.horizon_months
+    if scenario.present is None:
+        return [START, *range(1, horizon + 1)]
+    return [*range(scenario.present + 1, horizon + 1), START]
+
+
+def branch_label(month: int, history: bool = True) -> str:
+    """'2027-01 (January 2027)'; the start says that it rewrites the observed history
+    (`history`: the scenario has a present)."""
+    if month == START:
+        return "June 2024, the start" + (" (rewrites the history)" if history else "")
+    return f"{month_name(month)} ({month_date(month).astype('datetime64[D]').item():%B %Y})"
+
+
+def uncertain_spec(scenario: Scenario, path: str) -> UncertainSpec | None:
+    """The distribution the scenario's `uncertain:` block draws a parameter from, if any."""
+    return (scenario.spec.uncertain or {}).get(path)
+
+
+def describe_prior(u: UncertainSpec) -> str:
+    """'triangular from 0.3 to 2.4, mode 1'."""
+    extra = {"triangular": ("mode",), "normal": ("mean", "sd"), "beta": ("a", "b")}
+    words = ", ".join(f"{key} {getattr(u, key):g}" for key in extra.get(u.dist, ()))
+    return f"{u.dist} from {u.low:g} to {u.high:g}" + (f", {words}" if words else "")
+
+
+def shifted_prior(u: UncertainSpec, path: str, delta: float) -> dict[str, Any]:
+    """The distribution moved by `delta` (low, high, mode, mean), kept inside the declared
+    range; a ScenarioError when the move leaves no room inside it."""
+    param = declaration(path)
+    low = min(max(u.low + delta, param.low), param.high)
+    high = min(max(u.high + delta, param.low), param.high)
+    if not low < high:
+        raise ScenarioError(
+            "<explorer>",
+            None,
+            path,
+            f"moving its prior ({describe_prior(u)}) by {delta:+g} leaves nothing inside "
+            f"{param.low:g} to {param.high:g}",
+        )
+    out = u.model_dump(exclude_none=True) | {"low": _tidy(low), "high": _tidy(high)}
+    for key in ("mode", "mean"):
+        if key in out:
+            out[key] = _tidy(min(max(out[key] + delta, low), high))
+    return out
+
+
+def uncertain_note(scenario: Scenario, knob: Knob, branch: int) -> str | None:
+    """What a knob does to parameters A draws per future (`uncertain:`), in one sentence;
+    None when A draws none of them."""
+    drawn = {p: u for p in knob.paths if (u := uncertain_spec(scenario, p)) is not None}
+    if not drawn:
+        return None
+    priors = "; ".join(f"{p}: {describe_prior(u)}" for p, u in drawn.items())
+    if branch == START:
+        return (
+            f"A draws this per future ({priors}). Moving the slider shifts that distribution "
+            "by the move (every future's draw moves with it, inside the declared range)."
+        )
+    return (
+        f"A draws this per future ({priors}). Until {month_name(branch)} every future keeps "
+        f"its draw; from {month_name(branch)} the slider sets one value in every future "
+        "(it replaces the draw)."
+    )
+
+
 # --- What-if: A and B on common random numbers -------------------------------------------
 
 
 class WhatIf:
-    """A starting scenario and the knob settings that differ from it."""
+    """A starting scenario, the month B branches from, and the knob settings that differ
+    from A. The branch defaults to the month after A's present (branch_months)."""
 
-    def __init__(self, scenario: Scenario, replicates: int | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, replicates: int | None = None, branch: int | None = None
+    ) -> None:
         self.base = scenario
         self.replicates = replicates or scenario.spec.replicates
         self.settings: dict[str, float] = {}
+        self.branch = branch_months(scenario)[0]
+        if branch is not None:
+            self.set_branch(branch)
+
+    def set_branch(self, month: int) -> None:
+        """Branch from this month (one of branch_months(A))."""
+        allowed = branch_months(self.base)
+        if month not in allowed:
+            raise ScenarioError(
+                "<explorer>",
+                None,
+                "branch",
+                f"expected a month from {month_name(allowed[0])} to "
+                f"{month_name(self.base.spec.horizon_months)} or {START} (the start), got "
+                f"{month_name(month)}",
+            )
+        self.branch = month
 
     def set(self, key: str, value: float) -> None:
         """Move a knob (a KNOBS key or any parameter path); its start value removes it."""
@@ -249,25 +376,57 @@ class WhatIf:
     def reset(self) -> None:
         self.settings.clear()
 
-    def changes(self) -> dict[str, float]:
-        """Dotted parameter paths and values for Scenario.with_params, knobs in order."""
+    def _all_changes(self) -> dict[str, float]:
         out: dict[str, float] = {}
         for key, value in self.settings.items():
             out |= knob_for(key).changes(_tidy(value))
         return out
 
+    def changes(self) -> dict[str, float]:
+        """Dotted parameter paths and values for Scenario.with_params, knobs in order; from
+        the start, without the parameters A draws (prior_shifts moves those)."""
+        changes = self._all_changes()
+        if self.branch != START:
+            return changes
+        return {p: v for p, v in changes.items() if uncertain_spec(self.base, p) is None}
+
+    def prior_shifts(self) -> dict[str, dict[str, Any]]:
+        """From the start: A's `uncertain:` distributions of changed parameters, moved by
+        the knob's move (slider value - A's value); empty with a branch date."""
+        if self.branch != START:
+            return {}
+        out = {}
+        for path, value in self._all_changes().items():
+            u = uncertain_spec(self.base, path)
+            if u is not None:
+                out[path] = shifted_prior(u, path, value - parameter_value(self.base, path))
+        return out
+
+    @property
+    def from_(self) -> str | None:
+        """The branch month as with_params' `from_` ('2027-01'); None from the start."""
+        return None if self.branch == START else month_name(self.branch)
+
     def describe(self) -> str:
         if not self.settings:
             return "no change"
-        return "; ".join(f"{knob_for(k).label} = {_tidy(v):g}" for k, v in self.settings.items())
+        what = "; ".join(f"{knob_for(k).label} = {_tidy(v):g}" for k, v in self.settings.items())
+        return what + (f" from {self.from_}" if self.from_ else "")
 
     def modified(self) -> Scenario:
-        """B: the starting scenario with the changes, validated like a file."""
-        return self.base.with_params(
-            self.changes(),
-            name=f"{self.base.name}_what_if",
-            description=f"{self.base.name} with {self.describe()}",
-        )
+        """B: the starting scenario with the changes from the branch month, validated like a
+        file."""
+        top: dict[str, Any] = {
+            "name": f"{self.base.name}_what_if",
+            "description": f"{self.base.name} with {self.describe()}",
+        }
+        shifts = self.prior_shifts()
+        if shifts:
+            drawn = self.base.spec.uncertain or {}
+            top["uncertain"] = {p: u.model_dump(exclude_none=True) for p, u in drawn.items()}
+            top["uncertain"] |= shifts
+        changes = self.changes()
+        return self.base.with_params(changes or None, from_=self.from_ if changes else None, **top)
 
     def run(self) -> Comparison:
         """A and B on common random numbers (A's seed, the chosen replicates)."""
@@ -299,19 +458,20 @@ def _interval(low: float, high: float, sign: str = "") -> str:
 
 
 def _outcome_row(row: Any) -> str:
-    """One row of the explorer's outcome table: every share and the difference with its
-    interval; the difference bold where it is beyond Monte Carlo error; a forced outcome
-    greyed and named as such."""
+    """One row of the explorer's outcome table, labelled in words: every share and the
+    difference with its interval; the difference coloured by desirability (blue better, red
+    worse, grey depends on the view) and bold where it is beyond Monte Carlo error; a forced
+    outcome greyed and named as such."""
+    label = html.escape(outcome_label(row.outcome))
     if row.forced:
-        color, name = "#888", f"{row.outcome.replace('_', ' ')} ({FORCED_NOTE})"
+        color, name = "#888", f"{label} ({FORCED_NOTE})"
     else:
-        color = "#b2182b" if row.difference > 0 else "#2166ac" if row.difference < 0 else "#444"
-        name = row.outcome.replace("_", " ")
+        color, name = change_color(row.outcome, row.difference), label
     weight = "bold" if row.differs and not row.forced else "normal"
     marked = ' class="forced"' if row.forced else ""
     return (
-        f'<tr data-outcome="{row.outcome}" title="{row.meaning}"{marked}>'
-        f"<td>{name}</td>"
+        f'<tr data-outcome="{row.outcome}" title="{html.escape(row.meaning)}"{marked}>'
+        f'<td class="outcome">{name}</td>'
         f'<td class="share-a">{row.share_a * 100:.1f} %</td>'
         f'<td class="ci-a">{_interval(row.share_a_low, row.share_a_high)}</td>'
         f'<td class="share-b">{row.share_b * 100:.1f} %</td>'
@@ -337,8 +497,8 @@ def outcome_html(table: pd.DataFrame, names: Sequence[str] = ("A", "B")) -> str:
         "its 95 % Wilson interval. A and B share seed and replicates (common random numbers), "
         "so B - A has a 95 % interval for paired data (Newcombe 1998), bold where it excludes "
         "0 (beyond Monte Carlo error), and the last column counts futures whose outcome the "
-        f"change switched on / off. Grey: {FORCED_NOTE}, not a difference the change made."
-        "</div>"
+        f"change switched on / off. {DESIRABILITY_NOTE} Grey, too: {FORCED_NOTE}, not a "
+        "difference the change made.</div>"
     )
 
 
@@ -365,34 +525,54 @@ def parse_series(key: str) -> tuple[str, str | None]:
 
 DEFAULT_SERIES = ("spending:rok", "peninsula_tension", "isolation_index")
 
-BANDS = ((0.05, 0.95, 0.15, "90 %"), (0.25, 0.75, 0.35, "50 %"))
-COLORS = ("#555555", "#c0392b")
+FIGURE_WIDTH = 6.4
+"""Inches: at FIGURE_DPI about the width of the results column of the page at 1280 px, so
+the fans are shown at about their own size and the legend stays readable."""
+FIGURE_DPI = 90
+LEGEND_POINTS = 9.0
 
 
 def end_medians(comparison: Comparison, series: Iterable[str]) -> pd.DataFrame:
-    """Median over replicates of each series in the last month, for A and B."""
+    """Median over replicates of each series in the last month, for A and B, and each
+    month's median of A and B (lists, month 0 = June 2024)."""
     rows = []
     for key in series:
         name, column = parse_series(key)
-        a, b = (np.median(r.series(name, column)[-1]) for r in comparison.results[:2])
+        a, b = (np.median(r.series(name, column), axis=1) for r in comparison.results[:2])
         rows.append(
-            {"series": key, "a": float(a), "b": float(b), "unit": SERIES_BY_NAME[name].unit}
+            {
+                "series": key,
+                "a": float(a[-1]),
+                "b": float(b[-1]),
+                "unit": SERIES_BY_NAME[name].unit,
+                "monthly_a": a.tolist(),
+                "monthly_b": b.tolist(),
+            }
         )
     return pd.DataFrame(rows)
 
 
-def fan_figure(comparison: Comparison, series: Sequence[str] = DEFAULT_SERIES) -> Figure:
-    """A (grey) and B (red) for two or three series: median, 50 % and 90 % of replicates,
-    on real dates with units. A plain Figure (no pyplot), safe to draw off the main thread."""
+def monthly_json(values: Sequence[float]) -> str:
+    """A month's medians as compact JSON (6 significant digits) for a page attribute."""
+    return json.dumps([float(f"{v:.6g}") for v in values], separators=(",", ":"))
+
+
+def fan_figure(
+    comparison: Comparison, series: Sequence[str] = DEFAULT_SERIES, branch: int | None = None
+) -> Figure:
+    """A (grey) and B (purple) for two or three series, one above the other: median, 50 %
+    and 90 % of replicates, on real dates with units, the present ('today') and the branch
+    month marked. A plain Figure (no pyplot), safe to draw off the main thread."""
     import matplotlib.dates as mdates
 
     labels = {key: label for label, key in series_choices()}
-    fig = Figure(figsize=(4.2 * len(series), 3.6), layout="constrained")
-    axes = fig.subplots(1, len(series), squeeze=False)[0]
-    names = [f"A: {comparison.results[0].scenario.name}", "B: what-if"]
+    fig = Figure(figsize=(FIGURE_WIDTH, 1.0 + 2.0 * len(series)), layout="constrained")
+    axes = fig.subplots(len(series), 1, squeeze=False, sharex=True)[:, 0]
+    a, b = comparison.results[:2]
+    names = [f"A: {a.scenario.name}", "B: what-if"]
     for ax, key in zip(axes, series, strict=True):
         name, column = parse_series(key)
-        for result, color, label in zip(comparison.results[:2], COLORS, names, strict=True):
+        for k, (result, label) in enumerate(zip((a, b), names, strict=True)):
             values = result.series(name, column)
             for low, high, alpha, width in BANDS:
                 lo, hi = np.quantile(values, (low, high), axis=1)
@@ -400,29 +580,37 @@ def fan_figure(comparison: Comparison, series: Sequence[str] = DEFAULT_SERIES) -
                     result.dates,
                     lo,
                     hi,
-                    color=color,
+                    color=scenario_color(k),
                     alpha=alpha,
                     lw=0,
-                    label=f"{label}, {width} of replicates",
+                    label=f"{label}, middle {width}",
                 )
             ax.plot(
                 result.dates,
                 np.median(values, axis=1),
-                color=color,
+                color=scenario_color(k),
                 lw=1.8,
                 label=f"{label}, median",
             )
-        ax.set_title(labels[key], fontsize=10)
-        ax.set_ylabel(SERIES_BY_NAME[name].unit)
+        mark_present(ax, a.scenario.present, a.scenario.spec.horizon_months)
+        if branch:
+            ax.axvline(month_date(branch), color=INK, lw=1.0, ls="--", zorder=1)
+        ax.set_title(labels[key], fontsize=10, loc="left")
+        ax.set_ylabel(SERIES_BY_NAME[name].unit, fontsize=9)
         ax.xaxis.set_major_locator(mdates.YearLocator(2))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.grid(True, alpha=0.3)
     handles, legend_labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, legend_labels, loc="outside lower center", ncol=3, fontsize=8)
+    if branch:
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], color=INK, lw=1.0, ls="--"))
+        legend_labels.append(f"B branches from {month_text(month_date(branch))}")
+    fig.legend(handles, legend_labels, loc="outside lower center", ncol=2, fontsize=LEGEND_POINTS)
     return fig
 
 
-def figure_png(fig: Figure, dpi: int = 90) -> bytes:
+def figure_png(fig: Figure, dpi: int = FIGURE_DPI) -> bytes:
     from io import BytesIO
 
     buffer = BytesIO()
@@ -453,11 +641,27 @@ def _nested(changes: Mapping[str, Any]) -> dict[str, Any]:
     return tree
 
 
+def _change_keys(what_if: WhatIf) -> dict[str, Any]:
+    """The saved file's keys for B's changes: a `changes:` block from the branch month, or
+    undated keys from the start; moved priors as `uncertain:` entries."""
+    changes = what_if.changes()
+    keys: dict[str, Any] = {}
+    if changes and what_if.from_ is not None:
+        keys["changes"] = [{"from": what_if.from_, "set": changes}]
+    elif changes:
+        keys = _nested(changes)
+    shifts = what_if.prior_shifts()
+    if shifts:
+        keys["uncertain"] = shifts
+    return keys
+
+
 def save_scenario(
     what_if: WhatIf, name: str | Path, folder: str | Path, description: str | None = None
 ) -> Path:
     """Write B into `folder` as a scenario file that `extends` A's file (relative path) and
-    holds only the changes; check that it loads to the same parameters as B.
+    holds only the changes (a `changes:` block `from:` the branch month); check that it
+    loads to the same parameters and events as B.
 
     `name` is a file name ('x' or 'x.yaml'), or a path whose folder is `folder`. The file is
     created only directly inside `folder`: never over an existing file or symbolic link,
@@ -486,7 +690,7 @@ def save_scenario(
             top[key] = getattr(what_if.base.spec, key)
     if what_if.replicates != on_file.replicates:
         top["replicates"] = what_if.replicates
-    body = yaml.safe_dump(top | _nested(what_if.changes()), sort_keys=False, allow_unicode=True)
+    body = yaml.safe_dump(top | _change_keys(what_if), sort_keys=False, allow_unicode=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = (
         f"# Saved from the what-if explorer on {stamp}: {what_if.base.name} with "

@@ -20,17 +20,22 @@ from sim.explore.core import (
     KNOBS,
     Knob,
     WhatIf,
+    branch_label,
+    branch_months,
     end_medians,
     fan_figure,
     figure_png,
     knob_for,
+    monthly_json,
     outcome_differences,
     outcome_html,
     overriding_events,
+    parameter_groups,
     parameter_paths,
     save_scenario,
     scenario_files,
     series_choices,
+    uncertain_note,
 )
 
 WIDE = {"description_width": "220px"}
@@ -134,15 +139,38 @@ class Explorer:
         self.units = {k.key: _unit(k.unit) for k in KNOBS}
         self.event_note = w.HTML()
 
-        knob_paths = {p for k in KNOBS for p in k.paths}
-        self.other_choices = [p for p in parameter_paths(scenario) if p not in knob_paths]
-        self.other_picker = w.Dropdown(
-            options=[(f"{knob_for(p).label} ({p})", p) for p in self.other_choices],
-            description="Any other parameter",
+        self.branch = w.Dropdown(
+            description="Sliders act from",
+            tooltip="B is A until this month, then A with the changes (the branch date)",
             style=WIDE,
             layout=ROW,
         )
-        first = knob_for(self.other_choices[0])
+        self.branch.add_class("whatif-branch")
+        self._branch_options()
+        self.uncertain_note = w.HTML()
+        self.uncertain_note.add_class("whatif-uncertain")
+
+        knob_paths = {p for k in KNOBS for p in k.paths}
+        self.other_choices = [p for p in parameter_paths(scenario) if p not in knob_paths]
+        self.groups = parameter_groups(self.other_choices)
+        self.other_group = w.Dropdown(
+            options=list(self.groups),
+            description="Any other parameter of",
+            style=WIDE,
+            layout=ROW,
+        )
+        self.other_group.add_class("whatif-other-group")
+        self.other_search = w.Combobox(
+            placeholder="type to search, e.g. reactivity",
+            ensure_option=True,
+            description="parameter",
+            style=WIDE,
+            layout=ROW,
+        )
+        self.other_search.add_class("whatif-other-search")
+        self._group_picked()
+        self.other_path = self.groups[self.other_group.value][self.other_search.value]
+        first = knob_for(self.other_path)
         self.other_slider = _slider(first, first.value_in(scenario))
         self.other_slider.description = "value"
         self.other_unit = _unit(first.unit)
@@ -165,7 +193,7 @@ class Explorer:
         self.status.add_class("whatif-status")
         self.table = w.HTML()
         self.table.add_class("whatif-table")
-        self.figure = w.Image(format="png", layout=w.Layout(width="100%"))
+        self.figure = w.Image(format="png", layout=w.Layout(max_width="100%"))
         self.figure.add_class("whatif-figure")
         self.medians = w.HTML()
         self.medians.add_class("whatif-medians")
@@ -184,9 +212,11 @@ class Explorer:
 
         for key, slider in self.sliders.items():
             slider.observe(lambda change, key=key: self._moved(key, change["new"]), "value")
-        self.other_picker.observe(self._picked, "value")
+        self.other_group.observe(lambda _: self._group_picked(), "value")
+        self.other_search.observe(self._searched, "value")
+        self.branch.observe(self._branch_changed, "value")
         self.other_slider.observe(
-            lambda change: self._moved(self.other_picker.value, change["new"]), "value"
+            lambda change: self._moved(self.other_path, change["new"]), "value"
         )
         self.replicates.observe(self._replicates_changed, "value")
         self.scenario_picker.observe(self._scenario_changed, "value")
@@ -209,11 +239,17 @@ class Explorer:
             [
                 self.scenario_picker,
                 self.replicates,
+                self.branch,
                 w.HTML("<b>Drivers</b> (the sweeps' most influential parameters)"),
                 *knob_rows,
                 self.event_note,
-                w.HTML("<b>Any other declared parameter</b> (range and unit from its declaration)"),
-                self.other_picker,
+                self.uncertain_note,
+                w.HTML(
+                    "<b>Any other declared parameter</b> (pick whose, then type to search; "
+                    "range and unit from its declaration)"
+                ),
+                self.other_group,
+                self.other_search,
                 w.HBox([self.other_slider, self.other_unit]),
                 self.other_meaning,
                 self.reset,
@@ -251,8 +287,38 @@ class Explorer:
         self._show_changed()
         self.request()
 
+    def _group_picked(self) -> None:
+        """Offer the chosen actor's parameters in the search box, the first one chosen."""
+        labels = self.groups[self.other_group.value]
+        self.other_search.options = list(labels)
+        self.other_search.value = next(iter(labels))
+
+    def _searched(self, change: dict) -> None:
+        path = self.groups[self.other_group.value].get(change["new"])
+        if path is not None and path != self.other_path:
+            self.other_path = path
+            self._picked()
+
+    def _branch_options(self) -> None:
+        self._quiet = True
+        try:
+            base = self.what_if.base
+            history = base.present is not None
+            self.branch.options = [(branch_label(m, history), m) for m in branch_months(base)]
+            self.branch.value = self.what_if.branch
+        finally:
+            self._quiet = False
+
+    def _branch_changed(self, change: dict) -> None:
+        if self._quiet:
+            return
+        self.what_if.set_branch(int(change["new"]))
+        self._show_event_notes()
+        self._show_changed()
+        self.request()
+
     def _picked(self, _change: object = None) -> None:
-        knob = knob_for(self.other_picker.value)
+        knob = knob_for(self.other_path)
         self._quiet = True
         try:
             with self.other_slider.hold_trait_notifications():
@@ -281,6 +347,7 @@ class Explorer:
             self._error(error)
             return
         self.what_if = WhatIf(scenario, self.what_if.replicates)
+        self._branch_options()
         self._sync_sliders()
         self._default_save_name()
         self._show_event_notes()
@@ -308,24 +375,41 @@ class Explorer:
         notes = [
             f"{knob.label}: {note}"
             for knob in KNOBS
-            for note in overriding_events(self.what_if.base, knob)
+            for note in overriding_events(self.what_if.base, knob, self.what_if.branch)
         ]
         self.event_note.value = (
             (
                 "<div style='font-size:90%;color:#8a5a00'>This scenario's "
-                "events set these later (the slider sets the value until "
+                "events set these after the branch date (the slider sets the value until "
                 "then): " + "; ".join(html.escape(n) for n in notes) + "</div>"
             )
             if notes
             else ""
         )
+        drawn = [
+            f"<li data-knob='{knob.key}'><b>{html.escape(knob.label)}</b>: {html.escape(note)}</li>"
+            for knob in KNOBS
+            if (note := uncertain_note(self.what_if.base, knob, self.what_if.branch))
+        ]
+        self.uncertain_note.value = (
+            f"<div style='font-size:90%;color:#8a5a00'><ul>{''.join(drawn)}</ul></div>"
+            if drawn
+            else ""
+        )
 
     def _show_changed(self) -> None:
-        knob = knob_for(self.other_picker.value)
+        knob = knob_for(self.other_path)
+        drawn = uncertain_note(self.what_if.base, knob, self.what_if.branch)
         self.other_meaning.value = (
             f"<div style='font-size:90%'>{html.escape(knob.meaning)} "
             f"A: {knob.value_in(self.what_if.base):g}</div>"
-            f"<div style='font-size:90%'><b>B = A with:</b> "
+            + (
+                f"<div class='whatif-uncertain' style='font-size:90%;color:#8a5a00'>"
+                f"{html.escape(drawn)}</div>"
+                if drawn
+                else ""
+            )
+            + f"<div style='font-size:90%'><b>B = A with:</b> "
             f"{html.escape(self.what_if.describe())}</div>"
         )
 
@@ -370,7 +454,8 @@ class Explorer:
         seconds = time.perf_counter() - started
         changes = "; ".join(f"{k} = {v:g}" for k, v in self.what_if.settings.items()) or "none"
         self.status.value = (
-            f"<div data-runs='{self.runs}' data-settings='{html.escape(changes)}'>"
+            f"<div data-runs='{self.runs}' data-settings='{html.escape(changes)}' "
+            f"data-branch='{self.what_if.branch}'>"
             f"<b>Run {self.runs} done</b> in {seconds:.1f} s: A = '{a.scenario.name}', "
             f"B = A with {html.escape(what)}; {a.replicates} replicates each, seed "
             f"{a.scenario.spec.seed} (common random numbers)."
@@ -381,11 +466,13 @@ class Explorer:
         if self.comparison is None:
             return
         keys = [d.value for d in self.series if d.value != NO_SERIES]
-        self.figure.value = figure_png(fan_figure(self.comparison, keys))
+        self.figure.value = figure_png(fan_figure(self.comparison, keys, self.what_if.branch))
         medians = end_medians(self.comparison, keys)
         last = self.comparison.results[0].dates[-1].strftime("%B %Y")
         rows = "".join(
-            f"<li data-series='{r.series}' data-a='{r.a:.6g}' data-b='{r.b:.6g}'>"
+            f"<li data-series='{r.series}' data-a='{r.a:.6g}' data-b='{r.b:.6g}' "
+            f"data-monthly-a='{monthly_json(r.monthly_a)}' "
+            f"data-monthly-b='{monthly_json(r.monthly_b)}'>"
             f"{html.escape(dict((k, lab) for lab, k in series_choices())[r.series])}: "
             f"A {r.a:.3g}, B {r.b:.3g} {html.escape(r.unit)}</li>"
             for r in medians.itertuples()
@@ -393,7 +480,8 @@ class Explorer:
         self.medians.value = (
             f"<div style='font-size:90%'>Median of replicates in {last}:"
             f"<ul>{rows}</ul>Bands: 50 % and 90 % of replicates; grey A, "
-            "red B.</div>"
+            "purple B. Every month is in the attributes data-monthly-a and -b (from June "
+            "2024).</div>"
         )
 
     def _error(self, error: Exception) -> None:

@@ -59,7 +59,7 @@ test: $(VENV)/.extra-test
 	$(PY) -m ruff check sim tests run.py benchmarks mkdocs_hooks.py
 	$(PY) -m ruff format --check sim tests run.py benchmarks mkdocs_hooks.py
 	$(PY) -m pytest -q -m "not slow and not rules"
-	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider -m rules
+	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider -m rules tests/test_rules_*.py
 	$(GENERIC_CPU) $(PY) -m pytest -q -p no:cacheprovider tests/test_golden.py
 
 test-slow: $(VENV)/.extra-test

@@ -35,11 +35,12 @@ def run_folders(out: Path) -> list[Path]:
 
 
 def test_a_run_writes_series_outcomes_manifest_and_plots_and_names_the_figure_last(
-    short_scenario, tmp_path
+    short_scenario, tmp_path, capsys
 ):
-    done = cli(str(short_scenario), "--replicates", "6", "--seed", "11", "--out", str(tmp_path))
-    assert done.returncode == 0, done.stderr
-    assert "regional_arms_race" in done.stdout and "Results:" in done.stdout
+    argv = [str(short_scenario), "--replicates", "6", "--seed", "11", "--out", str(tmp_path)]
+    assert console_script.main(["run", *argv]) == 0
+    stdout = capsys.readouterr().out
+    assert "regional_arms_race" in stdout and "Results:" in stdout
     (folder,) = run_folders(tmp_path)
     series = pd.read_parquet(folder / "series.parquet")
     assert set(series.columns) == {
@@ -63,14 +64,15 @@ def test_a_run_writes_series_outcomes_manifest_and_plots_and_names_the_figure_la
     assert {"mesa", "numpy", "python"} <= set(manifest["versions"])
     for png in ("dashboard.png", "fan_charts.png", "outcomes.png"):
         assert (folder / "plots" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert done.stdout.splitlines()[-1] == f"Open first: {folder / 'plots' / 'dashboard.png'}"
+    assert stdout.splitlines()[-1] == f"Open first: {folder / 'plots' / 'dashboard.png'}"
 
 
 def test_a_second_run_never_touches_the_first(short_scenario, tmp_path):
-    assert cli(str(short_scenario), "--out", str(tmp_path), "--no-plots").returncode == 0
+    argv = ["run", str(short_scenario), "--out", str(tmp_path), "--no-plots"]
+    assert main(argv) == 0
     (first,) = run_folders(tmp_path)
     before = {p.name: p.read_bytes() for p in first.iterdir()}
-    assert cli(str(short_scenario), "--out", str(tmp_path), "--no-plots").returncode == 0
+    assert main(argv) == 0
     folders = run_folders(tmp_path)
     assert len(folders) == 2 and first in folders
     assert {p.name: p.read_bytes() for p in first.iterdir()} == before
@@ -78,11 +80,12 @@ def test_a_second_run_never_touches_the_first(short_scenario, tmp_path):
     assert same[0].equals(same[1])  # same scenario and seed, same results
 
 
-def test_compare_writes_outcomes_paired_differences_and_plots(tmp_path):
+@pytest.mark.slow  # two full-horizon scenarios and three figures
+def test_compare_writes_outcomes_paired_differences_and_plots(tmp_path, capsys):
     scenarios = [str(ROOT / "scenarios" / f"{name}.yaml") for name in ("baseline", "us_buildup")]
-    done = cli("compare", *scenarios, "--replicates", "8", "--out", str(tmp_path))
-    assert done.returncode == 0, done.stderr
-    assert "baseline" in done.stdout and "us_buildup" in done.stdout
+    assert main(["compare", *scenarios, "--replicates", "8", "--out", str(tmp_path)]) == 0
+    stdout = capsys.readouterr().out
+    assert "baseline" in stdout and "us_buildup" in stdout
     (folder,) = (tmp_path / "compare").iterdir()
     outcomes = pd.read_csv(folder / "outcomes.csv")
     assert set(outcomes["scenario"]) == {"baseline", "us_buildup"}
@@ -127,10 +130,10 @@ def test_sweep_writes_shares_sensitivity_discovery_and_plots(tmp_path):
         assert (folder / name).exists(), name
 
 
-def test_sweep_without_a_sweep_block_is_an_error(tmp_path):
-    done = cli("sweep", str(ROOT / "scenarios" / "baseline.yaml"), "--out", str(tmp_path))
-    assert done.returncode == 2
-    assert "has no 'sweep:' block" in done.stderr and "Traceback" not in done.stderr
+def test_sweep_without_a_sweep_block_is_an_error(tmp_path, capsys):
+    assert main(["sweep", str(ROOT / "scenarios" / "baseline.yaml"), "--out", str(tmp_path)]) == 2
+    stderr = capsys.readouterr().err
+    assert "has no 'sweep:' block" in stderr and "Traceback" not in stderr
     assert not any(tmp_path.iterdir())
 
 
@@ -241,6 +244,7 @@ def test_compare_with_one_file_suggests_alliance_sim_run(capsys, tmp_path):
     assert "(run a single one with alliance-sim run FILE)" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_run_py_and_alliance_sim_run_write_the_same_files(short_scenario, tmp_path, capsys):
     args = [str(short_scenario), "--replicates", "2", "--seed", "5", "--no-plots"]
     by_run_py = cli(*args, "--out", str(tmp_path / "a"))

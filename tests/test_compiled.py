@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,7 @@ np.savez(sys.argv[1], **arrays)
 """
 
 
+@pytest.mark.slow  # two interpreters, one running the rules as plain Python
 def test_the_rules_run_uncompiled_for_debugging_with_the_same_results(tmp_path):
     """NUMBA_DISABLE_JIT=1 runs the very same rules as plain Python: same numbers."""
     results = {}

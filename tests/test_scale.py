@@ -44,7 +44,11 @@ def reference(job, tmp_path_factory):
     return read_runs(folder)
 
 
-@pytest.mark.parametrize(("workers", "chunk_size"), [(1, 4), (2, 5), (2, 1)])
+@pytest.mark.parametrize(
+    ("workers", "chunk_size"),
+    # each two-worker case starts a process pool; one of them is enough for `make test`
+    [(1, 4), pytest.param(2, 5, marks=pytest.mark.slow), (2, 1)],
+)
 def test_results_are_bit_identical_for_any_workers_and_chunk_size(
     job, reference, tmp_path, workers, chunk_size
 ):

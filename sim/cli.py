@@ -518,6 +518,11 @@ def condition_command(args: argparse.Namespace, command: list[str]) -> int:
         )
     folder = write_conditioning(c, args.out, command, started, plots=not args.no_plots)
     print(c.intervals().round(4).to_string(index=False))
+    for g in c.generations:
+        print(
+            f"Generation {g.t}: tolerance {g.epsilon:.4g}, {g.particles} particles from "
+            f"{g.simulations:,} simulations, effective sample size {g.effective:.1f}"
+        )
     print(f"Before: {c.before.summary_text()}")
     print(f"After:  {c.after.summary_text()}")
     if c.held_out_text():

@@ -113,6 +113,7 @@ def test_smc_posterior_lies_in_the_prior_and_repeats_for_a_seed() -> None:
     assert sets["dprk.troop_losses"].between(0.08, 0.3).all()
     assert [g.t for g in first.generations] == [0, 1]
     assert first.generations[1].epsilon <= first.generations[0].epsilon
+    assert all(0 < g.effective <= 8 + 1e-9 for g in first.generations)
     assert (sets["distance"] <= first.generations[-1].epsilon).all()
     assert np.array_equal(sets.to_numpy(), again.sets.to_numpy())
 
@@ -128,6 +129,7 @@ def test_condition_smc_with_a_split_writes_held_out_scores_and_a_reusable_poster
     assert main([*argv, *smc, "--replicates", "10", "--no-plots"]) == 0
     printed = capsys.readouterr().out
     assert "Held out after 2025-12: 1 observation(s), mean CRPS" in printed
+    assert "Generation 1: tolerance" in printed
     (folder,) = (out / "history_uncertain").iterdir()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["method"].startswith("ABC-SMC")

@@ -141,3 +141,22 @@ def test_condition_smc_with_a_split_writes_held_out_scores_and_a_reusable_poster
     assert len(read_accepted(folder)) == 10
     run_argv = [str(HISTORY), "--replicates", "4", "--no-plots", "--out", str(out)]
     assert main([*run_argv, "--conditioned-on", str(folder)]) == 0
+
+
+def test_a_failing_particle_stops_its_round_with_its_own_error() -> None:
+    pytest.importorskip("pyabc")
+    from sim.execution.smc import RoundModel
+
+    model = RoundModel(tiny(), [])
+    calls = []
+
+    def simulate_one() -> dict[str, float]:
+        calls.append(len(calls))
+        if len(calls) == 3:
+            raise ValueError("slot 2 failed")
+        return model({"rok.plan_growth": 0.03})
+
+    with pytest.raises(ValueError, match="slot 2 failed"):
+        model.round(simulate_one, 6)
+    assert len(calls) == 3  # the slots after the failure proposed nothing
+    assert model.simulated == 0

@@ -141,25 +141,37 @@ class RoundModel:
         self._pending, self._outputs, self._error = [None] * size, [], None
         turns = [threading.Event() for _ in range(size + 1)]
         barrier = threading.Barrier(size, action=self._run_pending)
+        stopping = threading.Event()
+
+        def give_up(error: BaseException) -> None:
+            """Stop the round: keep the first error, release every slot and the barrier."""
+            self._error = self._error or error
+            stopping.set()
+            barrier.abort()
+            for turn in turns:
+                turn.set()
 
         def one(k: int) -> Any:
             turns[k].wait()
+            if stopping.is_set():  # the round was given up: propose nothing more
+                raise self._error or RuntimeError("round stopped")
             self._slot.k, self._slot.turns, self._slot.barrier = k, turns, barrier
             try:
                 particle = simulate_one()
-            except BaseException:
-                barrier.abort()
-                turns[k + 1].set()
+                if self._pending[k] is None:
+                    raise RuntimeError("a pyabc particle was built without a simulation")
+            except BaseException as error:
+                give_up(error)
                 raise
-            if self._pending[k] is None:  # a particle that never reached the model
-                barrier.abort()
-                turns[k + 1].set()
-                raise RuntimeError("a pyabc particle was built without a simulation")
             return particle
 
         turns[0].set()
         with ThreadPoolExecutor(max_workers=size) as pool:
-            return list(pool.map(one, range(size)))
+            try:
+                return list(pool.map(one, range(size)))
+            except BaseException as error:  # a failed particle, or Ctrl-C / SIGTERM
+                give_up(error)
+                raise self._error from None
 
     def __call__(self, parameter: dict[str, float]) -> dict[str, float]:
         slot = self._slot

@@ -5,6 +5,7 @@ import argparse
 import difflib
 import math
 import os
+import re
 import signal
 import sys
 import threading
@@ -38,7 +39,9 @@ EXAMPLES = {
     "hindcast": "example:\n  alliance-sim hindcast scenarios/history.yaml "
     "--observations observations/history.yaml --replicates 400",
     "condition": "example:\n  alliance-sim condition scenarios/history_uncertain.yaml "
-    "--observations observations/history.yaml --draws 4000 --accept 0.05",
+    "--observations observations/history.yaml --draws 4000 --accept 0.05\n"
+    "  alliance-sim condition scenarios/history_uncertain.yaml "
+    "--observations observations/history.yaml --method smc --until 2025-12",
     "uncertainty": "example:\n  alliance-sim uncertainty scenarios/history_uncertain.yaml "
     "--sets 60 --shocks 30",
 }
@@ -501,30 +504,58 @@ def _conditioned(scenario: Scenario, folder: Path, allow_large: bool) -> "RunRes
 
 
 def condition_command(args: argparse.Namespace, command: list[str]) -> int:
-    """ABC rejection of a scenario's uncertain parameters against observations."""
-    from sim.execution.conditioning import condition
+    """ABC (rejection or SMC) of a scenario's uncertain parameters against observations."""
+    from sim.execution.conditioning import condition, condition_smc
     from sim.workflows import write_conditioning
 
     started = utc_now()
     scenario = _load(args.scenario, args)
-    estimate = _checked_estimate(args, scenario, args.draws + 2 * scenario.spec.replicates)
-    print(
-        f"Conditioning '{scenario.name}' on {_printable(str(args.observations))}: "
-        f"{args.draws:,} prior draws, keeping the closest {args.accept:.0%} "
-        f"(estimate: {estimate.text()})",
-        flush=True,
-    )
-    c = condition(
-        scenario,
-        args.observations,
-        draws=args.draws,
-        accept=args.accept,
-        allow_large=args.allow_large,
-    )
+    observations = _printable(str(args.observations))
+    until = f", up to {args.until} (later ones held out)" if args.until else ""
+    n = scenario.spec.replicates
+    if args.method == "smc":
+        estimate = _checked_estimate(args, scenario, args.population + 2 * n)
+        print(
+            f"Conditioning '{scenario.name}' on {observations}{until}: ABC-SMC, "
+            f"{args.population:,} particles, at most {args.generations} generations "
+            f"(estimate of a round and the hindcasts: {estimate.text()})",
+            flush=True,
+        )
+        c = condition_smc(
+            scenario,
+            args.observations,
+            args.population,
+            args.generations,
+            until=args.until,
+            allow_large=args.allow_large,
+        )
+    else:
+        estimate = _checked_estimate(args, scenario, args.draws + 2 * n)
+        print(
+            f"Conditioning '{scenario.name}' on {observations}{until}: "
+            f"{args.draws:,} prior draws, keeping the closest {args.accept:.0%} "
+            f"(estimate: {estimate.text()})",
+            flush=True,
+        )
+        c = condition(
+            scenario,
+            args.observations,
+            draws=args.draws,
+            accept=args.accept,
+            until=args.until,
+            allow_large=args.allow_large,
+        )
     folder = write_conditioning(c, args.out, command, started, plots=not args.no_plots)
     print(c.intervals().round(4).to_string(index=False))
+    for g in c.generations:
+        print(
+            f"Generation {g.t}: tolerance {g.epsilon:.4g}, {g.particles} particles from "
+            f"{g.simulations:,} simulations, effective sample size {g.effective:.1f}"
+        )
     print(f"Before: {c.before.summary_text()}")
     print(f"After:  {c.after.summary_text()}")
+    if c.held_out_text():
+        print(c.held_out_text())
     print(f"Results: {folder}  (run any scenario on them with --conditioned-on {folder})")
     return 0
 
@@ -636,6 +667,13 @@ def _month(text: str) -> str:
     return text
 
 
+def _until(text: str) -> str:
+    """--until: a month written YYYY-MM (compared as text with observation periods)."""
+    if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, got {text!r}")
+    return text
+
+
 def _changed(scenario: Scenario, args: argparse.Namespace) -> Scenario:
     """The scenario with the command line's --set changes, from --from if given."""
     if args.from_ is not None and not args.set_changes:
@@ -690,6 +728,26 @@ def _condition_options(parser: argparse.ArgumentParser) -> None:
         "--draws", type=_replicates, default=2000, metavar="N", help="prior draws (2000)"
     )
     parser.add_argument("--accept", type=float, default=0.1, metavar="A", help="share kept (0.1)")
+    parser.add_argument(
+        "--method",
+        choices=("rejection", "smc"),
+        default="rejection",
+        help="rejection (--draws, --accept) or smc: pyabc's ABC-SMC (--population, "
+        "--generations; needs the 'smc' extra)",
+    )
+    parser.add_argument(
+        "--population", type=_replicates, default=200, metavar="N", help="SMC particles (200)"
+    )
+    parser.add_argument(
+        "--generations", type=_replicates, default=5, metavar="G", help="SMC generations (5)"
+    )
+    parser.add_argument(
+        "--until",
+        type=_until,
+        metavar="YYYY-MM",
+        help="condition only on observations whose period ends by this month and score the "
+        "later ones (values and events) out of sample",
+    )
 
 
 def _uncertainty_options(parser: argparse.ArgumentParser) -> None:

@@ -38,6 +38,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "cluster": ("distributed",),
     "explore": ("ipywidgets", "voila"),
     "docs": ("mkdocs", "material"),
+    "smc": ("pyabc",),
 }
 """The optional extras (pyproject.toml) and the modules each brings."""
 

@@ -8,6 +8,7 @@ matplotlib is loaded only then.
 """
 
 import hashlib
+from dataclasses import asdict
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -189,14 +190,37 @@ def write_hindcast(
     return staging.final
 
 
+def _held_out(c: Conditioning, folder: Path) -> dict[str, object] | None:
+    """With a time split: write held_out_before.csv and held_out_after.csv (and the events'
+    scores) and return the out-of-sample summary for the manifest."""
+    if c.split is None or c.split.until is None:
+        return None
+    record: dict[str, object] = {
+        "until": c.split.until,
+        "conditioned_on": len(c.split.conditioning),
+        "held_out": len(c.split.held_out),
+    }
+    if c.held_out_before is None or c.held_out_after is None:
+        return record
+    for name, h in (("before", c.held_out_before), ("after", c.held_out_after)):
+        h.table.to_csv(folder / f"held_out_{name}.csv", index=False)
+        if not h.event_table.empty:
+            h.event_table.to_csv(folder / f"held_out_events_{name}.csv", index=False)
+        record[f"mean_crps_scaled_{name}"] = h.score.mean_crps
+        record[f"events_brier_{name}"] = h.event_table["brier"].tolist()
+    return record
+
+
 def write_conditioning(
     c: Conditioning, root: Path, command: list[str], started: datetime, plots: bool = True
 ) -> Path:
     """Write a conditioning into a new folder root/<scenario>/<time>-conditioned-<hash>/ and
     return it: accepted.csv (the accepted parameter sets, which `--conditioned-on FOLDER`
     runs on), prior.csv (every draw with its distance), intervals.csv (prior and posterior
-    90 % intervals), hindcast_before.csv and hindcast_after.csv, manifest.json and, with
-    plots, plots/posterior.png, hindcast_before.png and hindcast_after.png."""
+    90 % intervals), hindcast_before.csv and hindcast_after.csv, with a time split
+    held_out_before.csv and held_out_after.csv (the later observations under the prior and
+    the posterior), manifest.json and, with plots, plots/posterior.png, hindcast_before.png
+    and hindcast_after.png."""
     scenario = c.before.result.scenario
     final = new_run_folder(root, scenario.name, started, f"conditioned-{scenario.hash[:8]}")
     with staged_folder(final) as staging:
@@ -212,10 +236,12 @@ def write_conditioning(
         c.after.table.to_csv(folder / "hindcast_after.csv", index=False)
         record = run_manifest(c.before.result, command, started) | {
             "kind": "conditioning",
-            "method": "ABC rejection (sim.execution.conditioning)",
+            "method": c.method,
             "draws": len(c.prior),
             "accepted": len(c.accepted),
             "tolerance": c.tolerance,
+            "generations": [asdict(g) for g in c.generations],
+            "held_out": _held_out(c, folder),
             "hindcast_before": {
                 "inside_80": c.before.score.inside,
                 "of": c.before.score.n,

@@ -23,7 +23,7 @@ import hashlib
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +33,11 @@ from pydantic import ValidationError
 
 from sim.errors import UserError
 from sim.execution.runner import run
+from sim.execution.smc import Generation, smc_posterior
 from sim.execution.uncertainty import check_sets_budget, parameter_draws, run_parameter_sets
-from sim.results.hindcast import Hindcast, load_observations, observed_ensemble
+from sim.results.hindcast import Hindcast, observed_ensemble, read_observation_file
 from sim.results.run_result import RunResult
-from sim.scenario.observations import Observation
+from sim.scenario.observations import Event, Observation, ObservationFile
 from sim.scenario.paths import PathError, parse
 from sim.scenario.scenario import Scenario
 from sim.scenario.schema import UncertainSpec
@@ -63,16 +64,57 @@ def distances(arrays: dict[str, np.ndarray], observations: list[Observation]) ->
     return np.where(np.isfinite(total), total, np.inf)
 
 
+@dataclass(frozen=True)
+class Split:
+    """An observation file cut at a month: the values to condition on (periods ending by
+    `until`) and those held out to score the conditioning out of sample (values and events
+    after it)."""
+
+    conditioning: list[Observation]
+    held_out: list[Observation]
+    held_out_events: list[Event]
+    until: str | None
+
+
+def last_month(observation: Observation) -> str:
+    """The month an observation's period ends: "2025" -> "2025-12", "2025-04" as it is."""
+    return f"{observation.period}-12" if observation.is_year else observation.period
+
+
+def split_at(file: ObservationFile, until: str | None) -> Split:
+    """Observations whose period ends by `until` ("2025-12") to condition on, the later ones
+    and the events after `until` held out; with no `until`, everything conditions and
+    nothing is held out. Raises UserError when nothing is left to condition on."""
+    if until is None:
+        return Split(list(file.observations), [], [], None)
+    kept = [o for o in file.observations if last_month(o) <= until]
+    if not kept:
+        raise UserError(
+            file.path,
+            None,
+            "--until",
+            f"no observation's period ends by {until}: nothing to condition on",
+        )
+    held = [o for o in file.observations if last_month(o) > until]
+    return Split(kept, held, [e for e in file.events if e.by > until], until)
+
+
 @dataclass
 class Conditioning:
-    """ABC rejection's outcome: the prior draws with their distances, the accepted sets,
-    and the hindcasts before (the prior ensemble) and after (a run on the accepted sets)."""
+    """A conditioning's outcome: the prior draws with their distances, the accepted sets,
+    the hindcasts before (the prior ensemble) and after (a run on the accepted sets), and,
+    with a time split, both scored on the held-out observations."""
 
     prior: pd.DataFrame  # one row per draw: the parameters and `distance`
     accepted: pd.DataFrame  # the accepted rows
     before: Hindcast
     after: Hindcast
     tolerance: float
+    method: str = "ABC rejection (sim.execution.conditioning)"
+    split: Split | None = None
+    held_out_before: Hindcast | None = None
+    held_out_after: Hindcast | None = None
+    generations: list[Generation] = field(default_factory=list)
 
     @property
     def parameters(self) -> list[str]:
@@ -96,22 +138,21 @@ class Conditioning:
             )
         return pd.DataFrame(rows)
 
+    def held_out_text(self) -> str:
+        """The out-of-sample result in a line: held-out mean CRPS, prior against posterior."""
+        if self.split is None or self.split.until is None:
+            return ""
+        if self.held_out_before is None or self.held_out_after is None:
+            return f"Held out after {self.split.until}: no observation to score"
+        before, after = self.held_out_before.score, self.held_out_after.score
+        return (
+            f"Held out after {self.split.until}: {after.n} observation(s), mean CRPS "
+            f"{before.mean_crps:.4g} under the prior, {after.mean_crps:.4g} conditioned "
+            f"({'better' if after.mean_crps < before.mean_crps else 'not better'})"
+        )
 
-def condition(
-    scenario: Scenario,
-    observations: str | Path | list[Observation],
-    draws: int = 2000,
-    accept: float = 0.1,
-    replicates: int | None = None,
-    allow_large: bool = False,
-) -> Conditioning:
-    """ABC rejection of the scenario's `uncertain:` parameters against the observations.
 
-    draws: prior draws (replicates 0 .. draws - 1 of the scenario's seed); accept: the share
-    kept (the closest); replicates: of the hindcast after conditioning (default: the
-    scenario's), run on the accepted sets with fresh shocks. The draws and both hindcasts
-    beyond the resource budget are refused before anything runs, unless allow_large.
-    """
+def _needs_uncertain(scenario: Scenario) -> None:
     if not scenario.spec.uncertain:
         raise UserError(
             scenario.path or "scenario",
@@ -119,22 +160,115 @@ def condition(
             "uncertain",
             "conditioning needs an 'uncertain:' block: the parameters to narrow",
         )
+
+
+def _observation_file(
+    scenario: Scenario, observations: str | Path | list[Observation] | ObservationFile
+) -> ObservationFile:
+    if isinstance(observations, str | Path):
+        return read_observation_file(observations, scenario.spec.horizon_months)
+    if isinstance(observations, ObservationFile):
+        return observations
+    return ObservationFile(Path("observations"), list(observations), "")
+
+
+def condition(
+    scenario: Scenario,
+    observations: str | Path | list[Observation] | ObservationFile,
+    draws: int = 2000,
+    accept: float = 0.1,
+    replicates: int | None = None,
+    until: str | None = None,
+    allow_large: bool = False,
+) -> Conditioning:
+    """ABC rejection of the scenario's `uncertain:` parameters against the observations.
+
+    draws: prior draws (replicates 0 .. draws - 1 of the scenario's seed); accept: the share
+    kept (the closest); replicates: of the hindcast after conditioning (default: the
+    scenario's), run on the accepted sets with fresh shocks; until: condition only on
+    observations whose period ends by this month ("2025-12") and score the later ones. The
+    draws and both hindcasts beyond the resource budget are refused before anything runs,
+    unless allow_large.
+    """
+    _needs_uncertain(scenario)
     n = replicates or scenario.spec.replicates
     check_sets_budget(scenario, draws + 2 * n, allow_large, f"condition({scenario.name})")
-    if isinstance(observations, str | Path):
-        observations = load_observations(observations, scenario.spec.horizon_months)
-    observations = list(observations)
+    split = split_at(_observation_file(scenario, observations), until)
     prior_run = run(scenario, replicates=draws, progress=False, allow_large=allow_large)
     prior = parameter_draws(scenario, prior_run.replicate_ids)
-    prior["distance"] = distances(prior_run.arrays, observations)
+    prior["distance"] = distances(prior_run.arrays, split.conditioning)
     del prior_run  # its series are no longer needed: the hindcasts below reuse the memory
     keep = max(1, round(accept * draws))
     accepted = prior.nsmallest(keep, "distance")
-    before = Hindcast(
-        run(scenario, replicates=n, progress=False, allow_large=allow_large), observations
-    )  # the prior: each replicate its own draw
-    after = Hindcast(run_conditioned(scenario, accepted, n, allow_large), observations)
-    return Conditioning(prior, accepted, before, after, float(accepted["distance"].max()))
+    tolerance = float(accepted["distance"].max())
+    return _scored(scenario, split, prior, accepted, tolerance, n, allow_large)
+
+
+def condition_smc(
+    scenario: Scenario,
+    observations: str | Path | list[Observation] | ObservationFile,
+    population: int = 200,
+    generations: int = 5,
+    replicates: int | None = None,
+    until: str | None = None,
+    allow_large: bool = False,
+) -> Conditioning:
+    """ABC-SMC (sim.execution.smc, pyabc) of the scenario's `uncertain:` parameters.
+
+    population: particles a generation; generations: at most this many; the posterior is
+    the last generation resampled by weight (`population` sets). `prior` holds the prior
+    ensemble's draws with their distances; replicates, until and allow_large as for
+    `condition` (the budget: a round of `population` runs and both hindcasts).
+    """
+    _needs_uncertain(scenario)
+    n = replicates or scenario.spec.replicates
+    check_sets_budget(scenario, population + 2 * n, allow_large, f"condition({scenario.name})")
+    split = split_at(_observation_file(scenario, observations), until)
+    scales = [scale_of(o) for o in split.conditioning]
+    posterior = smc_posterior(scenario, split.conditioning, scales, population, generations)
+    c = _scored(
+        scenario,
+        split,
+        None,
+        posterior.sets,
+        posterior.generations[-1].epsilon,
+        n,
+        allow_large,
+    )
+    c.method = "ABC-SMC (pyabc.ABCSMC, sim.execution.smc)"
+    c.generations = posterior.generations
+    return c
+
+
+def _scored(
+    scenario: Scenario,
+    split: Split,
+    prior: pd.DataFrame | None,
+    accepted: pd.DataFrame,
+    tolerance: float,
+    n: int,
+    allow_large: bool,
+) -> Conditioning:
+    """Hindcasts of n replicates before (each replicate its own prior draw) and after (the
+    accepted sets, fresh shocks), on the conditioning observations and, with a split, the
+    held-out ones."""
+    prior_run = run(scenario, replicates=n, progress=False, allow_large=allow_large)
+    after_run = run_conditioned(scenario, accepted, n, allow_large)
+    if prior is None:
+        prior = parameter_draws(scenario, prior_run.replicate_ids)
+        prior["distance"] = distances(prior_run.arrays, split.conditioning)
+    c = Conditioning(
+        prior,
+        accepted,
+        Hindcast(prior_run, split.conditioning),
+        Hindcast(after_run, split.conditioning),
+        tolerance,
+        split=split,
+    )
+    if split.held_out:
+        c.held_out_before = Hindcast(prior_run, split.held_out, events=split.held_out_events)
+        c.held_out_after = Hindcast(after_run, split.held_out, events=split.held_out_events)
+    return c
 
 
 def run_conditioned(

@@ -1,0 +1,162 @@
+"""Conditioning by ABC-SMC (sim.execution.smc, pyabc) and the time split that scores it out
+of sample: which observations condition and which are held out, the prior handed to pyabc,
+and a tiny population's posterior in the format `--conditioned-on` reads."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import load_scenario
+from sim.cli import main
+from sim.errors import UserError
+from sim.execution.conditioning import read_accepted, split_at
+from sim.scenario.observations import Event, Observation, ObservationFile
+from sim.scenario.schema import UncertainSpec
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORY = ROOT / "scenarios" / "history.yaml"
+UNCERTAIN = ROOT / "scenarios" / "history_uncertain.yaml"
+OBSERVATIONS = ROOT / "observations" / "history.yaml"
+
+
+def observation(period: str) -> Observation:
+    return Observation("spending", "rok", period, "growth", 0.01, None, None, "", "", "high")
+
+
+def event(by: str) -> Event:
+    return Event("clashes", by, False, 0.3, "", "", "", "high")
+
+
+FILE = ObservationFile(
+    Path("obs.yaml"),
+    [observation(p) for p in ("2024-12", "2025", "2025-12", "2026-01", "2026")],
+    "",
+    [event("2025-11"), event("2026-11")],
+)
+
+
+def test_until_conditions_on_periods_ending_by_the_month_and_holds_out_the_later_ones() -> None:
+    split = split_at(FILE, "2025-12")
+    assert [o.period for o in split.conditioning] == ["2024-12", "2025", "2025-12"]
+    assert [o.period for o in split.held_out] == ["2026-01", "2026"]
+    assert [e.by for e in split.held_out_events] == ["2026-11"]
+
+
+def test_a_calendar_year_is_held_out_when_the_split_falls_inside_it() -> None:
+    split = split_at(FILE, "2025-11")
+    assert [o.period for o in split.conditioning] == ["2024-12"]
+    assert [e.by for e in split.held_out_events] == ["2026-11"]  # 2025-11 ends by the split
+
+
+def test_without_until_everything_conditions_and_nothing_is_held_out() -> None:
+    split = split_at(FILE, None)
+    assert len(split.conditioning) == 5 and not split.held_out and not split.held_out_events
+
+
+def test_a_split_before_every_observation_says_there_is_nothing_to_condition_on() -> None:
+    with pytest.raises(UserError, match="no observation's period ends by 2024-06"):
+        split_at(FILE, "2024-06")
+
+
+@pytest.mark.parametrize("bad", ["2025-13", "2025-3", "2025", "Dec 2025"])
+def test_until_must_be_a_month(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["condition", str(UNCERTAIN), "--observations", str(OBSERVATIONS), "--until", bad]
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert f"expected a month as YYYY-MM, got {bad!r}" in capsys.readouterr().err
+
+
+def test_pyabc_prior_has_the_declared_supports_modes_and_means() -> None:
+    pytest.importorskip("pyabc")
+    from sim.execution.smc import prior_of
+
+    specs = {
+        "a": UncertainSpec(dist="uniform", low=0.3, high=2.4),
+        "b": UncertainSpec(dist="triangular", low=2.5, high=5.0, mode=3.0),
+        "c": UncertainSpec(dist="normal", mean=6, sd=3, low=1, high=12),
+        "d": UncertainSpec(dist="beta", a=4, b=4, low=0.08, high=0.3),
+    }
+    prior = prior_of(specs)
+    for path, spec in specs.items():
+        frozen = prior[path].distribution
+        assert frozen.support() == pytest.approx((spec.low, spec.high)), path
+    assert prior["b"].distribution.mean() == pytest.approx((2.5 + 3.0 + 5.0) / 3)
+    assert prior["d"].distribution.mean() == pytest.approx(0.08 + 0.22 * 0.5)
+    assert prior["c"].distribution.pdf(6) > prior["c"].distribution.pdf(11)
+
+
+def tiny(seed: int = 3):
+    """The history scenario with two uncertain parameters, a year long, few replicates."""
+    priors = {
+        "rok.plan_growth": {"dist": "uniform", "low": -0.01, "high": 0.08},
+        "dprk.troop_losses": {"dist": "beta", "a": 4, "b": 4, "low": 0.08, "high": 0.3},
+    }
+    return load_scenario(HISTORY).with_params(
+        uncertain=priors, seed=seed, replicates=6, horizon_months=20
+    )
+
+
+def test_smc_posterior_lies_in_the_prior_and_repeats_for_a_seed() -> None:
+    pytest.importorskip("pyabc")
+    from sim.execution.smc import smc_posterior
+
+    obs = [Observation("spending", "rok", "2025", "growth", 0.02, 0.0, 0.04, "", "", "high")]
+    first = smc_posterior(tiny(), obs, [0.02], population=8, generations=2)
+    again = smc_posterior(tiny(), obs, [0.02], population=8, generations=2)
+    sets = first.sets
+    assert list(sets.columns) == ["rok.plan_growth", "dprk.troop_losses", "distance"]
+    assert len(sets) == 8
+    assert sets["rok.plan_growth"].between(-0.01, 0.08).all()
+    assert sets["dprk.troop_losses"].between(0.08, 0.3).all()
+    assert [g.t for g in first.generations] == [0, 1]
+    assert first.generations[1].epsilon <= first.generations[0].epsilon
+    assert all(0 < g.effective <= 8 + 1e-9 for g in first.generations)
+    assert (sets["distance"] <= first.generations[-1].epsilon).all()
+    assert np.array_equal(sets.to_numpy(), again.sets.to_numpy())
+
+
+@pytest.mark.slow
+def test_condition_smc_with_a_split_writes_held_out_scores_and_a_reusable_posterior(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("pyabc")
+    out = tmp_path / "results"
+    argv = ["condition", str(UNCERTAIN), "--observations", str(OBSERVATIONS), "--out", str(out)]
+    smc = ["--method", "smc", "--population", "10", "--generations", "2", "--until", "2025-12"]
+    assert main([*argv, *smc, "--replicates", "10", "--no-plots"]) == 0
+    printed = capsys.readouterr().out
+    assert "Held out after 2025-12: 1 observation(s), mean CRPS" in printed
+    assert "Generation 1: tolerance" in printed
+    (folder,) = (out / "history_uncertain").iterdir()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["method"].startswith("ABC-SMC")
+    assert manifest["held_out"]["until"] == "2025-12"
+    assert manifest["held_out"]["held_out"] == 1
+    assert len(manifest["generations"]) == 2
+    for name in ("held_out_before.csv", "held_out_after.csv", "held_out_events_after.csv"):
+        assert (folder / name).is_file(), name
+    assert len(read_accepted(folder)) == 10
+    run_argv = [str(HISTORY), "--replicates", "4", "--no-plots", "--out", str(out)]
+    assert main([*run_argv, "--conditioned-on", str(folder)]) == 0
+
+
+def test_a_failing_particle_stops_its_round_with_its_own_error() -> None:
+    pytest.importorskip("pyabc")
+    from sim.execution.smc import RoundModel
+
+    model = RoundModel(tiny(), [])
+    calls = []
+
+    def simulate_one() -> dict[str, float]:
+        calls.append(len(calls))
+        if len(calls) == 3:
+            raise ValueError("slot 2 failed")
+        return model({"rok.plan_growth": 0.03})
+
+    with pytest.raises(ValueError, match="slot 2 failed"):
+        model.round(simulate_one, 6)
+    assert len(calls) == 3  # the slots after the failure proposed nothing
+    assert model.simulated == 0

@@ -31,7 +31,7 @@ from sim.execution.executors import make_executor
 from sim.execution.jobs import Job, chunks, execute
 from sim.execution.settings import JobSettings
 from sim.files import lock_folder, make_new_folder, remove_if_empty, write_text_atomically
-from sim.provenance import manifest, stamp, utc_now
+from sim.provenance import json_text, manifest, stamp, utc_now
 from sim.results.analysis import discover, sensitivity
 from sim.results.parts import overall_summary, point_shares, record_path
 from sim.results.sweep_result import SweepResult
@@ -160,7 +160,7 @@ def _check_resumed_job(resume: Path, job: Job, settings: dict) -> None:
 
 
 def _write_manifest(folder: Path, record: dict) -> None:
-    write_text_atomically(folder / "manifest.json", json.dumps(record, indent=2) + "\n")
+    write_text_atomically(folder / "manifest.json", json_text(record))
 
 
 def _update_manifest(folder: Path, changes: dict) -> None:

@@ -66,3 +66,18 @@ def assert_same_world(a: object, b: object) -> None:
 def copied_state(model: Any) -> tuple:
     """Copies of a model's World and Params, and its Reference (never changed by a rule)."""
     return copy.deepcopy(model.world), copy.deepcopy(model.params), model.reference
+
+
+ONE_OBSERVATION = """\
+observations:
+  - series: spending
+    actor: rok
+    period: 2025
+    measure: growth
+    value: 0.01
+    prices: constant
+    source: test
+    published: 2025-01-01
+    confidence: low
+"""
+"""An observation file with one valid entry (South Korea's 2025 spending growth)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support import ONE_OBSERVATION
 
 from sim.cli import main
 from sim.results.hindcast import (
@@ -138,18 +139,7 @@ def test_an_event_no_replicate_foresaw_has_a_finite_log_score():
 
 # --- the reader's errors ------------------------------------------------------------------
 
-GOOD = """\
-observations:
-  - series: spending
-    actor: rok
-    period: 2025
-    measure: growth
-    value: 0.01
-    prices: constant
-    source: test
-    published: 2025-01-01
-    confidence: low
-"""
+GOOD = ONE_OBSERVATION
 
 
 def write(tmp_path: Path, text: str, name: str = "obs.yaml") -> Path:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from support import ONE_OBSERVATION
 
 from sim import load_run, load_scenario
 from sim.cli import main
@@ -431,18 +432,7 @@ def test_an_intact_folder_still_loads_exactly(run_dir):
 
 # --- observation files: extension, size, schema, read once ---------------------------------
 
-OBSERVATION = """\
-observations:
-  - series: spending
-    actor: rok
-    period: 2025
-    measure: growth
-    value: 0.01
-    prices: constant
-    source: test
-    published: 2025-01-01
-    confidence: low
-"""
+OBSERVATION = ONE_OBSERVATION
 
 
 def hindcast(capsys: pytest.CaptureFixture, observations: Path, out: Path) -> tuple[int, str]:

@@ -152,7 +152,9 @@ class Conditioning:
         )
 
 
-def _needs_uncertain(scenario: Scenario) -> None:
+def _hindcast_size(scenario: Scenario, runs: int, replicates: int | None, allow_large: bool) -> int:
+    """The replicates of the hindcasts (default: the scenario's), once the scenario is known
+    to declare `uncertain:` and `runs` more runs plus both hindcasts fit the budget."""
     if not scenario.spec.uncertain:
         raise UserError(
             scenario.path or "scenario",
@@ -160,6 +162,9 @@ def _needs_uncertain(scenario: Scenario) -> None:
             "uncertain",
             "conditioning needs an 'uncertain:' block: the parameters to narrow",
         )
+    n = replicates or scenario.spec.replicates
+    check_sets_budget(scenario, runs + 2 * n, allow_large, f"condition({scenario.name})")
+    return n
 
 
 def _observation_file(
@@ -190,9 +195,7 @@ def condition(
     draws and both hindcasts beyond the resource budget are refused before anything runs,
     unless allow_large.
     """
-    _needs_uncertain(scenario)
-    n = replicates or scenario.spec.replicates
-    check_sets_budget(scenario, draws + 2 * n, allow_large, f"condition({scenario.name})")
+    n = _hindcast_size(scenario, draws, replicates, allow_large)
     split = split_at(_observation_file(scenario, observations), until)
     prior_run = run(scenario, replicates=draws, progress=False, allow_large=allow_large)
     prior = parameter_draws(scenario, prior_run.replicate_ids)
@@ -220,9 +223,7 @@ def condition_smc(
     ensemble's draws with their distances; replicates, until and allow_large as for
     `condition` (the budget: a round of `population` runs and both hindcasts).
     """
-    _needs_uncertain(scenario)
-    n = replicates or scenario.spec.replicates
-    check_sets_budget(scenario, population + 2 * n, allow_large, f"condition({scenario.name})")
+    n = _hindcast_size(scenario, population, replicates, allow_large)
     split = split_at(_observation_file(scenario, observations), until)
     scales = [scale_of(o) for o in split.conditioning]
     posterior = smc_posterior(scenario, split.conditioning, scales, population, generations)

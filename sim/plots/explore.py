@@ -360,13 +360,13 @@ def compare_fans(
     if len(comparison.results) > OVERLAID:
         return _fans_small_multiples(comparison, series, marks)
     fig, axes = panel_grid(len(series), width=14.5)
+    first = comparison.results[0]
     for ax, (name, column) in zip(axes.flat, series, strict=False):
         for k, result in enumerate(comparison.results):
             fan(ax, result.dates, result.series(name, column), scenario_color(k))
         ax.set(title=series_title(name, column), ylabel=SERIES_BY_NAME[name].unit)
         date_axis(ax)
         mark_events(ax, marks)
-        first = comparison.results[0]
         mark_present(ax, first.scenario.present, len(first.dates) - 1)
     fig.legend(
         handles=scenario_handles(comparison) + band_handles(),

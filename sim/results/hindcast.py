@@ -222,6 +222,23 @@ def event_scores(occurred: np.ndarray, happened: bool, base_rate: float) -> Even
     return EventScore(probability, bool(happened), brier, log, base_rate, brier_ref, log_ref)
 
 
+EVENT_COLUMNS = (
+    "series",
+    "by",
+    "happened",
+    "probability",
+    "brier",
+    "log",
+    "reference",
+    "brier_reference",
+    "log_reference",
+    "brier_skill",
+    "reference_from",
+    "source",
+)
+"""The event table's columns (an empty table keeps them)."""
+
+
 def event_occurred(arrays: dict[str, np.ndarray], event: Event) -> np.ndarray:
     """Whether the event happened in each replicate: its counted series above its June 2024
     value at the end of month `event.month`, shape (R,)."""
@@ -253,23 +270,6 @@ def score_events(arrays: dict[str, np.ndarray], events: Sequence[Event]) -> pd.D
             }
         )
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
-
-
-EVENT_COLUMNS = (
-    "series",
-    "by",
-    "happened",
-    "probability",
-    "brier",
-    "log",
-    "reference",
-    "brier_reference",
-    "log_reference",
-    "brier_skill",
-    "reference_from",
-    "source",
-)
-"""The event table's columns (an empty table keeps them)."""
 
 
 def observed_ensemble(arrays: dict[str, np.ndarray], observation: Observation) -> np.ndarray:

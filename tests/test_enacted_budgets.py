@@ -75,7 +75,7 @@ def test_after_the_last_enacted_year_the_budget_grows_on_without_a_jump(spending
 
 def test_actors_without_enacted_budgets_keep_their_shocks(spending):
     china = _year(spending, 2025, "china")
-    assert np.all(np.std(china / china[0], axis=1) > 0)  # months differ: the shocks act
+    assert np.all(np.ptp(china, axis=0) > 0)  # its months differ in each replicate: shocks act
 
 
 def test_a_gap_in_the_enacted_years_is_refused_with_its_line(tmp_path):
@@ -87,8 +87,8 @@ def test_a_gap_in_the_enacted_years_is_refused_with_its_line(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     message = str(caught.value)
-    assert "enacted.yaml:10" in message
-    assert "actors.japan.enacted_budgets.1.year" in message
+    assert "enacted.yaml:9" in message
+    assert "actors.japan.enacted_budgets[1].year" in message
     assert "expected 2026" in message and "got 2027" in message
 
 

@@ -35,8 +35,8 @@ def quiet() -> np.ndarray:
 def test_a_years_log_change_spreads_by_about_the_noise(noisy, member, sigma):
     m = BLOC.index(member)
     change = np.log(noisy[36, :, m] / noisy[24, :, m])
-    # trade follows its target with a lag, which smooths a year's change a little
-    assert 0.7 * sigma < change.std() < 1.1 * sigma
+    # the drivers move trade a little too (the bloc's cooperation, China's alignment)
+    assert 0.85 * sigma < change.std() < 1.15 * sigma
 
 
 def test_without_noise_every_replicate_trades_alike(quiet):

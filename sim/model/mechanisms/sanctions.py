@@ -66,9 +66,9 @@ def move_trade(r, w, p, ref, s, evasion_on):
     member's lifeline but not toward its ties with the actors. China's trade with Russia
     changes by coalition_trade x (its alignment - 2024), with the DPRK by coalition_trade x
     (its engagement with Pyongyang - 2024) (L13: keeping its grip means trading and
-    enforcing on its own terms). Trade with China carries its own randomness
-    (china_trade_factor). The members' help to each other is the pact's trade expansion (L8)
-    and energy aid (L9), not rerouting. Trade moves at trade_adjustment a year.
+    enforcing on its own terms). Trade with China is what these drivers settle times its own
+    random factor (china_trade_factor). The members' help to each other is the pact's trade
+    expansion (L8) and energy aid (L9), not rerouting. Trade moves at trade_adjustment a year.
     """
     channel = at_most(
         p.evasion_tolerance[r, CHINA] * w.china_alignment[r] / ref.china_alignment, 1.0
@@ -97,8 +97,10 @@ def move_trade(r, w, p, ref, s, evasion_on):
         else:
             shift = w.china_engagement[r] - ref.china_engagement
         shift = at_least(1.0 + p.coalition_trade[r] * shift, 0.0)
-        china = (ref.trade[m, CHINA] * shift + via_china) * china_trade_factor(r, w, p, s, m)
-        w.trade[r, m, CHINA] += speed * (china - w.trade[r, m, CHINA])
+        china = ref.trade[m, CHINA] * shift + via_china
+        settled = w.trade[r, m, CHINA] / np.exp(w.china_trade_shock[r, m])  # the drivers' part
+        settled = settled + speed * (china - settled)
+        w.trade[r, m, CHINA] = settled * china_trade_factor(r, w, p, s, m)
         to_dprk = intra if m == BLOC_RUSSIA else 0.0
         to_russia = 0.0 if m == BLOC_RUSSIA else intra
         w.trade[r, m, DPRK] += speed * (to_dprk - w.trade[r, m, DPRK])
@@ -113,7 +115,8 @@ def move_trade(r, w, p, ref, s, evasion_on):
 
 @rule
 def china_trade_factor(r, w, p, s, m):
-    """This month's random factor on member m's trade with China, exp(z), returned.
+    """This month's random factor on member m's trade with China, exp(z), returned (z kept in
+    w.china_trade_shock).
 
     z is a random walk, dz = -sigma^2 / 2 dt + sigma dW with sigma the member's
     china_trade_noise, so the factor's mean stays 1 and the log change of trade in a year has

@@ -1,5 +1,6 @@
 """Enacted budgets are data: in their years spending is what was enacted, exactly, in every
-replicate; after the last one the budget grows on from it without a jump; a gap in the years
+replicate; after the last one the budget grows on from it without a jump; they bind only runs
+of the real past (not a counterfactual, not years after a change began); a gap in the years
 is refused with the file, line and key."""
 
 from pathlib import Path
@@ -11,6 +12,7 @@ from sim.actors import INDEX
 from sim.calendar import month_of
 from sim.errors import ScenarioError
 from sim.execution.runner import run
+from sim.scenario.initial import initial_state
 from sim.scenario.scenario import load_scenario
 
 JAPAN_2025, JAPAN_2026, ROK_2025 = 0.06, 0.09, -0.01
@@ -97,3 +99,20 @@ def test_an_enacted_budget_needs_its_source(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert "source" in str(caught.value)
+
+
+def _years_binding(path: Path, **top) -> int:
+    return initial_state(load_scenario(path).with_params(**top)).enacted_budgets.shape[0]
+
+
+def test_enacted_budgets_bind_only_the_real_past(tmp_path):
+    path = _scenario(tmp_path, JAPAN_YEARS)
+    assert _years_binding(path) == 2
+    assert _years_binding(path, counterfactual=True) == 0  # a different past decides its own
+    change = tmp_path / "change.yaml"
+    for start, kept in (("2025-06", 1), ("2025-01", 0), ("2027-01", 2)):
+        change.write_text(
+            "extends: enacted.yaml\ncounterfactual: true\n"
+            f"changes:\n  - {{from: {start}, set: {{usa.buildup: 0.5}}}}\n"
+        )
+        assert _years_binding(change) == kept, start

@@ -49,7 +49,9 @@ def test_tighter_sanctions_lower_the_targets_trade_and_output(base):
         progress=False,
     )
     assert np.all(end(tight, "sanctions_on", "russia") > end(base, "sanctions_on", "russia"))
-    assert np.all(end(tight, "trade_access", "russia") < end(base, "trade_access", "russia"))
+    # nearly every replicate: trade with China carries its own noise, and rerouting through
+    # China puts more of Russia's trade under it
+    assert np.mean(end(tight, "trade_access", "russia") < end(base, "trade_access", "russia")) > 0.9
     assert np.mean(end(tight, "gdp", "russia") < end(base, "gdp", "russia")) > 0.9
 
 
@@ -207,6 +209,8 @@ def test_rerouting_never_creates_trade():
             "russia.evasion": 1.0,
             "dprk.evasion": 1.0,
             "china.evasion_tolerance": 1.0,
+            "russia.china_trade_noise": 0.0,  # noise moves trade both ways by design
+            "dprk.china_trade_noise": 0.0,
         },
         replicates=R,
     )

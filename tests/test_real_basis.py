@@ -238,10 +238,11 @@ def test_chinas_engagement_with_pyongyang_is_separate_from_its_alignment(base):
 # --- Outcomes on the right rivalries -------------------------------------------------------
 
 
-def test_rival_pairs_include_the_us_and_militarisation_counts_the_us(base):
+def test_rival_pairs_include_the_us_and_militarisation_counts_the_us(baseline_run):
     assert {("usa", "dprk"), ("usa", "china")} <= set(OutcomeSettings().rival_pairs)
-    buildup = run(scenario("us_buildup"), progress=False)
-    more = buildup.outcomes["regional_militarisation"] - base.outcomes["regional_militarisation"]
+    buildup = run(scenario("us_buildup"), progress=False)  # the baseline, then a build-up
+    baseline = baseline_run.outcomes["regional_militarisation"]
+    more = buildup.outcomes["regional_militarisation"] - baseline
     assert np.median(more) > 0
 
 

@@ -126,7 +126,10 @@ def test_leadership_change_cuts_the_pacts_cooperation(baseline_run):
         progress=False,
     )
     assert np.all(changed.series("leader_changed")[-1] == 1)
-    assert np.all(end(changed, "commitment", "dprk") <= end(baseline_run, "commitment", "dprk"))
+    # never raises it (a replicate whose support collapsed anyway ends within a hair of it)
+    assert np.all(
+        end(changed, "commitment", "dprk") <= end(baseline_run, "commitment", "dprk") + 1e-3
+    )
     assert np.mean(end(changed, "commitment", "dprk")) < np.mean(
         end(baseline_run, "commitment", "dprk")
     )

@@ -227,7 +227,6 @@ COVERAGE: tuple[Line, ...] = (
         "arms race",
         (
             "budgets.arms_buildup",
-            "budgets.enacted_budget",
             "escalation.joint_exercises",
             "escalation.provocations",
             "escalation.provoke",

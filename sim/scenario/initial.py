@@ -6,10 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.actors import ACTORS, BLOC, INDEX, N_ACTORS, RIVALS, SANCTIONERS
-from sim.calendar import month_of
 from sim.scenario.data import Datum, load_data
 from sim.scenario.scenario import Scenario
-from sim.scenario.schema import FIRST_ENACTED_YEAR
 
 
 @dataclass(frozen=True)
@@ -39,24 +37,13 @@ class InitialState:
 
 def _enacted_budgets(scenario: Scenario) -> np.ndarray:
     """(years, N): each actor's enacted budget of calendar year 2025 + y as a multiple of its
-    2024 spending, the real growths compounded; NaN where none is given or binds.
-
-    Enacted budgets are what the real past decided, so they bind only a run of that past: a
-    scenario whose `changes:` start before a year keeps none from that year on (a budget for a
-    year that began before the change was decided already), and a counterfactual without
-    `changes:` (`counterfactual: true`, its past different from its first month) keeps none."""
+    2024 spending, the real growths compounded; NaN where none is given."""
     specs = {a: getattr(scenario.spec.actors, a) for a in ACTORS}
     lists = {a: (s.enacted_budgets or []) if s is not None else [] for a, s in specs.items()}
-    years = max(map(len, lists.values()))
-    branch = scenario.branch
-    if branch is not None:
-        years = sum(month_of(f"{FIRST_ENACTED_YEAR + y}-01") < branch for y in range(years))
-    elif scenario.spec.counterfactual:
-        years = 0
-    levels = np.full((years, N_ACTORS), np.nan)
+    levels = np.full((max(map(len, lists.values())), N_ACTORS), np.nan)
     for actor, budgets in lists.items():
-        growth = np.array([b.real_growth for b in budgets[:years]])
-        levels[: len(growth), INDEX[actor]] = np.cumprod(1.0 + growth)
+        growth = np.array([b.real_growth for b in budgets])
+        levels[: len(budgets), INDEX[actor]] = np.cumprod(1.0 + growth)
     return levels
 
 

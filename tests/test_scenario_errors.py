@@ -102,7 +102,10 @@ ONE_OF_SET_AND_TRIGGER = (
     "give exactly one of 'set: {path: value}' or "
     "'trigger: provocation | leadership_change | armed_clash | war'"
 )
-ROK_PARAMS = [n for n, p in ACTOR_PARAMS.items() if "rok" in p.owners] + ["initial"]
+ROK_PARAMS = [n for n, p in ACTOR_PARAMS.items() if "rok" in p.owners] + [
+    "initial",
+    "enacted_budgets",
+]
 
 BROKEN_YAML = [
     Bad(

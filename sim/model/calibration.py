@@ -117,6 +117,7 @@ def create_world(
         us_engagement=engagement_2024,
         talks_progress=talks_2024,
         eu_support=support_2024,
+        enacted_budgets=initial.enacted_budgets,
     )
     alignment = params.coalition_bias[:, CHINA].copy()
     plan_rate = np.where(
@@ -126,6 +127,7 @@ def create_world(
         spending=spending,
         plan=spending.copy() if plans else np.zeros_like(spending),
         committed=np.zeros_like(spending),
+        plan_base=np.ones_like(spending),
         spending_trend=plan_rate if plans else np.zeros_like(spending),
         capability=spending.copy(),
         capability_factor=np.ones((r, N_ACTORS)),
@@ -140,6 +142,7 @@ def create_world(
         access=per_replicate(access),
         rerouted_abroad=np.zeros((r, 2)),
         trade_outside=per_replicate(initial.trade_outside),
+        china_trade_shock=np.zeros((r, 2)),
         tension=tension,
         trade=per_replicate(bloc_trade),
         ties=per_replicate(bloc_ties),

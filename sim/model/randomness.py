@@ -24,6 +24,7 @@ NORMAL_LAYOUT: dict[str, int] = {
     "gdp": N_ACTORS,
     "alignment": 1,
     "tension": N_DYADS,
+    "china_trade": len(BLOC),
 }
 """Standard-normal shocks a month, by name and count."""
 
@@ -62,7 +63,7 @@ NORMAL_SLICES = _slices(NORMAL_LAYOUT)
 UNIFORM_SLICES = _slices(UNIFORM_LAYOUT)
 STATIC_SLICES = _slices(STATIC_LAYOUT)
 
-SPENDING_SHOCKS, GDP_SHOCKS, ALIGNMENT_SHOCK, TENSION_SHOCKS = (
+SPENDING_SHOCKS, GDP_SHOCKS, ALIGNMENT_SHOCK, TENSION_SHOCKS, CHINA_TRADE_SHOCKS = (
     NORMAL_SLICES[name].start for name in NORMAL_LAYOUT
 )
 """Where each normal shock starts in a month's row (the compiled rules read them there)."""

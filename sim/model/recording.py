@@ -84,6 +84,13 @@ SERIES: tuple[Series, ...] = (
     Series(
         "trade_access", "Member's total trade", "2024 = 1", "bloc", lambda w, r: w.access / r.access
     ),
+    Series(
+        "trade_china",
+        "Member's trade with China",
+        "US$ bn/yr",
+        "bloc",
+        lambda w, r: w.trade[:, :, CHINA],
+    ),
     Series("support", "Domestic support", "share 0-1", "bloc", Field("support")),
     Series(
         "commitment",

@@ -32,6 +32,7 @@ class World:
     spending: np.ndarray  # US$ bn/yr, constant 2024 US$
     plan: np.ndarray  # the budget plan's path, US$ bn/yr (0 with budget_plans off)
     committed: np.ndarray  # level changes of the budget (build-up, war, revenue), US$ bn/yr
+    plan_base: np.ndarray  # the plan's level over its 2024 course, re-based by enacted budgets
     spending_trend: np.ndarray  # real spending growth over about the past year, log per yr
     capability: np.ndarray  # US$ bn/yr of June-2024-equivalent military effort
     capability_factor: np.ndarray  # capability per US$ of spending, 1 in 2024
@@ -47,6 +48,7 @@ class World:
     access: np.ndarray  # total trade, US$ bn/yr (the economic lifeline)
     rerouted_abroad: np.ndarray  # trade rerouted through countries outside the model
     trade_outside: np.ndarray  # trade with countries outside the model, US$ bn/yr
+    china_trade_shock: np.ndarray  # log of the random factor on the members' trade with China
     # relations
     tension: np.ndarray  # (R, N, N) 0-1, symmetric
     trade: np.ndarray  # (R, 2, N) the members' trade with each actor, US$ bn/yr
@@ -143,6 +145,7 @@ class Reference:
     us_engagement: float  # the US engagement with Pyongyang in 2024
     talks_progress: float  # the 2024 steady state of the US-DPRK talks
     eu_support: float  # the EU's 2024 military support to Ukraine, US$ bn/yr
+    enacted_budgets: np.ndarray  # (years, N) enacted spending of 2025 + y over 2024's, NaN: none
 
     def arrays(self) -> "ReferenceArrays":
         """The values as the compiled rules take them (a named tuple; floats as floats)."""

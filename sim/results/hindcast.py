@@ -58,6 +58,7 @@ GROWTH_SERIES = (
     "gdp",
     "spending_plan",
     "trade_access",
+    "trade_china",
     "munitions",
     "troops",
     "dprk_revenue",

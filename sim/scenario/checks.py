@@ -16,6 +16,7 @@ from sim.scenario.outcome_settings import OutcomeSettings
 from sim.scenario.parameters import ACTOR_PARAMS, MECHANISMS, THEATRE_PARAMS, WORLD_PARAMS, Param
 from sim.scenario.paths import PathError, parse
 from sim.scenario.schema import (
+    FIRST_ENACTED_YEAR,
     NAME_RULE,
     TOP_LEVEL_KEYS,
     TRIGGERS,
@@ -100,7 +101,8 @@ def _extra_message(loc: KeyPath) -> str:
         owners = ACTOR_PARAMS[bad].owners if bad in ACTOR_PARAMS else ()
         if owners:
             return f"'{bad}' is not a parameter of {actor}; it belongs to {', '.join(owners)}"
-        allowed = [n for n, p in ACTOR_PARAMS.items() if actor in p.owners] + ["initial"]
+        allowed = [n for n, p in ACTOR_PARAMS.items() if actor in p.owners]
+        allowed += ["initial", "enacted_budgets"]
         return unknown_key_message(bad, allowed, noun=f"parameter of {actor}")
     if parent == ("world",):
         return unknown_key_message(bad, WORLD_PARAMS, noun="world parameter")
@@ -183,6 +185,7 @@ def check_consistency(spec: ScenarioSpec, origin: Origin) -> None:
     for i, change in enumerate(spec.changes):
         _check_change(spec, i, change, present, origin)
     _check_symmetric(spec, "tension", origin)
+    _check_enacted_budgets(spec, origin)
     for i, (a, b) in enumerate(spec.outcomes.rival_pairs):
         if a == b:
             raise _fail(
@@ -354,6 +357,24 @@ def _check_sweep(sweep: SweepSpec, origin: Origin) -> None:
             f"a grid of {sweep.levels} levels on "
             f"{len(sweep.parameters)} parameters has more than 10,000,000 points",
         )
+
+
+def _check_enacted_budgets(spec: ScenarioSpec, origin: Origin) -> None:
+    """An actor's enacted budgets are consecutive calendar years from 2025 (each growth is
+    over the year before, so a gap would leave a level unknown)."""
+    for actor in ACTORS:
+        given = getattr(spec.actors, actor)
+        budgets = given.enacted_budgets if given is not None else None
+        for i, budget in enumerate(budgets or []):
+            expected = FIRST_ENACTED_YEAR + i
+            if budget.year != expected:
+                raise _fail(
+                    origin,
+                    ("actors", actor, "enacted_budgets", i, "year"),
+                    f"expected {expected}: enacted budgets are consecutive years from "
+                    f"{FIRST_ENACTED_YEAR}, in order (each growth is over the year before), "
+                    f"got {budget.year}",
+                )
 
 
 def _check_symmetric(spec: ScenarioSpec, key: str, origin: Origin) -> None:

@@ -183,6 +183,7 @@ COVERAGE: tuple[Line, ...] = (
         (
             "escalation.us_china_rivalry",
             "sanctions.move_trade",
+            "sanctions.china_trade_factor",
             "sanctions.diplomatic_isolation",
             "decisions.china_decide",
         ),
@@ -194,6 +195,7 @@ COVERAGE: tuple[Line, ...] = (
             "trade_pressure",
             "coalition_trade",
             "coalition_ties",
+            "china_trade_noise",
         ),
         ("isolation_fails", "regional_arms_race"),
     ),
@@ -225,6 +227,7 @@ COVERAGE: tuple[Line, ...] = (
         "arms race",
         (
             "budgets.arms_buildup",
+            "budgets.budget_plan",
             "escalation.joint_exercises",
             "escalation.provocations",
             "escalation.provoke",

@@ -32,6 +32,19 @@ class InitialState:
     clash_rates: np.ndarray  # (2, n_rivals) clashes a year at 2024 tension
     energy_need: float
     energy_non_russian: float
+    enacted_budgets: np.ndarray  # (years, N) spending over 2024's from 2025 on, NaN: none
+
+
+def _enacted_budgets(scenario: Scenario) -> np.ndarray:
+    """(years, N): each actor's enacted budget of calendar year 2025 + y as a multiple of its
+    2024 spending, the real growths compounded; NaN where none is given."""
+    specs = {a: getattr(scenario.spec.actors, a) for a in ACTORS}
+    lists = {a: (s.enacted_budgets or []) if s is not None else [] for a, s in specs.items()}
+    levels = np.full((max(map(len, lists.values())), N_ACTORS), np.nan)
+    for actor, budgets in lists.items():
+        growth = np.array([b.real_growth for b in budgets])
+        levels[: len(budgets), INDEX[actor]] = np.cumprod(1.0 + growth)
+    return levels
 
 
 def _vector(section: dict[str, Datum]) -> np.ndarray:
@@ -116,4 +129,5 @@ def initial_state(scenario: Scenario) -> InitialState:
         clash_rates=_clash_rates(data["clash_rates"]),
         energy_need=energy["pre_sanctions_supply"].value,
         energy_non_russian=energy["non_russian_supply"].value + energy["china_crude"].value,
+        enacted_budgets=_enacted_budgets(scenario),
     )

@@ -421,6 +421,22 @@ ACTOR_PARAMS: dict[str, Param] = {
             {"dprk": 0.7, "russia": 0.8},
         ),
         Param(
+            "china_trade_noise",
+            "1/sqrt(yr)",
+            0.0,
+            2.0,
+            "Year-on-year randomness of the member's trade with China beyond what the model "
+            "moves it by (sanctions, evasion, China's alignment and engagement): the standard "
+            "deviation of its log change in a year, a random walk with mean factor 1.",
+            "China's customs figures, 2011-2025 (docs/research/transfers_and_trade.md): the "
+            "standard deviation of the log yearly change of DPRK-China trade is 0.30 without "
+            "the border closure (2020-23 left out; 0.65 with it), of Russia-China trade 0.18 "
+            "(2011-2025). The model moves DPRK trade with China's engagement and sanctions "
+            "itself, so 0.20 of the DPRK's 0.30 is taken as noise (0.17-0.30); all of Russia's, "
+            "as oil prices, which drive it, are not in the model.",
+            {"dprk": 0.20, "russia": 0.18},
+        ),
+        Param(
             "exercises",
             "index 0-1",
             0.0,

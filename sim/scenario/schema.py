@@ -66,6 +66,22 @@ def initial_model(actor: str) -> type[BaseModel]:
     return create_model(f"Initial_{actor}", __config__=STRICT, **fields)
 
 
+FIRST_ENACTED_YEAR = 2025
+"""The first calendar year an enacted budget can be given for: 2024 is the data file's."""
+
+
+class EnactedBudget(BaseModel):
+    """An enacted (or, once published, actual) budget of one calendar year as data: its real
+    growth over the year before, in constant 2024 US$, with its source (`enacted_budgets:`;
+    the year's budget plan, sim.model.mechanisms.budgets.budget_plan)."""
+
+    model_config = STRICT
+
+    year: Annotated[int, Field(ge=FIRST_ENACTED_YEAR, le=2100)]
+    real_growth: Growth
+    source: Annotated[str, Field(min_length=1)]
+
+
 def actor_model(actor: str) -> type[BaseModel]:
     fields: dict[str, Any] = {
         name: (_param_type(p, actor) | None, None)
@@ -73,6 +89,7 @@ def actor_model(actor: str) -> type[BaseModel]:
         if actor in p.owners
     }
     fields["initial"] = (initial_model(actor) | None, None)
+    fields["enacted_budgets"] = (list[EnactedBudget] | None, None)
     return create_model(f"Actor_{actor}", __config__=STRICT, **fields)
 
 

@@ -23,6 +23,9 @@ from sim.actors import (
 from sim.calendar import DT
 from sim.model.mechanisms.common import add_tension, at_least, at_most, clip
 from sim.model.mechanisms.compiled import rule
+from sim.model.randomness import CHINA_TRADE_SHOCKS
+
+SQRT_DT = float(np.sqrt(DT))
 
 _SANCTIONERS = tuple(SANCTIONER_IDX)
 _BLOC = tuple(BLOC_IDX)
@@ -49,7 +52,7 @@ def impose_sanctions(r, w, p):
 
 
 @rule
-def move_trade(r, w, p, ref, evasion_on):
+def move_trade(r, w, p, ref, s, evasion_on):
     """Direct trade falls with sanctions; evasion reroutes part of the loss (L8, L24).
 
     Direct trade of a sanctioner with a member moves toward its 2024 level x exp(-bite x (the
@@ -63,9 +66,9 @@ def move_trade(r, w, p, ref, evasion_on):
     member's lifeline but not toward its ties with the actors. China's trade with Russia
     changes by coalition_trade x (its alignment - 2024), with the DPRK by coalition_trade x
     (its engagement with Pyongyang - 2024) (L13: keeping its grip means trading and
-    enforcing on its own terms). The members' help to each other is the pact's trade
-    expansion (L8) and energy aid (L9), not rerouting. Trade moves at trade_adjustment a
-    year.
+    enforcing on its own terms). Trade with China is what these drivers settle times its own
+    random factor (china_trade_factor). The members' help to each other is the pact's trade
+    expansion (L8) and energy aid (L9), not rerouting. Trade moves at trade_adjustment a year.
     """
     channel = at_most(
         p.evasion_tolerance[r, CHINA] * w.china_alignment[r] / ref.china_alignment, 1.0
@@ -95,7 +98,9 @@ def move_trade(r, w, p, ref, evasion_on):
             shift = w.china_engagement[r] - ref.china_engagement
         shift = at_least(1.0 + p.coalition_trade[r] * shift, 0.0)
         china = ref.trade[m, CHINA] * shift + via_china
-        w.trade[r, m, CHINA] += speed * (china - w.trade[r, m, CHINA])
+        settled = w.trade[r, m, CHINA] / np.exp(w.china_trade_shock[r, m])  # the drivers' part
+        settled = settled + speed * (china - settled)
+        w.trade[r, m, CHINA] = settled * china_trade_factor(r, w, p, s, m)
         to_dprk = intra if m == BLOC_RUSSIA else 0.0
         to_russia = 0.0 if m == BLOC_RUSSIA else intra
         w.trade[r, m, DPRK] += speed * (to_dprk - w.trade[r, m, DPRK])
@@ -106,6 +111,23 @@ def move_trade(r, w, p, ref, evasion_on):
         for j in range(N_ACTORS):
             total = total + w.trade[r, m, j]
         w.access[r, m] = total + w.rerouted_abroad[r, m] + w.trade_outside[r, m]
+
+
+@rule
+def china_trade_factor(r, w, p, s, m):
+    """This month's random factor on member m's trade with China, exp(z), returned (z kept in
+    w.china_trade_shock).
+
+    z is a random walk, dz = -sigma^2 / 2 dt + sigma dW with sigma the member's
+    china_trade_noise, so the factor's mean stays 1 and the log change of trade in a year has
+    standard deviation sigma: DPRK-China trade has moved by tens of per cent in a year on
+    decisions the model does not carry (border openings, customs enforcement, L13's grip on
+    Pyongyang: China's customs statistics); Russia-China trade less so.
+    """
+    sigma = p.china_trade_noise[r, _BLOC[m]]
+    step = sigma * SQRT_DT * s.normals[r, CHINA_TRADE_SHOCKS + m] - 0.5 * sigma * sigma * DT
+    w.china_trade_shock[r, m] = w.china_trade_shock[r, m] + step
+    return np.exp(w.china_trade_shock[r, m])
 
 
 @rule
@@ -138,6 +160,6 @@ def sanction_replicate(r, w, p, ref, s, on, month, settings):
     """Replicate r's sanction steps in order, each when its mechanism is on."""
     if on.sanctions:
         impose_sanctions(r, w, p)
-    move_trade(r, w, p, ref, on.evasion)
+    move_trade(r, w, p, ref, s, on.evasion)
     if on.diplomatic_isolation:
         diplomatic_isolation(r, w, p, ref)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from sim.model.params import Params
+from sim.scenario.scenario import Scenario
 from sim.scenario.schema import UncertainSpec
 from sim.scenario.uncertain import uncertain_paths
 
@@ -56,3 +57,13 @@ def apply_uncertain(
     for path, values in draws.items():
         params.set_path(path, values)
     return draws
+
+
+def apply_ensemble(params: Params, scenario: Scenario, replicate_ids: np.ndarray) -> None:
+    """Set the scenario's conditioned parameter sets (`ensemble:`) into the parameter arrays:
+    replicate r takes set r mod N (sim.scenario.posterior). Nothing for `ensemble: priors`."""
+    ensemble = scenario.ensemble
+    if ensemble is None:
+        return
+    for path, values in ensemble.rows(replicate_ids).items():
+        params.set_path(path, values)

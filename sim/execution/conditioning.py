@@ -329,7 +329,8 @@ def read_posterior(folder: Path) -> Posterior:
         raise UserError(folder, None, "", f"no {ACCEPTED_FILE} here: not a conditioning folder")
     text = read_text(path, MAX_ACCEPTED_BYTES, noun=f"the {ACCEPTED_FILE} of `condition`")
     conditioning, prior = _conditioning_manifest(folder)
-    sets = parse_sets(path, text.removeprefix("\ufeff"), prior)  # a spreadsheet's BOM
+    parsed = parse_sets(path, text.removeprefix("\ufeff"), prior)  # a spreadsheet's BOM
+    sets = pd.DataFrame(parsed.values, columns=list(parsed.paths))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Posterior(folder, sets, digest, conditioning)
 
@@ -341,7 +342,8 @@ def _conditioning_manifest(
     path = folder / "manifest.json"
     if not path.exists():
         return None, None
-    record = read_sidecar(path)
+    expected = "the manifest of a `condition` folder"
+    record = read_sidecar(path, expected, "kind")
     if record.get("kind") != "conditioning":
         raise UserError(path, None, "kind", "expected the manifest of a `condition` folder")
     uncertain = (record.get("resolved_scenario") or {}).get("uncertain")

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from pydantic import ValidationError
 
 from sim.errors import UserError
@@ -54,19 +53,33 @@ MAX_SIDECAR_BYTES = 4 * 2**20
 
 
 @dataclass(frozen=True, eq=False)
+class ParameterSets:
+    """Accepted parameter sets as read: the parameter paths and one row of values a set."""
+
+    paths: tuple[str, ...]
+    values: np.ndarray  # (sets, parameters)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def column(self, path: str) -> np.ndarray:
+        return self.values[:, self.paths.index(path)]
+
+
+@dataclass(frozen=True, eq=False)
 class Ensemble:
     """A posterior file read and checked: the sets replicates run on, and how they were made."""
 
     name: str  # as the scenario writes it: alliance-sim:posterior/history.csv
     file: Path
     sha256: str  # of the CSV as read
-    sets: pd.DataFrame  # one row per set, one column per parameter path
+    sets: "ParameterSets"
     made: dict[str, Any]  # the sidecar: command, method, seed, the inputs' hashes
 
     def rows(self, replicate_ids: np.ndarray) -> dict[str, np.ndarray]:
         """Each parameter's value in replicates `replicate_ids`: replicate r takes set r mod N."""
         index = np.asarray(replicate_ids, dtype=np.int64) % len(self.sets)
-        return {path: self.sets[path].to_numpy(dtype=float)[index] for path in self.sets.columns}
+        return {path: self.sets.values[index, k] for k, path in enumerate(self.sets.paths)}
 
     def record(self) -> dict[str, Any]:
         """What a manifest says the run started from."""
@@ -76,7 +89,7 @@ class Ensemble:
             "file": str(self.file),
             "sha256": self.sha256,
             "sets": len(self.sets),
-            "parameters": list(self.sets.columns),
+            "parameters": list(self.sets.paths),
             "made": self.made,
         }
 
@@ -136,15 +149,16 @@ def read_ensemble(name: str, path: Path) -> Ensemble:
     return Ensemble(name, path, hashlib.sha256(text.encode("utf-8")).hexdigest(), sets, made)
 
 
-def read_sidecar(path: Path) -> dict[str, Any]:
-    """A JSON object of at most MAX_SIDECAR_BYTES (a posterior's sidecar, a manifest)."""
+def read_sidecar(path: Path, expected: str = "a JSON object", key: str = "") -> dict[str, Any]:
+    """A JSON object of at most MAX_SIDECAR_BYTES (a posterior's sidecar, a manifest);
+    UserError saying what was `expected` (at `key`) for any other JSON."""
     text = read_text(path, MAX_SIDECAR_BYTES, noun="a JSON file")
     try:
         record = json.loads(text)
     except json.JSONDecodeError as error:
         raise UserError(path, error.lineno, "", f"not valid JSON ({error.msg})") from None
     if not isinstance(record, dict):
-        raise UserError(path, 1, "", "expected a JSON object")
+        raise UserError(path, None, key, f"expected {expected}")
     return record
 
 
@@ -156,8 +170,8 @@ def prior_of(path: Path, uncertain: Any, key: str = "prior") -> dict[str, Uncert
         raise UserError(path, None, key, "not a prior") from None
 
 
-def parse_sets(path: Path, text: str, prior: dict[str, UncertainSpec] | None) -> pd.DataFrame:
-    """The parameter columns of an accepted-sets CSV as floats, each value checked row by row:
+def parse_sets(path: Path, text: str, prior: dict[str, UncertainSpec] | None) -> ParameterSets:
+    """The parameter columns of an accepted-sets CSV, each value checked row by row:
     a header of known parameter paths, each once (with the optional `replicate` and
     `distance`), matching the prior's when one is known; at least one set; every value a finite
     number inside the parameter's declared range and the prior's. UserError names the file,
@@ -184,7 +198,7 @@ def parse_sets(path: Path, text: str, prior: dict[str, UncertainSpec] | None) ->
         raise UserError(path, reader.line_num, "", f"not a CSV table ({error})") from None
     if not rows:
         raise UserError(path, 2, "", "expected at least one accepted parameter set, found none")
-    return pd.DataFrame(rows, columns=paths, dtype=float)
+    return ParameterSets(tuple(paths), np.array(rows, dtype=float))
 
 
 def _check_header(

@@ -384,8 +384,14 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
         f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI; "
         "forced: decided by the scenario's events):"
     )
-    for scenario in _distinct_ensembles(scenarios):
+    distinct = _distinct_ensembles(scenarios)
+    for scenario in distinct:
         _print_ensemble(scenario, args)
+    if len(distinct) > 1:
+        print(
+            "note: the scenarios start from different ensembles, so their histories differ "
+            "too (--priors runs them all from the priors)"
+        )
     print(comparison.outcome_wide().to_string())
     if len(comparison.results) > 1:
         _print_paired(comparison)

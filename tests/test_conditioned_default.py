@@ -79,6 +79,16 @@ def test_replicate_r_takes_set_r_mod_n_in_any_batch():
     )
 
 
+def test_a_value_the_scenario_sets_itself_wins_over_the_posterior():
+    scenario = load_scenario(SCENARIOS / "baseline.yaml").with_params(
+        {"world.tension_sensitivity": 1.5}, replicates=3
+    )
+    sets = load_ensemble(SHIPPED).sets
+    params = AllianceModel(scenario).params
+    assert np.all(params.tension_sensitivity == 1.5)
+    assert np.array_equal(params.budget_adjustment, sets.column("world.budget_adjustment")[:3])
+
+
 def test_a_replicate_is_the_same_in_memory_alone_and_in_a_chunk():
     scenario = load_scenario(SCENARIOS / "us_buildup.yaml").with_params(**SHORT)
     whole = run(scenario, progress=False).outcomes
@@ -197,3 +207,14 @@ def test_ensemble_names_the_priors_or_a_shipped_posterior_only(tmp_path, value):
     with pytest.raises(ScenarioError) as error:
         load_scenario(path)
     assert str(error.value).startswith(f"{path}:2: ensemble: expected 'priors' or ")
+
+
+def test_compare_says_when_its_scenarios_start_from_different_ensembles(tmp_path, capsys):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("extends: alliance-sim:baseline.yaml\nensemble: priors\n", encoding="utf-8")
+    files = [str(SCENARIOS / "baseline.yaml"), str(mine)]
+    out = str(tmp_path / "out")
+    assert main(["compare", *files, "--replicates", "2", "--no-plots", "--out", out]) == 0
+    printed = capsys.readouterr().out
+    assert "Ensemble: conditioned" in printed and "Ensemble: from the priors" in printed
+    assert "note: the scenarios start from different ensembles" in printed

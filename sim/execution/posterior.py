@@ -24,9 +24,11 @@ from typing import Any
 from sim.errors import UserError
 from sim.execution.conditioning import Conditioning, condition
 from sim.files import write_text_atomically
+from sim.model.params import Params
 from sim.provenance import git_commit, json_text, stamp, utc_now
+from sim.results.hindcast import Hindcast
 from sim.scenario.posterior import POSTERIORS, SHIPPED_SCENARIOS, Ensemble, sidecar_of
-from sim.scenario.scenario import load_scenario
+from sim.scenario.scenario import Scenario, load_scenario
 
 ROOT = SHIPPED_SCENARIOS.parent
 """The checkout: the recorded paths are relative to it."""
@@ -90,12 +92,25 @@ def _made(
         "scenario_hash": scenario_hash,
         "inputs": {_relative(p): sha256_of(p) for p in (*scenario.sources, ROOT / OBSERVATIONS)},
         "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "hindcast_before": {"inside_80": c.before.score.inside, "of": c.before.score.n},
-        "hindcast_after": {"inside_80": c.after.score.inside, "of": c.after.score.n},
+        "hindcast_before": _score(c.before),
+        "hindcast_after": _score(c.after),
         "prior": scenario.spec.model_dump(mode="json", exclude_none=True)["uncertain"],
+        "base": base_values(scenario),
         "made_utc": stamp(started),
         "git_commit": git_commit(),
     }
+
+
+def base_values(scenario: Scenario) -> dict[str, float]:
+    """Each uncertain parameter's value in the scenario without its `uncertain:` block: a run
+    on the posterior keeps a scenario's own value of a parameter only where it differs."""
+    params = Params.from_scenario(scenario.with_params(uncertain=None), 1)
+    return {path: float(params.get_path(path)[0]) for path in scenario.spec.uncertain or {}}
+
+
+def _score(h: Hindcast) -> dict[str, Any]:
+    """A hindcast's fit in the sidecar: observations inside the 80 % band, mean scaled CRPS."""
+    return {"inside_80": h.score.inside, "of": h.score.n, "mean_crps_scaled": h.score.mean_crps}
 
 
 def stale_reasons(ensemble: Ensemble) -> list[str]:

@@ -60,10 +60,14 @@ def apply_uncertain(
 
 
 def apply_ensemble(params: Params, scenario: Scenario, replicate_ids: np.ndarray) -> None:
-    """Set the scenario's conditioned parameter sets (`ensemble:`) into the parameter arrays:
-    replicate r takes set r mod N (sim.scenario.posterior). Nothing for `ensemble: priors`."""
+    """Set the scenario's conditioned parameter sets (`ensemble:`) into the parameter arrays
+    made from it (Params.from_scenario): replicate r takes set r mod N
+    (sim.scenario.posterior). A parameter the scenario sets to a value other than the one the
+    posterior was conditioned from (its `base`) keeps the scenario's value: a change made on
+    purpose wins over the history's fit. Nothing for `ensemble: priors`."""
     ensemble = scenario.ensemble
     if ensemble is None:
         return
     for path, values in ensemble.rows(replicate_ids).items():
-        params.set_path(path, values)
+        if np.all(params.get_path(path) == ensemble.base[path]):
+            params.set_path(path, values)

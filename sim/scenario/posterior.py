@@ -75,6 +75,7 @@ class Ensemble:
     sha256: str  # of the CSV as read
     sets: "ParameterSets"
     made: dict[str, Any]  # the sidecar: command, method, seed, the inputs' hashes
+    base: dict[str, float]  # each parameter's value in the scenario conditioned, undrawn
 
     def rows(self, replicate_ids: np.ndarray) -> dict[str, np.ndarray]:
         """Each parameter's value in replicates `replicate_ids`: replicate r takes set r mod N."""
@@ -144,9 +145,20 @@ def read_ensemble(name: str, path: Path) -> Ensemble:
         raise UserError(
             sidecar_of(path), None, "prior", "expected the prior the sets were drawn from"
         )
+    base = _base(sidecar_of(path), made.get("base"), prior)
     text = read_text(path, MAX_ACCEPTED_BYTES, noun="a posterior CSV")
     sets = parse_sets(path, text.removeprefix("\ufeff"), prior)
-    return Ensemble(name, path, hashlib.sha256(text.encode("utf-8")).hexdigest(), sets, made)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Ensemble(name, path, digest, sets, made, base)
+
+
+def _base(path: Path, base: Any, prior: dict[str, UncertainSpec]) -> dict[str, float]:
+    """The sidecar's `base`: a number for each parameter of the prior."""
+    if not isinstance(base, dict) or set(base) != set(prior):
+        raise UserError(path, None, "base", "expected a value for each parameter of the prior")
+    if not all(isinstance(v, int | float) and math.isfinite(v) for v in base.values()):
+        raise UserError(path, None, "base", "expected finite numbers")
+    return {str(k): float(v) for k, v in base.items()}
 
 
 def read_sidecar(path: Path, expected: str = "a JSON object", key: str = "") -> dict[str, Any]:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, run
-from sim.cli import main
+from sim.cli import grammar, main
 from sim.errors import ScenarioError, UserError
 from sim.execution import posterior as shipping
 from sim.execution.jobs import Job, run_rows
@@ -134,6 +134,13 @@ def test_priors_runs_from_the_priors_and_says_so(tmp_path, capsys):
     assert "Ensemble: from the priors" in capsys.readouterr().out
     record = manifest_of(tmp_path)
     assert record["ensemble"] == "priors"
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sweep", "hindcast"])
+def test_every_running_command_takes_priors(command):
+    _, parsers = grammar()
+    extra = ["--observations", "o.yaml"] if command == "hindcast" else []
+    assert parsers[command].parse_args(["x.yaml", "--priors", *extra]).priors
 
 
 def test_priors_and_conditioned_on_exclude_each_other(tmp_path, capsys):

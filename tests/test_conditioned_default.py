@@ -225,3 +225,21 @@ def test_compare_says_when_its_scenarios_start_from_different_ensembles(tmp_path
     printed = capsys.readouterr().out
     assert "Ensemble: conditioned" in printed and "Ensemble: from the priors" in printed
     assert "note: the scenarios start from different ensembles" in printed
+
+
+def test_sets_that_no_longer_fit_the_uncertain_declarations_are_refused(tmp_path, monkeypatch):
+    declared = tmp_path / "history_uncertain.yaml"
+    declared.write_text(
+        "extends: alliance-sim:history_uncertain.yaml\n"
+        "uncertain:\n  russia.commitment: {dist: uniform, low: 0.5, high: 1.0}\n",
+        encoding="utf-8",
+    )
+    shipped = load_ensemble(SHIPPED)
+    moved = dataclasses.replace(shipped, made=shipped.made | {"scenario": str(declared)})
+    with pytest.raises(UserError) as error:
+        shipping.stale_warning(moved)
+    assert str(error.value) == (
+        f"{shipped.file}:1: its parameters are not the `uncertain:` declarations of {declared} "
+        "(only in the posterior: -; only declared: russia.commitment); "
+        "regenerate it with `make posterior`"
+    )

@@ -140,10 +140,33 @@ def stale_reasons(ensemble: Ensemble) -> list[str]:
     return reasons
 
 
+def check_declarations(ensemble: Ensemble) -> None:
+    """UserError, one line, unless the posterior's parameters are those its scenario declares
+    `uncertain:` now (a parameter added, renamed or dropped there: its sets no longer fit)."""
+    scenario = str(ensemble.made.get("scenario"))
+    try:
+        declared = set(load_scenario(ROOT / scenario).spec.uncertain or {})
+    except UserError:
+        return  # stale_reasons says it does not load
+    sets = set(ensemble.sets.paths)
+    if declared != sets:
+        raise UserError(
+            ensemble.file,
+            1,
+            "",
+            f"its parameters are not the `uncertain:` declarations of {scenario} "
+            f"(only in the posterior: {', '.join(sorted(sets - declared)) or '-'}; "
+            f"only declared: {', '.join(sorted(declared - sets)) or '-'}); "
+            f"regenerate it with `{COMMAND}`",
+        )
+
+
 def stale_warning(ensemble: Ensemble | None) -> str | None:
-    """One line to print when a run's posterior is stale, else None."""
+    """One line to print when a run's posterior is stale, else None; UserError when its
+    parameters no longer fit the declarations (check_declarations)."""
     if ensemble is None:
         return None
+    check_declarations(ensemble)
     reasons = stale_reasons(ensemble)
     if not reasons:
         return None

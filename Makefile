@@ -13,7 +13,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help run test test-slow test-all lint bench bench-detail golden explore notebook docs \
+.PHONY: help run test test-slow test-all lint bench bench-detail golden posterior explore notebook docs \
 	docs-results docs-screenshot clean-venv
 
 help:
@@ -23,6 +23,7 @@ help:
 	@echo "make test-all  - both (what CI runs)"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make golden - regenerate tests/golden/ after a change that moves results on purpose"
+	@echo "make posterior - regenerate scenarios/posterior/history.csv, the baseline's conditioned sets"
 	@echo "make bench  - every speed goal with PASS/SHORT (not part of the tests; about 3 minutes)"
 	@echo "make bench-detail - the detailed speed and scale benchmarks (batched vs single runs, 100,000 runs)"
 	@echo "make explore  - the what-if explorer as a web page on http://127.0.0.1:8866/ (Voila)"
@@ -70,6 +71,12 @@ test-all: test test-slow
 lint: $(VENV)/.extra-test
 	$(PY) -m ruff check sim tests run.py benchmarks mkdocs_hooks.py
 	$(PY) -m ruff format --check sim tests run.py benchmarks mkdocs_hooks.py
+
+# The history conditioned on the observations, which the baseline and the what-ifs run on
+# (sim.execution.posterior; a pinned seed, about a minute): after a change to history.yaml,
+# history_uncertain.yaml, observations/history.yaml, a parameter default or the data file.
+posterior: $(STAMP)
+	$(PY) -m sim.execution.posterior
 
 explore: $(VENV)/.extra-explore
 	$(PY) -m sim explore $(if $(filter command line,$(origin SCENARIO)),$(SCENARIO))

@@ -20,6 +20,7 @@ from sim.execution import budget
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.files import check_writable_folder
 from sim.provenance import utc_now
+from sim.scenario.posterior import PRIORS
 from sim.scenario.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -147,10 +148,33 @@ def _scenario_options(
 
 
 def _load(path: Path, args: argparse.Namespace) -> Scenario:
-    scenario = load_scenario(path)
+    scenario = _ensemble_chosen(load_scenario(path), args)
     if getattr(args, "set_changes", None) is not None:
         scenario = _changed(scenario, args)
     return scenario.with_overrides(replicates=args.replicates, seed=args.seed)
+
+
+def _ensemble_chosen(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """The scenario from the priors with --priors, or when --conditioned-on names the sets."""
+    if getattr(args, "priors", False) or getattr(args, "conditioned_on", None) is not None:
+        return scenario.with_params(ensemble=PRIORS)
+    return scenario
+
+
+def _print_ensemble(scenario: Scenario, args: argparse.Namespace) -> None:
+    """One line naming the parameter sets the replicates start from; one more, a warning, when
+    the shipped posterior no longer matches the files it was conditioned on."""
+    if getattr(args, "conditioned_on", None) is not None:
+        return  # _conditioned says it
+    ensemble = scenario.ensemble
+    if ensemble is None:
+        print("Ensemble: from the priors (each parameter its value or its `uncertain:` draw)")
+        return
+    print(f"Ensemble: {ensemble.text()}")
+    from sim.execution.posterior import stale_warning
+
+    if (warning := stale_warning(ensemble)) is not None:
+        print(_printable(warning), file=sys.stderr)
 
 
 def _print_shares(summary: "pd.DataFrame", scenario: Scenario | None = None) -> None:
@@ -236,8 +260,9 @@ def run_command(args: argparse.Namespace, command: list[str]) -> int:
     print(
         f"Scenario '{scenario.name}': {replicates:,} replicates x "
         f"{months} months, seed {scenario.spec.seed} (estimate: {estimate.text()})",
-        flush=True,
     )
+    _print_ensemble(scenario, args)
+    sys.stdout.flush()
     from sim.execution.runner import run
     from sim.workflows import run_chunked, write_run
 
@@ -345,7 +370,7 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
             "(run a single one with alliance-sim run FILE)",
         )
     started = utc_now()
-    scenarios = [load_scenario(path) for path in args.scenarios]
+    scenarios = [_ensemble_chosen(load_scenario(path), args) for path in args.scenarios]
     if args.after_present:
         scenarios = [_after_present(scenario) for scenario in scenarios]
     if args.set_changes or args.from_ is not None:
@@ -359,11 +384,27 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
         f"{base.scenario.spec.seed} (common random numbers); share of replicates (95 % CI; "
         "forced: decided by the scenario's events):"
     )
+    distinct = _distinct_ensembles(scenarios)
+    for scenario in distinct:
+        _print_ensemble(scenario, args)
+    if len(distinct) > 1:
+        print(
+            "note: the scenarios start from different ensembles, so their histories differ "
+            "too (--priors runs them all from the priors)"
+        )
     print(comparison.outcome_wide().to_string())
     if len(comparison.results) > 1:
         _print_paired(comparison)
     print(f"Results: {folder}")
     return 0
+
+
+def _distinct_ensembles(scenarios: list[Scenario]) -> list[Scenario]:
+    """One scenario per ensemble among them (the first that has it): one line each."""
+    seen: dict[str, Scenario] = {}
+    for scenario in scenarios:
+        seen.setdefault(scenario.spec.ensemble, scenario)
+    return list(seen.values())
 
 
 def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
@@ -384,6 +425,7 @@ def sweep_command(args: argparse.Namespace, command: list[str]) -> int:
         f"Sweep '{scenario.name}': {spec.design} design over "
         f"{', '.join(spec.parameters)}; {scenario.spec.replicates} replicates a point",
     )
+    _print_ensemble(scenario, args)
     workers = 1 if args.scheduler else (args.workers or _cpus())
     estimate = budget.sweep_estimate(
         spec,
@@ -430,8 +472,9 @@ def hindcast_command(args: argparse.Namespace, command: list[str]) -> int:
         f"Hindcast '{scenario.name}': {scenario.spec.replicates:,} replicates x "
         f"{scenario.spec.horizon_months} months, seed {scenario.spec.seed}, against "
         f"{_printable(str(args.observations))} (estimate: {estimate.text()})",
-        flush=True,
     )
+    _print_ensemble(scenario, args)
+    sys.stdout.flush()
     if args.conditioned_on is not None:
         from sim.results.hindcast import Hindcast, read_observation_file
 
@@ -597,12 +640,28 @@ def validate_command(args: argparse.Namespace, command: list[str]) -> int:
 
 
 def _conditioned_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument(
+    """--conditioned-on DIR, or --priors: the parameter sets the replicates start from."""
+    chosen = parser.add_mutually_exclusive_group()
+    _priors_option(chosen)
+    chosen.add_argument(
         "--conditioned-on",
         type=Path,
         metavar="DIR",
         help="run on the accepted parameter sets of a `condition` folder (replicate r: set "
         "r mod n)",
+    )
+    return parser
+
+
+def _priors_option[P: (argparse.ArgumentParser, argparse._MutuallyExclusiveGroup)](
+    parser: P,
+) -> P:
+    parser.add_argument(
+        "--priors",
+        action="store_true",
+        help="run from the priors (each parameter its value or its `uncertain:` draw) instead of "
+        "the scenario's `ensemble:` (the baseline and the what-ifs: the shipped posterior, "
+        "conditioned on the observed history)",
     )
     return parser
 
@@ -705,13 +764,13 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
 
 def _compare_options(parser: argparse.ArgumentParser) -> None:
     _change_options(
-        _scenario_options(parser, many=True),
+        _priors_option(_scenario_options(parser, many=True)),
         "compared as one more scenario: the first file, changed",
     )
 
 
 def _sweep_options(parser: argparse.ArgumentParser) -> None:
-    _scenario_options(parser, scale=True)
+    _priors_option(_scenario_options(parser, scale=True))
 
 
 def _validate_options(parser: argparse.ArgumentParser) -> None:

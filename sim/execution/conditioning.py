@@ -18,18 +18,13 @@ Distance: the mean over observations of ((x_r - y) / s)^2, x_r the replicate's m
 so a miss by an observation's own uncertainty counts 1 whatever its unit.
 """
 
-import csv
 import hashlib
-import io
-import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
 
 from sim.errors import UserError
 from sim.execution.runner import run
@@ -38,10 +33,14 @@ from sim.execution.uncertainty import check_sets_budget, parameter_draws, run_pa
 from sim.results.hindcast import Hindcast, observed_ensemble, read_observation_file
 from sim.results.run_result import RunResult
 from sim.scenario.observations import Event, Observation, ObservationFile
-from sim.scenario.paths import PathError, parse
+from sim.scenario.posterior import (
+    MAX_ACCEPTED_BYTES,
+    parse_sets,
+    prior_of,
+    read_sidecar,
+)
 from sim.scenario.scenario import Scenario
 from sim.scenario.schema import UncertainSpec
-from sim.scenario.uncertain import MAX_UNCERTAIN
 from sim.scenario.yaml_source import read_text
 
 ACCEPTED_FILE = "accepted.csv"
@@ -294,14 +293,6 @@ def read_accepted(folder: Path) -> pd.DataFrame:
     return read_posterior(folder).sets
 
 
-MAX_ACCEPTED_BYTES = 16 * 2**20
-"""Largest accepted.csv read (about 60,000 sets of a dozen parameters; 2,000 draws keeping
-10 % write 200)."""
-
-MAX_MANIFEST_BYTES = 4 * 2**20
-"""Largest conditioning manifest.json read (a few kB in practice)."""
-
-
 @dataclass(frozen=True)
 class Posterior:
     """Accepted parameter sets read from a conditioning folder and checked against the
@@ -338,7 +329,8 @@ def read_posterior(folder: Path) -> Posterior:
         raise UserError(folder, None, "", f"no {ACCEPTED_FILE} here: not a conditioning folder")
     text = read_text(path, MAX_ACCEPTED_BYTES, noun=f"the {ACCEPTED_FILE} of `condition`")
     conditioning, prior = _conditioning_manifest(folder)
-    sets = _parse_sets(path, text.removeprefix("\ufeff"), prior)  # a spreadsheet's BOM
+    parsed = parse_sets(path, text.removeprefix("\ufeff"), prior)  # a spreadsheet's BOM
+    sets = pd.DataFrame(parsed.values, columns=list(parsed.paths))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Posterior(folder, sets, digest, conditioning)
 
@@ -350,102 +342,15 @@ def _conditioning_manifest(
     path = folder / "manifest.json"
     if not path.exists():
         return None, None
-    text = read_text(path, MAX_MANIFEST_BYTES, noun="a manifest.json")
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UserError(path, error.lineno, "", f"not valid JSON ({error.msg})") from None
-    if not isinstance(record, dict) or record.get("kind") != "conditioning":
+    expected = "the manifest of a `condition` folder"
+    record = read_sidecar(path, expected, "kind")
+    if record.get("kind") != "conditioning":
         raise UserError(path, None, "kind", "expected the manifest of a `condition` folder")
-    uncertain = (record.get("resolved_scenario") or {}).get("uncertain") or {}
-    try:
-        prior = {str(k): UncertainSpec.model_validate(v) for k, v in uncertain.items()}
-    except (AttributeError, ValidationError):
-        raise UserError(path, None, "resolved_scenario.uncertain", "not a prior") from None
+    uncertain = (record.get("resolved_scenario") or {}).get("uncertain")
+    prior = prior_of(path, uncertain, "resolved_scenario.uncertain")
     identity = {
         "scenario": record.get("scenario"),
         "scenario_hash": record.get("scenario_hash"),
-        "manifest_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "manifest_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
     }
     return identity, prior
-
-
-def _parse_sets(path: Path, text: str, prior: dict[str, UncertainSpec] | None) -> pd.DataFrame:
-    """The parameter columns of accepted.csv as floats, each value checked row by row."""
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader, [])
-        paths = _check_header(path, header, prior)
-        bounds = {name: _bounds(name, prior) for name in paths}
-        index = [header.index(name) for name in paths]
-        rows = []
-        for row in reader:
-            if len(row) != len(header):
-                raise UserError(
-                    path, reader.line_num, "", f"expected {len(header)} fields, found {len(row)}"
-                )
-            rows.append(
-                [
-                    _value(path, reader.line_num, n, row[i], bounds[n])
-                    for n, i in zip(paths, index, strict=True)
-                ]
-            )
-    except csv.Error as error:
-        raise UserError(path, reader.line_num, "", f"not a CSV table ({error})") from None
-    if not rows:
-        raise UserError(path, 2, "", "expected at least one accepted parameter set, found none")
-    return pd.DataFrame(rows, columns=paths, dtype=float)
-
-
-def _check_header(
-    path: Path, header: list[str], prior: dict[str, UncertainSpec] | None
-) -> list[str]:
-    """The parameter paths of the header (all but `replicate` and `distance`)."""
-    if len(set(header)) != len(header):
-        twice = next(h for h in header if header.count(h) > 1)
-        raise UserError(path, 1, twice, "a column named twice")
-    paths = [h for h in header if h not in ("replicate", "distance")]
-    if not 1 <= len(paths) <= MAX_UNCERTAIN:
-        raise UserError(
-            path, 1, "", f"expected 1 to {MAX_UNCERTAIN} parameter columns, found {len(paths)}"
-        )
-    for name in paths:
-        try:
-            parse(name)
-        except PathError as error:
-            raise UserError(path, 1, name, f"not a parameter: {error}") from None
-    if prior is not None and set(paths) != set(prior):
-        raise UserError(
-            path,
-            1,
-            "",
-            f"expected the columns of the conditioning's prior ({', '.join(sorted(prior))}), "
-            f"found {', '.join(paths)}",
-        )
-    return paths
-
-
-def _bounds(name: str, prior: dict[str, UncertainSpec] | None) -> tuple[float, float, str]:
-    """(low, high, as text) a parameter's value must lie in: its declared range, narrowed to
-    the conditioning's prior when known."""
-    declared = parse(name).param
-    if prior is None:
-        return declared.low, declared.high, declared.range_text
-    low, high = max(declared.low, prior[name].low), min(declared.high, prior[name].high)
-    return (
-        low,
-        high,
-        f"{low:g} to {high:g} (the conditioning's prior; declared {declared.range_text})",
-    )
-
-
-def _value(path: Path, line: int, name: str, text: str, bounds: tuple[float, float, str]) -> float:
-    """One value: a finite number inside its bounds, or UserError at its line and column."""
-    low, high, allowed = bounds
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and low <= value <= high):
-        raise UserError(path, line, name, f"expected a number from {allowed}, got {text!r}")
-    return value

@@ -27,6 +27,7 @@ from sim.errors import UserError
 from sim.execution.settings import DEFAULT_CHUNK
 from sim.model.model import AllianceModel
 from sim.model.params import Params
+from sim.model.uncertainty import apply_ensemble
 from sim.results.outcomes import OUTCOME_SERIES, outcome_table
 from sim.results.parts import (
     discard_part,
@@ -75,6 +76,8 @@ class Job:
         digest = hashlib.sha256(self.scenario_json.encode())
         digest.update(json.dumps([self.names, self.replicates]).encode())
         digest.update(np.ascontiguousarray(self.values).tobytes())
+        if (ensemble := self.scenario().ensemble) is not None:  # the sets, not only their name
+            digest.update(ensemble.sha256.encode())
         return digest.hexdigest()[:16]
 
     def scenario(self) -> Scenario:
@@ -122,6 +125,7 @@ def run_chunk(chunk: Chunk) -> pd.DataFrame:
     local = point - chunk.first_point
     scenario = _scenario(chunk.scenario_json)
     params = Params.from_scenario(scenario, len(rows))
+    apply_ensemble(params, scenario, replicate)  # a design point's values override its sets
     for d, name in enumerate(chunk.names):
         params.set_path(name, chunk.values[local, d])
     model = AllianceModel(scenario, replicate_ids=replicate, params=params, record=OUTCOME_SERIES)

@@ -34,6 +34,7 @@ from sim.files import lock_folder, make_new_folder, remove_if_empty, write_text_
 from sim.provenance import json_text, manifest, stamp, utc_now
 from sim.results.analysis import discover, sensitivity
 from sim.results.parts import overall_summary, point_shares, record_path
+from sim.results.run_result import ensemble_record
 from sim.results.sweep_result import SweepResult
 from sim.results.writers import inside, new_run_folder
 from sim.scenario.outcome_settings import OUTCOMES
@@ -85,6 +86,7 @@ def open_folder(
         points=len(job.values),
         replicates_per_point=job.replicates,
         seed=scenario.spec.seed,
+        ensemble=ensemble_record(scenario),
         resolved_scenario=scenario.resolved(),
     )
     _write_manifest(folder, record)

@@ -15,7 +15,7 @@ from sim.execution import budget
 from sim.model.model import AllianceModel
 from sim.model.params import Params
 from sim.model.randomness import Shocks
-from sim.model.uncertainty import apply_uncertain, draw_uncertain
+from sim.model.uncertainty import apply_ensemble, apply_uncertain, draw_uncertain
 from sim.results.outcomes import outcome_table
 from sim.results.run_result import RunResult
 from sim.scenario.scenario import Scenario
@@ -48,6 +48,7 @@ def run_parameter_sets(
         raise ValueError("one replicate id per parameter set")
     check_sets_budget(scenario, len(ids), allow_large, f"run_parameter_sets({scenario.name})")
     params = Params.from_scenario(scenario, len(ids))
+    apply_ensemble(params, scenario, ids)  # the scenario's conditioned sets, then the draws
     if scenario.spec.uncertain:
         # the static draws only: the month shocks Shocks pre-draws (about 500 bytes a
         # run-month) are freed at once, not held beside the model's own while it runs

@@ -16,7 +16,7 @@ from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
 from sim.model.recording import Recorder
 from sim.model.state import Settings, Switches, WorldArrays
-from sim.model.uncertainty import apply_uncertain
+from sim.model.uncertainty import apply_ensemble, apply_uncertain
 from sim.scenario.initial import initial_state
 from sim.scenario.scenario import Scenario
 
@@ -35,7 +35,9 @@ class AllianceModel(mesa.Model):
         replicate_ids: which replicates to run (default 0 .. scenario.replicates - 1);
             replicate r draws its own random stream, so its path is the same in any batch.
         params: parameter arrays to use instead of the scenario's (a sweep varies them
-            along the replicate axis); must have len(replicate_ids) rows.
+            along the replicate axis); must have len(replicate_ids) rows, with the
+            scenario's conditioned sets already in them (apply_ensemble), so the caller's
+            own values can override those.
         record: names of the series to record (default all; see sim.model.recording).
 
     Every draw comes from the replicates' own streams (`shocks_now`); Mesa's shared
@@ -59,11 +61,10 @@ class AllianceModel(mesa.Model):
             np.arange(spec.replicates) if replicate_ids is None else np.asarray(replicate_ids)
         )
         self.months = spec.horizon_months
-        self.params = (
-            params
-            if params is not None
-            else Params.from_scenario(scenario, len(self.replicate_ids))
-        )
+        if params is None:  # the scenario's values, then its conditioned sets (`ensemble:`)
+            params = Params.from_scenario(scenario, len(self.replicate_ids))
+            apply_ensemble(params, scenario, self.replicate_ids)
+        self.params = params
         self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
         if spec.uncertain:  # each replicate's own parameter draws (issue 8), given params or not
             apply_uncertain(self.params, spec.uncertain, self.shocks.static_normal("uncertain"))

@@ -121,6 +121,16 @@ class Params:
         where = parse(path)
         self.set(where.name, value, actor=where.actor, key=where.key)
 
+    def get_path(self, path: str) -> np.ndarray:
+        """The values at a dotted path, one per replicate (set_path's inverse)."""
+        where = parse(path)
+        array = self._arrays[where.name]
+        if where.actor is None:
+            return array
+        if where.key is None:
+            return array[:, INDEX[where.actor]]
+        return array[:, INDEX[where.actor], INDEX[where.key]]
+
     @classmethod
     def from_scenario(cls, scenario: Scenario, replicates: int) -> "Params":
         return cls.from_values(_values(scenario), replicates)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from sim.model.params import Params
+from sim.scenario.scenario import Scenario
 from sim.scenario.schema import UncertainSpec
 from sim.scenario.uncertain import uncertain_paths
 
@@ -56,3 +57,17 @@ def apply_uncertain(
     for path, values in draws.items():
         params.set_path(path, values)
     return draws
+
+
+def apply_ensemble(params: Params, scenario: Scenario, replicate_ids: np.ndarray) -> None:
+    """Set the scenario's conditioned parameter sets (`ensemble:`) into the parameter arrays
+    made from it (Params.from_scenario): replicate r takes set r mod N
+    (sim.scenario.posterior). A parameter the scenario sets to a value other than the one the
+    posterior was conditioned from (its `base`) keeps the scenario's value: a change made on
+    purpose wins over the history's fit. Nothing for `ensemble: priors`."""
+    ensemble = scenario.ensemble
+    if ensemble is None:
+        return
+    for path, values in ensemble.rows(replicate_ids).items():
+        if np.all(params.get_path(path) == ensemble.base[path]):
+            params.set_path(path, values)

@@ -34,6 +34,15 @@ class RunResult:
     """For a run on a conditioning's accepted sets: which (folder, file, its SHA-256, the
     conditioning's scenario and hash; sim.execution.conditioning.Posterior.record)."""
 
+    @property
+    def ensemble(self) -> dict[str, Any] | str:
+        """Which parameter sets the replicates started from, as the manifest names it: the
+        accepted sets of --conditioned-on, the scenario's posterior (`ensemble:`), or
+        "priors"."""
+        if self.conditioned_on is not None:
+            return {"kind": "conditioned_on", **self.conditioned_on}
+        return ensemble_record(self.scenario)
+
     def __post_init__(self) -> None:
         self.dates = pd.DatetimeIndex(month_starts(self.scenario.spec.horizon_months), freq="MS")
 
@@ -175,3 +184,9 @@ def series_catalog() -> pd.DataFrame:
             for s in SERIES
         ]
     )
+
+
+def ensemble_record(scenario: Scenario) -> dict[str, Any] | str:
+    """The scenario's ensemble as a manifest names it: the posterior (file, SHA-256, sets, how
+    it was made) or "priors"."""
+    return "priors" if scenario.ensemble is None else scenario.ensemble.record()

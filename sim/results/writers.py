@@ -116,8 +116,9 @@ def write_series(result: RunResult, path: Path) -> None:
 
 
 def run_manifest(result: RunResult, command: list[str], started: datetime) -> dict:
-    """What was run, with what, and when: enough to rerun it. `conditioned_on` is null for a
-    plain run and names the accepted sets (file, SHA-256, conditioning) of a conditioned one."""
+    """What was run, with what, and when: enough to rerun it. `ensemble` names the parameter
+    sets the replicates started from ("priors", the scenario's posterior, or the accepted sets
+    of --conditioned-on); `conditioned_on` is null but for a run given --conditioned-on."""
     scenario = result.scenario
     return manifest(
         "run",
@@ -133,6 +134,7 @@ def run_manifest(result: RunResult, command: list[str], started: datetime) -> di
         start_month=str(result.dates[0].date()),
         outcome_window=scenario.outcome_window,
         resolved_scenario=scenario.resolved(),
+        ensemble=result.ensemble,
         conditioned_on=result.conditioned_on,
         series=series_catalog().to_dict(orient="records"),
     )
@@ -166,6 +168,7 @@ def write_comparison_files(
             "hash": r.scenario.hash,
             "files": [str(p) for p in r.scenario.sources],
             "outcome_window": r.scenario.outcome_window,
+            "ensemble": r.ensemble,
             "resolved_scenario": r.scenario.resolved(),
         }
         for name, r in zip(comparison.names, comparison.results, strict=True)

@@ -21,11 +21,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.calendar import month_name
-from sim.errors import ScenarioError, unknown_key_message
+from sim.errors import ScenarioError, UserError, unknown_key_message
 from sim.scenario import paths
 from sim.scenario.checks import Origin, check_consistency, first_error
 from sim.scenario.data import DATA_FILE
 from sim.scenario.parameters import ACTOR_PARAMS, WORLD_PARAMS
+from sim.scenario.posterior import (
+    PRIORS,
+    SHIPPED_PREFIX,
+    SHIPPED_SCENARIOS,
+    Ensemble,
+    load_ensemble,
+)
 from sim.scenario.schema import TOP_LEVEL_KEYS, EventSpec, ScenarioSpec
 from sim.scenario.uncertain import check_uncertain
 from sim.scenario.yaml_source import KeyPath, YamlDoc, read_yaml
@@ -57,7 +64,15 @@ class Scenario:
         text = json.dumps([self.resolved(), effective], sort_keys=True)
         digest = hashlib.sha256(text.encode())
         digest.update(DATA_FILE.read_bytes())
+        if self.ensemble is not None:
+            digest.update(self.ensemble.sha256.encode())
         return digest.hexdigest()[:12]
+
+    @property
+    def ensemble(self) -> Ensemble | None:
+        """The parameter sets replicates start from (`ensemble:`; the baseline and the what-ifs:
+        the shipped posterior, conditioned on the observed history), None for the priors."""
+        return None if self.spec.ensemble == PRIORS else load_ensemble(self.spec.ensemble)
 
     @property
     def present(self) -> int | None:
@@ -242,9 +257,6 @@ SCENARIO_SUFFIXES = (".yaml", ".yml")
 MAX_EXTENDS = 16
 """Longest chain of `extends:` (the shipped scenarios use two)."""
 
-SHIPPED_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-"""The scenarios shipped with the tool: any scenario may extend them."""
-
 
 def scenario_root(path: Path) -> Path:
     """The folder whose tree a scenario file's `extends:` may reach: the nearest ancestor
@@ -338,11 +350,6 @@ def _resolve(
         parent.pop(key, None)
     merged, provenance = _merge(parent, parent_provenance, own, own_provenance)
     return merged, provenance, (*parent_sources, path)
-
-
-SHIPPED_PREFIX = "alliance-sim:"
-"""`extends: alliance-sim:baseline.yaml` names a shipped scenario (SHIPPED_SCENARIOS) from a
-scenario file anywhere: the present, the history, the what-ifs, counterfactual/..."""
 
 
 def extended_path(path: Path, target: str) -> Path:
@@ -465,4 +472,18 @@ def validate(data: dict[str, Any], origin: Origin) -> Scenario:
     spec, origin = _without_unreached_history(spec, origin)
     check_consistency(spec, origin)
     check_uncertain(spec, origin)
+    _check_ensemble(spec, origin)
     return Scenario(spec, origin.path, origin.sources, origin.provenance)
+
+
+def _check_ensemble(spec: ScenarioSpec, origin: Origin) -> None:
+    """`ensemble:` names the priors or a shipped posterior that reads and checks."""
+    if spec.ensemble == PRIORS:
+        return
+    try:
+        load_ensemble(spec.ensemble)
+    except UserError as error:
+        if error.path != "ensemble":  # the posterior's own file is at fault: name it
+            raise ScenarioError(error.path, error.line, error.key, error.message) from None
+        path, line = origin.locate(("ensemble",))
+        raise ScenarioError(path, line, "ensemble", error.message) from None

@@ -217,6 +217,7 @@ class ScenarioSpec(BaseModel):
     outcomes: OutcomeSettings = Field(default_factory=OutcomeSettings)
     sweep: SweepSpec | None = None
     uncertain: dict[str, UncertainSpec] | None = None
+    ensemble: Annotated[str, Field(max_length=200)] = "priors"
 
     @property
     def present_month(self) -> int | None:

@@ -57,12 +57,6 @@ uses numpy's Generator): the stream drawer and the finite-state check, called on
 a month, not per replicate."""
 
 
-@rule
-def _probe() -> int:
-    """A compiled function of this folder: numba's cache locator says where it caches."""
-    return 0
-
-
 def fingerprint() -> str:
     """A digest of the rules' sources and numba's version."""
     digest = hashlib.sha256(numba.__version__.encode())
@@ -72,29 +66,43 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def _month() -> Any:
+    from sim.model.mechanisms.month import month_step  # month.py imports this module
+
+    return month_step
+
+
 def cache_folder() -> Path:
-    """Where numba caches the compiled rules: the __pycache__ beside the sources, or
-    numba's user-wide cache when the package is installed read-only."""
-    return Path(_probe._cache._cache_path)
+    """Where numba caches the compiled month, as numba's own cache locator chose it:
+    NUMBA_CACHE_DIR when set, else the __pycache__ beside the sources, else (the package
+    installed read-only) numba's user-wide cache folder."""
+    return Path(_month()._cache._cache_path)
 
 
 def _stamp() -> Path:
     return cache_folder() / f"rules-{fingerprint()}.stamp"
 
 
-def cached() -> bool:
-    """Are the compiled rules of these sources cached on this machine?"""
+def stamped() -> bool:
+    """Was numba's cache folder stamped for these sources (its code compiled from them)?"""
     return _stamp().exists()
 
 
-@cache
-def prepare(say: bool = True) -> None:
-    """Before the first run of a process: when the cache was not written for these sources,
-    drop it (numba would reuse a driver compiled with an older rule), stamp the folder for
-    these sources, and say on stderr that the rules are about to be compiled."""
-    if numba.config.DISABLE_JIT or cached():  # uncompiled (debugging), or compiled already
-        return
-    folder = cache_folder()
+def cached() -> bool:
+    """Does numba's cache hold the month compiled from these sources for the CPU numba
+    targets now (NUMBA_CPU_NAME, or this machine's)? numba's own index of the month says:
+    it keys each compiled version on the CPU name and features, so one folder keeps a
+    build per CPU side by side."""
+    from numba.core.registry import cpu_target
+
+    wanted = cpu_target.target_context.codegen().magic_tuple()
+    index = _month()._cache._cache_file._load_index()  # {} when stale or missing
+    return stamped() and any(key[1] == wanted for key in index)
+
+
+def _drop_stale(folder: Path) -> None:
+    """Remove this package's compiled code and stamps from `folder`, then stamp it for
+    these sources: numba would otherwise reuse a driver compiled with an older rule."""
     prefixes = tuple(f"{path.stem}." for path in SOURCES)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -106,10 +114,27 @@ def prepare(say: bool = True) -> None:
         _stamp().touch()
     except OSError:  # a folder we cannot write: numba caches elsewhere or not at all
         pass
-    if say:
+
+
+@cache
+def prepare(say: bool = True) -> None:
+    """Before the first run of a process: when the cache was not written for these sources,
+    drop it; when the month is not cached for the CPU numba targets, say on stderr that the
+    rules are about to be compiled, and where numba will cache them."""
+    if numba.config.DISABLE_JIT:  # uncompiled (debugging)
+        return
+    if not stamped():
+        _drop_stale(cache_folder())
+    if say and not cached():
         print(
-            f"note: compiling the model's rules for this machine (once, about 30-60 s; cached in "
-            f"{folder}; `make` does it at set-up)",
+            f"note: compiling the model's rules for {target()} (once, a minute or two; cached"
+            f" in {cache_folder()}; `make` does it at set-up)",
             file=sys.stderr,
             flush=True,
         )
+
+
+def target() -> str:
+    """The CPU numba compiles for, in words."""
+    name = numba.config.CPU_NAME
+    return f"a {name} CPU (NUMBA_CPU_NAME)" if name else "this CPU"

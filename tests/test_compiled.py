@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.mechanisms import compiled
+from sim.model.mechanisms import cache
 from sim.model.randomness import N_NORMAL, N_STATIC, N_UNIFORM, Shocks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,24 +76,24 @@ def test_a_changed_rule_source_drops_the_stale_cache(tmp_path, monkeypatch):
     kept = folder / "unrelated.py312.pyc"
     for path in (*stale, kept):
         path.touch()
-    monkeypatch.setattr(compiled, "cache_folder", lambda: folder)
-    compiled.prepare.cache_clear()
+    monkeypatch.setattr(cache, "cache_folder", lambda: folder)
+    cache.prepare.cache_clear()
     try:
-        compiled.prepare(say=False)
+        cache.prepare(say=False)
     finally:
-        compiled.prepare.cache_clear()
+        cache.prepare.cache_clear()
     assert not any(path.exists() for path in stale) and kept.exists()
-    assert compiled.stamped()  # stamped for the current sources
+    assert cache.stamped()  # stamped for the current sources
 
 
 def _notes(capsys, monkeypatch, month_cached: bool) -> str:
     """What prepare() says on stderr when the month is (not) cached for this CPU."""
-    monkeypatch.setattr(compiled, "cached", lambda: month_cached)
-    compiled.prepare.cache_clear()
+    monkeypatch.setattr(cache, "cached", lambda: month_cached)
+    cache.prepare.cache_clear()
     try:
-        compiled.prepare()
+        cache.prepare()
     finally:
-        compiled.prepare.cache_clear()
+        cache.prepare.cache_clear()
     return capsys.readouterr().err
 
 
@@ -103,7 +103,7 @@ def test_the_first_compile_note_is_said_when_the_month_is_not_cached_for_this_cp
     assert _notes(capsys, monkeypatch, month_cached=True) == ""
     err = _notes(capsys, monkeypatch, month_cached=False)
     assert err.startswith("note: compiling the model's rules for this CPU (once")
-    assert f"cached in {compiled.cache_folder()};" in err
+    assert f"cached in {cache.cache_folder()};" in err
 
 
 def test_cached_asks_numbas_own_index_of_the_month_for_the_cpu_it_targets(
@@ -112,16 +112,16 @@ def test_cached_asks_numbas_own_index_of_the_month_for_the_cpu_it_targets(
     """numba keys each cached build on the CPU's name and features: the month compiled for
     this machine does not count as compiled for another CPU (NUMBA_CPU_NAME)."""
     started_model(1, months=1)  # the month compiled (or loaded from the cache) for this CPU
-    assert compiled.cached()
+    assert cache.cached()
     monkeypatch.setattr(numba.config, "CPU_NAME", "a-cpu-never-compiled-for")
-    assert not compiled.cached()
+    assert not cache.cached()
 
 
 LOCATE = """
-from sim.model.mechanisms import compiled
-compiled.prepare()
-print(compiled.cache_folder())
-print(compiled.stamped(), compiled.cached())
+from sim.model.mechanisms import cache
+cache.prepare()
+print(cache.cache_folder())
+print(cache.stamped(), cache.cached())
 """
 
 

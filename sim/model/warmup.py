@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from sim.model.mechanisms.compiled import cache_folder, cached, prepare, target
+from sim.model.mechanisms.cache import cache_folder, cached, prepare, target
 from sim.model.model import AllianceModel
 from sim.scenario.scenario import Scenario, scenario_from_json
 

@@ -23,7 +23,7 @@ help:
 	@echo "make test-all  - both (what CI runs)"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make golden - regenerate tests/golden/ after a change that moves results on purpose"
-	@echo "make bench  - every speed goal with PASS/SHORT (not part of the tests; about 3 minutes)"
+	@echo "make bench  - every speed goal with PASS/SHORT, kept for docs/speed.md (not part of the tests; about 3 minutes)"
 	@echo "make bench-detail - the detailed speed and scale benchmarks (batched vs single runs, 100,000 runs)"
 	@echo "make explore  - the what-if explorer as a web page on http://127.0.0.1:8866/ (Voila)"
 	@echo "make notebook - JupyterLab on 127.0.0.1 in notebooks/"
@@ -55,10 +55,20 @@ run: $(STAMP)
 GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL \
 	AVX512_ICL AVX512_SPR X86_V4" NUMBA_CPU_NAME=generic
 
-test: $(VENV)/.extra-test
+# The month compiled for this CPU and for a generic one before the tests load them (again
+# after a rule changed: the cache of older rules is dropped).
+$(VENV)/.compiled: $(VENV)/.extra-test $(wildcard sim/model/mechanisms/*.py)
+	$(PY) -m sim.model.warmup
+	@echo "and for a generic x86-64 CPU, for the golden test's variant:"
+	$(GENERIC_CPU) $(PY) -m sim.model.warmup
+	@touch $@
+
+# The fast tests on two processes (pytest-xdist), then the rules uncompiled, then the golden
+# test as on another CPU.
+test: $(VENV)/.compiled
 	$(PY) -m ruff check sim tests run.py benchmarks mkdocs_hooks.py
 	$(PY) -m ruff format --check sim tests run.py benchmarks mkdocs_hooks.py
-	$(PY) -m pytest -q -m "not slow and not rules"
+	$(PY) -m pytest -q -n 2 -m "not slow and not rules"
 	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider -m rules tests/test_rules_*.py
 	$(GENERIC_CPU) $(PY) -m pytest -q -p no:cacheprovider tests/test_golden.py
 
@@ -77,8 +87,11 @@ explore: $(VENV)/.extra-explore
 notebook: $(VENV)/.extra-notebook
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
 
+# Keeps its figures, the machine and the date in docs/generated/bench.json and renders
+# docs/speed.md's table from them (python -m sim.docgen --speed).
 bench: $(STAMP)
-	$(PY) benchmarks/bench_goals.py $(BENCH_ARGS)
+	$(PY) benchmarks/bench_goals.py --json docs/generated/bench.json $(BENCH_ARGS)
+	$(PY) -m sim.docgen --speed
 
 bench-detail: $(STAMP)
 	$(PY) benchmarks/bench_speed.py

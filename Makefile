@@ -13,8 +13,8 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help run test test-slow test-all lint bench bench-detail golden explore notebook docs \
-	docs-results docs-screenshot clean-venv
+.PHONY: help run test test-slow test-all lint bench bench-detail golden explore notebook \
+	notebook-outputs docs docs-results docs-screenshot clean-venv
 
 help:
 	@echo "make run    - set up .venv (base install) if needed, run $(SCENARIO), write results/ and plots"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench-detail - the detailed speed and scale benchmarks (batched vs single runs, 100,000 runs)"
 	@echo "make explore  - the what-if explorer as a web page on http://127.0.0.1:8866/ (Voila)"
 	@echo "make notebook - JupyterLab on 127.0.0.1 in notebooks/"
+	@echo "make notebook-outputs - run notebooks/explore.ipynb again, in place (its stored tables and figures)"
 	@echo "make docs   - the documentation site from docs/ into site/ (MkDocs, strict: a broken link fails)"
 	@echo "make docs-results - rerun the pinned-seed runs behind the README's and docs' numbers and figures"
 	@echo "make docs-screenshot - docs/explorer.png from the browser test (needs Chromium)"
@@ -86,6 +87,11 @@ explore: $(VENV)/.extra-explore
 
 notebook: $(VENV)/.extra-notebook
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
+
+# The walk-through's stored outputs (tables and figures at 100 dpi), after a change that moves
+# them: runs it top to bottom in place (a couple of minutes).
+notebook-outputs: $(VENV)/.extra-notebook
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace notebooks/explore.ipynb
 
 # Keeps its figures, the machine and the date in docs/generated/bench.json and renders
 # docs/speed.md's table from them (python -m sim.docgen --speed).

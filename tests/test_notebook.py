@@ -1,17 +1,18 @@
 """The walkthrough notebook runs top to bottom and shows what it promises."""
 
+from __future__ import annotations
+
 import base64
 import io
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import pytest
-from ipykernel.kernelspec import write_kernel_spec
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
 from PIL import Image
+
+if TYPE_CHECKING:  # nbformat and the kernel's modules are imported where they are used:
+    import nbformat  # they take seconds to import, and `make test` collects this slow module
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
@@ -40,6 +41,12 @@ def _cell(notebook: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[nbformat.NotebookNode, list]:
     """The notebook run in a fresh kernel on this interpreter, from the repository root."""
+    import nbformat
+    from ipykernel.kernelspec import write_kernel_spec
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+
     # A private kernelspec whose argv is sys.executable: the kernel is this venv's Python,
     # whatever python3 kernelspecs the user or the system has installed.
     kernels = tmp_path_factory.mktemp("kernels")
@@ -90,6 +97,8 @@ def test_notebook_shows_results(executed: tuple[nbformat.NotebookNode, list]) ->
 def test_notebook_is_committed_with_its_outputs_so_it_reads_on_a_code_host() -> None:
     """The file on disk (not the re-executed copy) carries every code cell's outputs: the
     tables and the figures, readable and light, and no errors."""
+    import nbformat
+
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     nbformat.validate(notebook)
     code = [c for c in notebook.cells if c.cell_type == "code"]

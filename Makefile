@@ -13,8 +13,8 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help run test test-slow test-all lint bench bench-detail golden posterior explore notebook docs \
-	docs-results docs-screenshot clean-venv
+.PHONY: help run test test-slow test-all lint bench bench-detail golden posterior explore notebook \
+	notebook-outputs docs docs-results docs-screenshot clean-venv
 
 help:
 	@echo "make run    - set up .venv (base install) if needed, run $(SCENARIO), write results/ and plots"
@@ -24,10 +24,11 @@ help:
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make golden - regenerate tests/golden/ after a change that moves results on purpose"
 	@echo "make posterior - regenerate scenarios/posterior/history.csv, the baseline's conditioned sets"
-	@echo "make bench  - every speed goal with PASS/SHORT (not part of the tests; about 3 minutes)"
+	@echo "make bench  - every speed goal with PASS/SHORT, kept for docs/speed.md (not part of the tests; about 3 minutes)"
 	@echo "make bench-detail - the detailed speed and scale benchmarks (batched vs single runs, 100,000 runs)"
 	@echo "make explore  - the what-if explorer as a web page on http://127.0.0.1:8866/ (Voila)"
 	@echo "make notebook - JupyterLab on 127.0.0.1 in notebooks/"
+	@echo "make notebook-outputs - run notebooks/explore.ipynb again, in place (its stored tables and figures)"
 	@echo "make docs   - the documentation site from docs/ into site/ (MkDocs, strict: a broken link fails)"
 	@echo "make docs-results - rerun the pinned-seed runs behind the README's and docs' numbers and figures"
 	@echo "make docs-screenshot - docs/explorer.png from the browser test (needs Chromium)"
@@ -56,10 +57,20 @@ run: $(STAMP)
 GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL \
 	AVX512_ICL AVX512_SPR X86_V4" NUMBA_CPU_NAME=generic
 
-test: $(VENV)/.extra-test
+# The month compiled for this CPU and for a generic one before the tests load them (again
+# after a rule changed: the cache of older rules is dropped).
+$(VENV)/.compiled: $(VENV)/.extra-test $(wildcard sim/model/mechanisms/*.py)
+	$(PY) -m sim.model.warmup
+	@echo "and for a generic x86-64 CPU, for the golden test's variant:"
+	$(GENERIC_CPU) $(PY) -m sim.model.warmup
+	@touch $@
+
+# The fast tests on two processes (pytest-xdist), then the rules uncompiled, then the golden
+# test as on another CPU.
+test: $(VENV)/.compiled
 	$(PY) -m ruff check sim tests run.py benchmarks mkdocs_hooks.py
 	$(PY) -m ruff format --check sim tests run.py benchmarks mkdocs_hooks.py
-	$(PY) -m pytest -q -m "not slow and not rules"
+	$(PY) -m pytest -q -n 2 -m "not slow and not rules"
 	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider -m rules tests/test_rules_*.py
 	$(GENERIC_CPU) $(PY) -m pytest -q -p no:cacheprovider tests/test_golden.py
 
@@ -84,8 +95,16 @@ explore: $(VENV)/.extra-explore
 notebook: $(VENV)/.extra-notebook
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
 
+# The walk-through's stored outputs (tables and figures at 100 dpi), after a change that moves
+# them: runs it top to bottom in place (a couple of minutes).
+notebook-outputs: $(VENV)/.extra-notebook
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace notebooks/explore.ipynb
+
+# Keeps its figures, the machine and the date in docs/generated/bench.json and renders
+# docs/speed.md's table from them (python -m sim.docgen --speed).
 bench: $(STAMP)
-	$(PY) benchmarks/bench_goals.py $(BENCH_ARGS)
+	$(PY) benchmarks/bench_goals.py --json docs/generated/bench.json $(BENCH_ARGS)
+	$(PY) -m sim.docgen --speed
 
 bench-detail: $(STAMP)
 	$(PY) benchmarks/bench_speed.py

@@ -6,12 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.mechanisms import compiled
+from sim.model.mechanisms import cache
 from sim.model.randomness import N_NORMAL, N_STATIC, N_UNIFORM, Shocks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,31 +76,77 @@ def test_a_changed_rule_source_drops_the_stale_cache(tmp_path, monkeypatch):
     kept = folder / "unrelated.py312.pyc"
     for path in (*stale, kept):
         path.touch()
-    monkeypatch.setattr(compiled, "cache_folder", lambda: folder)
-    compiled.prepare.cache_clear()
+    monkeypatch.setattr(cache, "cache_folder", lambda: folder)
+    cache.prepare.cache_clear()
     try:
-        compiled.prepare(say=False)
+        cache.prepare(say=False)
     finally:
-        compiled.prepare.cache_clear()
+        cache.prepare.cache_clear()
     assert not any(path.exists() for path in stale) and kept.exists()
-    assert compiled.cached()  # stamped for the current sources
+    assert cache.stamped()  # stamped for the current sources
 
 
-def test_the_first_compile_note_names_numbas_own_cache_folder(capsys, monkeypatch, tmp_path):
-    """The note names the folder numba itself caches in (beside the sources, or numba's
-    user-wide cache when the package is installed read-only), and is said once."""
-    assert compiled.cache_folder() == Path(compiled._probe._cache._cache_path)
-    monkeypatch.setattr(compiled, "cache_folder", lambda: tmp_path)
-    compiled.prepare.cache_clear()
+def _notes(capsys, monkeypatch, month_cached: bool) -> str:
+    """What prepare() says on stderr when the month is (not) cached for this CPU."""
+    monkeypatch.setattr(cache, "cached", lambda: month_cached)
+    cache.prepare.cache_clear()
     try:
-        compiled.prepare()
-        compiled.prepare.cache_clear()
-        compiled.prepare()  # stamped now: no second note
+        cache.prepare()
     finally:
-        compiled.prepare.cache_clear()
-    err = capsys.readouterr().err
-    assert err.count("compiling the model's rules for this machine") == 1
-    assert str(tmp_path) in err
+        cache.prepare.cache_clear()
+    return capsys.readouterr().err
+
+
+def test_the_first_compile_note_is_said_when_the_month_is_not_cached_for_this_cpu(
+    capsys, monkeypatch
+):
+    assert _notes(capsys, monkeypatch, month_cached=True) == ""
+    err = _notes(capsys, monkeypatch, month_cached=False)
+    assert err.startswith("note: compiling the model's rules for this CPU (once")
+    assert f"cached in {cache.cache_folder()};" in err
+
+
+def test_cached_asks_numbas_own_index_of_the_month_for_the_cpu_it_targets(
+    started_model, monkeypatch
+):
+    """numba keys each cached build on the CPU's name and features: the month compiled for
+    this machine does not count as compiled for another CPU (NUMBA_CPU_NAME)."""
+    started_model(1, months=1)  # the month compiled (or loaded from the cache) for this CPU
+    assert cache.cached()
+    monkeypatch.setattr(numba.config, "CPU_NAME", "a-cpu-never-compiled-for")
+    assert not cache.cached()
+
+
+LOCATE = """
+from sim.model.mechanisms import cache
+cache.prepare()
+print(cache.cache_folder())
+print(cache.stamped(), cache.cached())
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "numba_env",
+    [
+        # numba's choice when the package folder cannot be written (a read-only install)
+        {"NUMBA_CACHE_LOCATOR_CLASSES": "UserWideCacheLocator"},
+        {"NUMBA_CACHE_DIR": "{tmp}/chosen"},
+    ],
+    ids=["read-only-install", "NUMBA_CACHE_DIR"],
+)
+def test_the_note_and_the_stamp_go_where_numba_caches(tmp_path, numba_env):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    env |= {key: value.format(tmp=tmp_path) for key, value in numba_env.items()}
+    env.pop("NUMBA_DISABLE_JIT", None)
+    done = subprocess.run(
+        [sys.executable, "-c", LOCATE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    folder, state = done.stdout.splitlines()
+    assert Path(folder).is_relative_to(tmp_path)  # not the package's __pycache__
+    assert state == "True False"  # stamped there; nothing compiled there yet
+    assert f"cached in {folder};" in done.stderr
 
 
 def test_a_sweeps_shocks_are_contiguous_like_a_runs():

@@ -71,3 +71,85 @@ def test_check_names_each_stale_block_and_the_command(
         "stale: the 't' block of page.md: its start or end marker is missing; "
         "run `make docs-results`\n"
     )
+
+
+def _part(rows: list[list[str]], **figures: float) -> dict:
+    return {
+        "date": "2026-12-04 21:30 UTC",
+        "machine": {
+            "cpu": "Example CPU @ 2.1GHz",
+            "cores": 2,
+            "system": "Linux-6.18-x86_64",
+            "python": "3.12.1",
+            "numba": "0.68.1",
+        },
+        "command": "benchmarks/bench_goals.py --json docs/generated/bench.json",
+        "load_before": "load average 0.20 (1 min), 0.30 (5 min) on 2 CPUs",
+        "load_after": "load average 1.10 (1 min), 0.50 (5 min) on 2 CPUs",
+        "rows": rows,
+        "figures": figures,
+    }
+
+
+@pytest.fixture
+def timings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Block, Block]:
+    """A speed page and a README in a scratch project, with `make bench`'s record."""
+    import json
+
+    record = {
+        "columns": ["figure", "measured", "goal", "verdict"],
+        "parts": {
+            "model": _part([["model months / fused loop", "3.04x", "<= 1.5x", "SHORT"]]),
+            "commands": _part(
+                [["`make test` on a set-up clone, s", "97", "<= 120", "PASS"]],
+                make_run_s=21.4,
+                make_test_s=96.6,
+            ),
+        },
+    }
+    (tmp_path / "docs" / "generated").mkdir(parents=True)
+    (tmp_path / "docs" / "generated" / "bench.json").write_text(json.dumps(record), "utf-8")
+    pages = []
+    for name, page in (("speed", tmp_path / "speed.md"), ("commands", tmp_path / "README.md")):
+        page.write_text(f"# Page\n\n<!-- {name}:start -->\n<!-- {name}:end -->\n", "utf-8")
+        pages.append(Block(name, page, docgen.TIMING_INPUTS, command="make bench"))
+    monkeypatch.setattr(docgen, "ROOT", tmp_path)
+    monkeypatch.setattr(docgen, "BENCH_RECORD", tmp_path / "docs" / "generated" / "bench.json")
+    monkeypatch.setattr(docgen, "BLOCKS", tuple(pages))
+    return pages[0], pages[1]
+
+
+def test_the_speed_table_and_the_readmes_times_say_the_machine_and_the_date(
+    timings: tuple[Block, Block],
+) -> None:
+    speed, readme = timings
+    assert docgen.main(["--speed"]) == 0
+    table = speed.page.read_text(encoding="utf-8")
+    assert "| model months / fused loop | 3.04x | <= 1.5x | SHORT |" in table
+    assert "| `make test` on a set-up clone, s | 97 | <= 120 | PASS |" in table
+    assert (
+        "Measured by `make bench` on Example CPU @ 2.1GHz, 2 cores (Linux-6.18-x86_64;"
+        " Python 3.12.1, numba 0.68.1):\n- model: 2026-12-04 21:30 UTC, load average 0.20"
+        " (1 min), 0.30 (5 min) before, 1.10 (1 min), 0.50 (5 min) after;"
+    ) in table
+    assert (
+        "On a set-up clone, `make test` took 97 s and `make run` 21 s, measured 2026-12-04"
+        " 21:30 UTC on Example CPU @ 2.1GHz, 2 cores"
+    ) in readme.page.read_text(encoding="utf-8")
+    assert docgen.check() == []
+
+
+def test_a_new_bench_record_makes_the_timings_stale_until_rendered(
+    timings: tuple[Block, Block],
+) -> None:
+    docgen.main(["--speed"])
+    docgen.BENCH_RECORD.write_text(
+        docgen.BENCH_RECORD.read_text("utf-8").replace("3.04x", "2.50x"), "utf-8"
+    )
+    assert docgen.check() == [
+        f"stale: the '{name}' block of {page}: its inputs changed since it was generated;"
+        " run `make bench`"
+        for name, page in (("speed", "speed.md"), ("commands", "README.md"))
+    ]
+    docgen.main(["--speed"])
+    assert docgen.check() == []

@@ -1,14 +1,18 @@
 """The walkthrough notebook runs top to bottom and shows what it promises."""
 
+from __future__ import annotations
+
+import base64
+import io
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import pytest
-from ipykernel.kernelspec import write_kernel_spec
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
+from PIL import Image
+
+if TYPE_CHECKING:  # nbformat and the kernel's modules are imported where they are used:
+    import nbformat  # they take seconds to import, and `make test` collects this slow module
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
@@ -37,6 +41,12 @@ def _cell(notebook: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[nbformat.NotebookNode, list]:
     """The notebook run in a fresh kernel on this interpreter, from the repository root."""
+    import nbformat
+    from ipykernel.kernelspec import write_kernel_spec
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+
     # A private kernelspec whose argv is sys.executable: the kernel is this venv's Python,
     # whatever python3 kernelspecs the user or the system has installed.
     kernels = tmp_path_factory.mktemp("kernels")
@@ -86,7 +96,9 @@ def test_notebook_shows_results(executed: tuple[nbformat.NotebookNode, list]) ->
 
 def test_notebook_is_committed_with_its_outputs_so_it_reads_on_a_code_host() -> None:
     """The file on disk (not the re-executed copy) carries every code cell's outputs: the
-    tables and the figures, at a modest resolution, and no errors."""
+    tables and the figures, readable and light, and no errors."""
+    import nbformat
+
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     nbformat.validate(notebook)
     code = [c for c in notebook.cells if c.cell_type == "code"]
@@ -102,4 +114,7 @@ def test_notebook_is_committed_with_its_outputs_so_it_reads_on_a_code_host() -> 
         o["data"]["image/png"] for c in code for o in c.outputs if "image/png" in o.get("data", {})
     ]
     assert len(images) >= 6  # dashboard, three-scenario plot, fans, differences, briefing, sweep
+    dashboard = Image.open(io.BytesIO(base64.b64decode(images[0])))
+    assert dashboard.width >= 1_200  # 13 inches at 100 dpi (sim.plots.notebook), not 54 dpi
+    assert dashboard.mode == "P"  # 256 colours: readable figures in a light file
     assert NOTEBOOK.stat().st_size < 1_500_000  # modest PNGs: the file stays readable online

@@ -9,7 +9,7 @@ from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
 from sim.model.mechanisms.budgets import scratch
-from sim.model.mechanisms.compiled import prepare
+from sim.model.mechanisms.cache import prepare
 from sim.model.mechanisms.finite import first_non_finite
 from sim.model.mechanisms.month import month_step
 from sim.model.params import Params

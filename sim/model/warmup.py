@@ -1,10 +1,12 @@
 """Compile and cache the month's rules once, at set-up: `python -m sim.model.warmup`.
 
 `make run` and `make test` run it after installing, so a user's first run loads cached
-machine code instead of compiling (about 30-60 s once per machine and numba build). It runs
-a few months of the default scenario (every parameter at its default) with one event of
-every kind, for one replicate and for several (the two array layouts the rules are compiled
-for), with a shared and a per-replicate parameter.
+machine code instead of compiling (a minute or two, once per machine, CPU target and numba
+build); `make test` also runs it with NUMBA_CPU_NAME=generic for its generic-CPU golden test,
+and numba keeps the two builds side by side. It does nothing when the month is cached for the
+CPU numba targets; else it runs a few months of the default scenario (every parameter at its
+default) with one event of every kind, for one replicate and for several (the two array
+layouts the rules are compiled for), with a shared and a per-replicate parameter.
 """
 
 import sys
@@ -12,7 +14,7 @@ import time
 
 import numpy as np
 
-from sim.model.mechanisms.compiled import cache_folder, prepare
+from sim.model.mechanisms.cache import cache_folder, cached, prepare, target
 from sim.model.model import AllianceModel
 from sim.scenario.scenario import Scenario, scenario_from_json
 
@@ -39,8 +41,10 @@ def every_path(scenario: Scenario) -> None:
 
 def main() -> int:
     started = time.perf_counter()
-    prepare(say=False)
-    print(f"compiling the model's rules into {cache_folder()} ...", flush=True)
+    prepare()  # says that the rules are about to be compiled, and where they are cached
+    if cached():
+        print(f"the model's rules are compiled for {target()} already ({cache_folder()})")
+        return 0
     every_path(scenario_from_json('{"name": "warmup"}'))
     print(f"compiled and cached in {time.perf_counter() - started:.0f} s", flush=True)
     return 0

@@ -22,21 +22,14 @@ the batch; transcendental functions come from the C library, which may differ in
 bit between machines (README, Reproducibility).
 
 numba's disk cache does not notice when a rule in another file that a cached driver calls
-has changed; `prepare()` removes this package's cache when any of its sources changed since
-the cache was written.
+has changed; `cache.prepare()` removes this package's cache when any of its sources changed
+since the cache was written.
 """
 
-import hashlib
-import sys
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numba
-
-SOURCES = tuple(sorted(Path(__file__).parent.glob("*.py")))
-"""The files whose compiled code depends on each other (rules, helpers, drivers)."""
 
 rule: Callable[[Callable[..., Any]], Any] = numba.njit(
     cache=True, nogil=True, error_model="numpy", _nrt=False, inline="always"
@@ -55,61 +48,3 @@ counted: Callable[[Callable[..., Any]], Any] = numba.njit(
 """Compile a function that needs numba's reference counting (one that makes array views or
 uses numpy's Generator): the stream drawer and the finite-state check, called once a run or
 a month, not per replicate."""
-
-
-@rule
-def _probe() -> int:
-    """A compiled function of this folder: numba's cache locator says where it caches."""
-    return 0
-
-
-def fingerprint() -> str:
-    """A digest of the rules' sources and numba's version."""
-    digest = hashlib.sha256(numba.__version__.encode())
-    for path in SOURCES:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def cache_folder() -> Path:
-    """Where numba caches the compiled rules: the __pycache__ beside the sources, or
-    numba's user-wide cache when the package is installed read-only."""
-    return Path(_probe._cache._cache_path)
-
-
-def _stamp() -> Path:
-    return cache_folder() / f"rules-{fingerprint()}.stamp"
-
-
-def cached() -> bool:
-    """Are the compiled rules of these sources cached on this machine?"""
-    return _stamp().exists()
-
-
-@cache
-def prepare(say: bool = True) -> None:
-    """Before the first run of a process: when the cache was not written for these sources,
-    drop it (numba would reuse a driver compiled with an older rule), stamp the folder for
-    these sources, and say on stderr that the rules are about to be compiled."""
-    if numba.config.DISABLE_JIT or cached():  # uncompiled (debugging), or compiled already
-        return
-    folder = cache_folder()
-    prefixes = tuple(f"{path.stem}." for path in SOURCES)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for entry in folder.iterdir():
-            stale_stamp = entry.name.startswith("rules-") and entry.suffix == ".stamp"
-            stale_code = entry.suffix in (".nbi", ".nbc") and entry.name.startswith(prefixes)
-            if stale_stamp or stale_code:
-                entry.unlink(missing_ok=True)
-        _stamp().touch()
-    except OSError:  # a folder we cannot write: numba caches elsewhere or not at all
-        pass
-    if say:
-        print(
-            f"note: compiling the model's rules for this machine (once, about 30-60 s; cached in "
-            f"{folder}; `make` does it at set-up)",
-            file=sys.stderr,
-            flush=True,
-        )

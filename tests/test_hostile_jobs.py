@@ -151,6 +151,30 @@ def test_allow_large_runs_what_the_budget_refuses_everywhere_it_is_shown(
     assert "Results: " in out and (tmp_path / "out").is_dir()
 
 
+def test_compare_prints_its_estimate_as_run_does_and_is_refused_naming_its_file(
+    tmp_path, capsys, monkeypatch
+):
+    from sim.execution.compare import comparison_estimate
+
+    argv = ["compare", UNCERTAIN, UNCERTAIN, "--replicates", 3, "--no-plots", "--out", tmp_path]
+    status, out, err = cli(capsys, *argv)
+    assert status == 0, err
+    scenario = load_scenario(UNCERTAIN)
+    estimate = comparison_estimate([scenario, scenario], 3)
+    months, seed = scenario.spec.horizon_months, scenario.spec.seed
+    assert out.splitlines()[0] == (
+        f"2 scenarios: 3 replicates x {months} months each, seed {seed} "
+        f"(estimate: 6 runs x {months} months: about 1 s on 1 worker, "
+        f"{budget.size(estimate.memory)} of memory)"
+    )
+    assert estimate.memory == 6 * budget.RUN_BYTES * (months + 1)
+
+    monkeypatch.setattr(budget, "MEMORY_BUDGET", estimate.memory - 1)
+    status, out, err = cli(capsys, *argv)
+    one_error_line(status, err, f"error: {UNCERTAIN}: this job is too large", "--allow-large")
+    assert out == ""
+
+
 def test_the_python_api_refuses_uncertainty_and_conditioning_beyond_the_budget():
     from sim.execution.conditioning import condition
     from sim.execution.uncertainty import variance_decomposition

@@ -625,6 +625,77 @@ def test_a_job_that_loses_its_last_dask_worker_stops_with_one_line(scheduler, tm
     assert json.loads(manifest.read_text())["status"] == "failed"
 
 
+DIE_IN_CHUNKS = """\
+import os
+
+import sim.execution.jobs
+
+sim.execution.jobs.run_chunk = lambda chunk: os._exit(1)
+"""
+"""A worker preload: the worker process dies in every chunk it runs (as one killed by the
+kernel for memory would); its nanny starts it again."""
+
+
+@pytest.mark.slow
+def test_a_chunk_whose_dask_workers_all_die_running_it_stops_with_one_line(
+    scheduler, tmp_path, capsys, hard_timeout
+):
+    preload = tmp_path / "die_in_chunks.py"
+    preload.write_text(DIE_IN_CHUNKS)
+    worker = dask_worker(scheduler, "--nanny", "--preload", str(preload))
+    path = tmp_path / "job.yaml"
+    path.write_text("seed: 1\nreplicates: 2000\nhorizon_months: 24\n")
+    try:
+        wait_for_workers(scheduler, 1)
+        hard_timeout(120)
+        argv = [path, "--scheduler", scheduler, "--out", tmp_path / "out", "--no-plots"]
+        status, _, err = cli(capsys, *argv)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    one_error_line(status, err, "died running it", "see the workers' logs", "job stopped")
+    assert list((tmp_path / "out").rglob("*")) == []  # no chunk was written: nothing is left
+
+
+@pytest.mark.slow
+def test_a_dask_worker_that_joins_later_and_cannot_import_the_model_leaves_the_job_whole(
+    scheduler, tmp_path
+):
+    preload = tmp_path / "no_sim.py"
+    preload.write_text(BLOCK_SIM)
+    path = tmp_path / "job.yaml"
+    path.write_text(JOB)
+    out = tmp_path / "out"
+    late = None
+    worker = dask_worker(scheduler)
+    try:
+        wait_for_workers(scheduler, 1)
+        command = [sys.executable, "run.py", str(path), "--scheduler", scheduler]
+        job = subprocess.Popen(
+            [*command, "--chunk-size", "500", "--out", str(out), "--no-plots"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not list(out.rglob("part-*.json")) and time.monotonic() < deadline:
+            assert job.poll() is None, job.communicate()[1]
+            time.sleep(0.1)
+        late = dask_worker(scheduler, "--preload", str(preload))  # after the probe
+        _, err = job.communicate(timeout=120)
+        late.wait(timeout=30)  # it left by itself: it was sent a chunk it could not read
+    finally:
+        for process in (worker, late, locals().get("job")):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    assert job.returncode == 0, err
+    (manifest,) = out.glob("*/*/manifest.json")
+    assert json.loads(manifest.read_text())["status"] == "complete"
+    assert len(list(out.rglob("part-*.json"))) == 40  # 20,000 runs in chunks of 500
+
+
 def test_a_bad_dask_timeout_setting_is_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(executors.DASK_TIMEOUT_VARIABLE, "soon")
     status, _, err = cli(capsys, UNCERTAIN, "--scheduler", "inproc://nowhere", "--out", tmp_path)

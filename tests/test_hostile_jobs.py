@@ -167,7 +167,7 @@ def test_compare_prints_its_estimate_as_run_does_and_is_refused_naming_its_file(
         f"(estimate: 6 runs x {months} months: about 1 s on 1 worker, "
         f"{budget.size(estimate.memory)} of memory)"
     )
-    assert estimate.memory == 6 * budget.RUN_BYTES * (months + 1)
+    assert estimate.memory == budget.PROCESS_BYTES + 6 * budget.RUN_BYTES * (months + 1)
 
     monkeypatch.setattr(budget, "MEMORY_BUDGET", estimate.memory - 1)
     status, out, err = cli(capsys, *argv)

@@ -203,14 +203,18 @@ def peak_of(argv: list[str]) -> tuple[int, int, float]:
     return process.returncode, max(sampled[0], usage.ru_maxrss * 1024), time.monotonic() - started
 
 
+def mb(n: float) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("commands", nargs="*", help="run, run-chunked, compare, sweep, ...")
     args = parser.parse_args()
     workers = os.cpu_count() or 1
     chosen = [c for c in cases(workers) if not args.commands or c.name in args.commands]
-    limit = budget.size(budget.MEMORY_BUDGET)
-    print(f"{'command':12} {'size':>28} {'estimate':>10} {'peak':>10} {'budget':>8}  result")
+    limit = mb(budget.MEMORY_BUDGET)
+    print(f"{'command':12} {'size':>28} {'estimate':>10} {'peak':>10} {'budget':>10}  result")
     failed = 0
     with tempfile.TemporaryDirectory(prefix="peak-memory-") as scratch:
         folder = Path(scratch)
@@ -224,8 +228,8 @@ def main() -> int:
             note = f" (exit {status})" if status else ""
             note += " peak above the estimate" if peak > estimate.memory else ""
             print(
-                f"{case.name:12} {f'{n:,} {case.unit}':>28} {budget.size(estimate.memory):>10} "
-                f"{budget.size(peak):>10} {limit:>8}  {verdict}{note} [{seconds:.0f} s]",
+                f"{case.name:12} {f'{n:,} {case.unit}':>28} {mb(estimate.memory):>10} "
+                f"{mb(peak):>10} {limit:>10}  {verdict}{note} [{seconds:.0f} s]",
                 flush=True,
             )
     return 1 if failed else 0

@@ -19,7 +19,8 @@ functions, default options: as many workers as cores) passes the budget check wi
 Each runs as `python run.py ... --no-plots` in a fresh process. Its peak is the larger of the
 process tree's summed proportional set size (psutil, sampled every 50 ms: the main process,
 the forkserver, the resource tracker and the workers, shared pages counted once) and its
-largest process's ru_maxrss (os.wait4). Not part of the test suite.
+largest process's ru_maxrss (os.wait4; that alone without psutil). Not part of the test
+suite.
 """
 
 import argparse
@@ -33,7 +34,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
+try:
+    import psutil
+except ImportError:  # then the peak is the largest process's ru_maxrss alone
+    psutil = None
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -190,7 +194,7 @@ def peak_of(argv: list[str]) -> tuple[int, int, float]:
                 pass
             time.sleep(0.05)
 
-    watcher = threading.Thread(target=sample, daemon=True)
+    watcher = threading.Thread(target=sample if psutil else done.wait, daemon=True)
     watcher.start()
     assert process.stderr is not None
     err = process.stderr.read()  # until the process and every helper holding it have ended

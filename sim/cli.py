@@ -357,7 +357,7 @@ def _print_paired(comparison: "Comparison") -> None:
 
 
 def compare_command(args: argparse.Namespace, command: list[str]) -> int:
-    from sim.execution.compare import compare
+    from sim.execution.compare import compare, comparison_estimate
     from sim.workflows import write_comparison
 
     check_writable_folder(args.out)
@@ -376,6 +376,15 @@ def compare_command(args: argparse.Namespace, command: list[str]) -> int:
     if args.set_changes or args.from_ is not None:
         first = scenarios[0]
         scenarios.append(_changed(first, args).with_params(name=f"{first.name}_changed"[:100]))
+    spec = scenarios[0].spec
+    estimate = comparison_estimate(scenarios, args.replicates)
+    budget.check(estimate, args.allow_large, str(args.scenarios[0]))
+    print(
+        f"{len(scenarios)} scenarios: {estimate.runs // len(scenarios):,} replicates x "
+        f"{spec.horizon_months} months each, seed "
+        f"{spec.seed if args.seed is None else args.seed} (estimate: {estimate.text()})",
+        flush=True,
+    )
     comparison = compare(scenarios, args.replicates, args.seed, allow_large=args.allow_large)
     folder = write_comparison(comparison, args.out, command, started, plots=not args.no_plots)
     base = comparison.results[0]

@@ -4,6 +4,7 @@ inside --out; nothing waits forever (a killed main process, a lost parent, a Das
 without usable workers). Tests that need real processes are marked slow, and each is bounded
 by a hard timeout, so a regression fails rather than hangs."""
 
+import hashlib
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import psutil
 import pytest
 
@@ -21,9 +23,10 @@ from sim import load_scenario
 from sim.cli import main
 from sim.errors import UserError
 from sim.execution import budget, executors
-from sim.execution.jobs import Job
+from sim.execution.jobs import Job, execute
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.execution.sweep import run_ensemble, start_folder
+from sim.results import parts
 from tests.support import ROOT
 
 UNCERTAIN = ROOT / "scenarios" / "history_uncertain.yaml"
@@ -148,6 +151,30 @@ def test_allow_large_runs_what_the_budget_refuses_everywhere_it_is_shown(
     assert "Results: " in out and (tmp_path / "out").is_dir()
 
 
+def test_compare_prints_its_estimate_as_run_does_and_is_refused_naming_its_file(
+    tmp_path, capsys, monkeypatch
+):
+    from sim.execution.compare import comparison_estimate
+
+    argv = ["compare", UNCERTAIN, UNCERTAIN, "--replicates", 3, "--no-plots", "--out", tmp_path]
+    status, out, err = cli(capsys, *argv)
+    assert status == 0, err
+    scenario = load_scenario(UNCERTAIN)
+    estimate = comparison_estimate([scenario, scenario], 3)
+    months, seed = scenario.spec.horizon_months, scenario.spec.seed
+    assert out.splitlines()[0] == (
+        f"2 scenarios: 3 replicates x {months} months each, seed {seed} "
+        f"(estimate: 6 runs x {months} months: about 1 s on 1 worker, "
+        f"{budget.size(estimate.memory)} of memory)"
+    )
+    assert estimate.memory == budget.PROCESS_BYTES + 6 * budget.RUN_BYTES * (months + 1)
+
+    monkeypatch.setattr(budget, "MEMORY_BUDGET", estimate.memory - 1)
+    status, out, err = cli(capsys, *argv)
+    one_error_line(status, err, f"error: {UNCERTAIN}: this job is too large", "--allow-large")
+    assert out == ""
+
+
 def test_the_python_api_refuses_uncertainty_and_conditioning_beyond_the_budget():
     from sim.execution.conditioning import condition
     from sim.execution.uncertainty import variance_decomposition
@@ -270,6 +297,114 @@ def test_the_lock_file_is_never_opened_through_a_link(unfinished, tmp_path):
     with pytest.raises(OSError), lock_folder(folder):
         pass
     assert not (tmp_path / "created-elsewhere").exists()
+
+
+# --- job manifests and part records read back -----------------------------------------------
+
+
+@pytest.fixture
+def written(tmp_path: Path) -> tuple[Path, Path]:
+    """(results folder, a job folder inside it whose runs are on disk, left "running" by a
+    process that died before its summary)."""
+    scenario, job, settings = small_ensemble()
+    out = tmp_path / "out"
+    folder = start_folder(scenario, "ensemble", job, settings, JobSettings(out))
+    with executors.make_executor(1) as pool:
+        execute(job, folder, pool.executor, settings["chunk_size"], progress=False)
+    return out, folder
+
+
+def test_an_oversized_job_manifest_is_one_line_and_not_read(written, capsys, monkeypatch):
+    out, folder = written
+    manifest = folder / "manifest.json"
+    monkeypatch.setattr(parts, "MAX_JOB_MANIFEST_BYTES", manifest.stat().st_size - 1)
+    before = manifest.read_bytes()
+    status, err = resume_line(capsys, out, folder)
+    one_error_line(status, err, "manifest.json", "bytes; the limit is", "manifest of a job")
+    assert manifest.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{not json", "manifest.json:1: not valid JSON: expected the manifest of a job folder"),
+        ('["a", "list"]', "manifest.json:1: expected a JSON object"),
+        ("\udcff", "manifest.json: cannot read the file"),
+    ],
+)
+def test_a_malformed_job_manifest_is_one_line_naming_it(written, capsys, content, expected):
+    out, folder = written
+    (folder / "manifest.json").write_bytes(content.encode("utf-8", "surrogateescape"))
+    status, err = resume_line(capsys, out, folder)
+    one_error_line(status, err, expected)
+
+
+def test_a_job_manifest_that_is_a_fifo_is_refused_without_waiting(written, capsys, hard_timeout):
+    out, folder = written
+    (folder / "manifest.json").unlink()
+    os.mkfifo(folder / "manifest.json")
+    hard_timeout(10)
+    status, err = resume_line(capsys, out, folder)
+    one_error_line(status, err, "manifest.json", "not a job folder")
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ("x" * (parts.MAX_RECORD_BYTES + 1), "bytes; the limit is 4,096 (a part's record)"),
+        ("{truncated", "part-000000.json:1: not valid JSON: expected a part's record"),
+        ("[0, 6]", "part-000000.json:1: expected a JSON object, a part's record"),
+        ('{"start": 0, "stop": 6, "rows": "6", "sha256": "0"}', "rows: expected a whole number"),
+        ('{"start": -1, "stop": 6, "rows": 6, "sha256": "0"}', "start: expected a whole number"),
+        ('{"start": 0, "stop": 6, "rows": 6, "sha256": "../x"}', "sha256: expected a SHA-256"),
+    ],
+)
+def test_a_malformed_or_oversized_part_record_is_one_line_naming_it(
+    written, capsys, record, expected
+):
+    out, folder = written
+    (folder / "runs" / "part-000000.json").write_text(record)
+    part = (folder / "runs" / "part-000000.parquet").read_bytes()
+    status, err = resume_line(capsys, out, folder)
+    one_error_line(status, err, expected, "changed by hand: remove that file")
+    assert (folder / "runs" / "part-000000.parquet").read_bytes() == part
+
+
+def test_a_part_record_that_is_a_fifo_is_refused_without_waiting(written, capsys, hard_timeout):
+    out, folder = written
+    record = folder / "runs" / "part-000000.json"
+    record.unlink()
+    os.mkfifo(record)
+    hard_timeout(10)
+    status, err = resume_line(capsys, out, folder)
+    one_error_line(status, err, "part-000000.json", "not a regular file", "changed by hand")
+
+
+def forge(folder: Path, table: "pd.DataFrame") -> None:
+    """Replace part 0 with `table` and a record that vouches for it (its true SHA-256)."""
+    part = folder / "runs" / "part-000000.parquet"
+    table.to_parquet(part, index=False)
+    record = {"start": 0, "stop": 6, "rows": 6}
+    record["sha256"] = hashlib.sha256(part.read_bytes()).hexdigest()
+    (folder / "runs" / "part-000000.json").write_text(json.dumps(record))
+
+
+def test_a_vouched_part_whose_metadata_disagrees_with_its_record_is_run_again(written, capsys):
+    out, folder = written
+    runs = pd.read_parquet(folder / "runs" / "part-000000.parquet")
+    forge(folder, pd.concat([runs] * 1000, ignore_index=True))  # 6,000 rows, record says 6
+    status, err = resume_line(capsys, out, folder)
+    assert status == 0, err
+    assert "part-000000.parquet is incomplete or damaged; running its chunk again" in err
+    pd.testing.assert_frame_equal(pd.read_parquet(folder / "runs" / "part-000000.parquet"), runs)
+
+
+def test_a_vouched_part_with_a_design_point_outside_the_job_is_one_line(written, capsys):
+    out, folder = written
+    runs = pd.read_parquet(folder / "runs" / "part-000000.parquet")
+    forge(folder, runs.assign(point=10**9))
+    status, err = resume_line(capsys, out, folder)
+    one_error_line(status, err, "part-000000.parquet: point: a design point outside 0 .. 0")
 
 
 # --- nothing waits forever ------------------------------------------------------------------
@@ -488,6 +623,77 @@ def test_a_job_that_loses_its_last_dask_worker_stops_with_one_line(scheduler, tm
     one_error_line(2, err, "has had no worker for 3 s", executors.DASK_TIMEOUT_VARIABLE)
     (manifest,) = out.rglob("manifest.json")
     assert json.loads(manifest.read_text())["status"] == "failed"
+
+
+DIE_IN_CHUNKS = """\
+import os
+
+import sim.execution.jobs
+
+sim.execution.jobs.run_chunk = lambda chunk: os._exit(1)
+"""
+"""A worker preload: the worker process dies in every chunk it runs (as one killed by the
+kernel for memory would); its nanny starts it again."""
+
+
+@pytest.mark.slow
+def test_a_chunk_whose_dask_workers_all_die_running_it_stops_with_one_line(
+    scheduler, tmp_path, capsys, hard_timeout
+):
+    preload = tmp_path / "die_in_chunks.py"
+    preload.write_text(DIE_IN_CHUNKS)
+    worker = dask_worker(scheduler, "--nanny", "--preload", str(preload))
+    path = tmp_path / "job.yaml"
+    path.write_text("seed: 1\nreplicates: 2000\nhorizon_months: 24\n")
+    try:
+        wait_for_workers(scheduler, 1)
+        hard_timeout(120)
+        argv = [path, "--scheduler", scheduler, "--out", tmp_path / "out", "--no-plots"]
+        status, _, err = cli(capsys, *argv)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    one_error_line(status, err, "died running it", "see the workers' logs", "job stopped")
+    assert list((tmp_path / "out").rglob("*")) == []  # no chunk was written: nothing is left
+
+
+@pytest.mark.slow
+def test_a_dask_worker_that_joins_later_and_cannot_import_the_model_leaves_the_job_whole(
+    scheduler, tmp_path
+):
+    preload = tmp_path / "no_sim.py"
+    preload.write_text(BLOCK_SIM)
+    path = tmp_path / "job.yaml"
+    path.write_text(JOB)
+    out = tmp_path / "out"
+    late = None
+    worker = dask_worker(scheduler)
+    try:
+        wait_for_workers(scheduler, 1)
+        command = [sys.executable, "run.py", str(path), "--scheduler", scheduler]
+        job = subprocess.Popen(
+            [*command, "--chunk-size", "500", "--out", str(out), "--no-plots"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not list(out.rglob("part-*.json")) and time.monotonic() < deadline:
+            assert job.poll() is None, job.communicate()[1]
+            time.sleep(0.1)
+        late = dask_worker(scheduler, "--preload", str(preload))  # after the probe
+        _, err = job.communicate(timeout=120)
+        late.wait(timeout=30)  # it left by itself: it was sent a chunk it could not read
+    finally:
+        for process in (worker, late, locals().get("job")):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    assert job.returncode == 0, err
+    (manifest,) = out.glob("*/*/manifest.json")
+    assert json.loads(manifest.read_text())["status"] == "complete"
+    assert len(list(out.rglob("part-*.json"))) == 40  # 20,000 runs in chunks of 500
 
 
 def test_a_bad_dask_timeout_setting_is_one_line(tmp_path, capsys, monkeypatch):

@@ -4,7 +4,9 @@ it needs, known before anything runs; jobs beyond the budget are refused unless 
 The rates are measured (benchmarks/, tests/test_hostile.py checks the memory ones): a chunk
 of runs holds about CHUNK_BYTES per run-month (the model's state, its pre-drawn shocks and the
 series the outcomes read); a run that keeps every series and writes the tidy table holds
-about SERIES_BYTES per run-month at its peak; one core runs about RATE run-months a second.
+about SERIES_BYTES per run-month at its peak; every process (the main one and each worker)
+holds PROCESS_BYTES before its first run; one core runs about RATE run-months a second.
+benchmarks/peak_memory.py runs the largest job each command allows and checks its peak.
 Chunks are sized by memory (chunk_runs), not by a run count alone; a plain run keeps its
 series in memory only when they fit in MEMORY_BUDGET (series_replicates).
 """
@@ -41,7 +43,9 @@ DISK_BYTES_PER_RUN = 100
 """Bytes of Parquet per run of a chunked job (measured about 62)."""
 
 PROCESS_BYTES = 200 * 2**20
-"""Memory of a worker process before its first chunk (Python, NumPy, pandas, Mesa loaded)."""
+"""Memory of a process before its first run (Python, NumPy, pandas, Mesa loaded): the main
+process's, and each worker process's. Without it in the estimate, the largest hindcast the
+budget allowed peaked at 2.1 GB against 2.0 (benchmarks/peak_memory.py)."""
 
 MEMORY_BUDGET = 2 * 2**30
 """What a run may hold in memory at once: series beyond it are streamed in chunks."""
@@ -126,7 +130,7 @@ def chunk_runs(months: int, chunk_size: int) -> int:
 
 def series_replicates(months: int) -> int:
     """How many replicates' series a run keeps in memory within MEMORY_BUDGET."""
-    return max(1, MEMORY_BUDGET // (SERIES_BYTES * (months + 1)))
+    return max(1, (MEMORY_BUDGET - PROCESS_BYTES) // (SERIES_BYTES * (months + 1)))
 
 
 def sample_replicates(replicates: int, months: int) -> int:
@@ -166,11 +170,12 @@ def chunked_estimate(
     substeps: int = 1,
 ) -> Estimate:
     """A chunked job: each worker holds a chunk (and the sample's series, if any); no more
-    workers start than there are chunks."""
+    workers start than there are chunks; the main process and each worker process (one
+    worker is a thread of the main process) hold PROCESS_BYTES besides."""
     chunk = chunk_runs(months, chunk_size)
     workers = max(1, min(workers, -(-runs // chunk)))
     memory = (workers + 1) * min(runs, chunk) * CHUNK_BYTES * (months + 1)
-    memory += PROCESS_BYTES * workers if workers > 1 else 0
+    memory += PROCESS_BYTES * (1 + (workers if workers > 1 else 0))
     memory += sample * SERIES_BYTES * (months + 1) + points * 64
     disk = runs * DISK_BYTES_PER_RUN + sample * (months + 1) * SERIES_DISK_BYTES
     return Estimate(runs, months, workers, points, memory, disk, substeps)
@@ -178,11 +183,11 @@ def chunked_estimate(
 
 def in_memory_estimate(runs: int, months: int, tidy: bool = True, substeps: int = 1) -> Estimate:
     """Runs whose series are all kept in memory (a plain run, a comparison); `tidy`: and
-    written as the tidy table (the command line's runs)."""
-    memory = runs * (SERIES_BYTES if tidy else RUN_BYTES) * (months + 1)
-    write = memory / WRITE_RATE if tidy else 0.0
+    written as the tidy table (the command line's runs). The process's own memory counts."""
+    series = runs * (SERIES_BYTES if tidy else RUN_BYTES) * (months + 1)
+    write = series / WRITE_RATE if tidy else 0.0
     disk = runs * (months + 1) * SERIES_DISK_BYTES if tidy else 0
-    return Estimate(runs, months, 1, 1, memory, disk, substeps, write)
+    return Estimate(runs, months, 1, 1, PROCESS_BYTES + series, disk, substeps, write)
 
 
 def parameter_sets_estimate(runs: int, months: int, substeps: int = 1) -> Estimate:

@@ -44,13 +44,21 @@ def compare(
         )
     replicates = replicates if replicates is not None else first.replicates
     seed = seed if seed is not None else first.seed
-    estimate = budget.in_memory_estimate(
-        replicates * len(scenarios), first.horizon_months, tidy=False, substeps=first.substeps
-    )
-    budget.check(estimate, allow_large, "compare()")
+    budget.check(comparison_estimate(scenarios, replicates), allow_large, "compare()")
     return Comparison(
         [
             run(s, replicates=replicates, seed=seed, progress=progress, allow_large=allow_large)
             for s in scenarios
         ]
     )
+
+
+def comparison_estimate(
+    scenarios: Sequence[Scenario], replicates: int | None = None
+) -> budget.Estimate:
+    """The job of comparing `scenarios`, `replicates` runs each (the first scenario's by
+    default): every run's series held in memory together, not written as a table."""
+    first = scenarios[0].spec
+    runs = (replicates if replicates is not None else first.replicates) * len(scenarios)
+    substeps = max(s.spec.substeps for s in scenarios)
+    return budget.parameter_sets_estimate(runs, first.horizon_months, substeps)

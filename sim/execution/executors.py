@@ -18,7 +18,10 @@ Nothing of a job outlives it, and nothing waits forever:
 - a Dask scheduler is checked and connected to within CONNECT_TIMEOUT seconds; it must have
   a worker within DASK_TIMEOUT seconds (ALLIANCE_SIM_DASK_TIMEOUT, default 60), every worker
   must import the model, and a job whose cluster has had no worker for DASK_TIMEOUT seconds
-  stops: each with one message, never a silent wait.
+  stops: each with one message, never a silent wait. A worker that joins later and cannot
+  import the model leaves at its first chunk (Dask cannot read the chunk; the chunk goes to
+  another worker, or the cluster is empty and the job stops as above); a chunk whose workers
+  all die running it (Dask's KilledWorker) stops the job with one message.
 """
 
 import multiprocessing
@@ -93,7 +96,12 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[Po
         client = connect(scheduler)
         with client:
             slots = usable_workers(client, scheduler, timeout)
-            yield Pool(client.get_executor(), slots, WorkerWatch(client, scheduler, timeout))
+            try:
+                yield Pool(client.get_executor(), slots, WorkerWatch(client, scheduler, timeout))
+            except Exception as exc:
+                if (lost := _all_died(exc, scheduler)) is None:
+                    raise
+                raise lost from None
     elif workers > 1:
         # forkserver: workers fork from a clean process, never from this (threaded) one
         methods = multiprocessing.get_all_start_methods()
@@ -382,6 +390,23 @@ class WorkerWatch:
                 f"{self.timeout:.0f} s (its last worker died or left; "
                 f"{_timeout_hint(self.address, self.timeout)}); the job can be resumed",
             )
+
+
+def _all_died(exc: Exception, address: str) -> UserError | None:
+    """The one-line error for a chunk whose workers all died running it (Dask's KilledWorker,
+    raised after its `allowed-failures` retries); None for any other exception."""
+    from distributed import KilledWorker
+
+    if not isinstance(exc, KilledWorker):
+        return None
+    return UserError(
+        "--scheduler",
+        None,
+        "",
+        f"every Dask worker at {address} that ran a chunk of this job died running it "
+        "(out of memory, killed, or unable to import the model: see the workers' logs); "
+        "the job stopped, and the runs it wrote can be resumed",
+    )
 
 
 def _check_scheduler(address: str, host: str, port: int) -> None:

@@ -13,7 +13,6 @@ size is estimated and checked against the budget before anything is built or run
 """
 
 import contextlib
-import json
 import os
 import shlex
 import signal
@@ -33,7 +32,7 @@ from sim.execution.settings import JobSettings
 from sim.files import lock_folder, make_new_folder, remove_if_empty, write_text_atomically
 from sim.provenance import json_text, manifest, stamp, utc_now
 from sim.results.analysis import discover, sensitivity
-from sim.results.parts import overall_summary, point_shares, record_path
+from sim.results.parts import overall_summary, point_shares, read_job_manifest, record_path
 from sim.results.run_result import ensemble_record
 from sim.results.sweep_result import SweepResult
 from sim.results.writers import inside, new_run_folder
@@ -133,17 +132,9 @@ def check_resumable(folder: Path, root: Path) -> None:
 
 def _check_resumed_job(resume: Path, job: Job, settings: dict) -> None:
     """UserError unless `resume` holds this job, unfinished (read under its lock)."""
-    manifest_path = resume / "manifest.json"
-    if not manifest_path.is_file():
+    if not (resume / "manifest.json").is_file():
         raise UserError(resume, None, "--resume", "no manifest.json: not a job folder")
-    try:
-        record = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise UserError(
-            resume, None, "--resume", "manifest.json is not readable: not a job folder"
-        ) from None
-    if not isinstance(record, dict):
-        raise UserError(resume, None, "--resume", "manifest.json is not a job's manifest")
+    record = read_job_manifest(resume)
     if record.get("job_key") != job.key or record.get("settings") != settings:
         raise UserError(
             resume,
@@ -166,8 +157,7 @@ def _write_manifest(folder: Path, record: dict) -> None:
 
 
 def _update_manifest(folder: Path, changes: dict) -> None:
-    record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    _write_manifest(folder, record | changes)
+    _write_manifest(folder, read_job_manifest(folder) | changes)
 
 
 def finish_folder(folder: Path, extra: dict) -> None:
@@ -280,7 +270,7 @@ def _record_stop(
 def _mark(folder: Path, stop: BaseException, options: JobSettings) -> None:
     command = resume_command(options, folder)
     status = "interrupted" if isinstance(stop, Interrupted) else "failed"
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, UserError):
         _update_manifest(
             folder,
             {

@@ -29,7 +29,8 @@ def scenario(name="baseline", params=None, **changes):
     if isinstance(name, dict):
         name, params = "baseline", name
     base = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
-    changes = {"replicates": R, "horizon_months": MONTHS} | changes
+    # from the priors: the shipped posterior gives each replicate its own parameter values
+    changes = {"replicates": R, "horizon_months": MONTHS, "ensemble": "priors"} | changes
     return base.with_params(params or {}, **changes)
 
 

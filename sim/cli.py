@@ -20,7 +20,7 @@ from sim.execution import budget
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.files import check_writable_folder
 from sim.provenance import utc_now
-from sim.scenario.posterior import PRIORS
+from sim.scenario.posterior import PRIORS, ensemble_text
 from sim.scenario.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -167,10 +167,9 @@ def _print_ensemble(scenario: Scenario, args: argparse.Namespace) -> None:
     if getattr(args, "conditioned_on", None) is not None:
         return  # _conditioned says it
     ensemble = scenario.ensemble
+    print(f"Ensemble: {ensemble_text(ensemble)}")
     if ensemble is None:
-        print("Ensemble: from the priors (each parameter its value or its `uncertain:` draw)")
         return
-    print(f"Ensemble: {ensemble.text()}")
     from sim.execution.posterior import stale_warning
 
     if (warning := stale_warning(ensemble)) is not None:

@@ -412,6 +412,12 @@ def test_moving_a_slider_reruns_and_updates_table_and_figure(explorer):
     assert "russia.commitment = 0.1" in explorer.status.value
 
 
+def test_the_page_says_which_parameter_sets_the_futures_start_from(explorer):
+    assert "ensemble: conditioned on the observed history: 300 parameter sets" in (
+        explorer.status.value
+    )
+
+
 def test_the_page_shows_the_branch_date_and_moving_it_reruns_from_there(explorer):
     assert explorer.branch.value == 31
     assert explorer.branch.options[0] == ("2027-01 (January 2027)", 31)

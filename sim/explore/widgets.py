@@ -37,6 +37,7 @@ from sim.explore.core import (
     series_choices,
     uncertain_note,
 )
+from sim.scenario.posterior import ensemble_text
 
 WIDE = {"description_width": "220px"}
 ROW = w.Layout(width="500px")
@@ -459,7 +460,9 @@ class Explorer:
             f"<b>Run {self.runs} done</b> in {seconds:.1f} s: A = '{a.scenario.name}', "
             f"B = A with {html.escape(what)}; {a.replicates} replicates each, seed "
             f"{a.scenario.spec.seed} (common random numbers)."
-            f"<br><span style='font-size:85%'>settings: {html.escape(changes)}</span></div>"
+            f"<br><span style='font-size:85%'>settings: {html.escape(changes)}</span>"
+            f"<br><span class='whatif-ensemble' style='font-size:85%'>ensemble: "
+            f"{html.escape(ensemble_text(a.scenario.ensemble))}</span></div>"
         )
 
     def _redraw(self) -> None:

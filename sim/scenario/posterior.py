@@ -120,6 +120,14 @@ def sidecar_of(path: Path) -> Path:
     return path.with_suffix(".json")
 
 
+PRIORS_TEXT = "from the priors (each parameter its value or its `uncertain:` draw)"
+
+
+def ensemble_text(ensemble: "Ensemble | None") -> str:
+    """The parameter sets a run's replicates start from, in one line (None: the priors)."""
+    return PRIORS_TEXT if ensemble is None else ensemble.text()
+
+
 def load_ensemble(name: str) -> Ensemble:
     """The posterior `name` names, read once per version of the file (cached by size and
     modification time). Raises UserError naming the file, line and column at fault."""

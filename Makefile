@@ -13,11 +13,12 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$c; break; }; done)
 
-.PHONY: help run test test-slow test-all lint bench bench-detail golden posterior explore notebook \
+.PHONY: help run setup test test-slow test-all lint bench bench-detail golden posterior explore notebook \
 	notebook-outputs docs docs-results docs-screenshot clean-venv
 
 help:
 	@echo "make run    - set up .venv (base install) if needed, run $(SCENARIO), write results/ and plots"
+	@echo "make setup  - set up .venv with every extra and compile the model for this CPU and a generic one"
 	@echo "make test   - set up .venv with every extra if needed, run ruff and the tests, slow ones left out"
 	@echo "make test-slow - the slow tests only (subprocesses, browser, notebook, sweeps)"
 	@echo "make test-all  - both (what CI runs)"
@@ -67,6 +68,8 @@ $(VENV)/.compiled: $(VENV)/.extra-test $(wildcard sim/model/mechanisms/*.py)
 
 # The fast tests on two processes (pytest-xdist), then the rules uncompiled, then the golden
 # test as on another CPU.
+setup: $(VENV)/.compiled
+
 test: $(VENV)/.compiled
 	$(PY) -m ruff check sim tests run.py benchmarks mkdocs_hooks.py
 	$(PY) -m ruff format --check sim tests run.py benchmarks mkdocs_hooks.py

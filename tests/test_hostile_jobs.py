@@ -591,6 +591,27 @@ def test_a_dask_worker_that_cannot_import_the_model_is_one_line(
     assert not (tmp_path / "o").exists()
 
 
+def job_with_a_part(
+    path: Path, scheduler: str, out: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """The chunked job of `path` on the Dask `scheduler`, started in its own process and
+    returned once its first part is written (or after 60 s)."""
+    command = [sys.executable, "run.py", str(path), "--scheduler", scheduler]
+    job = subprocess.Popen(
+        [*command, "--chunk-size", "500", "--out", str(out), "--no-plots"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ | (env or {}),
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.rglob("part-*.json")) and time.monotonic() < deadline:
+        assert job.poll() is None, job.communicate()[1]
+        time.sleep(0.1)
+    return job
+
+
 @pytest.mark.slow
 def test_a_job_that_loses_its_last_dask_worker_stops_with_one_line(scheduler, tmp_path):
     worker = dask_worker(scheduler)
@@ -599,19 +620,7 @@ def test_a_job_that_loses_its_last_dask_worker_stops_with_one_line(scheduler, tm
     out = tmp_path / "out"
     try:
         wait_for_workers(scheduler, 1)
-        command = [sys.executable, "run.py", str(path), "--scheduler", scheduler]
-        job = subprocess.Popen(
-            [*command, "--chunk-size", "500", "--out", str(out), "--no-plots"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=os.environ | {executors.DASK_TIMEOUT_VARIABLE: "3"},
-        )
-        deadline = time.monotonic() + 60
-        while not list(out.rglob("part-*.json")) and time.monotonic() < deadline:
-            assert job.poll() is None, job.communicate()[1]
-            time.sleep(0.1)
+        job = job_with_a_part(path, scheduler, out, {executors.DASK_TIMEOUT_VARIABLE: "3"})
         worker.kill()
         _, err = job.communicate(timeout=30)
     finally:
@@ -670,18 +679,7 @@ def test_a_dask_worker_that_joins_later_and_cannot_import_the_model_leaves_the_j
     worker = dask_worker(scheduler)
     try:
         wait_for_workers(scheduler, 1)
-        command = [sys.executable, "run.py", str(path), "--scheduler", scheduler]
-        job = subprocess.Popen(
-            [*command, "--chunk-size", "500", "--out", str(out), "--no-plots"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 60
-        while not list(out.rglob("part-*.json")) and time.monotonic() < deadline:
-            assert job.poll() is None, job.communicate()[1]
-            time.sleep(0.1)
+        job = job_with_a_part(path, scheduler, out)
         late = dask_worker(scheduler, "--preload", str(preload))  # after the probe
         _, err = job.communicate(timeout=120)
         late.wait(timeout=30)  # it left by itself: it was sent a chunk it could not read

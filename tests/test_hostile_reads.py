@@ -201,7 +201,7 @@ PRIOR_MANIFEST = json.dumps(
         ),
         ("{not json", GOOD_SETS, "manifest.json:1: ", "not valid JSON"),
         ('{"kind": "run"}', GOOD_SETS, "manifest.json: kind: ", "a `condition` folder"),
-        ("[1, 2]", GOOD_SETS, "manifest.json: kind: ", "a `condition` folder"),
+        ("[1, 2]", GOOD_SETS, "manifest.json:1: ", "a JSON object, the manifest of a `condition`"),
     ],
     ids=["outside the prior", "not the prior's columns", "not JSON", "a run's", "a list"],
 )

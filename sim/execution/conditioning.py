@@ -33,15 +33,10 @@ from sim.execution.uncertainty import check_sets_budget, parameter_draws, run_pa
 from sim.results.hindcast import Hindcast, observed_ensemble, read_observation_file
 from sim.results.run_result import RunResult
 from sim.scenario.observations import Event, Observation, ObservationFile
-from sim.scenario.posterior import (
-    MAX_ACCEPTED_BYTES,
-    parse_sets,
-    prior_of,
-    read_sidecar,
-)
+from sim.scenario.posterior import MAX_ACCEPTED_BYTES, MAX_SIDECAR_BYTES, parse_sets, prior_of
 from sim.scenario.scenario import Scenario
 from sim.scenario.schema import UncertainSpec
-from sim.scenario.yaml_source import read_text
+from sim.scenario.yaml_source import read_json_object, read_text
 
 ACCEPTED_FILE = "accepted.csv"
 
@@ -342,8 +337,7 @@ def _conditioning_manifest(
     path = folder / "manifest.json"
     if not path.exists():
         return None, None
-    expected = "the manifest of a `condition` folder"
-    record = read_sidecar(path, expected, "kind")
+    record = read_json_object(path, MAX_SIDECAR_BYTES, "the manifest of a `condition` folder")
     if record.get("kind") != "conditioning":
         raise UserError(path, None, "kind", "expected the manifest of a `condition` folder")
     uncertain = (record.get("resolved_scenario") or {}).get("uncertain")

@@ -28,11 +28,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.errors import ScenarioError, UserError
+from sim.errors import UserError
 from sim.files import write_atomically, write_text_atomically
 from sim.results.outcomes import share_table
 from sim.scenario.outcome_settings import OUTCOMES
-from sim.scenario.yaml_source import read_text
+from sim.scenario.yaml_source import read_json_object
 
 PART_NAME = re.compile(r"part-(\d{6})\.(parquet|json)")
 
@@ -48,25 +48,6 @@ PART_BYTES_PER_RUN = 2048
 declaring more is run again, never read."""
 
 HAND_CHANGED = "the folder was changed by hand: remove that file or start a new job"
-
-
-def read_json_object(path: Path, limit: int, noun: str, hint: str = "") -> dict[str, Any]:
-    """The JSON object in `path`, read once from a regular file of at most `limit` bytes;
-    UserError naming the file otherwise (`noun` says what it should have been, `hint` what
-    to do)."""
-    then = f"; {hint}" if hint else ""
-    try:
-        text = read_text(path, limit, noun=noun)
-    except ScenarioError as error:
-        raise UserError(path, None, "", f"{error.message} ({noun}){then}") from None
-    try:
-        record = json.loads(text)
-    except ValueError as error:
-        line = getattr(error, "lineno", None)
-        raise UserError(path, line, "", f"not valid JSON: expected {noun}{then}") from None
-    if not isinstance(record, dict):
-        raise UserError(path, 1, "", f"expected a JSON object, {noun}{then}")
-    return record
 
 
 def read_job_manifest(folder: Path) -> dict[str, Any]:

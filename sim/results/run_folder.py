@@ -28,7 +28,7 @@ from sim.errors import ScenarioError, UserError
 from sim.model.recording import SERIES, SERIES_BY_NAME
 from sim.results.run_result import RunResult
 from sim.scenario.scenario import Scenario, scenario_from_json
-from sim.scenario.yaml_source import read_text
+from sim.scenario.yaml_source import read_json_object
 
 MAX_MANIFEST_BYTES = 16 * 2**20
 """Largest manifest.json read (a run's is about 30 kB)."""
@@ -70,7 +70,7 @@ def load_run(folder: str | Path) -> RunResult:
     if not series_file.is_file() and not arrays_file.is_file():
         hint = f"; its series are in {folder / 'sample'}" if (folder / "sample").is_dir() else ""
         raise FileNotFoundError(f"{folder}: no series.parquet{hint}")
-    manifest = _read_manifest(manifest_file)
+    manifest = read_json_object(manifest_file, MAX_MANIFEST_BYTES, "the manifest of a run")
     scenario, replicates = _manifest_run(manifest_file, manifest)
     months = scenario.spec.horizon_months
     if series_file.is_file():
@@ -78,17 +78,6 @@ def load_run(folder: str | Path) -> RunResult:
     else:
         replicate_ids, arrays = read_arrays(arrays_file, replicates, months)
     return RunResult(scenario, replicate_ids, arrays, conditioned_on=manifest.get("conditioned_on"))
-
-
-def _read_manifest(path: Path) -> dict[str, Any]:
-    text = read_text(path, MAX_MANIFEST_BYTES, noun="a run's manifest.json")
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UserError(path, error.lineno, "", f"not valid JSON ({error.msg})") from None
-    if not isinstance(record, dict):
-        raise UserError(path, 1, "", "expected a JSON object, the manifest of a run")
-    return record
 
 
 def _manifest_run(path: Path, manifest: dict[str, Any]) -> tuple[Scenario, int]:

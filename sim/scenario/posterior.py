@@ -17,7 +17,6 @@ its value or its `uncertain:` draw.
 import csv
 import hashlib
 import io
-import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -31,7 +30,7 @@ from sim.errors import UserError
 from sim.scenario.paths import PathError, parse
 from sim.scenario.schema import UncertainSpec
 from sim.scenario.uncertain import MAX_UNCERTAIN
-from sim.scenario.yaml_source import read_text
+from sim.scenario.yaml_source import read_json_object, read_text
 
 SHIPPED_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 """The scenarios shipped with the tool (`alliance-sim:` names a file under it)."""
@@ -147,7 +146,7 @@ def _cached(name: str, path: Path, mtime_ns: int, size: int) -> Ensemble:
 def read_ensemble(name: str, path: Path) -> Ensemble:
     """A posterior CSV and its sidecar, read and checked (uncached): the sidecar holds a prior,
     and the CSV's columns are its parameters, every value inside its range."""
-    made = read_sidecar(sidecar_of(path))
+    made = read_json_object(sidecar_of(path), MAX_SIDECAR_BYTES, "a posterior's sidecar")
     prior = prior_of(sidecar_of(path), made.get("prior"))
     if not prior:
         raise UserError(
@@ -167,19 +166,6 @@ def _base(path: Path, base: Any, prior: dict[str, UncertainSpec]) -> dict[str, f
     if not all(isinstance(v, int | float) and math.isfinite(v) for v in base.values()):
         raise UserError(path, None, "base", "expected finite numbers")
     return {str(k): float(v) for k, v in base.items()}
-
-
-def read_sidecar(path: Path, expected: str = "a JSON object", key: str = "") -> dict[str, Any]:
-    """A JSON object of at most MAX_SIDECAR_BYTES (a posterior's sidecar, a manifest);
-    UserError saying what was `expected` (at `key`) for any other JSON."""
-    text = read_text(path, MAX_SIDECAR_BYTES, noun="a JSON file")
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UserError(path, error.lineno, "", f"not valid JSON ({error.msg})") from None
-    if not isinstance(record, dict):
-        raise UserError(path, None, key, f"expected {expected}")
-    return record
 
 
 def prior_of(path: Path, uncertain: Any, key: str = "prior") -> dict[str, UncertainSpec]:

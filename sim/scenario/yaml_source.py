@@ -11,6 +11,7 @@ not regular files (a FIFO, a device such as /dev/zero, a folder): these are chec
 stream of parser events, before any node is built.
 """
 
+import json
 import os
 import re
 import stat
@@ -20,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, UserError
 
 KeyPath = tuple[str | int, ...]
 
@@ -107,6 +108,25 @@ def read_text(path: Path, limit: int = MAX_BYTES, noun: str = "a scenario file")
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(path, None, "", f"cannot read the file ({exc})") from None
+
+
+def read_json_object(path: Path, limit: int, noun: str, hint: str = "") -> dict[str, Any]:
+    """The JSON object in `path`, read once from a regular file of at most `limit` bytes
+    (read_text); UserError naming the file otherwise (`noun` says what it should have been,
+    `hint` what to do). Manifests, part records and a posterior's sidecar are read so."""
+    then = f"; {hint}" if hint else ""
+    try:
+        text = read_text(path, limit, noun=noun)
+    except ScenarioError as error:
+        raise UserError(path, None, "", f"{error.message} ({noun}){then}") from None
+    try:
+        record = json.loads(text)
+    except ValueError as error:
+        line = getattr(error, "lineno", None)
+        raise UserError(path, line, "", f"not valid JSON: expected {noun}{then}") from None
+    if not isinstance(record, dict):
+        raise UserError(path, 1, "", f"expected a JSON object, {noun}{then}")
+    return record
 
 
 def read_yaml(path: Path, noun: str = "a scenario file") -> YamlDoc:

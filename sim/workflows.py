@@ -191,8 +191,9 @@ def write_hindcast(
 
 
 def _held_out(c: Conditioning, folder: Path) -> dict[str, object] | None:
-    """With a time split: write held_out_before.csv and held_out_after.csv (and the events'
-    scores) and return the out-of-sample summary for the manifest."""
+    """With a time split: write held_out_before.csv, held_out_after.csv and
+    held_out_filtered.csv (and the events' scores) and return the out-of-sample summary for
+    the manifest."""
     if c.split is None or c.split.until is None:
         return None
     record: dict[str, object] = {
@@ -200,13 +201,19 @@ def _held_out(c: Conditioning, folder: Path) -> dict[str, object] | None:
         "conditioned_on": len(c.split.conditioning),
         "held_out": len(c.split.held_out),
     }
-    if c.held_out_before is None or c.held_out_after is None:
-        return record
-    for name, h in (("before", c.held_out_before), ("after", c.held_out_after)):
+    forecasts = {
+        "before": c.held_out_before,
+        "after": c.held_out_after,
+        "filtered": c.held_out_filtered,
+    }
+    for name, h in forecasts.items():
+        if h is None:
+            continue
         h.table.to_csv(folder / f"held_out_{name}.csv", index=False)
         if not h.event_table.empty:
             h.event_table.to_csv(folder / f"held_out_events_{name}.csv", index=False)
         record[f"mean_crps_scaled_{name}"] = h.score.mean_crps
+        record[f"mean_crps_scaled_{name}_standard_error"] = h.mean_crps_error()
         record[f"events_brier_{name}"] = h.event_table["brier"].tolist()
     return record
 
@@ -218,8 +225,9 @@ def write_conditioning(
     return it: accepted.csv (the accepted parameter sets, which `--conditioned-on FOLDER`
     runs on), prior.csv (every draw with its distance), intervals.csv (prior and posterior
     90 % intervals), hindcast_before.csv and hindcast_after.csv, with a time split
-    held_out_before.csv and held_out_after.csv (the later observations under the prior and
-    the posterior), manifest.json and, with plots, plots/posterior.png, hindcast_before.png
+    held_out_before.csv, held_out_after.csv and held_out_filtered.csv (the later observations
+    under the prior, on the posterior's parameters, and by the accepted runs continued),
+    manifest.json and, with plots, plots/posterior.png, hindcast_before.png
     and hindcast_after.png."""
     scenario = c.before.result.scenario
     final = new_run_folder(root, scenario.name, started, f"conditioned-{scenario.hash[:8]}")

@@ -3,6 +3,7 @@ of sample: which observations condition and which are held out, the prior handed
 and a tiny population's posterior in the format `--conditioned-on` reads."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,10 @@ import pytest
 from sim import load_scenario
 from sim.cli import main
 from sim.errors import UserError
-from sim.execution.conditioning import read_accepted, split_at
+from sim.execution.conditioning import condition, continued, distances, read_accepted, split_at
+from sim.execution.runner import run
+from sim.results.hindcast import observed_ensemble
+from sim.results.run_result import RunResult
 from sim.scenario.observations import Event, Observation, ObservationFile
 from sim.scenario.schema import UncertainSpec
 
@@ -129,6 +133,7 @@ def test_condition_smc_with_a_split_writes_held_out_scores_and_a_reusable_poster
     assert main([*argv, *smc, "--replicates", "10", "--no-plots"]) == 0
     printed = capsys.readouterr().out
     assert "Held out after 2025-12: 1 observation(s), mean CRPS" in printed
+    assert "by the accepted runs continued past the split" in printed
     assert "Generation 1: tolerance" in printed
     (folder,) = (out / "history_uncertain").iterdir()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -136,11 +141,56 @@ def test_condition_smc_with_a_split_writes_held_out_scores_and_a_reusable_poster
     assert manifest["held_out"]["until"] == "2025-12"
     assert manifest["held_out"]["held_out"] == 1
     assert len(manifest["generations"]) == 2
-    for name in ("held_out_before.csv", "held_out_after.csv", "held_out_events_after.csv"):
+    assert "mean_crps_scaled_filtered_standard_error" in manifest["held_out"]
+    held_out = ("held_out_before.csv", "held_out_after.csv", "held_out_filtered.csv")
+    for name in (*held_out, "held_out_events_after.csv"):
         assert (folder / name).is_file(), name
     assert len(read_accepted(folder)) == 10
     run_argv = [str(HISTORY), "--replicates", "4", "--no-plots", "--out", str(out)]
     assert main([*run_argv, "--conditioned-on", str(folder)]) == 0
+
+
+def test_the_smc_posterior_names_each_set_s_run_and_running_it_again_repeats_its_distance() -> None:
+    pytest.importorskip("pyabc")
+    from sim.execution.smc import smc_posterior
+
+    obs = [Observation("spending", "rok", "2025", "growth", 0.02, 0.0, 0.04, "", "", "high")]
+    sets = smc_posterior(tiny(), obs, [0.02], population=8, generations=2).sets
+    assert sets.index.name == "replicate" and (sets.index >= 8).all()  # the last generation's
+    again = continued(tiny(), sets)
+    assert np.array_equal(distances(again.arrays, obs), sets["distance"].to_numpy())
+
+
+def test_rejection_s_accepted_runs_continued_repeat_their_paths_bit_for_bit() -> None:
+    obs = [Observation("spending", "rok", "2025", "growth", 0.02, 0.0, 0.04, "", "", "high")]
+    c = condition(tiny(), obs, draws=30, accept=0.2, replicates=4)
+    again = continued(tiny(), c.accepted)
+    assert np.array_equal(distances(again.arrays, obs), c.accepted["distance"].to_numpy())
+
+
+def observed_in(truth: RunResult, period: str) -> Observation:
+    """DPRK trade with China in a month of `truth`'s one replicate, as an observation."""
+    blank = Observation("trade_china", "dprk", period, "level", 1, None, None, "", "", "high")
+    return replace(blank, value=float(observed_ensemble(truth.arrays, blank)[0]))
+
+
+@pytest.mark.slow
+def test_continuing_the_accepted_runs_learns_where_a_random_walk_stands() -> None:
+    """A twin experiment: the observations are runs of the model itself (eight other seeds).
+    DPRK trade with China in mid-2025 conditions; the same series seven months later is held
+    out. Trade follows a random walk, so the parameters alone cannot say where it stands (the
+    posterior's parameters with fresh shocks score as the prior); the accepted runs continued
+    past the split can: over the eight truths their mean CRPS is clearly below the prior's."""
+    scores = []
+    for seed in range(1, 9):
+        truth = run(tiny(seed=seed), replicates=1, progress=False)
+        obs = [observed_in(truth, period) for period in ("2025-06", "2026-01")]
+        c = condition(tiny(), obs, draws=1000, accept=0.1, replicates=200, until="2025-06")
+        forecasts = (c.held_out_before, c.held_out_after, c.held_out_filtered)
+        scores.append([h.score.mean_crps for h in forecasts if h is not None])
+    prior, parameters, filtered = np.mean(scores, axis=0)
+    assert parameters == pytest.approx(prior, rel=0.05)
+    assert filtered < 0.85 * prior
 
 
 def test_a_failing_particle_stops_its_round_with_its_own_error() -> None:

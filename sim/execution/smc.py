@@ -48,6 +48,10 @@ from sim.scenario.observations import Observation
 from sim.scenario.scenario import Scenario
 from sim.scenario.schema import UncertainSpec
 
+# The summary key that carries a particle's replicate id (its shock stream), so a posterior set
+# can be run again on the very path it was accepted for (conditioning.Conditioning.filtered).
+REPLICATE = "replicate"
+
 if TYPE_CHECKING:
     import pyabc
 
@@ -190,7 +194,10 @@ class RoundModel:
             batch = self.scenario.with_overrides(replicates=len(sets))
             result = run_parameter_sets(batch, sets, ids)
             self.simulated += len(sets)
-            self._outputs = summaries(result.arrays, self.observations)
+            self._outputs = [
+                {**summary, REPLICATE: float(i)}
+                for summary, i in zip(summaries(result.arrays, self.observations), ids, strict=True)
+            ]
         except BaseException as error:
             self._error = error
             raise
@@ -290,4 +297,5 @@ def _resampled(
         {**{k: particles[i].parameter[k] for k in paths}, "distance": particles[i].distance}
         for i in picks
     ]
-    return pd.DataFrame(rows, index=pd.RangeIndex(n, name="replicate"))
+    ids = [int(particles[i].sum_stat[REPLICATE]) for i in picks]
+    return pd.DataFrame(rows, index=pd.Index(ids, name="replicate"))

@@ -430,3 +430,21 @@ class Hindcast:
     def ensemble(self, observation: Observation) -> np.ndarray:
         """The model's values of one observation, one per replicate."""
         return observed_ensemble(self.result.arrays, observation)
+
+    def mean_crps_error(self, resamples: int = 200) -> float:
+        """Monte Carlo standard error of the mean scaled CRPS: its sd over bootstrap resamples
+        of the replicates (the same resample for every observation), seeded by the run's seed."""
+        ensembles = [self.ensemble(o) for o in self.observations]
+        if not ensembles:
+            return float("nan")
+        rng = np.random.default_rng(self.result.scenario.spec.seed)
+        m = len(ensembles[0])
+        means = []
+        for _ in range(resamples):
+            pick = rng.integers(0, m, m)
+            rows = []
+            for x, obs in zip(ensembles, self.observations, strict=True):
+                x = x[pick][np.isfinite(x[pick])]
+                rows.append(scaled_crps(crps(x, obs.value), x, obs) if len(x) else np.nan)
+            means.append(np.nanmean(rows))
+        return float(np.std(means, ddof=1))

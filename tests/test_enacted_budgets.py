@@ -109,3 +109,46 @@ def test_an_enacted_budget_needs_its_source(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert "source" in str(caught.value)
+
+
+JAPAN_RANGE = (0.02, 0.06, 0.08)  # low, stated, high
+
+
+@pytest.fixture(scope="module")
+def ranged(tmp_path_factory) -> dict[str, np.ndarray]:
+    """As `arrays`, Japan's 2025 budget given with a range, 400 replicates."""
+    low, stated, high = JAPAN_RANGE
+    years = f"      - {{year: 2025, real_growth: {stated}, low: {low}, high: {high}, source: t}}\n"
+    path = _scenario(tmp_path_factory.mktemp("ranged"), years)
+    return run(load_scenario(path).with_params(QUIET), replicates=400, progress=False).arrays
+
+
+def test_a_stated_range_spreads_the_enacted_budget_over_it_as_a_triangle(ranged):
+    low, stated, high = JAPAN_RANGE
+    start = ranged["spending"][0, :, INDEX["japan"]]
+    growth = _year(ranged["spending_plan"], 2025, "japan") / start - 1  # (12, R)
+    assert np.allclose(growth, growth[0], rtol=1e-12)  # one draw for the whole year
+    drawn = growth[0]
+    assert low <= drawn.min() and drawn.max() <= high
+    assert drawn.min() < low + 0.01 and drawn.max() > high - 0.01  # the range is used
+    mean, se = drawn.mean(), drawn.std() / np.sqrt(len(drawn))
+    assert abs(mean - (low + stated + high) / 3) < 3.5 * se  # the triangle's mean
+    below = np.mean(drawn < stated)  # the triangle's CDF at its mode
+    assert below == pytest.approx((stated - low) / (high - low), abs=0.07)
+    rok = _year(ranged["spending_plan"], 2025, "rok") / ranged["spending"][0, :, INDEX["rok"]]
+    assert np.allclose(rok, 1 + ROK_2025, rtol=1e-12)  # no range: the figure as stated
+
+
+@pytest.mark.parametrize(
+    ("bounds", "key", "expected"),
+    [
+        ("low: 0.01, ", "actors.japan.enacted_budgets[0].high", "low and high together"),
+        ("low: 0.07, high: 0.09, ", "actors.japan.enacted_budgets[0].low", "low <= real_growth"),
+    ],
+)
+def test_a_range_must_come_whole_and_bracket_the_figure(tmp_path, bounds, key, expected):
+    years = f"      - {{year: 2025, real_growth: {JAPAN_2025}, {bounds}source: test}}\n"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(_scenario(tmp_path, years))
+    message = str(caught.value)
+    assert "enacted.yaml:8" in message and key in message and expected in message

@@ -29,14 +29,39 @@ from sim.model.state import Reference, World
 from sim.scenario.initial import InitialState
 
 
+def enacted_levels(growth: np.ndarray, normals: np.ndarray) -> np.ndarray:
+    """(R, years, N): each replicate's enacted budget of calendar year 2025 + y as a multiple
+    of 2024 spending. Each year's growth is drawn from the triangular distribution over its
+    (low, stated, high) (`growth`, (years, N, 3)) at the quantile of its own standard normal
+    (`normals`, (R, ENACTED_YEARS * N), year-major), then compounded; a year without a range
+    takes the stated growth; NaN where no budget is given."""
+    low, mode, high = growth[..., 0], growth[..., 1], growth[..., 2]
+    width = high - low
+    if not np.any(width > 0):  # no range: every replicate takes the stated budgets
+        return np.broadcast_to(np.cumprod(1.0 + mode, axis=0), (len(normals), *mode.shape)).copy()
+    from scipy import special  # loaded on first use, as in sim.model.uncertainty
+
+    q = special.ndtr(normals.reshape(len(normals), -1, N_ACTORS)[:, : growth.shape[0]])
+    split = np.divide(mode - low, width, out=np.zeros_like(width), where=width > 0)
+    rising = low + np.sqrt(q * width * (mode - low))
+    falling = high - np.sqrt((1.0 - q) * width * (high - mode))
+    drawn = np.where(q < split, rising, falling)
+    return np.cumprod(1.0 + drawn, axis=1)
+
+
 def create_world(
-    initial: InitialState, params: Params, draws: np.ndarray, plans: bool = True
+    initial: InitialState,
+    params: Params,
+    draws: np.ndarray,
+    budget_draws: np.ndarray,
+    plans: bool = True,
 ) -> tuple[World, Reference]:
     """The June 2024 world for R replicates, and its reference and calibration.
 
     `draws` (R, 4) are each replicate's standard normals for the transfer multipliers
-    (technology, munitions, troops deployed, troop losses: sim.model.randomness); `plans`
-    says whether budgets follow their plans.
+    (technology, munitions, troops deployed, troop losses: sim.model.randomness);
+    `budget_draws` its standard normals for the enacted budgets' growths (enacted_levels);
+    `plans` says whether budgets follow their plans.
     """
     r = params.fatigue.shape[0]
     defaults = Params.defaults(r)
@@ -117,7 +142,7 @@ def create_world(
         us_engagement=engagement_2024,
         talks_progress=talks_2024,
         eu_support=support_2024,
-        enacted_budgets=initial.enacted_budgets,
+        enacted_budgets=enacted_levels(initial.enacted_growth, budget_draws),
     )
     alignment = params.coalition_bias[:, CHINA].copy()
     plan_rate = np.where(

@@ -74,6 +74,7 @@ class AllianceModel(mesa.Model):
             initial_state(scenario),
             self.params,
             self.shocks.transfer_normals(),
+            self.shocks.static_normal("budgets"),
             plans=self.switch("budget_plans"),
         )
         self._reference = self.reference.arrays()  # as the compiled month takes it

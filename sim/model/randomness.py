@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.actors import BLOC, N_ACTORS, RIVALS
 from sim.model.mechanisms.draws import draw_stream
+from sim.scenario.schema import ENACTED_YEARS
 from sim.scenario.uncertain import MAX_UNCERTAIN
 
 N_CLASH_PAIRS = len(BLOC) * len(RIVALS)
@@ -38,10 +39,16 @@ UNIFORM_LAYOUT: dict[str, int] = {
 }
 """Uniform(0, 1) shocks a month, by name and count."""
 
-STATIC_LAYOUT: dict[str, int] = {"transfer": 2, "uncertain": MAX_UNCERTAIN, "troops": 2}
+STATIC_LAYOUT: dict[str, int] = {
+    "transfer": 2,
+    "uncertain": MAX_UNCERTAIN,
+    "troops": 2,
+    "budgets": ENACTED_YEARS * N_ACTORS,
+}
 """Standard normals drawn once per replicate (uncertain parameters), by name and count.
 `transfer`: technology and munitions multipliers; `troops`: the DPRK deployment's size and
-loss-rate multipliers (added after `uncertain`, so no earlier draw moved).
+loss-rate multipliers (added after `uncertain`, so no earlier draw moved); `budgets`: each
+enacted budget's growth within its stated range, (year, actor) in row-major order.
 New slots go at the end: a replicate's earlier draws then stay what they were. `uncertain`
 holds the draws of a scenario's `uncertain:` block, one slot per declared parameter in sorted
 path order (sim.model.uncertainty)."""

@@ -145,7 +145,7 @@ class Reference:
     us_engagement: float  # the US engagement with Pyongyang in 2024
     talks_progress: float  # the 2024 steady state of the US-DPRK talks
     eu_support: float  # the EU's 2024 military support to Ukraine, US$ bn/yr
-    enacted_budgets: np.ndarray  # (years, N) enacted spending of 2025 + y over 2024's, NaN: none
+    enacted_budgets: np.ndarray  # (R, years, N) enacted spending of 2025 + y over 2024's, NaN: none
 
     def arrays(self) -> "ReferenceArrays":
         """The values as the compiled rules take them (a named tuple; floats as floats)."""

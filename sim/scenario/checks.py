@@ -21,6 +21,7 @@ from sim.scenario.schema import (
     TOP_LEVEL_KEYS,
     TRIGGERS,
     ChangeSpec,
+    EnactedBudget,
     EventSpec,
     ScenarioSpec,
     SweepSpec,
@@ -375,6 +376,21 @@ def _check_enacted_budgets(spec: ScenarioSpec, origin: Origin) -> None:
                     f"{FIRST_ENACTED_YEAR}, in order (each growth is over the year before), "
                     f"got {budget.year}",
                 )
+            _check_budget_range(budget, ("actors", actor, "enacted_budgets", i), origin)
+
+
+def _check_budget_range(budget: EnactedBudget, loc: tuple[str | int, ...], origin: Origin) -> None:
+    """low and high come together and bracket the growth."""
+    if (budget.low is None) != (budget.high is None):
+        key = "high" if budget.high is None else "low"
+        raise _fail(origin, (*loc, key), "expected low and high together (the range), or neither")
+    low, high = budget.low, budget.high
+    if low is not None and high is not None and not low <= budget.real_growth <= high:
+        raise _fail(
+            origin,
+            (*loc, "low"),
+            f"expected low <= real_growth <= high, got {low} <= {budget.real_growth} <= {high}",
+        )
 
 
 def _check_symmetric(spec: ScenarioSpec, key: str, origin: Origin) -> None:

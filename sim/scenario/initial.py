@@ -32,19 +32,20 @@ class InitialState:
     clash_rates: np.ndarray  # (2, n_rivals) clashes a year at 2024 tension
     energy_need: float
     energy_non_russian: float
-    enacted_budgets: np.ndarray  # (years, N) spending over 2024's from 2025 on, NaN: none
+    enacted_growth: np.ndarray  # (years, N, 3) low, stated, high real growth from 2025; NaN: none
 
 
-def _enacted_budgets(scenario: Scenario) -> np.ndarray:
-    """(years, N): each actor's enacted budget of calendar year 2025 + y as a multiple of its
-    2024 spending, the real growths compounded; NaN where none is given."""
+def _enacted_growth(scenario: Scenario) -> np.ndarray:
+    """(years, N, 3): each actor's enacted real growth of calendar year 2025 + y over the year
+    before, as (low, stated, high) (low = high = stated without a range); NaN where none."""
     specs = {a: getattr(scenario.spec.actors, a) for a in ACTORS}
     lists = {a: (s.enacted_budgets or []) if s is not None else [] for a, s in specs.items()}
-    levels = np.full((max(map(len, lists.values())), N_ACTORS), np.nan)
+    growth = np.full((max(map(len, lists.values())), N_ACTORS, 3), np.nan)
     for actor, budgets in lists.items():
-        growth = np.array([b.real_growth for b in budgets])
-        levels[: len(budgets), INDEX[actor]] = np.cumprod(1.0 + growth)
-    return levels
+        for y, b in enumerate(budgets):
+            low, high = (b.low, b.high) if b.low is not None else (b.real_growth, b.real_growth)
+            growth[y, INDEX[actor]] = (low, b.real_growth, high)
+    return growth
 
 
 def _vector(section: dict[str, Datum]) -> np.ndarray:
@@ -129,5 +130,5 @@ def initial_state(scenario: Scenario) -> InitialState:
         clash_rates=_clash_rates(data["clash_rates"]),
         energy_need=energy["pre_sanctions_supply"].value,
         energy_non_russian=energy["non_russian_supply"].value + energy["china_crude"].value,
-        enacted_budgets=_enacted_budgets(scenario),
+        enacted_growth=_enacted_growth(scenario),
     )

@@ -68,17 +68,25 @@ def initial_model(actor: str) -> type[BaseModel]:
 
 FIRST_ENACTED_YEAR = 2025
 """The first calendar year an enacted budget can be given for: 2024 is the data file's."""
+LAST_ENACTED_YEAR = 2030
+"""The last: each year of each actor has its own once-per-run draw within the stated range
+(sim.model.randomness, `budgets`), so the years are bounded."""
+ENACTED_YEARS = LAST_ENACTED_YEAR - FIRST_ENACTED_YEAR + 1
 
 
 class EnactedBudget(BaseModel):
     """An enacted (or, once published, actual) budget of one calendar year as data: its real
     growth over the year before, in constant 2024 US$, with its source (`enacted_budgets:`;
-    the year's budget plan, sim.model.mechanisms.budgets.budget_plan)."""
+    the year's budget plan, sim.model.mechanisms.budgets.budget_plan). `low` and `high`
+    (both or neither): the range the sources and the deflator allow; each replicate then
+    draws the year's growth from a triangular distribution with its mode at real_growth."""
 
     model_config = STRICT
 
-    year: Annotated[int, Field(ge=FIRST_ENACTED_YEAR, le=2100)]
+    year: Annotated[int, Field(ge=FIRST_ENACTED_YEAR, le=LAST_ENACTED_YEAR)]
     real_growth: Growth
+    low: Growth | None = None
+    high: Growth | None = None
     source: Annotated[str, Field(min_length=1)]
 
 

@@ -74,8 +74,9 @@ def budget_plan(r, w, p, ref, month):
     2024 burden throughout.
     Japan's FY2023-27 programme, South Korea's mid-term plan, China's announced growth,
     NATO's 2025 target for the EU's members, Russia's 2025 budget (parameters' bases).
-    Enacted budgets are data (`enacted_budgets:`, history): in a calendar year with one the
-    plan is that budget, and after it the path grows on from it (w.plan_base re-bases the
+    Enacted budgets are data (`enacted_budgets:`, history), each replicate's drawn within the
+    sources' range (calibration.enacted_levels): in a calendar year with one the plan is that
+    budget, and after it the path grows on from it (w.plan_base re-bases the
     course: this year's budget is next year's base, Davis, Dempster & Wildavsky 1966), so
     history's budgets (L15's build-up as it happened) carry on without a jump or a cliff.
     Reactions and level changes (arms_buildup) move spending around the plan, enacted or not:
@@ -83,7 +84,7 @@ def budget_plan(r, w, p, ref, month):
     """
     years = month * DT
     year = (MONTHS_BEFORE_START + month) // 12 - 1  # the month's calendar year - 2025
-    enacted_years = ref.enacted_budgets.shape[0]
+    enacted_years = ref.enacted_budgets.shape[1]
     for j in range(N_ACTORS):
         growth = p.plan_growth[r, j]
         trend = ref.gdp_trend[j]
@@ -101,7 +102,7 @@ def budget_plan(r, w, p, ref, month):
         if tau > 0.0 and after > 0.0 and y > 0.0:  # a plan of no years has nothing to fade
             log_path = log_path - (planned - trend) * tau * np.expm1(-after / tau)
         course = ref.spending[j] * np.exp(log_path)
-        enacted = ref.enacted_budgets[year, j] if 0 <= year < enacted_years else np.nan
+        enacted = ref.enacted_budgets[r, year, j] if 0 <= year < enacted_years else np.nan
         if enacted == enacted and course > 0.0:  # the year's enacted budget: the new base
             w.plan_base[r, j] = enacted * ref.spending[j] / course
         w.plan[r, j] = course * w.plan_base[r, j]

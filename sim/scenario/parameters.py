@@ -72,7 +72,9 @@ ACTOR_PARAMS: dict[str, Param] = {
             "Richardson's defence coefficient k toward each rival: spending added per year per "
             "US$ of the rival's capability; rivals not listed get 0.",
             "Richardson (1960); threat to ROK and Japan from DPRK capability, L15; "
-            "Dunne, Perlo-Freeman & Smith (2008) on threat = hostility x capability.",
+            "Dunne, Perlo-Freeman & Smith (2008) on threat = hostility x capability; Japan's "
+            "to China sized from its 2022 Strategy's build-up "
+            "(docs/research/reactions_to_china.md).",
             {
                 "dprk": {"rok": 0.02, "usa": 0.001, "japan": 0.01},
                 "russia": {"eu": 0.03, "usa": 0.01},

@@ -1,7 +1,9 @@
 """The budget rules (sim.model.mechanisms.budgets) keep their bounds and push the way
 Richardson's equation says: the ceiling holds (NaN kept, not hidden), relative shocks leave
 zero spending at zero, more reactivity to a rival raises spending, sub-steps converge, a
-missing plan follows the economy's trend and 2024's state has capability factor 1."""
+missing plan follows the economy's trend and 2024's state has capability factor 1; Russia's
+war level moves the EU's and the US's reaction, not the Pacific allies'; joint exercises
+scale the DPRK's capability, not Russia's."""
 
 import copy
 import itertools
@@ -12,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.actors import BLOC_IDX, DPRK, JAPAN, N_ACTORS, ROK
+from sim.actors import BLOC_IDX, DPRK, EU, JAPAN, N_ACTORS, ROK, RUSSIA, USA
 from sim.calendar import DT
 from sim.model.mechanisms import budgets
 from sim.model.model import AllianceModel
@@ -179,3 +181,33 @@ def test_capability_factor_is_one_in_2024():
         budgets.update_capability(r, a, pa, ra)
     assert np.all(w.capability_factor[:, BLOC_IDX] == 1.0)
     assert np.array_equal(w.capability, w.spending)
+
+
+def test_russias_war_level_moves_the_eu_and_the_us_but_not_the_pacific_allies(started):
+    """More war spending (budget_levels' war term, `committed`) is a threat in Europe, not in
+    the Pacific: South Korea's and Japan's departures do not move, the EU's and the US's rise."""
+    w, p, ref = state(started)
+    more_w = copy.deepcopy(w)
+    more_w.committed[:, RUSSIA] += 50.0  # spent on the war: the same departure from plan
+    more_w.spending[:, RUSSIA] += 50.0
+    more_w.war_intensity[:] *= 1.5
+    p.writable("reactivity")[:, JAPAN, RUSSIA] = 0.05
+    p.writable("reactivity")[:, ROK, RUSSIA] = 0.05
+    s = quiet(started)
+    buildup(w, p, ref, s, 5)
+    buildup(more_w, p, ref, s, 5)
+    for ally in (ROK, JAPAN):
+        assert np.allclose(more_w.spending[:, ally], w.spending[:, ally], rtol=1e-12)
+    for reacting in (EU, USA):
+        assert np.all(more_w.spending[:, reacting] > w.spending[:, reacting])
+
+
+def test_joint_exercises_raise_the_dprks_capability_not_russias():
+    model = new_model()
+    w, p, ref = model.world, model.params, model.reference
+    w.exercise_intensity[:] = ref.exercise_intensity + 0.5
+    a, pa, ra = w.arrays(), p.arrays(), ref.arrays()
+    for r in range(R):
+        budgets.update_capability(r, a, pa, ra)
+    assert np.all(w.capability_factor[:, DPRK] > 1.0)
+    assert np.all(w.capability_factor[:, RUSSIA] == 1.0)

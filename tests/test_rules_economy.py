@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from sim import load_scenario, run
 from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, CHINA, DPRK, RUSSIA, SANCTIONER_IDX
+from sim.calendar import month_of
 from sim.model.mechanisms import domestic, sanctions
 from sim.model.model import AllianceModel
 from tests.conftest import PACT_AS_SIGNED
@@ -202,15 +203,33 @@ def test_a_leadership_change_happens_once_and_for_good():
     w, p, ref = m.world.arrays(), m.params.arrays(), m.reference.arrays()
     s = m.shocks.month(1)
     for r in range(64):
-        domestic.leadership_change(r, w, p, ref, s)
+        domestic.leadership_change(r, w, p, ref, s, 1)
     changed = w.leader_changed.copy()
     assert 0 < changed.sum() < 64
     m.params.set("leadership_hazard", 0.0)  # no hazard: nobody changes, nobody changes back
     p = m.params.arrays()
     for month in range(2, 6):
         for r in range(64):
-            domestic.leadership_change(r, w, p, ref, m.shocks.month(month))
+            domestic.leadership_change(r, w, p, ref, m.shocks.month(month), month)
         assert (w.leader_changed == changed).all()
+
+
+def test_no_leadership_change_is_drawn_up_to_the_present_and_the_hazard_acts_after_it():
+    """The record shows no change up to the scenario's present: the hazard starts after it."""
+    m = AllianceModel(
+        load_scenario(ROOT / "scenarios" / "baseline.yaml").with_params(replicates=64)
+    )
+    m.params.set("leadership_hazard", 8.0)  # about half the replicates change in a month
+    present = int(m.reference.present)
+    assert present == month_of("2026-12")
+    w, p, ref = m.world.arrays(), m.params.arrays(), m.reference.arrays()
+    for month in (1, present):
+        for r in range(64):
+            domestic.leadership_change(r, w, p, ref, m.shocks.month(month), month)
+    assert not w.leader_changed.any()
+    for r in range(64):
+        domestic.leadership_change(r, w, p, ref, m.shocks.month(present + 1), present + 1)
+    assert 0 < w.leader_changed.sum() < 64
 
 
 def test_leadership_changes_stay_in_a_run():

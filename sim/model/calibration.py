@@ -54,6 +54,7 @@ def create_world(
     params: Params,
     draws: np.ndarray,
     budget_draws: np.ndarray,
+    present: int | None = None,
     plans: bool = True,
 ) -> tuple[World, Reference]:
     """The June 2024 world for R replicates, and its reference and calibration.
@@ -61,7 +62,8 @@ def create_world(
     `draws` (R, 4) are each replicate's standard normals for the transfer multipliers
     (technology, munitions, troops deployed, troop losses: sim.model.randomness);
     `budget_draws` its standard normals for the enacted budgets' growths (enacted_levels);
-    `plans` says whether budgets follow their plans.
+    `present` is the scenario's last observed month (None: none); `plans` says whether
+    budgets follow their plans.
     """
     r = params.fatigue.shape[0]
     defaults = Params.defaults(r)
@@ -143,6 +145,7 @@ def create_world(
         talks_progress=talks_2024,
         eu_support=support_2024,
         enacted_budgets=enacted_levels(initial.enacted_growth, budget_draws),
+        present=-1.0 if present is None else float(present),
     )
     alignment = params.coalition_bias[:, CHINA].copy()
     plan_rate = np.where(

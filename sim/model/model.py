@@ -75,6 +75,7 @@ class AllianceModel(mesa.Model):
             self.params,
             self.shocks.transfer_normals(),
             self.shocks.static_normal("budgets"),
+            present=spec.present_month,
             plans=self.switch("budget_plans"),
         )
         self._reference = self.reference.arrays()  # as the compiled month takes it

@@ -146,6 +146,7 @@ class Reference:
     talks_progress: float  # the 2024 steady state of the US-DPRK talks
     eu_support: float  # the EU's 2024 military support to Ukraine, US$ bn/yr
     enacted_budgets: np.ndarray  # (R, years, N) enacted spending of 2025 + y over 2024's, NaN: none
+    present: float  # the scenario's last observed month (steps up to it replay it), -1: none
 
     def arrays(self) -> "ReferenceArrays":
         """The values as the compiled rules take them (a named tuple; floats as floats)."""

@@ -975,7 +975,8 @@ WORLD_PARAMS: dict[str, Param] = {
             "share",
             0.0,
             2.0,
-            "Capability gain of the pact members at full joint-exercise intensity.",
+            "Capability gain of the DPRK at full joint-exercise intensity (Russia's force, "
+            "mostly committed in Ukraine, is not scaled by it).",
             "L4 'joint exercises, intelligence sharing, and common defense strategies'.",
             {"world": 0.3},
         ),

@@ -46,7 +46,10 @@ def update_capability(r, w, p, ref):
     """Capability = spending x technology x joint-exercise and cyber gains, all 1 in 2024.
 
     L5, L10: technology and cyber gains raise the DPRK's and Russia's effective military
-    effort; L4: joint exercises and intelligence sharing raise both members'. Measured in
+    effort; L4: joint exercises and intelligence sharing raise the DPRK's. Russia's force,
+    mostly committed in Ukraine, is not scaled by exercises with the DPRK: no source sizes
+    such a gain, and applying exercise_boost to its whole force made fewer exercises read as
+    a smaller Russia to the EU (issue 17, docs/scenario_stories.md). Measured in
     June-2024-equivalent US$, the unit Richardson's reaction term needs.
     """
     exercise_gain = (1.0 + p.exercise_boost[r] * w.exercise_intensity[r]) / (
@@ -56,7 +59,7 @@ def update_capability(r, w, p, ref):
         member = MEMBERS[m]
         cyber_gain = 1.0 + p.cyber_weight[r] * (w.cyber[r, m] - ref.cyber[m])
         factor = (w.tech[r, m] / ref.tech[m]) * cyber_gain
-        w.capability_factor[r, member] = factor * exercise_gain
+        w.capability_factor[r, member] = factor * exercise_gain if member == DPRK else factor
     for j in range(N_ACTORS):
         w.capability[r, j] = w.spending[r, j] * w.capability_factor[r, j]
 
@@ -156,7 +159,11 @@ def arms_buildup(r, w, p, ref, s, month, substeps, plans, work):
     Spending x_i = plan P_i(t) + levels L_i + departure d_i. The departure follows
     Richardson: dd_i/dt = sum_j k_ij(t) C_j - sum_j k_ij P_j(t) - a_i d_i + g_i, the reaction
     to rivals' capability beyond what their plans posed at 2024 tension, with fatigue a_i
-    and a standing grievance g_i (0 by default). L15: the DPRK's improved capabilities
+    and a standing grievance g_i (0 by default). South Korea and Japan read Russia's
+    capability net of its war level above 2024 (budget_levels' war term): the war is fought
+    in Ukraine, not the Pacific, so a ceasefire or an escalation there does not move their
+    threat (issue 17; Walt 1987's balance of threat weighs proximity); the US and the EU read
+    the whole. L15: the DPRK's improved capabilities
     threaten South Korea and Japan, "possibly spiraling into a regional arm race".
     Richardson (1960), Arms and Insecurity; Euler form, stable for the symmetric dyad only if
     dt < 2 / (a + sqrt(k*l)); `substeps` steps a month converge to the continuous path. With
@@ -190,10 +197,13 @@ def arms_buildup(r, w, p, ref, s, month, substeps, plans, work):
         for j in range(N_ACTORS):
             spending = w.plan[r, j] + w.committed[r, j] + departure[j]
             capability[j] = spending * w.capability_factor[r, j]
+        war = w.committed[r, RUSSIA] * w.capability_factor[r, RUSSIA]
         for i in range(N_ACTORS):
             drive = 0.0
             for j in range(N_ACTORS):
                 drive = drive + k[i, j] * capability[j]
+            if i in (ROK, JAPAN):  # Russia's war level is not a Pacific threat
+                drive = drive - k[i, RUSSIA] * war
             change = drive - planned_threat[i] - p.fatigue[r, i] * departure[i]
             departure[i] = departure[i] + dt * (change + p.grievance[r, i])
     for j in range(N_ACTORS):

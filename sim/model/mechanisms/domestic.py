@@ -100,14 +100,19 @@ def domestic_support(r, w, p, ref):
 
 
 @rule
-def leadership_change(r, w, p, ref, s):
+def leadership_change(r, w, p, ref, s, month):
     """A leadership change or instability in Pyongyang can break the commitment (L26).
 
     L26 "any change in leadership or any political instability could potentially impact on
     the country's commitment to the alliance". Monthly hazard = leadership_hazard x (1 + 3 x
-    the relative fall of support below 2024); after a change the DPRK's commitment is
-    post_change_commitment (PactMember.decide).
+    the relative fall of support below 2024) after the scenario's present (`present:`, the
+    last observed month; from the start without one): no change was observed up to it, and a
+    permanent switch the record rules out would leave every future that drew one a future
+    from another present (issue 17). Events still force one at any date. After a change the
+    DPRK's commitment is post_change_commitment (PactMember.decide).
     """
+    if month <= ref.present:
+        return
     support_2024 = ref.support[BLOC_DPRK]
     fall = at_least((support_2024 - w.support[r, BLOC_DPRK]) / support_2024, 0.0)
     hazard = p.leadership_hazard[r, DPRK] * (1.0 + 3.0 * fall)
@@ -124,4 +129,4 @@ def domestic_politics_replicate(r, w, p, ref, s, on, month, settings):
     if on.domestic_politics:
         domestic_support(r, w, p, ref)
     if on.leadership_change:
-        leadership_change(r, w, p, ref, s)
+        leadership_change(r, w, p, ref, s, month)

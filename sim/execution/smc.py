@@ -49,7 +49,7 @@ from sim.scenario.scenario import Scenario
 from sim.scenario.schema import UncertainSpec
 
 # The summary key that carries a particle's replicate id (its shock stream), so a posterior set
-# can be run again on the very path it was accepted for (conditioning.Conditioning.filtered).
+# can be run again on the very path it was accepted for (sim.execution.conditioning.continued).
 REPLICATE = "replicate"
 
 if TYPE_CHECKING:

@@ -15,12 +15,12 @@ emulator suits expensive models, which this is not.
 With a time split (`until`), the held-out observations are forecast three ways: under the
 prior; on the accepted parameter sets with fresh shocks (what a run `--conditioned-on` the
 posterior does); and by the accepted runs themselves continued past the split, each on the
-shocks it was accepted with (`continued`, `held_out_filtered`): the joint posterior of the parameters and the state
-at the split (where trade, deployments and losses stand), ABC filtering in the sense of Jasra,
-Singh, Martin & McCoy (2012, Statistics and Computing 22). The accepted runs were chosen on
-observations up to the split only and their later shocks are independent draws, so continuing
-them is a fair forecast. A state that follows a random walk (trade with China) is learned only
-this way: fresh shocks forget where it stood.
+shocks it was accepted with (`continued`, `held_out_filtered`): the joint posterior of the
+parameters and the state at the split (where trade, deployments and losses stand), ABC
+filtering in the sense of Jasra, Singh, Martin & McCoy (2012, Statistics and Computing 22).
+The accepted runs were chosen on observations up to the split only and their later shocks are
+independent draws, so continuing them is a fair forecast. A state that follows a random walk
+(trade with China) is learned only this way: fresh shocks forget where it stood.
 
 Distance: the mean over observations of ((x_r - y) / s)^2, x_r the replicate's model value
 (sim.results.hindcast.observed_ensemble), y the observed value, s its half-range

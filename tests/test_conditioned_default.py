@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, run
+from sim.actors import INDEX
 from sim.cli import grammar, main
 from sim.errors import ScenarioError, UserError
 from sim.execution import posterior as shipping
@@ -91,6 +92,28 @@ def test_a_value_the_scenario_sets_itself_wins_over_the_posterior():
     params = AllianceModel(scenario).params
     assert np.all(params.tension_sensitivity == 1.5)
     assert np.array_equal(params.budget_adjustment, sets.column("world.budget_adjustment")[:3])
+
+
+def test_restating_the_history_s_own_value_on_purpose_also_wins(tmp_path):
+    """A what-if file or with_params that writes a parameter's base value (the value the
+    posterior was conditioned from) means that value, in every replicate; a parameter left
+    alone takes the posterior's sets."""
+    base = load_ensemble(SHIPPED).base["rok.reassurance"]
+    restating = tmp_path / "restating.yaml"
+    restating.write_text(
+        f"extends: {SCENARIOS / 'baseline.yaml'}\nname: restating\nreplicates: 6\n"
+        f"actors:\n  rok:\n    reassurance: {base}\n"
+    )
+    in_a_file = AllianceModel(load_scenario(restating)).params.reassurance[:, INDEX["rok"]]
+    assert np.all(in_a_file == base)
+    noted = load_scenario(SCENARIOS / "baseline.yaml").with_params(
+        {"rok.reassurance": base}, replicates=6
+    )
+    assert np.all(AllianceModel(noted).params.reassurance[:, INDEX["rok"]] == base)
+    left = load_scenario(SCENARIOS / "baseline.yaml").with_params(replicates=6)
+    drawn = AllianceModel(left).params.reassurance[:, INDEX["rok"]]
+    assert np.array_equal(drawn, load_ensemble(SHIPPED).sets.column("rok.reassurance")[:6])
+    assert len(set(drawn)) > 1
 
 
 def test_a_replicate_is_the_same_in_memory_alone_and_in_a_chunk():

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from sim.model.params import Params
+from sim.scenario.paths import key_path
+from sim.scenario.posterior import Ensemble
 from sim.scenario.scenario import Scenario
 from sim.scenario.schema import UncertainSpec
 from sim.scenario.uncertain import uncertain_paths
@@ -62,12 +64,23 @@ def apply_uncertain(
 def apply_ensemble(params: Params, scenario: Scenario, replicate_ids: np.ndarray) -> None:
     """Set the scenario's conditioned parameter sets (`ensemble:`) into the parameter arrays
     made from it (Params.from_scenario): replicate r takes set r mod N
-    (sim.scenario.posterior). A parameter the scenario sets to a value other than the one the
-    posterior was conditioned from (its `base`) keeps the scenario's value: a change made on
-    purpose wins over the history's fit. Nothing for `ensemble: priors`."""
+    (sim.scenario.posterior), except where the scenario sets the parameter on purpose
+    (set_on_purpose): a change made on purpose wins over the history's fit. Nothing for
+    `ensemble: priors`."""
     ensemble = scenario.ensemble
     if ensemble is None:
         return
     for path, values in ensemble.rows(replicate_ids).items():
-        if np.all(params.get_path(path) == ensemble.base[path]):
+        if not set_on_purpose(scenario, path, params.get_path(path), ensemble):
             params.set_path(path, values)
+
+
+def set_on_purpose(scenario: Scenario, path: str, value: np.ndarray, ensemble: Ensemble) -> bool:
+    """Whether the scenario gives parameter `path` a value of its own: one other than the
+    posterior's `base` (its value in the scenario conditioned), or the base value itself
+    written by a file the posterior was not conditioned on (a what-if restating it) or by
+    with_params (a notebook's or the explorer's setting)."""
+    if not np.all(value == ensemble.base[path]):
+        return True
+    written = scenario.provenance.get(tuple(key_path(path)))
+    return written is not None and written[0].resolve() not in ensemble.sources

@@ -76,6 +76,13 @@ class Ensemble:
     made: dict[str, Any]  # the sidecar: command, method, seed, the inputs' hashes
     base: dict[str, float]  # each parameter's value in the scenario conditioned, undrawn
 
+    @property
+    def sources(self) -> frozenset[Path]:
+        """The scenario files the posterior was conditioned on (the sidecar's inputs)."""
+        inputs = self.made.get("inputs") or {}
+        root = SHIPPED_SCENARIOS.parent
+        return frozenset((root / name).resolve() for name in inputs if name.endswith(".yaml"))
+
     def rows(self, replicate_ids: np.ndarray) -> dict[str, np.ndarray]:
         """Each parameter's value in replicates `replicate_ids`: replicate r takes set r mod N."""
         index = np.asarray(replicate_ids, dtype=np.int64) % len(self.sets)

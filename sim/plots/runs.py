@@ -93,7 +93,7 @@ def _munitions_by_regime(ax: Axes, share: Axes, result: RunResult) -> None:
         ylabel=SERIES_BY_NAME["munitions"].unit,
     )
     ax.set_ylim(bottom=0)
-    ax.legend(loc="lower left")
+    ax.legend(loc="upper right")  # the flows end low: the bottom is where the lines are
     low_quantile = BANDS[0][0]
     mixed = np.flatnonzero(np.asarray(split["share_changed"]) > low_quantile)
     notes = []
@@ -113,7 +113,7 @@ def _munitions_by_regime(ax: Axes, share: Axes, result: RunResult) -> None:
     if notes:
         ax.text(
             0.99,
-            0.62,
+            0.45,
             "\n".join(notes),
             transform=ax.transAxes,
             ha="right",

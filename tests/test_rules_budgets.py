@@ -211,3 +211,28 @@ def test_joint_exercises_raise_the_dprks_capability_not_russias():
         budgets.update_capability(r, a, pa, ra)
     assert np.all(w.capability_factor[:, DPRK] > 1.0)
     assert np.all(w.capability_factor[:, RUSSIA] == 1.0)
+
+
+def _drive(w, p, ref) -> np.ndarray:
+    """Richardson's coefficients k_ij(t) of every replicate, (R, N, N)."""
+    a, pa, ra = w.arrays(), p.arrays(), ref.arrays()
+    k = np.empty((R, N_ACTORS, N_ACTORS))
+    for r in range(R):
+        budgets.richardson_drive(r, a, pa, ra, k[r])
+    return k
+
+
+def test_a_us_build_up_against_russias_presence_relieves_no_reaction_to_the_dprk(started):
+    """Reassurance relieves South Korea's and Japan's reaction to the DPRK for a US build-up
+    of its own, not for the part that answers Russia's regional presence."""
+    w, p, ref = state(started)
+    p.writable("presence_pull")[:, USA] = 0.2
+    p.writable("reassurance")[:, [ROK, JAPAN]] = 0.3
+    before = _drive(w, p, ref)
+    against_russia, policy = copy.deepcopy(w), copy.deepcopy(w)
+    against_russia.russia_presence[:] += 0.5
+    against_russia.us_buildup[:] += 0.2 * 0.5
+    policy.us_buildup[:] += 0.2 * 0.5
+    for ally in (ROK, JAPAN):
+        assert np.array_equal(_drive(against_russia, p, ref)[:, ally, DPRK], before[:, ally, DPRK])
+        assert np.all(_drive(policy, p, ref)[:, ally, DPRK] < before[:, ally, DPRK])

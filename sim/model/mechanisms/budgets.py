@@ -27,9 +27,14 @@ def richardson_drive(r, w, p, ref, k):
 
     k_ij(t) = k_ij * (1 + s * (tension_ij - tension_ij(2024))) (threat = hostility x
     capability, Dunne, Perlo-Freeman & Smith 2008), and a US build-up above its 2024 level
-    replaces part of ROK's and Japan's reaction to the DPRK (reassurance, L17).
+    replaces part of ROK's and Japan's reaction to the DPRK (reassurance, L17). The part of
+    the build-up that answers Russia's regional presence (presence_pull, us_buildup_decide)
+    relieves nothing: forces sent against Russia do not stand in for the allies' answer to
+    the DPRK (issue 17, docs/scenario_stories.md story 3).
     """
-    above = w.us_buildup[r] - ref.buildup
+    against_russia = p.presence_pull[r, USA] * (w.russia_presence[r] - 1.0)
+    against_russia = 0.0 if against_russia < 0.0 else against_russia
+    above = w.us_buildup[r] - against_russia - ref.buildup
     for i in range(N_ACTORS):
         relief = 1.0 - p.reassurance[r, i] * above
         relief = 0.0 if relief < 0.0 else relief  # np.maximum(0, x), NaN kept

@@ -35,6 +35,17 @@ def test_each_replicates_shocks_are_numpys_own_stream(seed, replicate_ids, month
         assert np.array_equal(shocks.static[row], stream.standard_normal(N_STATIC))
 
 
+@pytest.mark.parametrize("seed", [0, 2**32, 2**64 + 5, 2**100 + 1])
+def test_seeds_and_replicate_ids_of_several_words_give_numpys_streams(seed):
+    ids = np.array([0, 2**32 - 1, 2**32, 2**62 + 3])  # a spawn key of one word, then two
+    shocks = Shocks(seed, ids, 3)
+    for row, replicate in enumerate(ids):
+        sequence = np.random.SeedSequence(seed, spawn_key=(int(replicate),))
+        stream = np.random.Generator(np.random.PCG64(sequence))
+        assert np.array_equal(shocks.uniforms[:, row], stream.random((3, N_UNIFORM)))
+        assert np.array_equal(shocks.normals[:, row], stream.standard_normal((3, N_NORMAL)))
+
+
 def test_the_compiled_draws_reach_the_ziggurats_tail():
     # about 3 in 10,000 standard normals fall in the tail, drawn with log and exp
     shocks = Shocks(7, np.arange(30), 120)

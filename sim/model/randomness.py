@@ -1,8 +1,9 @@
 """Random shocks: one stream per replicate, drawn up front, in a fixed layout.
 
 Replicate r of a run with seed s draws from numpy's PCG64 seeded by
-SeedSequence(s, spawn_key=(r,)), whatever the number of replicates run alongside it, the
-chunking or the number of processes: so replicate r is the same everywhere. Every shock has a
+SeedSequence(s, spawn_key=(r,)) (numpy's algorithms, compiled: sim.model.streams), whatever
+the number of replicates run alongside it, the chunking or the number of processes: so
+replicate r is the same everywhere. Every shock has a
 fixed slot in the layout below whatever the scenario switches on, so two scenarios run with
 the same seed and horizon see the same shocks (common random numbers): their difference is
 the policy, not the noise.
@@ -13,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.actors import BLOC, N_ACTORS, RIVALS
-from sim.model.mechanisms.draws import draw_stream
+from sim.model.streams import draw_streams, words
 from sim.scenario.schema import ENACTED_YEARS
 from sim.scenario.uncertain import MAX_UNCERTAIN
 
@@ -85,11 +86,6 @@ SPENDING_SHOCKS, GDP_SHOCKS, ALIGNMENT_SHOCK, TENSION_SHOCKS, CHINA_TRADE_SHOCKS
 """Where each uniform draw starts in a month's row."""
 
 
-def _stream(seed: int, replicate: int) -> np.random.Generator:
-    sequence = np.random.SeedSequence(seed, spawn_key=(replicate,))
-    return np.random.Generator(np.random.PCG64(sequence))
-
-
 class Month(NamedTuple):
     """The shocks of one month for all replicates, by name: `month.normal("gdp")` is (R, N);
     a compiled rule reads `s.normals[r, GDP_SHOCKS + i]`."""
@@ -116,8 +112,9 @@ class Shocks:
         uniforms = np.empty((months, len(unique), N_UNIFORM))
         normals = np.empty((months, len(unique), N_NORMAL))
         static = np.empty((len(unique), N_STATIC))
-        for row, replicate in enumerate(unique):
-            draw_stream(_stream(seed, int(replicate)), uniforms, normals, static, row)
+        with np.errstate(over="ignore"):  # uncompiled (debugging), numpy warns when PCG64's
+            # 64-bit arithmetic wraps around, as it is meant to
+            draw_streams(words(seed), unique.astype(np.uint64), uniforms, normals, static)
         # a sweep repeats replicate ids across its points: draw each stream once. np.take
         # gives C-contiguous shocks, as the compiled month takes them (one compiled variant,
         # cached at set-up); indexing the middle axis gave a non-contiguous array (a variant

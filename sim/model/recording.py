@@ -17,6 +17,7 @@ from sim.actors import (
     USA,
 )
 from sim.model.state import Reference, World, energy_shortfall, isolation_index, lifeline_index
+from sim.model.sums import means_over_middle
 
 Getter = Callable[[World, Reference], np.ndarray]
 
@@ -79,7 +80,7 @@ SERIES: tuple[Series, ...] = (
         "Western sanctions on member",
         "mean intensity 0-1",
         "bloc",
-        lambda w, r: w.sanctions.mean(axis=1),
+        lambda w, r: means_over_middle(w.sanctions),
     ),
     Series(
         "trade_access", "Member's total trade", "2024 = 1", "bloc", lambda w, r: w.access / r.access

@@ -18,7 +18,13 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.actors import BLOC_IDX, DPRK, PENINSULA_IDX, RIVAL_IDX, SANCTIONER_IDX
+from sim.model.sums import block_sums, picked_means
 from sim.scenario.parameters import MECHANISMS
+
+_BLOC, _RIVALS, _PENINSULA, _SANCTIONERS = (
+    np.array(idx, dtype=np.int64) for idx in (BLOC_IDX, RIVAL_IDX, PENINSULA_IDX, SANCTIONER_IDX)
+)
+_MEMBERS = np.arange(len(BLOC_IDX), dtype=np.int64)
 
 
 @dataclass
@@ -98,12 +104,11 @@ class World:
 
     def peninsula_tension(self) -> np.ndarray:
         """Mean tension of the DPRK with ROK, Japan and the US (L15), (R,)."""
-        return self.tension[:, DPRK, PENINSULA_IDX].mean(axis=1)
+        return picked_means(self.tension, DPRK, _PENINSULA)
 
     def bloc_tension(self) -> np.ndarray:
         """Mean tension of the pact members with their rivals, (R,)."""
-        dyads = self.tension[:, BLOC_IDX][:, :, RIVAL_IDX]
-        return dyads.reshape(self.replicates, -1).mean(axis=1)
+        return block_sums(self.tension, _BLOC, _RIVALS) / (len(_BLOC) * len(_RIVALS))
 
 
 @dataclass(frozen=True)
@@ -171,9 +176,8 @@ def isolation_index(w: World, ref: Reference) -> np.ndarray:
     Trade rerouted through China or countries outside the model does not count: the lifeline
     index judges whether evasion restores the bloc's economy (L8, L24).
     """
-    replicates = w.trade.shape[0]
-    trade = w.trade[:, :, SANCTIONER_IDX].reshape(replicates, -1).sum(axis=1)
-    ties = w.ties[:, :, SANCTIONER_IDX].reshape(replicates, -1).sum(axis=1)
+    trade = block_sums(w.trade, _MEMBERS, _SANCTIONERS)
+    ties = block_sums(w.ties, _MEMBERS, _SANCTIONERS)
     trade_2024 = ref.trade[:, SANCTIONER_IDX].sum()
     ties_2024 = ref.ties[:, SANCTIONER_IDX].sum()
     return 0.5 * (trade / trade_2024 + ties / ties_2024)

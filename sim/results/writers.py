@@ -10,6 +10,7 @@ paired_outcomes.csv, paired_differences.csv, paired_summary.csv and manifest.jso
 """
 
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -82,9 +83,21 @@ def write_series(result: RunResult, path: Path) -> None:
         ]
     )
 
-    def category(code: int, labels: list[str], n: int, index_type: pa.DataType) -> pa.Array:
-        return pa.DictionaryArray.from_arrays(
-            pa.array(np.full(n, code), type=index_type), pa.array(labels, pa.string())
+    def constant(code: int, labels: list[str], n: int, index_type: type) -> pa.Array:
+        indices = pa.array(np.full(n, code, dtype=index_type))
+        return pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string()))
+
+    @lru_cache(maxsize=1)  # the series come grouped by width: hold one width at a time
+    def axes(k: int) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+        """The scenario, replicate, month and date columns of a series k wide: the same for
+        every series of that width, so built once per width, not once per series."""
+        t, r = len(dates), len(result.replicate_ids)
+        month = np.repeat(np.arange(t, dtype=np.int64), r * k)
+        return (
+            constant(0, [result.scenario.name], t * r * k, np.int8),
+            pa.array(np.tile(np.repeat(result.replicate_ids.astype(np.int64), k), t)),
+            pa.array(month),
+            pa.array(dates[month]),
         )
 
     # dictionary pages for the repetitive columns, byte-stream-split for the values, and
@@ -101,16 +114,12 @@ def write_series(result: RunResult, path: Path) -> None:
             t, r, k = values.shape
             n = t * r * k
             codes = np.array([actors.index(c) for c in spec.columns], dtype=np.int16)
-            month = np.repeat(np.arange(t, dtype=np.int64), r * k)
             columns = [
-                category(0, [result.scenario.name], n, pa.int8()),
-                pa.array(np.tile(np.repeat(result.replicate_ids.astype(np.int64), k), t)),
-                pa.array(month),
-                pa.array(dates[month]),
+                *axes(k),
                 pa.DictionaryArray.from_arrays(pa.array(np.tile(codes, t * r)), actors),
-                category(variables.index(spec.name), variables, n, pa.int16()),
+                constant(variables.index(spec.name), variables, n, np.int16),
                 pa.array(values.reshape(-1)),
-                category(units.index(spec.unit), units, n, pa.int16()),
+                constant(units.index(spec.unit), units, n, np.int16),
             ]
             writer.write_table(pa.Table.from_arrays(columns, schema=schema))
 

@@ -45,6 +45,5 @@ not inlined about 1.5 us more, against about 2 us for the month itself."""
 counted: Callable[[Callable[..., Any]], Any] = numba.njit(
     cache=True, nogil=True, error_model="numpy"
 )
-"""Compile a function that needs numba's reference counting (one that makes array views or
-uses numpy's Generator): the stream drawer and the finite-state check, called once a run or
-a month, not per replicate."""
+"""Compile a function that needs numba's reference counting (one that makes array views): the
+finite-state check, called once a month, not per replicate."""

@@ -213,7 +213,7 @@ def _held_out(c: Conditioning, folder: Path) -> dict[str, object] | None:
         if not h.event_table.empty:
             h.event_table.to_csv(folder / f"held_out_events_{name}.csv", index=False)
         record[f"mean_crps_scaled_{name}"] = h.score.mean_crps
-        record[f"mean_crps_scaled_{name}_standard_error"] = h.mean_crps_error()
+        record[f"mean_crps_scaled_{name}_standard_error"] = h.mean_crps_error
         record[f"events_brier_{name}"] = h.event_table["brier"].tolist()
     return record
 

@@ -153,7 +153,7 @@ class Conditioning:
         if any(h is None for h in forecasts):
             return f"Held out after {self.split.until}: no observation to score"
         (prior, prior_se), (params, params_se), (runs, runs_se) = (
-            (h.score.mean_crps, h.mean_crps_error()) for h in forecasts
+            (h.score.mean_crps, h.mean_crps_error) for h in forecasts
         )
         margin = 2 * np.hypot(prior_se, runs_se)
         verdict = (

@@ -26,26 +26,30 @@ from sim.model.mechanisms.escalation import dprk_threats
 from sim.model.mechanisms.responses import talks_steady_state
 from sim.model.params import Params
 from sim.model.state import Reference, World
+from sim.model.uncertainty import quantile
 from sim.scenario.initial import InitialState
+from sim.scenario.schema import UncertainSpec
 
 
 def enacted_levels(growth: np.ndarray, normals: np.ndarray) -> np.ndarray:
     """(R, years, N): each replicate's enacted budget of calendar year 2025 + y as a multiple
-    of 2024 spending. Each year's growth is drawn from the triangular distribution over its
-    (low, stated, high) (`growth`, (years, N, 3)) at the quantile of its own standard normal
-    (`normals`, (R, ENACTED_YEARS * N), year-major), then compounded; a year without a range
-    takes the stated growth; NaN where no budget is given."""
-    low, mode, high = growth[..., 0], growth[..., 1], growth[..., 2]
-    width = high - low
-    if not np.any(width > 0):  # no range: every replicate takes the stated budgets
-        return np.broadcast_to(np.cumprod(1.0 + mode, axis=0), (len(normals), *mode.shape)).copy()
-    from scipy import special  # loaded on first use, as in sim.model.uncertainty
+    of 2024 spending. A year given with a range draws its growth from the triangular
+    distribution over (low, stated, high) (`growth`, (years, N, 3)) at the quantile of its own
+    standard normal (`normals`, (R, ENACTED_YEARS * N), year-major), as an `uncertain:`
+    parameter draws (sim.model.uncertainty.quantile); a year without one takes the stated
+    growth; the growths are compounded; NaN where no budget is given."""
+    low, stated, high = growth[..., 0], growth[..., 1], growth[..., 2]
+    drawn = np.broadcast_to(stated, (len(normals), *stated.shape)).copy()
+    ranged = np.argwhere(high > low)
+    if len(ranged):
+        from scipy import special  # loaded on first use, as in sim.model.uncertainty
 
-    q = special.ndtr(normals.reshape(len(normals), -1, N_ACTORS)[:, : growth.shape[0]])
-    split = np.divide(mode - low, width, out=np.zeros_like(width), where=width > 0)
-    rising = low + np.sqrt(q * width * (mode - low))
-    falling = high - np.sqrt((1.0 - q) * width * (high - mode))
-    drawn = np.where(q < split, rising, falling)
+        q = special.ndtr(normals.reshape(len(normals), -1, N_ACTORS)[:, : growth.shape[0]])
+        for y, j in ranged:
+            spec = UncertainSpec(
+                dist="triangular", low=low[y, j], high=high[y, j], mode=stated[y, j]
+            )
+            drawn[:, y, j] = quantile(spec, q[:, y, j])
     return np.cumprod(1.0 + drawn, axis=1)
 
 

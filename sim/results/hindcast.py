@@ -36,6 +36,7 @@ reference forecast (a base rate from the record).
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -126,6 +127,12 @@ def scaled_crps(crps_value: float, ensemble: np.ndarray, observation: Observatio
         return crps_value
     scale = max(abs(observation.value), float(np.mean(np.abs(ensemble))))
     return crps_value / scale if scale > 0 else 0.0
+
+
+def finite_scaled_crps(ensemble: np.ndarray, observation: Observation) -> float:
+    """scaled_crps of the ensemble's finite values at the observation (NaN with none)."""
+    x = ensemble[np.isfinite(ensemble)]
+    return scaled_crps(crps(x, observation.value), x, observation) if len(x) else float("nan")
 
 
 def observation_error_cdf(observation: Observation, error: np.ndarray) -> np.ndarray | None:
@@ -431,20 +438,22 @@ class Hindcast:
         """The model's values of one observation, one per replicate."""
         return observed_ensemble(self.result.arrays, observation)
 
-    def mean_crps_error(self, resamples: int = 200) -> float:
-        """Monte Carlo standard error of the mean scaled CRPS: its sd over bootstrap resamples
-        of the replicates (the same resample for every observation), seeded by the run's seed."""
+    @cached_property
+    def mean_crps_error(self) -> float:
+        """Monte Carlo standard error of the mean scaled CRPS: its sd over 200 bootstrap
+        resamples of the replicates (the same resample for every observation), seeded by the
+        run's seed."""
         ensembles = [self.ensemble(o) for o in self.observations]
         if not ensembles:
             return float("nan")
         rng = np.random.default_rng(self.result.scenario.spec.seed)
         m = len(ensembles[0])
         means = []
-        for _ in range(resamples):
+        for _ in range(200):
             pick = rng.integers(0, m, m)
-            rows = []
-            for x, obs in zip(ensembles, self.observations, strict=True):
-                x = x[pick][np.isfinite(x[pick])]
-                rows.append(scaled_crps(crps(x, obs.value), x, obs) if len(x) else np.nan)
+            rows = [
+                finite_scaled_crps(x[pick], obs)
+                for x, obs in zip(ensembles, self.observations, strict=True)
+            ]
             means.append(np.nanmean(rows))
         return float(np.std(means, ddof=1))

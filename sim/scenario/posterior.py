@@ -19,7 +19,7 @@ import hashlib
 import io
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ class Ensemble:
     made: dict[str, Any]  # the sidecar: command, method, seed, the inputs' hashes
     base: dict[str, float]  # each parameter's value in the scenario conditioned, undrawn
 
-    @property
+    @cached_property
     def sources(self) -> frozenset[Path]:
         """The scenario files the posterior was conditioned on (the sidecar's inputs)."""
         inputs = self.made.get("inputs") or {}

@@ -24,6 +24,7 @@ Nothing of a job outlives it, and nothing waits forever:
   all die running it (Dask's KilledWorker) stops the job with one message.
 """
 
+import logging
 import multiprocessing
 import os
 import re
@@ -274,12 +275,26 @@ def connect(address: str) -> Any:
     require_extra("cluster", "--scheduler (a Dask cluster)")
     from distributed import Client  # loaded only for a cluster
 
+    quiet_cluster_logs()
     try:
         return within(CONNECT_TIMEOUT + 5.0, lambda: Client(target, timeout=CONNECT_TIMEOUT))
     except Exception as reason:
         raise UserError(
             "--scheduler", None, "", f"cannot use the Dask scheduler at {address}: {reason}"
         ) from None
+
+
+CLUSTER_LOGGERS = ("distributed", "tornado")
+"""Loggers of the Dask client and its event loop in the job's process."""
+
+
+def quiet_cluster_logs() -> None:
+    """Keep the Dask client's own log lines off the job's stderr. When a worker dies
+    mid-chunk, the client logs a rescheduling warning and its event loop a traceback for each
+    future the job cancels, around the one message the job prints (which says what happened
+    and what to do); the scheduler's and workers' own logs keep their record."""
+    for name in CLUSTER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def within(seconds: float, call: Callable[[], Any]) -> Any:

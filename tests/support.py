@@ -36,6 +36,8 @@ QUIET = {
     "world.transfer_uncertainty": 0.0,
     "world.troop_uncertainty": 0.0,
     "world.loss_uncertainty": 0.0,
+    "dprk.munitions_noise": 0.0,
+    "dprk.loss_noise": 0.0,
     "world.clash_hazard": 0.0,
     "world.clash_floor": 0.0,
     "dprk.leadership_hazard": 0.0,

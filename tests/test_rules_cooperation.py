@@ -75,7 +75,7 @@ def test_the_munitions_stock_and_troops_never_go_negative(model, data):
     wa, pa = w.arrays(), p.arrays()
     for _ in range(12):
         for r in range(R):
-            cooperation.munitions_for_war(r, wa, pa)
+            cooperation.munitions_for_war(r, wa, pa, model.shocks.month(1))
             assert w.munitions_stock[r] >= 0.0
             assert w.troops[r] >= 0.0
             assert w.troop_deaths[r] >= 0.0
@@ -87,7 +87,7 @@ def test_an_empty_stock_delivers_no_more_than_production(model):
     w.capacity[:] = 5.0  # the war wants far more than the DPRK makes
     wa, pa = w.arrays(), p.arrays()
     for r in range(R):
-        cooperation.munitions_for_war(r, wa, pa)
+        cooperation.munitions_for_war(r, wa, pa, model.shocks.month(1))
     assert np.array_equal(w.munitions, p.munitions_capacity[:, DPRK])
 
 
@@ -156,7 +156,7 @@ def test_a_nan_is_kept_not_hidden(model):
     wa, pa, ra = w.arrays(), p.arrays(), ref.arrays()
     cooperation.pact_cooperation(0, wa, pa, ra)
     responses.pact_implementation(1, wa, pa, ra)
-    cooperation.munitions_for_war(2, wa, pa)
+    cooperation.munitions_for_war(2, wa, pa, model.shocks.month(1))
     assert np.isnan(w.cooperation[0]) and np.isnan(w.capacity[0])
     assert np.isnan(w.implementation[1])
     assert np.isnan(w.munitions[2])

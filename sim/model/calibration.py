@@ -190,6 +190,7 @@ def create_world(
         troop_deaths=np.zeros(r),
         dprk_revenue=revenue_2024.copy(),
         transfer_draw=transfer_draw,
+        transfer_shock=np.zeros((r, 2)),
         energy_supply=np.full(r, energy_2024),
         trade_expansion=np.ones(r),
         china_alignment=alignment,

@@ -27,8 +27,10 @@ NORMAL_LAYOUT: dict[str, int] = {
     "alignment": 1,
     "tension": N_DYADS,
     "china_trade": len(BLOC),
+    "transfers": 2,
 }
-"""Standard-normal shocks a month, by name and count."""
+"""Standard-normal shocks a month, by name and count (`transfers`: the DPRK's munitions to
+Russia and its troops' loss rate)."""
 
 UNIFORM_LAYOUT: dict[str, int] = {
     "provocation_count": 1,
@@ -71,9 +73,14 @@ NORMAL_SLICES = _slices(NORMAL_LAYOUT)
 UNIFORM_SLICES = _slices(UNIFORM_LAYOUT)
 STATIC_SLICES = _slices(STATIC_LAYOUT)
 
-SPENDING_SHOCKS, GDP_SHOCKS, ALIGNMENT_SHOCK, TENSION_SHOCKS, CHINA_TRADE_SHOCKS = (
-    NORMAL_SLICES[name].start for name in NORMAL_LAYOUT
-)
+(
+    SPENDING_SHOCKS,
+    GDP_SHOCKS,
+    ALIGNMENT_SHOCK,
+    TENSION_SHOCKS,
+    CHINA_TRADE_SHOCKS,
+    TRANSFER_SHOCKS,
+) = (NORMAL_SLICES[name].start for name in NORMAL_LAYOUT)
 """Where each normal shock starts in a month's row (the compiled rules read them there)."""
 (
     PROVOCATION_COUNT_DRAW,

@@ -72,6 +72,7 @@ class World:
     troop_deaths: np.ndarray  # DPRK troops killed so far
     dprk_revenue: np.ndarray  # munitions payments and cyber theft, US$ bn/yr
     transfer_draw: np.ndarray  # (R, 4) lognormal multipliers: technology, munitions, troops, losses
+    transfer_shock: np.ndarray  # (R, 2) log of the random factors on munitions and troop losses
     energy_supply: np.ndarray  # DPRK oil, million barrels/yr
     trade_expansion: np.ndarray  # multiplier on 2024 Russia-DPRK trade
     china_alignment: np.ndarray  # 0 = keeps its grip, 1 = coalition with the bloc

@@ -627,6 +627,39 @@ ACTOR_PARAMS: dict[str, Param] = {
             {"dprk": 0.17},
         ),
         Param(
+            "munitions_noise",
+            "1/sqrt(yr)",
+            0.0,
+            2.0,
+            "Month-to-month randomness of the munitions the DPRK ships beyond what the model "
+            "moves them by (war, demand, capacity, stock): a random walk of mean 1 whose log "
+            "changes by this standard deviation in a year.",
+            "ROK Defense Intelligence Agency container counts (docs/research/"
+            "transfers_and_trade.md): about 1,100 containers a month from September 2023 to "
+            "August 2024 and 1,400 a month to July 2025, a log change of 0.24 in a year while "
+            "the war's demand held; Ukraine's intelligence saw no shipment in September 2025 "
+            "and some in October. 0.25 (0.1-0.4 in history_uncertain): a judgement on two "
+            "yearly rates.",
+            {"dprk": 0.25},
+        ),
+        Param(
+            "loss_noise",
+            "1/sqrt(yr)",
+            0.0,
+            2.0,
+            "Month-to-month randomness of the deployed troops' loss rate (combat flares and "
+            "pauses): a random walk of mean 1 whose log changes by this standard deviation in "
+            "a year.",
+            "ROK National Intelligence Service (docs/research/transfers_and_trade.md): about "
+            "300 killed by 13 January 2025 (about 230 per 1,000 a year over the 43 days of "
+            "combat on some 11,000), 600 by 30 April (about 80 per 1,000 a year over the next "
+            "107 days on some 12,500, with no combat from mid-January to early February): a "
+            "log change of 1.0 within four months, most of it the estimates' own error and the "
+            "end of combat (which the history dates: history.yaml). 0.3 (0.1-0.5 in "
+            "history_uncertain): a judgement.",
+            {"dprk": 0.3},
+        ),
+        Param(
             "combat_learning",
             "tech per 10,000 troop-years",
             0.0,

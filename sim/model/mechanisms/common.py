@@ -1,7 +1,12 @@
-"""Helpers the rules share, for one replicate: clipping as numpy clips, and a change of the
-symmetric tension matrix."""
+"""Helpers the rules share, for one replicate: clipping as numpy clips, a change of the
+symmetric tension matrix, and a step of a mean-one random factor."""
 
+import numpy as np
+
+from sim.calendar import DT
 from sim.model.mechanisms.compiled import rule
+
+SQRT_DT = float(np.sqrt(DT))
 
 
 @rule
@@ -30,3 +35,11 @@ def add_tension(r: int, w, actor: int, other: int, amount: float) -> None:
     value = clip(w.tension[r, actor, other] + amount, 0.0, 1.0)
     w.tension[r, actor, other] = value
     w.tension[r, other, actor] = value
+
+
+@rule
+def random_walk_step(log_factor: float, sigma: float, normal: float) -> float:
+    """The log of a random factor one month on: dz = -sigma^2 / 2 dt + sigma dW (dW = the
+    month's standard normal x sqrt(dt)), so exp(z) keeps mean 1 and z's change over a year
+    has standard deviation sigma."""
+    return log_factor + (sigma * SQRT_DT * normal - 0.5 * sigma * sigma * DT)

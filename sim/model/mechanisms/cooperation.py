@@ -6,10 +6,13 @@ reads the world's arrays `w` (World.arrays()), the parameters `p` (Params.arrays
 2024's values `ref` (Reference.arrays()), and writes the world's arrays in place.
 """
 
+import numpy as np
+
 from sim.actors import BLOC_DPRK, BLOC_RUSSIA, DPRK, PENINSULA_IDX, RUSSIA
 from sim.calendar import DT
-from sim.model.mechanisms.common import at_least, clip
+from sim.model.mechanisms.common import at_least, clip, random_walk_step
 from sim.model.mechanisms.compiled import rule
+from sim.model.randomness import TRANSFER_SHOCKS
 
 _PENINSULA = tuple(PENINSULA_IDX)  # a tuple: numba freezes it as a constant
 
@@ -78,22 +81,31 @@ def cyber_sharing(r, w, p):
 
 
 @rule
-def munitions_for_war(r, w, p):
+def munitions_for_war(r, w, p, s):
     """DPRK munitions and troops for Russia's war in Ukraine, and what Russia pays (L5, L8).
 
     The theatre absorbs Russian resources and DPRK munitions (L6, L8, L18). Russia draws
     munitions at the 2024 rate (MSMT first report, 2025: about 9 million rounds) x the war's
     intensity x Russia's war demand from Western support (war_demand, L18; 1 in 2024) x the
-    pact's capacity x the replicate's transfer multiplier; the DPRK delivers
-    from its stock while it lasts and from production (munitions_capacity) after. Troops are
-    a stock: the deployment moves toward troops x intensity x capacity at deployment_speed,
-    losing troop_losses a year (NIS, 2025: about 2,000 killed); the size and the loss rate
-    each carry the replicate's lognormal multiplier (troop_uncertainty, loss_uncertainty:
-    both are estimates with wide ranges, MSMT 2025, NIS 2025). Russia pays munitions_price
-    per million rounds (L5 "access to Russian ... know-how" is part of the price).
+    pact's capacity x the replicate's transfer multiplier x a random factor that moves
+    month by month (shipments come in voyages; the record's rate changed by about a quarter
+    from one year to the next: munitions_noise); the DPRK delivers from its stock while it
+    lasts and from production (munitions_capacity) after. Troops are a stock: the deployment
+    moves toward troops x intensity x capacity at deployment_speed, losing troop_losses a year
+    (NIS, 2025: about 2,000 killed) x its own random factor (combat flares and pauses:
+    loss_noise); the size and the loss rate each carry the replicate's lognormal multiplier
+    (troop_uncertainty, loss_uncertainty: both are estimates with wide ranges, MSMT 2025, NIS
+    2025). Both random factors are random walks of mean 1 (common.random_walk_step; sized in
+    docs/research/transfers_and_trade.md). Russia pays munitions_price per million rounds
+    (L5 "access to Russian ... know-how" is part of the price).
     """
+    shocks = w.transfer_shock
+    normal = s.normals[r, TRANSFER_SHOCKS]
+    shocks[r, 0] = random_walk_step(shocks[r, 0], p.munitions_noise[r, DPRK], normal)
+    normal = s.normals[r, TRANSFER_SHOCKS + 1]
+    shocks[r, 1] = random_walk_step(shocks[r, 1], p.loss_noise[r, DPRK], normal)
     demand = w.war_intensity[r] * w.war_demand[r] * w.capacity[r]
-    wanted = p.munitions[r, DPRK] * demand * w.transfer_draw[r, 1]
+    wanted = p.munitions[r, DPRK] * demand * w.transfer_draw[r, 1] * np.exp(shocks[r, 0])
     produced = p.munitions_capacity[r, DPRK]
     if w.munitions_stock[r] > 0.0:
         delivered = wanted
@@ -101,7 +113,8 @@ def munitions_for_war(r, w, p):
         delivered = wanted if (wanted < produced or wanted != wanted) else produced
     w.munitions[r] = delivered
     w.munitions_stock[r] = at_least(w.munitions_stock[r] + DT * (produced - delivered), 0.0)
-    deaths = DT * p.troop_losses[r, DPRK] * w.transfer_draw[r, 3] * w.troops[r]
+    loss_rate = p.troop_losses[r, DPRK] * w.transfer_draw[r, 3] * np.exp(shocks[r, 1])
+    deaths = DT * loss_rate * w.troops[r]
     target = p.troops[r, DPRK] * demand * w.transfer_draw[r, 2]
     move = DT * p.deployment_speed[r, DPRK] * (target - w.troops[r]) - deaths
     w.troops[r] = at_least(w.troops[r] + move, 0.0)
@@ -173,7 +186,7 @@ def cooperate_replicate(r, w, p, ref, s, on, month, settings):
     if on.cyber_sharing:
         cyber_sharing(r, w, p)
     if on.munitions_for_war:
-        munitions_for_war(r, w, p)
+        munitions_for_war(r, w, p, s)
     dprk_revenue(r, w, p, ref, on.cyber_revenue)
     if on.energy_aid:
         energy_aid(r, w, p, ref)

@@ -21,11 +21,9 @@ from sim.actors import (
     SANCTIONERS,
 )
 from sim.calendar import DT
-from sim.model.mechanisms.common import add_tension, at_least, at_most, clip
+from sim.model.mechanisms.common import add_tension, at_least, at_most, clip, random_walk_step
 from sim.model.mechanisms.compiled import rule
 from sim.model.randomness import CHINA_TRADE_SHOCKS
-
-SQRT_DT = float(np.sqrt(DT))
 
 _SANCTIONERS = tuple(SANCTIONER_IDX)
 _BLOC = tuple(BLOC_IDX)
@@ -125,8 +123,8 @@ def china_trade_factor(r, w, p, s, m):
     Pyongyang: China's customs statistics); Russia-China trade less so.
     """
     sigma = p.china_trade_noise[r, _BLOC[m]]
-    step = sigma * SQRT_DT * s.normals[r, CHINA_TRADE_SHOCKS + m] - 0.5 * sigma * sigma * DT
-    w.china_trade_shock[r, m] = w.china_trade_shock[r, m] + step
+    normal = s.normals[r, CHINA_TRADE_SHOCKS + m]
+    w.china_trade_shock[r, m] = random_walk_step(w.china_trade_shock[r, m], sigma, normal)
     return np.exp(w.china_trade_shock[r, m])
 
 

@@ -579,6 +579,8 @@ def condition_command(args: argparse.Namespace, command: list[str]) -> int:
             args.generations,
             until=args.until,
             allow_large=args.allow_large,
+            workers=args.workers,
+            scheduler=args.scheduler,
         )
     else:
         estimate = _checked_estimate(args, scenario, args.draws + 2 * n)
@@ -595,6 +597,8 @@ def condition_command(args: argparse.Namespace, command: list[str]) -> int:
             accept=args.accept,
             until=args.until,
             allow_large=args.allow_large,
+            workers=args.workers,
+            scheduler=args.scheduler,
         )
     folder = write_conditioning(c, args.out, command, started, plots=not args.no_plots)
     print(c.intervals().round(4).to_string(index=False))
@@ -791,6 +795,17 @@ def _hindcast_options(parser: argparse.ArgumentParser) -> None:
 
 def _condition_options(parser: argparse.ArgumentParser) -> None:
     _observations_option(_scenario_options(parser))
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="local worker processes for the runs (default 1; the results are the same)",
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="address of a Dask distributed scheduler"
+    )
     parser.add_argument(
         "--draws", type=_replicates, default=2000, metavar="N", help="prior draws (2000)"
     )

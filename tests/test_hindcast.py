@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import ONE_OBSERVATION
 
 from sim.cli import main
@@ -127,6 +129,24 @@ def test_event_scores_hand_computed_against_a_base_rate():
     assert scored.brier_reference == pytest.approx(0.94**2)
     assert scored.log_reference == pytest.approx(-np.log(0.06))
     assert scored.brier_skill == pytest.approx(1 - 0.65**2 / 0.94**2)
+
+
+@settings(deadline=None, max_examples=50)  # importing scoringrules compiles for seconds
+@given(
+    flags=st.lists(st.booleans(), min_size=1, max_size=300),
+    happened=st.booleans(),
+    base_rate=st.floats(0.001, 0.999),
+)
+def test_event_scores_are_scoringrules_brier_and_log_scores(flags, happened, base_rate):
+    scoringrules = pytest.importorskip("scoringrules")
+    scored = event_scores(np.array(flags), happened, base_rate)
+    for p, brier, log in (
+        (scored.probability, scored.brier, scored.log),
+        (base_rate, scored.brier_reference, scored.log_reference),
+    ):
+        outcome = int(happened)
+        assert brier == pytest.approx(scoringrules.brier_score(outcome, p, backend="numpy"))
+        assert log == pytest.approx(scoringrules.log_score(outcome, p, backend="numpy"))
 
 
 def test_an_event_no_replicate_foresaw_has_a_finite_log_score():

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim import load_scenario
@@ -210,3 +211,37 @@ def test_a_failing_particle_stops_its_round_with_its_own_error() -> None:
         model.round(simulate_one, 6)
     assert len(calls) == 3  # the slots after the failure proposed nothing
     assert model.simulated == 0
+
+
+def _held_out_tables(c) -> list:
+    return [h.table for h in (c.held_out_before, c.held_out_after, c.held_out_filtered)]
+
+
+@pytest.mark.slow
+def test_conditioning_on_two_workers_gives_the_one_process_result_bit_for_bit() -> None:
+    """The runs go to worker processes in chunks (sim.execution.series_runs); replicate r is
+    the same path in any chunk, so the draws, the accepted sets and every score are equal."""
+    scenario = tiny().with_params({}, horizon_months=30)  # to December 2026: every event
+    alone = condition(scenario, OBSERVATIONS, draws=300, accept=0.1, replicates=40, until="2025-06")
+    split = condition(
+        scenario, OBSERVATIONS, draws=300, accept=0.1, replicates=40, until="2025-06", workers=2
+    )
+    pd.testing.assert_frame_equal(alone.prior, split.prior, check_exact=True)
+    pd.testing.assert_frame_equal(alone.accepted, split.accepted, check_exact=True)
+    for one, two in zip(
+        [alone.before.table, alone.after.table, *_held_out_tables(alone)],
+        [split.before.table, split.after.table, *_held_out_tables(split)],
+        strict=True,
+    ):
+        pd.testing.assert_frame_equal(one, two, check_exact=True)
+
+
+def test_a_series_runner_keeps_the_series_asked_for_and_the_full_run_s_values() -> None:
+    from sim.execution.series_runs import SeriesRunner
+
+    scenario = tiny()
+    kept = SeriesRunner(["troops", "trade_china"])(scenario, np.arange(6))
+    full = run(scenario, progress=False)
+    assert set(kept.arrays) == {"trade_china", "troops"}
+    for name, values in kept.arrays.items():
+        assert np.array_equal(values, full.arrays[name])

@@ -29,6 +29,8 @@ so a miss by an observation's own uncertainty counts 1 whatever its unit.
 """
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UserError
-from sim.execution.runner import run
+from sim.execution.executors import make_executor
+from sim.execution.series_runs import SeriesRunner
 from sim.execution.smc import Generation, smc_posterior
 from sim.execution.uncertainty import check_sets_budget, parameter_draws, run_parameter_sets
 from sim.results.hindcast import Hindcast, observed_ensemble, read_observation_file
@@ -197,6 +200,18 @@ def _observation_file(
     return ObservationFile(Path("observations"), list(observations), "")
 
 
+@contextmanager
+def _runner(file: ObservationFile, workers: int, scheduler: str | None) -> Iterator[SeriesRunner]:
+    """A SeriesRunner of the series the file's observations and events read: in this process
+    for one worker, else on `workers` local processes or the Dask cluster at `scheduler`."""
+    series = {o.series for o in file.observations} | {e.series for e in file.events}
+    if workers == 1 and scheduler is None:
+        yield SeriesRunner(series)
+        return
+    with make_executor(workers, scheduler) as pool:
+        yield SeriesRunner(series, pool)
+
+
 def condition(
     scenario: Scenario,
     observations: str | Path | list[Observation] | ObservationFile,
@@ -205,6 +220,8 @@ def condition(
     replicates: int | None = None,
     until: str | None = None,
     allow_large: bool = False,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> Conditioning:
     """ABC rejection of the scenario's `uncertain:` parameters against the observations.
 
@@ -213,18 +230,21 @@ def condition(
     scenario's), run on the accepted sets with fresh shocks; until: condition only on
     observations whose period ends by this month ("2025-12") and score the later ones. The
     draws and both hindcasts beyond the resource budget are refused before anything runs,
-    unless allow_large.
+    unless allow_large. workers / scheduler: where the runs go (sim.execution.series_runs;
+    the same results on any).
     """
     n = _hindcast_size(scenario, draws, replicates, allow_large)
-    split = split_at(_observation_file(scenario, observations), until)
-    prior_run = run(scenario, replicates=draws, progress=False, allow_large=allow_large)
-    prior = parameter_draws(scenario, prior_run.replicate_ids)
-    prior["distance"] = distances(prior_run.arrays, split.conditioning)
-    del prior_run  # its series are no longer needed: the hindcasts below reuse the memory
-    keep = max(1, round(accept * draws))
-    accepted = prior.nsmallest(keep, "distance")
-    tolerance = float(accepted["distance"].max())
-    return _scored(scenario, split, prior, accepted, tolerance, n, allow_large)
+    file = _observation_file(scenario, observations)
+    split = split_at(file, until)
+    with _runner(file, workers, scheduler) as runs:
+        prior_run = runs(scenario, np.arange(draws), allow_large=allow_large)
+        prior = parameter_draws(scenario, prior_run.replicate_ids)
+        prior["distance"] = distances(prior_run.arrays, split.conditioning)
+        del prior_run  # its series are no longer needed: the hindcasts below reuse the memory
+        keep = max(1, round(accept * draws))
+        accepted = prior.nsmallest(keep, "distance")
+        tolerance = float(accepted["distance"].max())
+        return _scored(scenario, split, prior, accepted, tolerance, n, allow_large, runs)
 
 
 def condition_smc(
@@ -235,27 +255,35 @@ def condition_smc(
     replicates: int | None = None,
     until: str | None = None,
     allow_large: bool = False,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> Conditioning:
     """ABC-SMC (sim.execution.smc, pyabc) of the scenario's `uncertain:` parameters.
 
     population: particles a generation; generations: at most this many; the posterior is
     the last generation resampled by weight (`population` sets). `prior` holds the prior
-    ensemble's draws with their distances; replicates, until and allow_large as for
-    `condition` (the budget: a round of `population` runs and both hindcasts).
+    ensemble's draws with their distances; replicates, until, allow_large, workers and
+    scheduler as for `condition` (the budget: a round of `population` runs and both
+    hindcasts).
     """
     n = _hindcast_size(scenario, population, replicates, allow_large)
-    split = split_at(_observation_file(scenario, observations), until)
+    file = _observation_file(scenario, observations)
+    split = split_at(file, until)
     scales = [scale_of(o) for o in split.conditioning]
-    posterior = smc_posterior(scenario, split.conditioning, scales, population, generations)
-    c = _scored(
-        scenario,
-        split,
-        None,
-        posterior.sets,
-        posterior.generations[-1].epsilon,
-        n,
-        allow_large,
-    )
+    with _runner(file, workers, scheduler) as runs:
+        posterior = smc_posterior(
+            scenario, split.conditioning, scales, population, generations, runs=runs
+        )
+        c = _scored(
+            scenario,
+            split,
+            None,
+            posterior.sets,
+            posterior.generations[-1].epsilon,
+            n,
+            allow_large,
+            runs,
+        )
     c.method = "ABC-SMC (pyabc.ABCSMC, sim.execution.smc)"
     c.generations = posterior.generations
     return c
@@ -269,12 +297,13 @@ def _scored(
     tolerance: float,
     n: int,
     allow_large: bool,
+    runs: SeriesRunner,
 ) -> Conditioning:
     """Hindcasts of n replicates before (each replicate its own prior draw) and after (the
     accepted sets, fresh shocks), on the conditioning observations and, with a split, the
     held-out ones."""
-    prior_run = run(scenario, replicates=n, progress=False, allow_large=allow_large)
-    after_run = run_conditioned(scenario, accepted, n, allow_large)
+    prior_run = runs(scenario, np.arange(n), allow_large=allow_large)
+    after_run = runs(scenario, np.arange(n), _cycled(accepted, n), allow_large)
     if prior is None:
         prior = parameter_draws(scenario, prior_run.replicate_ids)
         prior["distance"] = distances(prior_run.arrays, split.conditioning)
@@ -291,19 +320,31 @@ def _scored(
         c.held_out_before = Hindcast(prior_run, split.held_out, events=events)
         c.held_out_after = Hindcast(after_run, split.held_out, events=events)
         c.held_out_filtered = Hindcast(
-            continued(scenario, accepted, allow_large), split.held_out, events=events
+            continued(scenario, accepted, allow_large, runs), split.held_out, events=events
         )
     return c
 
 
-def continued(scenario: Scenario, accepted: pd.DataFrame, allow_large: bool = False) -> RunResult:
+def continued(
+    scenario: Scenario,
+    accepted: pd.DataFrame,
+    allow_large: bool = False,
+    runs: SeriesRunner | None = None,
+) -> RunResult:
     """The accepted runs again, each set on the replicate id (shock stream) it was accepted
-    with (accepted's index): the same paths to the split, bit for bit, and on past it."""
-    sets = accepted.drop(columns=["distance"], errors="ignore")
+    with (accepted's index): the same paths to the split, bit for bit, and on past it. runs:
+    the runner to use (default: every series, in this process)."""
+    sets = accepted.drop(columns=["distance"], errors="ignore").reset_index(drop=True)
     ids = accepted.index.to_numpy()
-    return run_parameter_sets(
-        scenario.with_overrides(replicates=len(sets)), sets.reset_index(drop=True), ids, allow_large
-    )
+    if runs is not None:
+        return runs(scenario, ids, sets, allow_large)
+    return run_parameter_sets(scenario.with_overrides(replicates=len(sets)), sets, ids, allow_large)
+
+
+def _cycled(accepted: pd.DataFrame, n: int) -> pd.DataFrame:
+    """n parameter sets from the accepted ones: replicate r takes set r mod len (in order)."""
+    sets = accepted.drop(columns=["distance"], errors="ignore").reset_index(drop=True)
+    return sets.iloc[np.arange(n) % len(sets)].reset_index(drop=True)
 
 
 def run_conditioned(
@@ -315,11 +356,9 @@ def run_conditioned(
     """Run a scenario on accepted parameter sets: replicate r takes set r mod n (in the order
     saved) and its own shocks; refused beyond the resource budget unless allow_large."""
     n = replicates or scenario.spec.replicates
-    sets = accepted.drop(columns=["distance"], errors="ignore").reset_index(drop=True)
     check_sets_budget(scenario, n, allow_large, f"run_conditioned({scenario.name})")
-    rows = sets.iloc[np.arange(n) % len(sets)].reset_index(drop=True)
     return run_parameter_sets(
-        scenario.with_overrides(replicates=n), rows, np.arange(n), allow_large
+        scenario.with_overrides(replicates=n), _cycled(accepted, n), np.arange(n), allow_large
     )
 
 

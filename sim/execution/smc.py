@@ -19,12 +19,12 @@ kernels and samplers (one core, several, Dask), installable beside this project'
 matplotlib 3.11 with a handful of small packages. pyabc calls the model once per particle (its
 issue #351: no vectorised `simulate_many`), and one replicate alone costs about as much as a
 batch of hundreds here, so RoundModel and round_sampler plug into pyabc's sampler interface to
-run a round of a population's particles as one batched run (sim.execution.uncertainty
-.run_parameter_sets), seeded and in a fixed order. The alternatives that take a whole
-population natively were weighed and not taken: ELFI 0.8.8 (batch simulators) pins
-matplotlib < 3.9 and imports GPy, so installing it would downgrade the project's plotting;
-sbi 0.27 (SMCABC with `simulation_batch_size`) needs torch, a CUDA build of several GB for
-Python 3.12 from PyPI.
+run a round of a population's particles as one batched run (sim.execution.series_runs: in
+chunks on the project's workers with `--workers`, or on a Dask cluster), seeded and in a fixed
+order. The alternatives that take a whole population natively were weighed and not taken:
+ELFI 0.8.8 (batch simulators) pins matplotlib < 3.9 and imports GPy, so installing it would
+downgrade the project's plotting; sbi 0.27 (SMCABC with `simulation_batch_size`) needs
+torch, a CUDA build of several GB for Python 3.12 from PyPI.
 
 Distance: conditioning.distances' normalised squared error (a miss by the observation's own
 uncertainty counts 1), so rejection and SMC compare like with like.
@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import require_extra
-from sim.execution.uncertainty import run_parameter_sets
+from sim.execution.series_runs import SeriesRunner
 from sim.results.hindcast import observed_ensemble
 from sim.scenario.observations import Observation
 from sim.scenario.scenario import Scenario
@@ -131,9 +131,15 @@ class RoundModel:
     rounds, each particle its own shock stream) and every slot finishes its particle.
     """
 
-    def __init__(self, scenario: Scenario, observations: list[Observation]) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        observations: list[Observation],
+        runs: SeriesRunner | None = None,
+    ) -> None:
         self.scenario = scenario
         self.observations = observations
+        self.runs = runs or SeriesRunner(o.series for o in observations)
         self.simulated = 0
         self._slot = threading.local()
         self._pending: list[dict[str, float] | None] = []
@@ -191,8 +197,7 @@ class RoundModel:
         try:
             sets = pd.DataFrame(self._pending)
             ids = np.arange(self.simulated, self.simulated + len(sets))
-            batch = self.scenario.with_overrides(replicates=len(sets))
-            result = run_parameter_sets(batch, sets, ids)
+            result = self.runs(self.scenario, ids, sets)
             self.simulated += len(sets)
             self._outputs = [
                 {**summary, REPLICATE: float(i)}
@@ -241,17 +246,19 @@ def smc_posterior(
     population: int = 200,
     generations: int = 5,
     min_acceptance: float = 0.02,
+    runs: SeriesRunner | None = None,
 ) -> SmcPosterior:
     """Run pyabc's ABC-SMC on the scenario's `uncertain:` parameters; stop after
     `generations` generations or when a generation accepts under `min_acceptance` of its
-    simulations. Seeded by the scenario's seed (pyabc draws from numpy's global stream,
+    simulations; runs: where the rounds run (default: this process). Seeded by the
+    scenario's seed (pyabc draws from numpy's global stream,
     which is restored afterwards)."""
     require_extra("smc", "condition --method smc")
     import pyabc
 
     uncertain = scenario.spec.uncertain or {}
     observed = {str(i): obs.value for i, obs in enumerate(observations)}
-    model = RoundModel(scenario, observations)
+    model = RoundModel(scenario, observations, runs)
     abc = pyabc.ABCSMC(
         model,
         prior_of(uncertain),

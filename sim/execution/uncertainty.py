@@ -35,13 +35,15 @@ def run_parameter_sets(
     sets: pd.DataFrame,
     replicate_ids: np.ndarray | None = None,
     allow_large: bool = False,
+    record: tuple[str, ...] | None = None,
 ) -> RunResult:
     """Run the scenario with row k of `sets` (columns: parameter paths) in replicate k.
 
     replicate_ids: the shock streams (default 0 .. len(sets) - 1; repeats allowed, so the
     same shocks can meet several parameter sets). Parameters of the scenario's `uncertain:`
     block not in `sets` are drawn as usual from each replicate's stream. Runs beyond the
-    resource budget are refused (sim.execution.budget) unless allow_large.
+    resource budget are refused (sim.execution.budget) unless allow_large. record: the series
+    to record (default all).
     """
     ids = np.arange(len(sets)) if replicate_ids is None else np.asarray(replicate_ids)
     if len(ids) != len(sets):
@@ -59,7 +61,7 @@ def run_parameter_sets(
         scenario = scenario.with_params(uncertain=None)  # drawn here; the sets override them
     for path in sets.columns:
         params.set_path(str(path), sets[path].to_numpy(dtype=float))
-    model = AllianceModel(scenario, replicate_ids=ids, params=params)
+    model = AllianceModel(scenario, replicate_ids=ids, params=params, record=record)
     while model.running:
         model.step()
     return RunResult(scenario, model.replicate_ids, model.release())

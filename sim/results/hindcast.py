@@ -213,17 +213,16 @@ def event_probability(occurred: np.ndarray) -> float:
 
 
 def event_scores(occurred: np.ndarray, happened: bool, base_rate: float) -> EventScore:
-    """Brier and log scores (scoringrules.brier_score, log_score) of the ensemble's
-    probability that the event happens (one flag per replicate) and of `base_rate`."""
-    import scoringrules
-
+    """Brier and log scores of the ensemble's probability that the event happens (one flag
+    per replicate) and of `base_rate`: (p - o)^2 and -log of the probability given to what
+    happened, as scoringrules' brier_score and log_score define them (tests/test_hindcast.py
+    checks them against scoringrules; importing it here would compile its numba kernels,
+    4-6 s, in every hindcast)."""
     probability = event_probability(occurred)
     outcome = int(bool(happened))
 
     def both(p: float) -> tuple[float, float]:
-        brier = scoringrules.brier_score(outcome, p, backend="numpy")
-        log = scoringrules.log_score(outcome, p, backend="numpy")
-        return float(brier), float(log)
+        return (p - outcome) ** 2, -float(np.log(p if outcome else 1.0 - p))
 
     brier, log = both(probability)
     brier_ref, log_ref = both(base_rate)

@@ -23,7 +23,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
-from matplotlib.ticker import Locator, NullLocator
+from matplotlib.ticker import Formatter, Locator, NullLocator
 
 from sim.actors import ACTORS, NAMES
 from sim.calendar import START
@@ -78,6 +78,13 @@ def scenario_color(k: int) -> str:
     return SCENARIO_COLORS[k % len(SCENARIO_COLORS)]
 
 
+def year_of(x: float | np.ndarray) -> np.ndarray:
+    """The calendar year of Matplotlib date numbers (days since its epoch), found with numpy:
+    mdates.num2date builds a datetime a number, which made most of a time axis's tick work."""
+    day = np.datetime64(mdates.get_epoch(), "D") + np.floor(x).astype(np.int64)
+    return day.astype("datetime64[Y]").astype(np.int64) + 1970
+
+
 class YearStarts(Locator):
     """Ticks on 1 January of every `step`-th year (years divisible by `step`) in view: the
     ticks of mdates.YearLocator(step), found with numpy instead of dateutil's rrule, which
@@ -91,11 +98,19 @@ class YearStarts(Locator):
         return self.tick_values(low, high)
 
     def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
-        first = mdates.num2date(vmin).year // self.step * self.step
-        last = mdates.num2date(vmax).year + 1
+        first = int(year_of(vmin)) // self.step * self.step
+        last = int(year_of(vmax)) + 1
         years = np.arange(first, last + 1, self.step)
         starts = (years - 1970).astype("datetime64[Y]").astype("datetime64[D]")
         return mdates.date2num(starts)
+
+
+class YearLabels(Formatter):
+    """'2026' at a tick on 1 January 2026: mdates.DateFormatter("%Y")'s labels, without a
+    datetime a label."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return str(year_of(x))
 
 
 YEAR_LABEL = 0.45
@@ -111,7 +126,7 @@ def date_axis(ax: Axes) -> None:
     step = next((s for s in (1, 2, 5) if years / s <= inches / YEAR_LABEL), 10)
     ax.xaxis.set_major_locator(YearStarts(step))
     ax.xaxis.set_minor_locator(YearStarts(1))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.xaxis.set_major_formatter(YearLabels())
     ax.grid(True, which="major")
 
 

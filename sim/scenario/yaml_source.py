@@ -274,7 +274,7 @@ def _construct(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int], pa
 
 def _scalar(node: yaml.Node, path: Path, key_path: KeyPath) -> Any:
     try:
-        return _Loader("").construct_object(node, deep=True)
+        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
         # e.g. date: 2025-02-30 (no such day), or a value PyYAML cannot build
         shown = node.value if isinstance(node.value, str) else ""

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
+from PIL import Image
 
 from sim import compare, load_scenario, run
 from sim.calendar import month_of
@@ -19,10 +20,12 @@ from sim.plots.briefing import save_briefing
 from sim.plots.common import (
     BAND_NOTE,
     COLORS,
+    SAVE_DPI,
     STYLE,
     YearLabels,
     YearStarts,
     month_date,
+    save_figures,
     scenario_events,
 )
 from sim.plots.explore import (
@@ -47,7 +50,13 @@ from sim.plots.labels import (
     share_interval_text,
     with_isolation_partition,
 )
-from sim.plots.runs import dashboard, fan_charts, outcome_shares, regime_split
+from sim.plots.runs import (
+    arms_race_curve,
+    dashboard,
+    fan_charts,
+    outcome_shares,
+    regime_split,
+)
 from sim.results.forced import FORCED_NOTE
 from sim.scenario.outcome_settings import OUTCOMES
 
@@ -305,3 +314,12 @@ def test_year_ticks_and_labels_are_matplotlib_s_own(low, high, step):
     assert np.array_equal(inside(ours), inside(theirs))
     labels = YearLabels().format_ticks(ours)
     assert labels == mdates.DateFormatter("%Y").format_ticks(ours)
+
+
+@pytest.mark.parametrize("draw", [dashboard, fan_charts, outcome_shares, arms_race_curve])
+def test_figures_laid_out_once_are_the_pixels_savefig_draws(draw, sanctions, tmp_path):
+    save_figures({"ours.png": draw(sanctions)}, tmp_path)
+    draw(sanctions).savefig(tmp_path / "savefig.png", dpi=SAVE_DPI)
+    ours, theirs = (np.asarray(Image.open(tmp_path / f)) for f in ("ours.png", "savefig.png"))
+    assert ours.shape == theirs.shape
+    assert np.array_equal(ours, theirs)

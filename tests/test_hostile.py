@@ -41,7 +41,7 @@ from sim.execution.jobs import Job, chunk_of, execute
 from sim.files import lock_folder
 from sim.results.parts import part_path, read_runs
 from sim.scenario.parameters import ACTOR_PARAMS, WORLD_PARAMS
-from sim.scenario.yaml_source import MAX_BYTES
+from sim.scenario.yaml_source import MAX_BYTES, read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -917,6 +917,50 @@ def test_random_yaml_punctuation_is_valid_or_one_clean_error(text, tmp_path, cap
     path = tmp_path / "punct.yaml"
     path.write_text(text)
     check_file(path, capsys)
+
+
+def read_both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """read_yaml(path) through libyaml and through PyYAML's own parser: each the document's
+    (data, lines) or the error's text."""
+
+    def read() -> object:
+        try:
+            doc = read_yaml(path)
+        except ScenarioError as error:
+            return str(error)
+        return doc.data, doc.lines
+
+    fast = read()
+    with monkeypatch.context() as m:
+        m.setattr(yaml, "__with_libyaml__", False)
+        return fast, read()
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
+@pytest.mark.parametrize(
+    "path", sorted([*ROOT.glob("scenarios/**/*.yaml"), *ROOT.glob("observations/*.yaml")])
+)
+def test_libyaml_reads_every_shipped_file_as_pyyaml_does(path, monkeypatch):
+    fast, pure = read_both_ways(path, monkeypatch)
+    assert fast == pure
+    assert not isinstance(fast, str), fast
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
+@pytest.mark.parametrize("case", sorted(HOSTILE_YAML))
+def test_libyaml_refuses_hostile_yaml_with_pyyaml_s_message(case, write, monkeypatch):
+    fast, pure = read_both_ways(write("hostile.yaml", HOSTILE_YAML[case][0]), monkeypatch)
+    assert fast == pure
+
+
+@given(text=st.text(alphabet="{}[]&*!<>:-,|'\"#%@` \n\tab1.?~=\x85\u2028", max_size=80))
+@FAST
+def test_libyaml_and_pyyaml_read_random_punctuation_alike(text, tmp_path_factory):
+    path = tmp_path_factory.mktemp("punct") / "punct.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, pure = read_both_ways(path, monkeypatch)
+    assert fast == pure
 
 
 NUMERIC = [(n, p) for n, p in WORLD_PARAMS.items()] + [

@@ -12,11 +12,22 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
+from PIL import Image
 
 from sim import compare, load_scenario, run
 from sim.calendar import month_of
 from sim.plots.briefing import save_briefing
-from sim.plots.common import BAND_NOTE, COLORS, STYLE, month_date, scenario_events
+from sim.plots.common import (
+    BAND_NOTE,
+    COLORS,
+    SAVE_DPI,
+    STYLE,
+    YearLabels,
+    YearStarts,
+    month_date,
+    save_figures,
+    scenario_events,
+)
 from sim.plots.explore import (
     compare_differences,
     compare_fans,
@@ -39,7 +50,13 @@ from sim.plots.labels import (
     share_interval_text,
     with_isolation_partition,
 )
-from sim.plots.runs import dashboard, fan_charts, outcome_shares, regime_split
+from sim.plots.runs import (
+    arms_race_curve,
+    dashboard,
+    fan_charts,
+    outcome_shares,
+    regime_split,
+)
 from sim.results.forced import FORCED_NOTE
 from sim.scenario.outcome_settings import OUTCOMES
 
@@ -283,3 +300,26 @@ def test_the_isolation_outcomes_share_a_row_of_small_multiples():
     assert cells[start : start + 3] == ["isolation_holds", "isolation_fails", "never_isolated"]
     assert [c for c in cells if c] == list(OUTCOMES)
     assert partition_on_one_row(["war", "de_escalation"], 3) == ["war", "de_escalation"]
+
+
+@pytest.mark.parametrize(
+    ("low", "high"), [("2024-05-17", "2035-07-14"), ("1999-12-31", "2061-01-01")]
+)
+@pytest.mark.parametrize("step", [1, 2, 5, 10])
+def test_year_ticks_and_labels_are_matplotlib_s_own(low, high, step):
+    vmin, vmax = mdates.date2num(np.datetime64(low)), mdates.date2num(np.datetime64(high))
+    ours = YearStarts(step).tick_values(vmin, vmax)
+    theirs = mdates.YearLocator(step).tick_values(mdates.num2date(vmin), mdates.num2date(vmax))
+    inside = lambda ticks: ticks[(ticks >= vmin) & (ticks <= vmax)]  # noqa: E731
+    assert np.array_equal(inside(ours), inside(theirs))
+    labels = YearLabels().format_ticks(ours)
+    assert labels == mdates.DateFormatter("%Y").format_ticks(ours)
+
+
+@pytest.mark.parametrize("draw", [dashboard, fan_charts, outcome_shares, arms_race_curve])
+def test_figures_laid_out_once_are_the_pixels_savefig_draws(draw, sanctions, tmp_path):
+    save_figures({"ours.png": draw(sanctions)}, tmp_path)
+    draw(sanctions).savefig(tmp_path / "savefig.png", dpi=SAVE_DPI)
+    ours, theirs = (np.asarray(Image.open(tmp_path / f)) for f in ("ours.png", "savefig.png"))
+    assert ours.shape == theirs.shape
+    assert np.array_equal(ours, theirs)

@@ -13,6 +13,7 @@ from sim.errors import ScenarioError
 from sim.execution.conditioning import condition, read_accepted, run_conditioned
 from sim.execution.uncertainty import parameter_draws, variance_decomposition
 from sim.model.model import AllianceModel
+from sim.model.uncertainty import triangular_ppf
 from sim.results.hindcast import observed_ensemble
 from sim.scenario.observations import Observation
 from sim.scenario.uncertain import assumption_ranges
@@ -186,3 +187,24 @@ def test_a_chunked_run_draws_the_same_parameters_as_run(scenario, batch, tmp_pat
     expected = batch.outcomes.reset_index(drop=True)
     for column in ("regional_spending_growth", "armed_clash", "final_lifeline_index"):
         assert np.array_equal(runs[column].to_numpy(), expected[column].to_numpy()), column
+
+
+@pytest.mark.parametrize(
+    ("c", "loc", "scale"),
+    [
+        (0.0, 0.0, 1.0),
+        (1.0, -0.01, 0.09),
+        (0.5, 0.02, 0.08),
+        (0.6111, -0.01, 0.09),
+        (1 / 3, 1.0, 2.0),
+    ],
+)
+def test_triangular_quantiles_match_scipy_bit_for_bit(c, loc, scale):
+    from scipy import special, stats
+
+    rng = np.random.default_rng(7)
+    q = np.concatenate(
+        [special.ndtr(rng.standard_normal(100_000) * 3), [0.0, 1.0, 5e-324, 1 - 2**-53, c]]
+    )
+    ours = triangular_ppf(q, c, np.float64(loc), np.float64(scale))
+    assert ours.tobytes() == stats.triang.ppf(q, c, loc=loc, scale=scale).tobytes()

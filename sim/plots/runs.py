@@ -398,15 +398,24 @@ def save_all(
 ) -> list[str]:
     """Write the run's PNGs into `folder`; fan charts only when there are replicates.
 
-    The dashboard, the costliest, is drawn in a forked child (sim.plots.alongside) while
-    this process runs `alongside()` (writing the run's other files) and draws the rest.
+    The dashboard, the costliest, and the arms-race curve are drawn in a forked child
+    (sim.plots.alongside) while this process runs `alongside()` (writing the run's other
+    files) and draws the outcome shares and the fan charts: the two halves take about as long.
     """
-    with drawn_alongside(lambda: save_figures({"dashboard.png": dashboard(result)}, folder)):
+    in_child: dict[str, Callable[[RunResult], Figure]] = {"dashboard.png": dashboard}
+    if "spending" in result.arrays:
+        in_child["arms_race_thresholds.png"] = arms_race_curve
+    here: dict[str, Callable[[RunResult], Figure]] = {"outcomes.png": outcome_shares}
+    if result.replicates > 1:
+        here["fan_charts.png"] = fan_charts
+    with drawn_alongside(lambda: save_figures(drawn(in_child, result), folder)):
         alongside()
-        figures = {"outcomes.png": outcome_shares(result)}
-        if "spending" in result.arrays:
-            figures["arms_race_thresholds.png"] = arms_race_curve(result)
-        if result.replicates > 1:
-            figures["fan_charts.png"] = fan_charts(result)
-        save_figures(figures, folder)
-    return ["dashboard.png", *figures]
+        save_figures(drawn(here, result), folder)
+    return [*in_child, *here]
+
+
+def drawn(
+    figures: dict[str, Callable[[RunResult], Figure]], result: RunResult
+) -> dict[str, Figure]:
+    """Each figure drawn from the run, by its file name."""
+    return {name: draw(result) for name, draw in figures.items()}

@@ -51,17 +51,13 @@ def run_parameter_sets(
     check_sets_budget(scenario, len(ids), allow_large, f"run_parameter_sets({scenario.name})")
     params = Params.from_scenario(scenario, len(ids))
     apply_ensemble(params, scenario, ids)  # the scenario's conditioned sets, then the draws
+    shocks = Shocks(scenario.spec.seed, ids, scenario.spec.horizon_months)  # drawn once
     if scenario.spec.uncertain:
-        # the static draws only: the month shocks Shocks pre-draws (about 500 bytes a
-        # run-month) are freed at once, not held beside the model's own while it runs
-        static = Shocks(scenario.spec.seed, ids, scenario.spec.horizon_months).static_normal(
-            "uncertain"
-        )
-        apply_uncertain(params, scenario.spec.uncertain, static)
+        apply_uncertain(params, scenario.spec.uncertain, shocks.static_normal("uncertain"))
         scenario = scenario.with_params(uncertain=None)  # drawn here; the sets override them
     for path in sets.columns:
         params.set_path(str(path), sets[path].to_numpy(dtype=float))
-    model = AllianceModel(scenario, replicate_ids=ids, params=params, record=record)
+    model = AllianceModel(scenario, replicate_ids=ids, params=params, record=record, shocks=shocks)
     while model.running:
         model.step()
     return RunResult(scenario, model.replicate_ids, model.release())

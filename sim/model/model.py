@@ -39,6 +39,8 @@ class AllianceModel(mesa.Model):
             scenario's conditioned sets already in them (apply_ensemble), so the caller's
             own values can override those.
         record: names of the series to record (default all; see sim.model.recording).
+        shocks: the replicates' streams, already drawn (Shocks(seed, replicate_ids, months));
+            drawn here when not given.
 
     Every draw comes from the replicates' own streams (`shocks_now`); Mesa's shared
     `model.random` and `model.rng` refuse to draw, since one draw from them would make a
@@ -51,6 +53,7 @@ class AllianceModel(mesa.Model):
         replicate_ids: np.ndarray | None = None,
         params: Params | None = None,
         record: tuple[str, ...] | None = None,
+        shocks: Shocks | None = None,
     ) -> None:
         spec = scenario.spec
         prepare()  # a stale cache of the compiled rules is dropped; a first compile is announced
@@ -65,7 +68,9 @@ class AllianceModel(mesa.Model):
             params = Params.from_scenario(scenario, len(self.replicate_ids))
             apply_ensemble(params, scenario, self.replicate_ids)
         self.params = params
-        self.shocks = Shocks(spec.seed, self.replicate_ids, self.months)
+        if shocks is None:
+            shocks = Shocks(spec.seed, self.replicate_ids, self.months)
+        self.shocks = shocks
         if spec.uncertain:  # each replicate's own parameter draws (issue 8), given params or not
             apply_uncertain(self.params, spec.uncertain, self.shocks.static_normal("uncertain"))
         self.switches = Switches(**spec.mechanisms.model_dump())

@@ -41,10 +41,18 @@ class SeriesChunk:
 
 
 def run_series_chunk(chunk: SeriesChunk) -> dict[str, np.ndarray]:
-    """Run a chunk as one batched model; its recorded series (months + 1, ids, width)."""
+    """Run a chunk (in a worker) as one batched model; its recorded series."""
     scenario = scenario_from_json(chunk.scenario_json)
-    batch = scenario.with_overrides(replicates=len(chunk.ids))
-    return run_parameter_sets(batch, chunk.sets, chunk.ids, True, record=chunk.series).arrays
+    return batch_series(scenario, chunk.ids, chunk.sets, chunk.series)
+
+
+def batch_series(
+    scenario: Scenario, ids: np.ndarray, sets: pd.DataFrame, series: tuple[str, ...]
+) -> dict[str, np.ndarray]:
+    """Replicates `ids` on `sets` as one batched model, recording `series` only, each
+    (months + 1, len(ids), width); the budget is the caller's to check."""
+    batch = scenario.with_overrides(replicates=len(ids))
+    return run_parameter_sets(batch, sets, ids, True, record=series).arrays
 
 
 class SeriesRunner:
@@ -71,9 +79,7 @@ class SeriesRunner:
         size = self._chunk_size(len(ids))
         starts = range(0, len(ids), size)
         if self.pool is None or len(starts) == 1:
-            batch = scenario.with_overrides(replicates=len(ids))
-            arrays = run_parameter_sets(batch, sets, ids, True, record=self.series).arrays
-            return RunResult(scenario, ids, arrays)
+            return RunResult(scenario, ids, batch_series(scenario, ids, sets, self.series))
         text = scenario.spec.model_dump_json()
         futures = [
             self.pool.executor.submit(

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from sim.errors import ScenarioError, UserError
+from sim.scenario.data import SAFE_LOADER
 
 KeyPath = tuple[str | int, ...]
 
@@ -39,7 +40,7 @@ class _Loader(yaml.SafeLoader):
     """PyYAML's safe loader, reading 1e-3 as a number (YAML 1.2) rather than as text."""
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _FastLoader(SAFE_LOADER):  # type: ignore[misc,valid-type]
     """The same loader on libyaml's parser (about 20x faster), used where PyYAML has it."""
 
 

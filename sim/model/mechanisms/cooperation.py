@@ -99,13 +99,13 @@ def munitions_for_war(r, w, p, s):
     docs/research/transfers_and_trade.md). Russia pays munitions_price per million rounds
     (L5 "access to Russian ... know-how" is part of the price).
     """
-    shocks = w.transfer_shock
+    log_factor = w.transfer_shock  # (R, 2): munitions, losses
     normal = s.normals[r, TRANSFER_SHOCKS]
-    shocks[r, 0] = random_walk_step(shocks[r, 0], p.munitions_noise[r, DPRK], normal)
+    log_factor[r, 0] = random_walk_step(log_factor[r, 0], p.munitions_noise[r, DPRK], normal)
     normal = s.normals[r, TRANSFER_SHOCKS + 1]
-    shocks[r, 1] = random_walk_step(shocks[r, 1], p.loss_noise[r, DPRK], normal)
+    log_factor[r, 1] = random_walk_step(log_factor[r, 1], p.loss_noise[r, DPRK], normal)
     demand = w.war_intensity[r] * w.war_demand[r] * w.capacity[r]
-    wanted = p.munitions[r, DPRK] * demand * w.transfer_draw[r, 1] * np.exp(shocks[r, 0])
+    wanted = p.munitions[r, DPRK] * demand * w.transfer_draw[r, 1] * np.exp(log_factor[r, 0])
     produced = p.munitions_capacity[r, DPRK]
     if w.munitions_stock[r] > 0.0:
         delivered = wanted
@@ -113,7 +113,7 @@ def munitions_for_war(r, w, p, s):
         delivered = wanted if (wanted < produced or wanted != wanted) else produced
     w.munitions[r] = delivered
     w.munitions_stock[r] = at_least(w.munitions_stock[r] + DT * (produced - delivered), 0.0)
-    loss_rate = p.troop_losses[r, DPRK] * w.transfer_draw[r, 3] * np.exp(shocks[r, 1])
+    loss_rate = p.troop_losses[r, DPRK] * w.transfer_draw[r, 3] * np.exp(log_factor[r, 1])
     deaths = DT * loss_rate * w.troops[r]
     target = p.troops[r, DPRK] * demand * w.transfer_draw[r, 2]
     move = DT * p.deployment_speed[r, DPRK] * (target - w.troops[r]) - deaths

@@ -126,6 +126,8 @@ def create_world(
         sanctions=sanctions,
         access=access,
         trade_outside=initial.trade_outside,
+        coalition_trade=float(bloc_trade[:, SANCTIONER_IDX].sum()),
+        coalition_ties=float(bloc_ties[:, SANCTIONER_IDX].sum()),
         dependence=access / initial.gdp[BLOC_IDX],
         support=initial.support,
         rival_tension=initial.tension[BLOC_IDX][:, RIVAL_IDX].mean(axis=1),

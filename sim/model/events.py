@@ -31,11 +31,15 @@ class Timeline:
             for path, value in (event.set or {}).items():
                 params.set_path(path, value)
 
-    def trigger_steps(self, month: int, w: World, p: Params, shocks: Month) -> None:
-        """Apply this month's `trigger:` events, after the month's own mechanisms."""
+    def trigger_steps(self, month: int, w: World, p: Params, shocks: Month) -> bool:
+        """Apply this month's `trigger:` events, after the month's own mechanisms; whether
+        any was applied."""
+        triggered = False
         for event in self.by_month.get(month, ()):
             if event.trigger is not None:
                 _trigger(event, w, p, shocks)
+                triggered = True
+        return triggered
 
 
 def _trigger(event: EventSpec, w: World, p: Params, shocks: Month) -> None:

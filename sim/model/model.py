@@ -10,12 +10,11 @@ from sim.model.calibration import create_world
 from sim.model.events import Timeline
 from sim.model.mechanisms.budgets import scratch
 from sim.model.mechanisms.cache import prepare
-from sim.model.mechanisms.finite import first_non_finite
 from sim.model.mechanisms.month import month_step
 from sim.model.params import Params
 from sim.model.randomness import Month, ReplicateStreamsOnly, Shocks
 from sim.model.recording import Recorder
-from sim.model.state import Settings, Switches, WorldArrays
+from sim.model.state import Settings, Switches, WorldArrays, packed
 from sim.model.uncertainty import apply_ensemble, apply_uncertain
 from sim.scenario.initial import initial_state
 from sim.scenario.scenario import Scenario
@@ -75,7 +74,7 @@ class AllianceModel(mesa.Model):
             apply_uncertain(self.params, spec.uncertain, self.shocks.static_normal("uncertain"))
         self.switches = Switches(**spec.mechanisms.model_dump())
         self.settings = Settings(int(spec.substeps))
-        self.world, self.reference = create_world(
+        world, self.reference = create_world(
             initial_state(scenario),
             self.params,
             self.shocks.transfer_normals(),
@@ -83,6 +82,7 @@ class AllianceModel(mesa.Model):
             present=spec.present_month,
             plans=self.switch("budget_plans"),
         )
+        self.world, self._floats = packed(world)  # a replicate's state side by side
         self._reference = self.reference.arrays()  # as the compiled month takes it
         self._scratch = scratch()
         self.shocks_now: Month = self.shocks.month(1)
@@ -113,7 +113,7 @@ class AllianceModel(mesa.Model):
         """One month: events, the pact's capacity and implementation, decisions, the responses
         to the pact (US-DPRK talks, Russia's presence, the EU's security response), then the
         article's other steps in order."""
-        # an overflow ends the run with a clear error (_check_finite), not a warning
+        # an overflow ends the run with a clear error (_stop_non_finite), not a warning
         with np.errstate(over="ignore", invalid="ignore"):
             self._step()
 
@@ -121,7 +121,7 @@ class AllianceModel(mesa.Model):
         month = self.steps  # Mesa counts steps from 1
         self.shocks_now = self.shocks.month(month)
         self.timeline.set_parameters(month, self.params)
-        month_step(
+        finite = month_step(
             self.world.arrays(),
             self.params.arrays(),
             self._reference,
@@ -130,30 +130,40 @@ class AllianceModel(mesa.Model):
             month,
             self.settings,
             self._scratch,
+            self._floats,
+            self.recorder.values[month],
+            self.recorder.at,
         )
-        self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now)
-        self._check_finite(month)
-        self.recorder.record(month, self.world, self.reference)
+        if self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now):
+            finite = finite and bool(np.isfinite(self._floats).all())  # forced steps ran
+            self.recorder.record(month, self.world, self.reference)
+        if not finite:
+            self._stop_non_finite(month)
         self.running = month < self.months
 
-    def _check_finite(self, month: int) -> None:
-        """Stop the run, with a ScenarioError, as soon as any state is NaN or infinite: a
-        scenario pushed past what the model computes soundly (spending compounding over
-        centuries, say) must never hand a NaN to a result."""
-        field, row = first_non_finite(self.world.arrays())
-        if field >= 0:
-            name = WorldArrays._fields[field]
-            path, line = self.sim_scenario.provenance.get(
-                ("horizon_months",), (self.sim_scenario.path or "<scenario>", None)
-            )
-            year, month_of_year = divmod(START.month - 1 + month, 12)
-            raise ScenarioError(
-                path,
-                line,
-                "horizon_months",
-                f"the model's state ({name}) stopped being a finite number at month "
-                f"{month} ({START.year + year}-{month_of_year + 1:02d}) in replicate "
-                f"{int(self.replicate_ids[row])}: this scenario runs past what the model "
-                "computes soundly; shorten the horizon or soften the parameters that "
-                "drive the growth",
-            )
+    def _stop_non_finite(self, month: int) -> None:
+        """Stop the run with a ScenarioError naming the first World array (in World's order)
+        that is NaN or infinite, and its first such replicate: a scenario pushed past what
+        the model computes soundly (spending compounding over centuries, say) must never
+        hand a NaN to a result."""
+        for name, values in zip(WorldArrays._fields, self.world.arrays(), strict=True):
+            bad = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+            if bad.any():
+                self._refuse(month, name, int(self.replicate_ids[np.argmax(bad)]))
+        raise AssertionError("the month's state check failed on a finite state")
+
+    def _refuse(self, month: int, name: str, replicate: int) -> None:
+        path, line = self.sim_scenario.provenance.get(
+            ("horizon_months",), (self.sim_scenario.path or "<scenario>", None)
+        )
+        year, month_of_year = divmod(START.month - 1 + month, 12)
+        raise ScenarioError(
+            path,
+            line,
+            "horizon_months",
+            f"the model's state ({name}) stopped being a finite number at month "
+            f"{month} ({START.year + year}-{month_of_year + 1:02d}) in replicate "
+            f"{replicate}: this scenario runs past what the model "
+            "computes soundly; shorten the horizon or soften the parameters that "
+            "drive the growth",
+        )

@@ -44,8 +44,8 @@ def main() -> int:
     prepare()  # says that the rules are about to be compiled, and where they are cached
     scenario = scenario_from_json('{"name": "warmup"}')
     if cached():
-        # the compiled streams and sums (sim.model.streams, sim.model.sums) are cached beside
-        # the model, not with the month: building a model compiles them if they are not
+        # the compiled streams (sim.model.streams) are cached beside the model, not with the
+        # month: building a model compiles them if they are not
         AllianceModel(scenario.with_params(horizon_months=1), replicate_ids=np.arange(1))
         print(f"the model's rules are compiled for {target()} already ({cache_folder()})")
         return 0

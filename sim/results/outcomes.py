@@ -219,7 +219,7 @@ def isolation(
 
     L25: the West seeks to isolate Pyongyang and Moscow; L8: evasion through each other and
     China. The bloc is isolated when its isolation index (trade and ties with the sanctioning
-    coalition, 2024 = 1; sim.model.state.isolation_index) falls to isolation_threshold.
+    coalition, 2024 = 1; sim.model.mechanisms.record.isolation_index) falls to isolation_threshold.
     Holds: it was isolated and its lifeline (all trade, evasion routes and each other
     included, 2024 = 1) ends, averaged over the final window, below lifeline_restored.
     Fails: it was isolated, but evasion restored the lifeline. Never isolated: the index

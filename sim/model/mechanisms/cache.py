@@ -23,11 +23,14 @@ from sim.model.mechanisms.month import month_step
 SOURCES = tuple(sorted(Path(__file__).parent.glob("*.py")))
 """The files whose compiled code depends on each other (rules, helpers, drivers)."""
 
+LAYOUT = Path(__file__).parent.parent / "state.py"
+"""The state's layout (state.packed), which the compiled month's array types follow."""
+
 
 def fingerprint() -> str:
-    """A digest of the rules' sources and numba's version."""
+    """A digest of the rules' sources, the state's layout and numba's version."""
     digest = hashlib.sha256(numba.__version__.encode())
-    for path in SOURCES:
+    for path in (*SOURCES, LAYOUT):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

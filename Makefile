@@ -58,10 +58,10 @@ run: $(STAMP)
 GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL \
 	AVX512_ICL AVX512_SPR X86_V4" NUMBA_CPU_NAME=generic
 
-# The month (and the streams and sums compiled beside it) for this CPU and for a generic one
-# before the tests load them (again after a rule changed: the cache of older rules is dropped).
+# The month (and the streams compiled beside it) for this CPU and for a generic one before the
+# tests load them (again after a rule or the state's layout changed: the older cache is dropped).
 $(VENV)/.compiled: $(VENV)/.extra-test $(wildcard sim/model/mechanisms/*.py) sim/model/streams.py \
-		sim/model/sums.py
+		sim/model/state.py
 	$(PY) -m sim.model.warmup
 	@echo "and for a generic x86-64 CPU, for the golden test's variant:"
 	$(GENERIC_CPU) $(PY) -m sim.model.warmup

@@ -241,8 +241,7 @@ def model_months(scenario: Scenario) -> tuple[float, float, dict[str, np.ndarray
     record's pages touched before the clock starts; also the seconds of that set-up."""
     start = time.perf_counter()
     model = AllianceModel(scenario)
-    for array in model.recorder.arrays.values():
-        array.fill(0.0)  # first touch before the clock, as the reference's record
+    model.recorder.values.fill(0.0)  # first touch before the clock, as the reference's record
     setup = time.perf_counter() - start
     start = time.perf_counter()
     for _ in range(scenario.spec.horizon_months):

@@ -92,7 +92,7 @@ class AllianceModel(mesa.Model):
         if not self.switch("pact_implementation"):
             self.world.implementation[:] = 1.0  # the treaty's channels at full from the start
         self.recorder = Recorder(self.months, len(self.replicate_ids), record)
-        self.recorder.record(0, self.world, self.reference)
+        self.recorder.record(0, self.world, self._reference)
 
     def release(self) -> dict[str, np.ndarray]:
         """Hand over the recorded arrays and drop the run's state.
@@ -136,7 +136,7 @@ class AllianceModel(mesa.Model):
         )
         if self.timeline.trigger_steps(month, self.world, self.params, self.shocks_now):
             finite = finite and bool(np.isfinite(self._floats).all())  # forced steps ran
-            self.recorder.record(month, self.world, self.reference)
+            self.recorder.record(month, self.world, self._reference)
         if not finite:
             self._stop_non_finite(month)
         self.running = month < self.months

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.actors import ACTORS, BLOC
 from sim.model.mechanisms.record import RECORDED, record_month
-from sim.model.state import Reference, World
+from sim.model.state import ReferenceArrays, World
 
 
 @dataclass(frozen=True)
@@ -113,20 +113,18 @@ class Recorder:
     def __init__(self, months: int, replicates: int, names: tuple[str, ...] | None = None) -> None:
         self.series = [s for s in SERIES if names is None or s.name in names]
         self.at = np.full(len(SERIES), -1, dtype=np.int64)  # where each series starts, -1: not
-        width = 0
+        self.values = np.empty((months + 1, replicates, sum(len(s.columns) for s in self.series)))
+        self.arrays: dict[str, np.ndarray] = {}
+        start = 0
         for s in self.series:
-            self.at[SERIES.index(s)] = width
-            width += len(s.columns)
-        self.values = np.empty((months + 1, replicates, width))
-        self.arrays = {}
-        for s in self.series:
-            start = self.at[SERIES.index(s)]
+            self.at[SERIES.index(s)] = start
             self.arrays[s.name] = self.values[:, :, start : start + len(s.columns)]
+            start += len(s.columns)
 
-    def record(self, month: int, world: World, reference: Reference) -> None:
+    def record(self, month: int, world: World, reference: ReferenceArrays) -> None:
         """Record every replicate's month (the month's own loop records as it goes:
         month.month_step; this is for June 2024 and after a month's forced steps)."""
-        record_month(world.arrays(), reference.arrays(), self.values[month], self.at)
+        record_month(world.arrays(), reference, self.values[month], self.at)
 
 
 assert tuple(s.name for s in SERIES) == RECORDED, "SERIES must follow record.RECORDED's order"

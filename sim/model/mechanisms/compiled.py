@@ -41,9 +41,3 @@ only reads and writes the arrays it is given and allocates none (scratch space c
 budgets.Scratch): counting references to the ~130 arrays of the state's named tuples on
 every access cost about 45 us a replicate-month, and passing the tuples to a call that is
 not inlined about 1.5 us more, against about 2 us for the month itself."""
-
-counted: Callable[[Callable[..., Any]], Any] = numba.njit(
-    cache=True, nogil=True, error_model="numpy"
-)
-"""Compile a function that needs numba's reference counting (one that makes array views): the
-finite-state check, called once a month, not per replicate."""

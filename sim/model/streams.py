@@ -21,6 +21,8 @@ from numba.np.random._constants import (
     ziggurat_nor_r,
 )
 
+from sim.model.mechanisms.maths import exp, log1p
+
 compiled = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 _U = np.uint64
@@ -148,15 +150,15 @@ def _standard_normal(state):
             return x
         if idx == 0:
             while True:
-                xx = -ziggurat_nor_inv_r * np.log1p(-_next_double(state))
-                yy = -np.log1p(-_next_double(state))
+                xx = -ziggurat_nor_inv_r * log1p(-_next_double(state))
+                yy = -log1p(-_next_double(state))
                 if yy + yy > xx * xx:
                     if (rabs >> _U(8)) & _U(1):
                         return -(ziggurat_nor_r + xx)
                     return ziggurat_nor_r + xx
-        elif (fi_double[idx - _U(1)] - fi_double[idx]) * _next_double(state) + fi_double[
-            idx
-        ] < np.exp(-0.5 * x * x):
+        elif (fi_double[idx - _U(1)] - fi_double[idx]) * _next_double(state) + fi_double[idx] < exp(
+            -0.5 * x * x
+        ):
             return x
 
 

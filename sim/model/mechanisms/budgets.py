@@ -11,6 +11,7 @@ import numpy as np
 from sim.actors import BLOC_IDX, DPRK, JAPAN, N_ACTORS, ROK, RUSSIA, USA
 from sim.calendar import DT, START
 from sim.model.mechanisms.compiled import rule
+from sim.model.mechanisms.maths import exp, expm1, log, log1p
 from sim.model.randomness import SPENDING_SHOCKS
 
 SQRT_DT = float(np.sqrt(DT))
@@ -101,15 +102,15 @@ def budget_plan(r, w, p, ref, month):
         else:  # np.log1p(np.nan_to_num(growth))
             growth = LARGEST if growth == np.inf else growth
             growth = -LARGEST if growth == -np.inf else growth
-            planned = np.log1p(growth)
+            planned = log1p(growth)
         y = p.plan_years[r, j]
         within = years if years < y else y  # np.minimum(years, y), NaN kept
         after = years - within
         log_path = planned * within + trend * after
         tau = p.plan_taper[r, j]
         if tau > 0.0 and after > 0.0 and y > 0.0:  # a plan of no years has nothing to fade
-            log_path = log_path - (planned - trend) * tau * np.expm1(-after / tau)
-        course = ref.spending[j] * np.exp(log_path)
+            log_path = log_path - (planned - trend) * tau * expm1(-after / tau)
+        course = ref.spending[j] * exp(log_path)
         enacted = ref.enacted_budgets[r, year, j] if 0 <= year < enacted_years else np.nan
         if enacted == enacted and course > 0.0:  # the year's enacted budget: the new base
             w.plan_base[r, j] = enacted * ref.spending[j] / course
@@ -226,7 +227,7 @@ def _update_trend(r, w, before):
     this month's spending (`before`, (N,), and w.spending[r]) is not positive."""
     for j in range(N_ACTORS):
         x, last = w.spending[r, j], before[j]
-        monthly = np.log(x / last if (last > 0.0) and (x > 0.0) else 1.0)
+        monthly = log(x / last if (last > 0.0) and (x > 0.0) else 1.0)
         trend = w.spending_trend[r, j]
         w.spending_trend[r, j] = trend + DT * (monthly / DT - trend)
 

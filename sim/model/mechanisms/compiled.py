@@ -18,8 +18,8 @@ compiles them once after installing (`python -m sim.model.warmup`).
 Debugging: `NUMBA_DISABLE_JIT=1` runs every rule and driver as plain Python (slowly, the
 same arithmetic), and `some_rule.py_func` is any rule uncompiled. No fast-math and no fused
 multiply-add (numba's defaults), so results are the same bits on a given machine whatever
-the batch; transcendental functions come from the C library, which may differ in the last
-bit between machines (README, Reproducibility).
+the batch; transcendental functions come from the C library, compiled or not (`maths.py`),
+and may differ in the last bit between machines (README, Reproducibility).
 
 numba's disk cache does not notice when a rule in another file that a cached driver calls
 has changed; `cache.prepare()` removes this package's cache when any of its sources changed

@@ -6,12 +6,11 @@ reads the world's arrays `w` (World.arrays()), the parameters `p` (Params.arrays
 2024's values `ref` (Reference.arrays()), and writes the world's arrays in place.
 """
 
-import numpy as np
-
 from sim.actors import BLOC_DPRK, BLOC_RUSSIA, DPRK, PENINSULA_IDX, RUSSIA
 from sim.calendar import DT
 from sim.model.mechanisms.common import at_least, clip, random_walk_step
 from sim.model.mechanisms.compiled import rule
+from sim.model.mechanisms.maths import exp
 from sim.model.randomness import TRANSFER_SHOCKS
 
 _PENINSULA = tuple(PENINSULA_IDX)  # a tuple: numba freezes it as a constant
@@ -105,7 +104,7 @@ def munitions_for_war(r, w, p, s):
     normal = s.normals[r, TRANSFER_SHOCKS + 1]
     log_factor[r, 1] = random_walk_step(log_factor[r, 1], p.loss_noise[r, DPRK], normal)
     demand = w.war_intensity[r] * w.war_demand[r] * w.capacity[r]
-    wanted = p.munitions[r, DPRK] * demand * w.transfer_draw[r, 1] * np.exp(log_factor[r, 0])
+    wanted = p.munitions[r, DPRK] * demand * w.transfer_draw[r, 1] * exp(log_factor[r, 0])
     produced = p.munitions_capacity[r, DPRK]
     if w.munitions_stock[r] > 0.0:
         delivered = wanted
@@ -113,7 +112,7 @@ def munitions_for_war(r, w, p, s):
         delivered = wanted if (wanted < produced or wanted != wanted) else produced
     w.munitions[r] = delivered
     w.munitions_stock[r] = at_least(w.munitions_stock[r] + DT * (produced - delivered), 0.0)
-    loss_rate = p.troop_losses[r, DPRK] * w.transfer_draw[r, 3] * np.exp(log_factor[r, 1])
+    loss_rate = p.troop_losses[r, DPRK] * w.transfer_draw[r, 3] * exp(log_factor[r, 1])
     deaths = DT * loss_rate * w.troops[r]
     target = p.troops[r, DPRK] * demand * w.transfer_draw[r, 2]
     move = DT * p.deployment_speed[r, DPRK] * (target - w.troops[r]) - deaths

@@ -5,12 +5,11 @@ Each rule is compiled (sim.model.mechanisms.compiled) and acts on one replicate 
 
 import math
 
-import numpy as np
-
 from sim.actors import BLOC_DPRK, BLOC_IDX, BLOC_RUSSIA, DPRK, N_ACTORS, RIVAL_IDX, RUSSIA
 from sim.calendar import DT
 from sim.model.mechanisms.common import at_least
 from sim.model.mechanisms.compiled import rule
+from sim.model.mechanisms.maths import exp, expm1
 from sim.model.randomness import GDP_SHOCKS, LEADERSHIP_DRAW
 
 _BLOC = tuple(BLOC_IDX)
@@ -38,7 +37,7 @@ def grow_economies(r, w, p, ref, s):
         elif i == RUSSIA:
             trend = trend + p.war_drag[r, RUSSIA] * (1.0 - w.war_intensity[r])
         shock = p.gdp_noise[r, i] * _SQRT_DT * s.normals[r, GDP_SHOCKS + i]
-        w.potential_gdp[r, i] = w.potential_gdp[r, i] * np.exp(DT * trend + shock)
+        w.potential_gdp[r, i] = w.potential_gdp[r, i] * exp(DT * trend + shock)
 
     factor_dprk = 0.0
     factor_russia = 0.0
@@ -91,10 +90,10 @@ def domestic_support(r, w, p, ref):
         if push > 0.0:  # np.where(push > 0, rise, fall): only the branch kept is computed
             room_2024 = ceiling - ref.support[m]
             room_2024 = 1e-9 if room_2024 <= 1e-9 else room_2024  # np.maximum(x, 1e-9)
-            moved = ceiling - (ceiling - support) * np.exp(-DT * push / room_2024)
+            moved = ceiling - (ceiling - support) * exp(-DT * push / room_2024)
         else:
             fall = 0.0 if push >= 0.0 else push  # np.minimum(push, 0), NaN kept
-            moved = support * np.exp(DT * fall / ref.support[m])
+            moved = support * exp(DT * fall / ref.support[m])
         recovery = DT * p.support_recovery[r, actor] * (ref.support[m] - support)
         w.support[r, m] = moved + recovery
 
@@ -116,7 +115,7 @@ def leadership_change(r, w, p, ref, s, month):
     support_2024 = ref.support[BLOC_DPRK]
     fall = at_least((support_2024 - w.support[r, BLOC_DPRK]) / support_2024, 0.0)
     hazard = p.leadership_hazard[r, DPRK] * (1.0 + 3.0 * fall)
-    happens = s.uniforms[r, LEADERSHIP_DRAW] < -np.expm1(-hazard * DT)
+    happens = s.uniforms[r, LEADERSHIP_DRAW] < -expm1(-hazard * DT)
     w.leader_changed[r] = w.leader_changed[r] or happens
 
 

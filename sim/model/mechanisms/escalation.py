@@ -12,6 +12,7 @@ from sim.calendar import DT
 from sim.model.mechanisms.budgets import arms_buildup, update_capability
 from sim.model.mechanisms.common import add_tension, clip
 from sim.model.mechanisms.compiled import rule
+from sim.model.mechanisms.maths import exp, expm1, log, log1p
 from sim.model.randomness import (
     CLASH_DRAWS,
     ESCALATION_DRAWS,
@@ -83,7 +84,7 @@ def provocations(r, w, p, s) -> None:
     dialogue back (dialogue_setback).
     """
     count = _poisson(w.provocation_rate[r], s.uniforms[r, PROVOCATION_COUNT_DRAW])
-    size = -np.log(1.0 - s.uniforms[r, PROVOCATION_SIZE_DRAW])  # Exp(1) magnitude
+    size = -log(1.0 - s.uniforms[r, PROVOCATION_SIZE_DRAW])  # Exp(1) magnitude
     w.provocations[r] = count
     provoke(r, w, p, count, size)
 
@@ -104,7 +105,7 @@ def provoke(r, w, p, count, size) -> None:
 def _poisson(rate, u, max_events=MAX_EVENTS) -> float:
     """A Poisson(rate) count by inversion of one uniform (one shock slot a month), at most
     max_events."""
-    term = np.exp(-rate)
+    term = exp(-rate)
     cumulative = term
     count = 0.0
     for k in range(1, max_events + 1):
@@ -222,8 +223,8 @@ def armed_clashes(r, w, p, ref, s) -> None:
             d = m * N_RIVALS + k
             base = p.clash_hazard[r] * (ref.clash_rates[m, k] + p.clash_floor[r])
             hostility = w.tension[r, member, rival] - ref.tension[member, rival]
-            rate = base * np.exp(p.clash_slope[r] * hostility)
-            if s.uniforms[r, CLASH_DRAWS + d] < -np.expm1(-rate * DT):
+            rate = base * exp(p.clash_slope[r] * hostility)
+            if s.uniforms[r, CLASH_DRAWS + d] < -expm1(-rate * DT):
                 clashed |= 1 << d
     if clashed:
         apply_clashes(r, w, p, s, clashed, False)
@@ -234,7 +235,7 @@ def escalates(r, w, p, s, m, k) -> bool:
     """Whether a clash between member BLOC[m] and rival RIVALS[k] this month would escalate
     to war: with chance escalation_race when both are racing (spending_trend, a log rate, at
     least log1p(escalation_race_growth)), else escalation_base (Wallace 1979)."""
-    racing_at = np.log1p(p.escalation_race_growth[r])
+    racing_at = log1p(p.escalation_race_growth[r])
     both = w.spending_trend[r, BLOC[m]] >= racing_at and w.spending_trend[r, RIVALS[k]] >= racing_at
     chance = p.escalation_race[r] if both else p.escalation_base[r]
     return s.uniforms[r, ESCALATION_DRAWS + m * N_RIVALS + k] < chance

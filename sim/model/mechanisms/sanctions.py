@@ -7,8 +7,6 @@ other actor]; the members' trade with each other appears in both rows. Sanctions
 Each rule is compiled (sim.model.mechanisms.compiled) and acts on one replicate `r`.
 """
 
-import numpy as np
-
 from sim.actors import (
     BLOC_DPRK,
     BLOC_IDX,
@@ -23,6 +21,7 @@ from sim.actors import (
 from sim.calendar import DT
 from sim.model.mechanisms.common import add_tension, at_least, at_most, clip, random_walk_step
 from sim.model.mechanisms.compiled import rule
+from sim.model.mechanisms.maths import exp
 from sim.model.randomness import CHINA_TRADE_SHOCKS
 
 _SANCTIONERS = tuple(SANCTIONER_IDX)
@@ -82,21 +81,21 @@ def move_trade(r, w, p, ref, s, evasion_on):
         for k in range(len(_SANCTIONERS)):
             sanctioner = _SANCTIONERS[k]
             west = ref.trade[m, sanctioner]
-            direct = west * np.exp(bite * (w.sanctions[r, k, m] - ref.sanctions[k, m]))
+            direct = west * exp(bite * (w.sanctions[r, k, m] - ref.sanctions[k, m]))
             lost = lost + at_least(west - direct, 0.0)
             w.trade[r, m, sanctioner] += speed * (direct - w.trade[r, m, sanctioner])
         share = p.evasion[r, _BLOC[m]] if evasion_on else 0.0
         via_china = lost * share * channel
         via_abroad = lost * share * third
         us_rise = at_least(w.sanctions[r, _USA_ROW, m] - ref.sanctions[_USA_ROW, m], 0.0)
-        outside = ref.trade_outside[m] * np.exp(-p.secondary_bite[r] * us_rise)
+        outside = ref.trade_outside[m] * exp(-p.secondary_bite[r] * us_rise)
         if m == BLOC_RUSSIA:
             shift = w.china_alignment[r] - ref.china_alignment
         else:
             shift = w.china_engagement[r] - ref.china_engagement
         shift = at_least(1.0 + p.coalition_trade[r] * shift, 0.0)
         china = ref.trade[m, CHINA] * shift + via_china
-        settled = w.trade[r, m, CHINA] / np.exp(w.china_trade_shock[r, m])  # the drivers' part
+        settled = w.trade[r, m, CHINA] / exp(w.china_trade_shock[r, m])  # the drivers' part
         settled = settled + speed * (china - settled)
         w.trade[r, m, CHINA] = settled * china_trade_factor(r, w, p, s, m)
         to_dprk = intra if m == BLOC_RUSSIA else 0.0
@@ -125,7 +124,7 @@ def china_trade_factor(r, w, p, s, m):
     sigma = p.china_trade_noise[r, _BLOC[m]]
     normal = s.normals[r, CHINA_TRADE_SHOCKS + m]
     w.china_trade_shock[r, m] = random_walk_step(w.china_trade_shock[r, m], sigma, normal)
-    return np.exp(w.china_trade_shock[r, m])
+    return exp(w.china_trade_shock[r, m])
 
 
 @rule

@@ -3,7 +3,7 @@
 Compiled, numba turns numpy's exp, log, log1p and expm1 of a float into calls of the C
 library's functions. Run as plain Python (`NUMBA_DISABLE_JIT=1`, or a rule's `.py_func`),
 numpy's own would run instead, and where numpy dispatches to its AVX-512 versions they differ
-from the C library's in the last bit for about 1-8 % of arguments (measured on an AVX-512 CPU
+from the C library's in the last bit for 0.2-8.5 % of arguments (by function; an AVX-512 CPU
 on 2026-12-05): a rule debugged uncompiled would not give the compiled month's numbers. So the
 rules and the random streams call these: as plain Python each is the C library's function
 (through ctypes: inf, -inf and NaN where the compiled code gives them, never an exception), and

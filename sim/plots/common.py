@@ -160,6 +160,10 @@ def band(
     fan(ax, result.dates, result.series(name, column) * scale, color or INK, label)
 
 
+PRESENT_WIDTH = 1.3
+"""Line width of the present's vertical line (mark_present) and of its legend entry."""
+
+
 def band_handles(color: str = MUTED) -> list[Artist]:
     """Legend entries that state the band convention."""
     handles: list[Artist] = [Line2D([], [], color=color, lw=1.8, label="median of replicates")]
@@ -330,15 +334,19 @@ def _number_groups(ax: Axes, marks: Sequence[EventMark]) -> list[list[EventMark]
     return groups
 
 
-def mark_present(ax: Axes, present: int | None, horizon: int) -> list[Artist]:
+def mark_present(ax: Axes, present: int | None, horizon: int, label: bool = True) -> list[Artist]:
     """A solid vertical line at the present (the last observed month, where the history ends
-    and the what-ifs branch), labelled 'today' at the foot of the panel; nothing for a run
+    and the what-ifs branch), labelled 'today' at the foot of the panel unless `label` is off
+    (a figure whose legend names the line instead: present_handles); nothing for a run
     without a present or that ends before it."""
-    if present is None or not 0 < present < horizon:
+    if not _within(present, horizon):
         return []
     when = month_date(present)
+    line = ax.axvline(when, color=INK, lw=PRESENT_WIDTH, alpha=0.9, zorder=1)
+    if not label:
+        return [line]
     return [
-        ax.axvline(when, color=INK, lw=1.3, alpha=0.9, zorder=1),
+        line,
         ax.annotate(
             f"today ({month_text(when)})",
             xy=(when, 0.02),
@@ -352,6 +360,19 @@ def mark_present(ax: Axes, present: int | None, horizon: int) -> list[Artist]:
             color=INK,
         ),
     ]
+
+
+def present_handles(present: int | None, horizon: int) -> list[Artist]:
+    """The legend entry for mark_present's line, for figures whose panels carry legends of
+    their own where the line's label would fall (the dashboard's); none without a present."""
+    if not _within(present, horizon):
+        return []
+    text = f"today ({month_text(month_date(present))}): the observed history ends"
+    return [Line2D([], [], color=INK, lw=PRESENT_WIDTH, label=text)]
+
+
+def _within(present: int | None, horizon: int) -> bool:
+    return present is not None and 0 < present < horizon
 
 
 def mark_events(ax: Axes, marks: Sequence[EventMark], numbers: bool = True) -> list[Artist]:

@@ -30,6 +30,7 @@ from sim.plots.common import (
     month_text,
     numbered_events,
     panel_grid,
+    present_handles,
     run_title,
     save_figures,
     scenario_events,
@@ -223,12 +224,14 @@ def dashboard(result: RunResult) -> Figure:
 
     _munitions_by_regime(g, h, result)
 
-    marks = numbered_events(scenario_events(result.scenario, len(result.dates) - 1))
-    for ax in axes.flat:
+    horizon = len(result.dates) - 1
+    marks = numbered_events(scenario_events(result.scenario, horizon))
+    for ax in axes.flat:  # the panels' own legends fill their corners: the line's label goes below
         date_axis(ax)
         mark_events(ax, marks)
-        mark_present(ax, result.scenario.present, len(result.dates) - 1)
-    fig.legend(handles=band_handles(), loc="outside lower center", ncol=3, title="bands and lines")
+        mark_present(ax, result.scenario.present, horizon, label=False)
+    lines = band_handles() + present_handles(result.scenario.present, horizon)
+    fig.legend(handles=lines, loc="outside lower center", ncol=len(lines), title="bands and lines")
     header(fig, run_title(result, "Dashboard"), description(result.scenario), BAND_NOTE, marks)
     return fig
 

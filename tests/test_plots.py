@@ -131,14 +131,20 @@ def test_comparison_plots_mark_each_scenarios_events():
         plt.close(fig)
 
 
-def test_description_is_the_subtitle_and_the_legend_states_the_bands(sanctions):
+def test_description_is_the_subtitle_and_the_legend_states_the_bands_and_the_present(sanctions):
     fig = dashboard(sanctions)
     texts = [t.get_text() for t in fig.texts]
     assert sanctions.scenario.spec.description in texts
     assert BAND_NOTE in texts
     (legend,) = fig.legends
     entries = [t.get_text() for t in legend.get_texts()]
-    assert entries == ["median of replicates", "middle 50 %", "middle 90 %"]
+    assert entries == [
+        "median of replicates",
+        "middle 50 %",
+        "middle 90 %",
+        "today (Dec 2026): the observed history ends",
+    ]
+    assert not any(text.get_text().startswith("today") for ax in fig.axes for text in ax.texts)
     plt.close(fig)
 
 

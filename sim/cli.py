@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sim.calendar import month_of
-from sim.errors import Interrupted, ScenarioError, UserError, require_extra
+from sim.errors import (
+    Interrupted,
+    ScenarioError,
+    UserError,
+    forget_stop_request,
+    require_extra,
+    stop_requested,
+)
 from sim.execution import budget
 from sim.execution.settings import DEFAULT_CHUNK, JobSettings
 from sim.files import check_writable_folder
@@ -985,6 +992,7 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
         return 1
     finally:
         _restore_signals(previous)
+        forget_stop_request()
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -995,19 +1003,30 @@ INTERRUPTED = tuple(128 + number for number in STOP_SIGNALS)
 def _raise_interrupted(signal_number: int, _frame: Any) -> None:
     for number in STOP_SIGNALS:  # the clean-up that follows runs undisturbed
         signal.signal(number, signal.SIG_IGN)
-    raise Interrupted(signal_number, signal.Signals(signal_number).name)
+    raise stop_requested(signal_number, signal.Signals(signal_number).name)
 
 
-def _catch_signals() -> dict[int, Any]:
+def _catch_signals() -> tuple[dict[int, Any], Any]:
     """SIGINT and SIGTERM raise Interrupted in the main thread (the job then stops its
-    workers and marks its folder); returns the handlers to restore."""
+    workers and marks its folder); returns the handlers and the unraisable-exception hook to
+    restore. Where Python drops the handler's exception (a weakref callback, a __del__), it
+    is raised again further on (sim.errors.raise_if_stop_requested), so Python's 'Exception
+    ignored' report of it is kept off stderr: the command's one line says what happened."""
     if threading.current_thread() is not threading.main_thread():
-        return {}
-    return {number: signal.signal(number, _raise_interrupted) for number in STOP_SIGNALS}
+        return {}, sys.unraisablehook
+    hook = sys.unraisablehook
+
+    def unless_a_dropped_stop(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, Interrupted):
+            hook(unraisable)
+
+    sys.unraisablehook = unless_a_dropped_stop
+    return {number: signal.signal(number, _raise_interrupted) for number in STOP_SIGNALS}, hook
 
 
-def _restore_signals(previous: dict[int, Any]) -> None:
-    for number, handler in previous.items():
+def _restore_signals(previous: tuple[dict[int, Any], Any]) -> None:
+    handlers, sys.unraisablehook = previous
+    for number, handler in handlers.items():
         signal.signal(number, handler)
 
 

@@ -75,6 +75,34 @@ class Interrupted(BaseException):
         self.resume: str | None = None
 
 
+_STOPS: list[Interrupted] = []
+"""The stop this process was asked for, once a signal handler asked (sim.cli)."""
+
+
+def stop_requested(signal_number: int, name: str) -> Interrupted:
+    """Record that the process was asked to stop and return the Interrupted to raise.
+
+    Python runs a signal handler between any two bytecodes, also inside a weakref callback or
+    a __del__ method, where an exception is printed as 'Exception ignored' and dropped (seen:
+    a SIGTERM early in a run, inside importlib's module-lock callback; the run went on and
+    wrote its results). raise_if_stop_requested() raises it again where work goes on or is
+    kept: each month of a run, each part of a job, before a results folder is published."""
+    stop = Interrupted(signal_number, name)
+    _STOPS.append(stop)
+    return stop
+
+
+def raise_if_stop_requested() -> None:
+    """Raise the Interrupted a signal asked for, if one did (even if it was dropped)."""
+    if _STOPS:
+        raise _STOPS[0]
+
+
+def forget_stop_request() -> None:
+    """The command that was asked to stop has ended: later ones start afresh."""
+    _STOPS.clear()
+
+
 class ResourceError(UserError):
     """A job larger than the budget: the message gives the estimate and the flag that
     allows it."""

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.errors import UserError
+from sim.errors import UserError, raise_if_stop_requested
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
@@ -97,6 +97,7 @@ def staged_folder(final: Path) -> Iterator[Staging]:
         created = make_parents(final.parent)
         temporary.mkdir()
         yield staging
+        raise_if_stop_requested()  # never publish a run the user asked to stop (sim.errors)
         staging.final = _publish(temporary, final)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -33,12 +34,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import compare, load_scenario, run, run_sweep
-from sim.cli import main
-from sim.errors import ResourceError, ScenarioError, UserError
+from sim.cli import _catch_signals, _restore_signals, main
+from sim.errors import Interrupted, ResourceError, ScenarioError, UserError, forget_stop_request
 from sim.execution import budget
 from sim.execution.executors import make_executor
 from sim.execution.jobs import Job, chunk_of, execute
-from sim.files import lock_folder
+from sim.files import lock_folder, staged_folder
 from sim.results.parts import part_path, read_runs
 from sim.scenario.parameters import ACTOR_PARAMS, WORLD_PARAMS
 from sim.scenario.yaml_source import MAX_BYTES, read_yaml
@@ -749,6 +750,34 @@ def test_a_signal_stops_every_process_of_the_job_and_marks_it_resumable(
     assert record["status"] == "interrupted"
     assert record["resume"].endswith(f"--resume {manifest.parent}")
     assert line.endswith(record["resume"])
+
+
+def test_a_stop_python_dropped_is_raised_before_the_next_month_or_any_folder_is_kept(tmp_path):
+    # Python runs a signal handler between any two bytecodes; inside a weakref callback (as
+    # importlib's module locks have) its exception is dropped: the run must stop anyway
+    previous = _catch_signals()
+    try:
+
+        class Held:
+            pass
+
+        def callback(_: object) -> None:
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(1000):  # the handler runs here, and its Interrupted is dropped
+                pass
+
+        held = Held()
+        reference = weakref.ref(held, callback)
+        del held
+        assert reference() is None  # the callback ran and the program went on
+        with pytest.raises(Interrupted, match="SIGTERM"):
+            run(load_scenario(ROOT / "scenarios/baseline.yaml"), replicates=2)
+        with pytest.raises(Interrupted), staged_folder(tmp_path / "results") as staging:
+            (staging.path / "series.csv").write_text("written before the stop was noticed")
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        _restore_signals(previous)
+        forget_stop_request()
 
 
 def test_a_signal_during_a_plain_run_leaves_nothing_behind(tmp_path):

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim.errors import UserError
+from sim.errors import UserError, raise_if_stop_requested
 from sim.execution.settings import DEFAULT_CHUNK
 from sim.model.model import AllianceModel
 from sim.model.params import Params
@@ -201,6 +201,7 @@ def execute(
             disable=None if progress is None else not progress,
         ) as bar:
             while True:
+                raise_if_stop_requested()  # a stop whose exception Python dropped (sim.errors)
                 for chunk in queue:
                     submitted = executor.submit(run_chunk, chunk_of(job, chunk[1], chunk[2]))
                     pending[submitted] = chunk

@@ -86,7 +86,7 @@ def stop_requested(signal_number: int, name: str) -> Interrupted:
     a __del__ method, where an exception is printed as 'Exception ignored' and dropped (seen:
     a SIGTERM early in a run, inside importlib's module-lock callback; the run went on and
     wrote its results). raise_if_stop_requested() raises it again where work goes on or is
-    kept: each month of a run, each part of a job, before a results folder is published."""
+    kept: each month of a model, each part of a job, before a results folder is published."""
     stop = Interrupted(signal_number, name)
     _STOPS.append(stop)
     return stop

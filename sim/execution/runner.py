@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from sim.errors import UserError, raise_if_stop_requested
+from sim.errors import UserError
 from sim.execution import budget
 from sim.model.model import AllianceModel
 from sim.results.run_result import RunResult
@@ -94,7 +94,6 @@ def run(
         total=model.months, unit="month", desc=scenario.name, leave=False, disable=disable
     ) as bar:
         while model.running:
-            raise_if_stop_requested()  # a stop whose exception Python dropped (sim.errors)
             model.step()
             bar.update()
     return RunResult(scenario, model.replicate_ids, model.release())

@@ -4,7 +4,7 @@ import mesa
 import numpy as np
 
 from sim.calendar import START
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, raise_if_stop_requested
 from sim.model.agents import AGENT_CLASSES
 from sim.model.calibration import create_world
 from sim.model.events import Timeline
@@ -113,6 +113,7 @@ class AllianceModel(mesa.Model):
         """One month: events, the pact's capacity and implementation, decisions, the responses
         to the pact (US-DPRK talks, Russia's presence, the EU's security response), then the
         article's other steps in order."""
+        raise_if_stop_requested()  # a stop signal whose exception Python dropped (sim.errors)
         # an overflow ends the run with a clear error (_stop_non_finite), not a warning
         with np.errstate(over="ignore", invalid="ignore"):
             self._step()

@@ -6,6 +6,7 @@ import difflib
 import math
 import os
 import re
+import select
 import signal
 import sys
 import threading
@@ -975,13 +976,17 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
     args = parsers[name].parse_args(arguments)
     previous = _catch_signals()
     try:
-        return COMMANDS[name].handler(args, command)
+        status = COMMANDS[name].handler(args, command)
+        sys.stdout.flush()  # a reader gone (`| head`) shows here, not in Python's exit
+        return status
     except UserError as error:
         print(_error_line(error), file=sys.stderr)
         return 2
     except (Interrupted, KeyboardInterrupt) as stop:
         return _stopped(stop)
     except Exception as error:  # a bug or the machine (disk full ...): one line, no traceback
+        if isinstance(error, BrokenPipeError) and _reader_gone(sys.stdout):
+            return _quietly_cut_off()
         if os.environ.get("SIM_DEBUG"):
             raise
         print(
@@ -993,6 +998,28 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
     finally:
         _restore_signals(previous)
         forget_stop_request()
+
+
+SIGPIPE_STATUS = 128 + 13
+"""Exit status when the reader of the output went away (`| head`), as a shell's tools give."""
+
+
+def _reader_gone(stream: Any) -> bool:
+    """Has the reader of this pipe closed its end (the write end then polls as an error)?"""
+    try:
+        poller = select.poll()
+        poller.register(stream.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # not a file, or closed: say what it was
+        return False
+
+
+def _quietly_cut_off() -> int:
+    """The output's reader left (`alliance-sim run ... | head`): stop without a message, as
+    command-line tools do, and keep Python from reporting the unflushed rest at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return SIGPIPE_STATUS
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -752,6 +752,21 @@ def test_a_signal_stops_every_process_of_the_job_and_marks_it_resumable(
     assert line.endswith(record["resume"])
 
 
+def test_output_cut_off_by_its_reader_ends_quietly_with_the_shells_status():
+    # `run.py validate ... | head -1`: the reader leaves before the command writes
+    process = subprocess.Popen(
+        [sys.executable, "run.py", "validate", "scenarios/baseline.yaml"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (141, "")
+
+
 def test_a_stop_python_dropped_is_raised_before_the_next_month_or_any_folder_is_kept(tmp_path):
     # Python runs a signal handler between any two bytecodes; inside a weakref callback (as
     # importlib's module locks have) its exception is dropped: the run must stop anyway

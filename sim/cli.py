@@ -1019,6 +1019,7 @@ def _quietly_cut_off() -> int:
     command-line tools do, and keep Python from reporting the unflushed rest at exit."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
     return SIGPIPE_STATUS
 
 

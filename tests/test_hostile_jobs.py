@@ -6,6 +6,7 @@ by a hard timeout, so a regression fails rather than hangs."""
 
 import hashlib
 import json
+import logging
 import os
 import re
 import signal
@@ -632,6 +633,18 @@ def test_a_job_that_loses_its_last_dask_worker_stops_with_one_line(scheduler, tm
     one_error_line(2, err, "has had no worker for 3 s", executors.DASK_TIMEOUT_VARIABLE)
     (manifest,) = out.rglob("manifest.json")
     assert json.loads(manifest.read_text())["status"] == "failed"
+
+
+def test_a_cluster_jobs_dask_log_lines_are_all_kept_off_its_stderr():
+    # Dask's logging configuration gives children levels of their own (distributed.client
+    # WARNING, tornado.application ERROR): quieting only the parents let a worker's death
+    # print a rescheduling warning and a cancelled-future traceback around the job's line
+    pytest.importorskip("distributed")
+    import distributed.client  # noqa: F401 (its import configures the loggers)
+
+    executors.quiet_cluster_logs()
+    for name in ("distributed", "distributed.client", "tornado", "tornado.application"):
+        assert logging.getLogger(name).getEffectiveLevel() == logging.CRITICAL, name
 
 
 DIE_IN_CHUNKS = """\

@@ -292,9 +292,14 @@ def quiet_cluster_logs() -> None:
     """Keep the Dask client's own log lines off the job's stderr. When a worker dies
     mid-chunk, the client logs a rescheduling warning and its event loop a traceback for each
     future the job cancels, around the one message the job prints (which says what happened
-    and what to do); the scheduler's and workers' own logs keep their record."""
-    for name in CLUSTER_LOGGERS:
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    and what to do); the scheduler's and workers' own logs keep their record. Dask's logging
+    configuration gives some of their children levels of their own (distributed.client
+    WARNING, tornado.application ERROR), which a parent's level does not override: every
+    logger under those names is set."""
+    names = [*CLUSTER_LOGGERS, *logging.root.manager.loggerDict]
+    for name in names:
+        if any(name == root or name.startswith(f"{root}.") for root in CLUSTER_LOGGERS):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def within(seconds: float, call: Callable[[], Any]) -> Any:
